@@ -30,6 +30,12 @@ export interface PodDelete {
   reason: string;
 }
 
+/** Ownership changes upstream makes through ClaimPods: adopt a matching orphan, release a pod that stopped matching. */
+export interface PodClaim {
+  podName: string;
+  podUid: string;
+}
+
 export interface Wait {
   nodeName?: string;
   reason: string;
@@ -38,6 +44,8 @@ export interface Wait {
 export interface ReconcileResult {
   create: PodCreate[];
   delete: PodDelete[];
+  adopt: PodClaim[]; // add our controller ownerReference (uid precondition)
+  release: PodClaim[]; // remove our ownerReference; the pod is not deleted
   status: V1DaemonSetStatus;
   requeueAfterSeconds?: number; // a minReadySeconds gate or a failed-pod backoff
   waits: Wait[]; // why progress is held back: the audit trail
