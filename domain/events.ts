@@ -91,7 +91,10 @@ export interface RelistCompleted extends EventBase<typeof RELIST_COMPLETED> {
 /** The high-water marks of the inputs a decision saw: enough to rebuild its input from the log. */
 export interface InputMarks {
   streams: Record<string, number>; // stream id → last commit folded
+  daemonSetUid?: string;
   daemonSetResourceVersion?: string;
+  /** Pod names of earlier intents this decision saw fulfilled: the fold ends them here. */
+  settledIntents?: { creates: string[]; deletes: string[] };
 }
 export interface ReconcileDecided extends EventBase<typeof RECONCILE_DECIDED> {
   decisionId: string; // `<DaemonSet stream id>@<commit>`: unique, deterministic
@@ -138,6 +141,7 @@ export interface TimerScheduled extends EventBase<typeof TIMER_SCHEDULED> {
   reason: string;
 }
 export interface TimerFired extends EventBase<typeof TIMER_FIRED> {
+  daemonSet: string; // the DaemonSet's stream id (the timer message's `daemonSet`)
   dueAt: string;
 }
 export interface StatusWritten extends EventBase<typeof STATUS_WRITTEN> {
@@ -147,6 +151,7 @@ export interface StatusWritten extends EventBase<typeof STATUS_WRITTEN> {
   reason?: string;
 }
 export interface RevisionRecorded extends EventBase<typeof REVISION_RECORDED> {
+  decisionId: string; // the decision that first used this revision
   revision: number;
   hash: string;
   template: V1PodTemplateSpec;

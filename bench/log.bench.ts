@@ -1,0 +1,228 @@
+// The event log: append throughput on dynalite, the stored size and write units of an event, and
+// rebuild time for a 5,000-node cluster after 10 thousand and 1 million events.
+//
+// The long histories are appended commit by commit to the in-memory store (same encoding and item
+// size checks as DynamoDB), 10 observations per commit. Folding a million events through the log
+// to produce its periodic snapshots would dominate the run, so each stream's newest snapshot is
+// written in bulk from an in-process fold of the same events, SNAPSHOT_EVERY / 2 commits before the
+// end: a rebuild caught halfway between two snapshots, in both histories.
+import type { V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
+import { emptyClusterState, toSnapshot, type ClusterState } from '../domain/cluster-state';
+import * as E from '../domain/events';
+import { evolve } from '../domain/evolve';
+import { daemonSetStreamId, nodesStreamId, podsStreamId, type DaemonSetKey } from '../domain/streams';
+import { commitItem } from '../functions/adapters/event-store/commit-item';
+import { DynamoDbEventStore } from '../functions/adapters/event-store/dynamodb';
+import { InMemoryEventStore } from '../functions/adapters/event-store/in-memory';
+import { itemSize, writeUnits } from '../functions/adapters/event-store/item-size';
+import type { EventStore } from '../functions/adapters/event-store/port';
+import { createEventLogTable } from '../functions/adapters/event-store/table';
+import { EventLog } from '../functions/log/event-log';
+import { startDynalite } from '../test/support/dynalite';
+import { median, medianMs, type BenchSuite, type Emit } from './emit';
+
+const CLUSTER = 'prod-eu-1';
+const NAMESPACE = 'monitoring';
+const KEY: DaemonSetKey = { clusterId: CLUSTER, namespace: NAMESPACE, name: 'node-exporter' };
+const DS_UID = '6f1c2b9e-3a41-4d8e-9a57-0c1f2e3d4b5a';
+const NODES = 5_000;
+const SNAPSHOT_EVERY = 100;
+const EVENTS_PER_COMMIT = 10;
+const T0 = Date.UTC(2026, 0, 1);
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // as in vitest.config.ts
+
+// ── realistic observations (EKS-like node labels, a DaemonSet pod with its Ready condition) ──
+const nodeName = (i: number) => `ip-10-${(i >> 16) & 255}-${(i >> 8) & 255}-${i & 255}.eu-west-1.compute.internal`;
+const uid = (kind: string, i: number) => `${kind}-0000-4000-8000-${String(i).padStart(12, '0')}`;
+const base = (rv: number) => ({ clusterId: CLUSTER, schemaVersion: E.EVENT_SCHEMA_VERSION, time: new Date(T0 + rv * 10).toISOString() });
+
+function node(i: number, rv: number): V1Node {
+  return {
+    metadata: {
+      name: nodeName(i),
+      uid: uid('node', i),
+      resourceVersion: String(rv),
+      labels: {
+        'beta.kubernetes.io/arch': 'amd64',
+        'beta.kubernetes.io/os': 'linux',
+        'eks.amazonaws.com/capacityType': 'ON_DEMAND',
+        'eks.amazonaws.com/nodegroup': `general-${i % 4}`,
+        'kubernetes.io/arch': 'amd64',
+        'kubernetes.io/hostname': nodeName(i),
+        'kubernetes.io/os': 'linux',
+        'node.kubernetes.io/instance-type': 'm6i.xlarge',
+        'topology.kubernetes.io/region': 'eu-west-1',
+        'topology.kubernetes.io/zone': `eu-west-1${'abc'[i % 3]}`,
+        'example.com/rollout-wave': String(rv % 5),
+      },
+    },
+    spec: i % 10 === 0 ? { taints: [{ key: 'dedicated', value: 'ingress', effect: 'NoSchedule' }] } : {},
+  };
+}
+
+function pod(i: number, rv: number): V1Pod {
+  const name = `node-exporter-${(i * 2654435761 % 2 ** 32).toString(36)}`;
+  return {
+    metadata: {
+      name,
+      namespace: NAMESPACE,
+      uid: uid('pod', i),
+      resourceVersion: String(rv),
+      labels: { app: 'node-exporter', 'controller-revision-hash': '5d8f7b9c6', 'pod-template-generation': '3' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'node-exporter', uid: DS_UID, controller: true, blockOwnerDeletion: true }],
+      creationTimestamp: new Date(T0),
+    },
+    spec: {
+      containers: [],
+      nodeName: nodeName(i),
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName(i)] }] }] },
+        },
+      },
+    },
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: rv % 2 ? 'True' : 'False', lastTransitionTime: new Date(T0 + rv * 10) }] },
+  };
+}
+
+const daemonSet: V1DaemonSet = {
+  apiVersion: 'apps/v1',
+  kind: 'DaemonSet',
+  metadata: { name: KEY.name, namespace: NAMESPACE, uid: DS_UID, resourceVersion: '1', generation: 3 },
+  spec: {
+    selector: { matchLabels: { app: 'node-exporter' } },
+    template: { metadata: { labels: { app: 'node-exporter' } }, spec: { containers: [{ name: 'node-exporter', image: 'quay.io/prometheus/node-exporter:v1.8.2' }] } },
+    updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
+  },
+};
+
+const nodeObserved = (i: number, rv: number): E.NodeObserved => ({ ...base(rv), type: E.NODE_OBSERVED, node: node(i, rv) });
+const podObserved = (i: number, rv: number): E.PodObserved => ({ ...base(rv), type: E.POD_OBSERVED, pod: pod(i, rv) });
+
+// ── append throughput on dynalite ────────────────────────────────────────────
+async function appendThroughput(emit: Emit): Promise<void> {
+  const server = await startDynalite();
+  try {
+    await createEventLogTable(server.client, 'bench-log');
+    const store = new DynamoDbEventStore(server.client, 'bench-log');
+    let rv = 1_000_000;
+    const oneStream = async () => {
+      const log = new EventLog(store);
+      const start = performance.now();
+      for (let i = 0; i < 300; i++) await log.appendObservations([nodeObserved(i, ++rv)]);
+      return 300 / ((performance.now() - start) / 1000);
+    };
+    const hundredStreams = async () => {
+      const log = new EventLog(store);
+      const start = performance.now();
+      await Promise.all(
+        Array.from({ length: 100 }, async (_, s) => {
+          for (let i = 0; i < 10; i++) {
+            const event = podObserved(s * 10 + i, ++rv);
+            event.pod.metadata!.namespace = `team-${s}`;
+            await log.appendObservations([event]);
+          }
+        }),
+      );
+      return 1000 / ((performance.now() - start) / 1000);
+    };
+    await oneStream(); // warm-up: first commits of the stream, JIT
+    emit('log.append.1_stream.events_per_s', median([await oneStream(), await oneStream(), await oneStream()]), 'events/s');
+    emit('log.append.100_streams.events_per_s', median([await hundredStreams(), await hundredStreams(), await hundredStreams()]), 'events/s');
+  } finally {
+    await server.close();
+  }
+}
+
+// ── stored size and write units ──────────────────────────────────────────────
+function itemCosts(emit: Emit): void {
+  const mix: E.Observation[] = [];
+  for (let i = 0; i < 1000; i++) mix.push(nodeObserved(i, 123_456_789 + i), podObserved(i, 123_457_789 + i));
+  const streamOf = (e: E.Observation) => (e.type === E.NODE_OBSERVED ? nodesStreamId(CLUSTER) : podsStreamId(CLUSTER, NAMESPACE));
+  const single = mix.map((e, n) => itemSize(commitItem(streamOf(e), 100_000 + n, new Date(T0).toISOString(), [e])));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  emit('log.bytes_per_event', mean(single), 'bytes');
+  emit('log.wcu_per_event', mean(single.map(writeUnits)), 'WCU');
+  const batches: number[] = [];
+  for (let i = 0; i < mix.length; i += 2 * EVENTS_PER_COMMIT) {
+    for (const type of [E.NODE_OBSERVED, E.POD_OBSERVED]) {
+      const batch = mix.slice(i, i + 2 * EVENTS_PER_COMMIT).filter((e) => e.type === type);
+      batches.push(writeUnits(itemSize(commitItem(streamOf(batch[0]!), 100_000 + i, new Date(T0).toISOString(), batch))) / batch.length);
+    }
+  }
+  emit('log.wcu_per_event.commits_of_10', mean(batches), 'WCU');
+}
+
+// ── rebuild after a short and a long history ─────────────────────────────────
+interface History {
+  store: EventStore;
+  expected: Map<string, string>; // uid → resourceVersion of every node and pod, from the in-process fold
+}
+
+/** `total` events: the DaemonSet, the initial list of 5,000 nodes and their pods, then updates. */
+async function history(total: number): Promise<History> {
+  const store = new InMemoryEventStore();
+  await store.append(daemonSetStreamId(KEY), 0, [{ ...base(1), type: E.DAEMONSET_OBSERVED, daemonSet }]);
+  const churn = total - 2 * NODES;
+  const perStream = { nodes: NODES + Math.ceil(churn / 2), pods: NODES + Math.floor(churn / 2) };
+  const streams = [
+    { id: nodesStreamId(CLUSTER), events: perStream.nodes, make: nodeObserved },
+    { id: podsStreamId(CLUSTER, NAMESPACE), events: perStream.pods, make: podObserved },
+  ];
+  const expected = new Map<string, string>();
+  let rv = 10;
+  for (const stream of streams) {
+    const commits = Math.ceil(stream.events / EVENTS_PER_COMMIT);
+    const snapshotAt = commits - SNAPSHOT_EVERY / 2;
+    const state: ClusterState = emptyClusterState();
+    for (let commit = 1, written = 0; commit <= commits; commit++) {
+      const events: E.Observation[] = [];
+      for (; events.length < EVENTS_PER_COMMIT && written < stream.events; written++) events.push(stream.make(written % NODES, ++rv));
+      await store.append(stream.id, commit - 1, events);
+      for (const event of events) evolve(state, event);
+      if (commit === snapshotAt) await store.saveSnapshot(stream.id, { commit, state: toSnapshot(state) });
+    }
+    for (const [id, o] of [...Object.entries(state.nodes), ...Object.entries(state.pods)]) expected.set(id, o.metadata!.resourceVersion!);
+  }
+  return { store, expected };
+}
+
+const rebuildNow = new Date(T0 + 86_400_000);
+const coldRebuild = (h: History) => new EventLog(h.store, { snapshotEvery: SNAPSHOT_EVERY }).rebuild(KEY, rebuildNow); // a new process each time
+
+/** The rebuilt state must be the fold of the whole history: a fast wrong rebuild measures nothing. */
+async function verify(h: History): Promise<void> {
+  const rebuilt = await coldRebuild(h);
+  const seen = [...Object.values(rebuilt.state.nodes), ...Object.values(rebuilt.state.pods)];
+  const wrong = seen.filter((o) => h.expected.get(o.metadata!.uid!) !== o.metadata!.resourceVersion).length;
+  if (seen.length !== h.expected.size || wrong > 0 || rebuilt.input?.nodes.length !== NODES || rebuilt.input.pods.length !== NODES) {
+    throw new Error(`rebuild disagrees with the fold of the whole history (${seen.length}/${h.expected.size} objects, ${wrong} stale)`);
+  }
+}
+
+async function rebuildScaling(emit: Emit): Promise<void> {
+  const short = await history(10_000);
+  const long = await history(1_000_000);
+  await verify(short);
+  await verify(long);
+  // Alternating runs, so the machine's noise falls on both alike.
+  const times = { short: [] as number[], long: [] as number[] };
+  for (let run = 0; run < 9; run++) {
+    times.short.push(await medianMs(() => coldRebuild(short), 1));
+    times.long.push(await medianMs(() => coldRebuild(long), 1));
+  }
+  emit('rebuild.5000.10k.ms', median(times.short), 'ms');
+  emit('rebuild.5000.1m.ms', median(times.long), 'ms');
+  emit('rebuild.ratio.1m_over_10k', median(times.long) / median(times.short), 'ratio');
+}
+
+const suite: BenchSuite = {
+  name: 'log',
+  async run(emit) {
+    await appendThroughput(emit);
+    itemCosts(emit);
+    await rebuildScaling(emit);
+  },
+};
+export default suite;

@@ -1,0 +1,218 @@
+// The fold: one event at a time into a ClusterState (emmett's evolve). Observations are
+// order-tolerant and idempotent — per uid the newest resourceVersion wins, deletions leave
+// tombstones, a completed relist removes what it no longer lists — so EventBridge duplicates,
+// reordering and stale redeliveries all converge to the same state. Decisions arrive in their
+// DaemonSet stream's commit order and maintain that DaemonSet's controller state.
+//
+// evolve updates the state it is given and returns it: a cluster holds thousands of objects, and a
+// copy per event would make a rebuild quadratic. It reads no clock, does no I/O, draws no random
+// number: the same events give the same state.
+import type { V1ObjectMeta } from '@kubernetes/client-node';
+import {
+  controllerKey,
+  emptyClusterState,
+  emptyControllerState,
+  relistScope,
+  type ClusterState,
+  type ControllerState,
+  type ObjectKind,
+  type RelistFloor,
+} from './cluster-state';
+import * as E from './events';
+import { expireIntents, settleIntents } from './intents';
+import { compareResourceVersions, isNewer } from './resource-version';
+import { parseDaemonSetStreamId } from './streams';
+
+export function evolve(state: ClusterState, event: E.LogEvent): ClusterState {
+  switch (event.type) {
+    case E.NODE_OBSERVED:
+      observe(state, 'Node', state.nodes, event.node);
+      return state;
+    case E.POD_OBSERVED:
+      observe(state, 'Pod', state.pods, event.pod);
+      return state;
+    case E.DAEMONSET_OBSERVED:
+      observe(state, 'DaemonSet', state.daemonSets, event.daemonSet);
+      return state;
+    case E.NODE_DELETED:
+      forget(state, 'Node', state.nodes, event.ref);
+      return state;
+    case E.POD_DELETED:
+      forget(state, 'Pod', state.pods, event.ref);
+      return state;
+    case E.DAEMONSET_DELETED:
+      forget(state, 'DaemonSet', state.daemonSets, event.ref);
+      return state;
+    case E.RELIST_COMPLETED:
+      relisted(state, event);
+      return state;
+    case E.RECONCILE_DECIDED: {
+      const controller = controllerOf(state, event.decisionId, event.daemonSetUid);
+      settleIntents(controller, event.inputs.settledIntents);
+      expireIntents(controller, event.time);
+      controller.failedPodBackoff = event.failedPodBackoff;
+      controller.lastDecision = {
+        decisionId: event.decisionId,
+        time: event.time,
+        currentHash: event.currentHash,
+        creates: event.creates,
+        deletes: event.deletes,
+        status: event.status,
+        ...(event.requeueAfterSeconds === undefined ? {} : { requeueAfterSeconds: event.requeueAfterSeconds }),
+      };
+      return state;
+    }
+    case E.POD_CREATE_REQUESTED: {
+      const { decisionId, namespace, podName, nodeName, hash, time } = event;
+      controllerOf(state, decisionId).creates[podName] = { decisionId, namespace, podName, nodeName, hash, requestedAt: time };
+      return state;
+    }
+    case E.POD_DELETE_REQUESTED: {
+      const { decisionId, namespace, podName, podUid, nodeName, time } = event;
+      const controller = controllerOf(state, decisionId);
+      delete controller.creates[podName]; // the decision saw the pod it now deletes
+      controller.deletes[podName] = { decisionId, namespace, podName, podUid, ...(nodeName ? { nodeName } : {}), requestedAt: time };
+      return state;
+    }
+    case E.POD_ACTION_COMPLETED: {
+      // A failed request will not be observed, and an already-done one (409, 404) needs no wait: both
+      // end the intent. A success stays pending until the pod is seen (or the intent expires).
+      if (event.outcome === 'succeeded') return state;
+      const controller = controllerOf(state, event.decisionId);
+      const intents = event.action === 'create' ? controller.creates : controller.deletes;
+      if (intents[event.podName]?.decisionId === event.decisionId) delete intents[event.podName];
+      return state;
+    }
+    case E.TIMER_SCHEDULED: {
+      const { decisionId, dueAt, reason } = event;
+      controllerOf(state, decisionId).timers[dueAt] = { dueAt, reason, decisionId };
+      return state;
+    }
+    case E.TIMER_FIRED: {
+      const timers = controllerOf(state, event.daemonSet).timers;
+      for (const dueAt of Object.keys(timers)) if (Date.parse(dueAt) <= Date.parse(event.dueAt)) delete timers[dueAt];
+      return state;
+    }
+    case E.STATUS_WRITTEN:
+      return state; // an audit record: the next decision computes status afresh
+    case E.REVISION_RECORDED: {
+      // By hash: re-applying an old template renumbers its revision rather than adding one.
+      const { revision, hash, template } = event;
+      const controller = controllerOf(state, event.decisionId);
+      controller.revisions = [...controller.revisions.filter((r) => r.hash !== hash), { revision, hash, template }].sort(
+        (a, b) => a.revision - b.revision,
+      );
+      return state;
+    }
+    default: {
+      const unknown: never = event;
+      throw new Error(`evolve: unknown event type ${JSON.stringify((unknown as { type?: unknown }).type)}`);
+    }
+  }
+}
+
+/** Folds events into a fresh state (or onto `state`). */
+export function fold(events: Iterable<E.LogEvent>, state: ClusterState = emptyClusterState()): ClusterState {
+  for (const event of events) evolve(state, event);
+  return state;
+}
+
+// ── observations ─────────────────────────────────────────────────────────────
+type Observed = { metadata?: V1ObjectMeta };
+
+function observe<T extends Observed>(state: ClusterState, kind: ObjectKind, objects: Record<string, T>, object: T): void {
+  const { uid, namespace, resourceVersion: rv } = object.metadata as Required<V1ObjectMeta>;
+  const tombstone = state.tombstones[kind][tombstoneKey(namespace, uid)];
+  if (tombstone !== undefined && !isNewer(rv, tombstone)) return;
+  if (coveredByRelist(state, kind, namespace, uid, rv)) return;
+  const known = objects[uid]?.metadata?.resourceVersion;
+  if (known !== undefined && !isNewer(rv, known)) return;
+  delete state.tombstones[kind][tombstoneKey(namespace, uid)];
+  objects[uid] = object;
+}
+
+function forget<T extends Observed>(state: ClusterState, kind: ObjectKind, objects: Record<string, T>, ref: E.ObjectRef): void {
+  const known = objects[ref.uid]?.metadata?.resourceVersion;
+  if (known !== undefined && isNewer(known, ref.resourceVersion)) return; // a stale delete of an object seen later
+  delete objects[ref.uid];
+  if (coveredByRelist(state, kind, ref.namespace, ref.uid, ref.resourceVersion)) return; // the floor already says so
+  const key = tombstoneKey(ref.namespace, ref.uid);
+  const tombstone = state.tombstones[kind][key];
+  if (tombstone === undefined || isNewer(ref.resourceVersion, tombstone)) state.tombstones[kind][key] = ref.resourceVersion;
+}
+
+/** Tombstones carry their namespace in the key, so a namespaced relist can retire exactly its own. */
+const tombstoneKey = (namespace: string | undefined, uid: string): string => (namespace ? `${namespace}/${uid}` : uid);
+/** A namespace never holds a slash; a uid is not relied on to lack one. */
+function fromTombstoneKey(kind: ObjectKind, key: string): { namespace?: string; uid: string } {
+  const slash = key.indexOf('/');
+  return kind === 'Node' ? { uid: key } : { namespace: key.slice(0, slash), uid: key.slice(slash + 1) };
+}
+
+function relisted(state: ClusterState, event: E.RelistCompleted): void {
+  const scope = relistScope(event.kind, event.namespace);
+  const floor = state.relistFloors[scope];
+  if (floor && !isNewer(event.resourceVersion, floor.resourceVersion)) return; // a newer list already said more
+  const pending = (state.pendingRelists[event.relistId] ??= {
+    kind: event.kind,
+    ...(event.namespace === undefined ? {} : { namespace: event.namespace }),
+    resourceVersion: event.resourceVersion,
+    parts: event.parts,
+    received: {},
+  });
+  pending.received[event.part] = event.presentUids;
+  if (Object.keys(pending.received).length < pending.parts) return;
+
+  const present = new Set(Object.values(pending.received).flat());
+  const listed: RelistFloor = { resourceVersion: event.resourceVersion, presentUids: [...present].sort() };
+  state.relistFloors[scope] = listed;
+  presentSets.set(listed, present);
+  for (const [id, other] of Object.entries(state.pendingRelists)) {
+    if (relistScope(other.kind, other.namespace) === scope && !isNewer(other.resourceVersion, listed.resourceVersion)) {
+      delete state.pendingRelists[id];
+    }
+  }
+  const inScope = (namespace: string | undefined) => event.namespace === undefined || namespace === event.namespace;
+  const objects: Record<string, Observed> = objectsOf(state, event.kind);
+  for (const [uid, object] of Object.entries(objects)) {
+    const m = object.metadata!;
+    if (inScope(m.namespace) && !present.has(uid) && !isNewer(m.resourceVersion!, listed.resourceVersion)) delete objects[uid];
+  }
+  // The floor now says what these tombstones said.
+  const tombstones = state.tombstones[event.kind];
+  for (const [key, rv] of Object.entries(tombstones)) {
+    const { namespace, uid } = fromTombstoneKey(event.kind, key);
+    if (inScope(namespace) && !present.has(uid) && !isNewer(rv, listed.resourceVersion)) delete tombstones[key];
+  }
+}
+
+// A floor's uids as a set, built once per floor (a relist of 5,000 nodes is checked on every observation).
+const presentSets = new WeakMap<RelistFloor, ReadonlySet<string>>();
+function presentIn(floor: RelistFloor): ReadonlySet<string> {
+  let set = presentSets.get(floor);
+  if (!set) presentSets.set(floor, (set = new Set(floor.presentUids)));
+  return set;
+}
+
+function coveredByRelist(state: ClusterState, kind: ObjectKind, namespace: string | undefined, uid: string, rv: string): boolean {
+  const covers = (floor: RelistFloor | undefined) =>
+    floor !== undefined && compareResourceVersions(rv, floor.resourceVersion) <= 0 && !presentIn(floor).has(uid);
+  return covers(state.relistFloors[relistScope(kind)]) || (namespace !== undefined && covers(state.relistFloors[relistScope(kind, namespace)]));
+}
+
+function objectsOf(state: ClusterState, kind: ObjectKind): Record<string, Observed> {
+  return kind === 'Node' ? state.nodes : kind === 'Pod' ? state.pods : state.daemonSets;
+}
+
+// ── decisions ────────────────────────────────────────────────────────────────
+/**
+ * The controller state a decision event belongs to, from its decisionId (`<DaemonSet stream id>@<commit>`)
+ * or its DaemonSet stream id. A ReconcileDecided for a new uid starts a new incarnation.
+ */
+function controllerOf(state: ClusterState, decisionIdOrStream: string, daemonSetUid?: string): ControllerState {
+  const key = parseDaemonSetStreamId(decisionIdOrStream.split('@')[0]!);
+  const id = controllerKey(key.namespace, key.name);
+  const known = state.controllers[id];
+  if (known && (daemonSetUid === undefined || known.daemonSetUid === daemonSetUid)) return known;
+  return (state.controllers[id] = emptyControllerState(daemonSetUid ?? known?.daemonSetUid ?? ''));
+}

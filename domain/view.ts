@@ -1,0 +1,84 @@
+// What one DaemonSet's reconcile sees: its DaemonSet, every node, the pods it owns or selects, its
+// revisions and backoff — with open intents applied. Linear in nodes + pods.
+//
+// Intents in the view (upstream's expectations, made visible instead of blocking the sync):
+// - a pending create shows as the pod it asked for, unbound on its node (target-node affinity,
+//   the template's labels with its revision hash, no conditions, created at the request's time),
+//   so the next decision counts the node as served and does not create again;
+// - a pending delete hides its pod, so the next decision neither deletes it again nor counts it
+//   (upstream keeps it and waits; we proceed as if the delete had landed, which it will or the
+//   intent expires).
+import type { V1DaemonSet, V1Pod } from '@kubernetes/client-node';
+import { controllerKey, type ClusterState, type ControllerState, type PendingCreate } from './cluster-state';
+import { newDaemonPod } from './index';
+import { openIntents, type SettledIntents } from './intents';
+import { compileLabelSelector } from './label-selector';
+import { isNewer } from './resource-version';
+import type { DaemonSetKey } from './streams';
+import type { ReconcileInput } from './types';
+
+export interface DecisionView {
+  input: ReconcileInput;
+  /** Intents the state shows fulfilled: recorded with the next decision (InputMarks.settledIntents). */
+  settledIntents: SettledIntents;
+}
+
+export function reconcileInput(state: ClusterState, key: DaemonSetKey, now: Date): ReconcileInput | undefined {
+  return decisionView(state, key, now)?.input;
+}
+
+/** The view, or undefined when the DaemonSet is unknown or deleted. */
+export function decisionView(state: ClusterState, key: DaemonSetKey, now: Date): DecisionView | undefined {
+  const daemonSet = findDaemonSet(state, key);
+  if (!daemonSet) return undefined;
+  const uid = daemonSet.metadata!.uid!;
+  const known = state.controllers[controllerKey(key.namespace, key.name)];
+  const controller = known?.daemonSetUid === uid ? known : undefined; // a deleted namesake's bookkeeping is not ours
+
+  const selects = compileLabelSelector(daemonSet.spec?.selector);
+  const podsByName = new Map<string, V1Pod>();
+  const candidates: V1Pod[] = [];
+  for (const pod of Object.values(state.pods)) {
+    const m = pod.metadata!;
+    if (m.namespace !== key.namespace) continue;
+    podsByName.set(m.name!, pod);
+    const owned = m.ownerReferences?.some((r) => r.controller === true && r.uid === uid) ?? false;
+    if (owned || selects(m.labels)) candidates.push(pod);
+  }
+
+  const intents = controller ? openIntents(controller, podsByName, state.pods, now) : undefined;
+  const deleting = new Set(intents?.deletes.map((d) => d.podUid));
+  const pods = candidates.filter((pod) => !deleting.has(pod.metadata!.uid!));
+  for (const create of intents?.creates ?? []) pods.push(requestedPod(daemonSet, controller!, create));
+
+  const input: ReconcileInput = {
+    daemonSet,
+    nodes: Object.values(state.nodes),
+    pods,
+    now,
+    revisions: controller?.revisions ?? [],
+    failedPodBackoff: controller?.failedPodBackoff ?? {},
+  };
+  return { input, settledIntents: intents?.settled ?? { creates: [], deletes: [] } };
+}
+
+/** The live DaemonSet of that name; a deleted and recreated one is known by its newer resourceVersion. */
+function findDaemonSet(state: ClusterState, key: DaemonSetKey): V1DaemonSet | undefined {
+  let found: V1DaemonSet | undefined;
+  for (const ds of Object.values(state.daemonSets)) {
+    const m = ds.metadata!;
+    if (m.namespace !== key.namespace || m.name !== key.name) continue;
+    if (!found || isNewer(m.resourceVersion!, found.metadata!.resourceVersion!)) found = ds;
+  }
+  return found;
+}
+
+/** The pod a pending create asked for, as the API will show it before the scheduler binds it. */
+function requestedPod(ds: V1DaemonSet, controller: ControllerState, intent: PendingCreate): V1Pod {
+  const template = controller.revisions.find((r) => r.hash === intent.hash)?.template ?? ds.spec!.template;
+  const pod = newDaemonPod({ ...ds, spec: { ...ds.spec!, template } }, intent.nodeName, intent.hash, undefined, intent.podName);
+  pod.metadata!.uid = `intent:${intent.decisionId}:${intent.podName}`; // no API uid yet; unique and stable
+  pod.metadata!.creationTimestamp = new Date(intent.requestedAt);
+  pod.status = { phase: 'Pending' };
+  return pod;
+}

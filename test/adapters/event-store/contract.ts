@@ -1,0 +1,151 @@
+// The EventStore contract, one suite for every backend: in memory, dynalite and DynamoDB Local.
+import { describe, expect, it } from 'vitest';
+import type { LogEvent } from '../../../domain/events';
+import { isCommitTooLarge, isStreamVersionConflict, type EventStore } from '../../../functions/adapters/event-store/port';
+import { CLUSTER, nodeObserved, podObserved } from '../../log/fixtures';
+
+export interface StoreUnderTest {
+  store: EventStore;
+}
+
+const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+};
+
+let streams = 0;
+const freshStream = (kind = 'nodes') => `${CLUSTER}/${kind}-${++streams}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** Text that does not compress: commits are stored deflated. */
+const noise = (length: number): string => {
+  let text = '';
+  while (text.length < length) text += Math.random().toString(36).slice(2);
+  return text.slice(0, length);
+};
+
+async function caught(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+export function eventStoreContract(name: string, subject: () => StoreUnderTest): void {
+  describe(`EventStore contract: ${name}`, () => {
+    const store = () => subject().store;
+
+    it('numbers a new stream’s first commit 1 and reads its events back, Dates restored', async () => {
+      const stream = freshStream();
+      const pod = podObserved('p1', '7', { readySince: new Date('2026-01-01T00:00:05Z') });
+      const commit = await store().append(stream, 0, [nodeObserved('n1', '5'), pod]);
+      expect(commit.commit).toBe(1);
+      const [read] = await collect(store().read(stream));
+      expect(read!.commit).toBe(1);
+      expect(read!.events).toEqual([nodeObserved('n1', '5'), pod]);
+      expect(read!.events[1]!.type === 'PodObserved' && read!.events[1]!.pod.status!.conditions![0]!.lastTransitionTime).toBeInstanceOf(Date);
+    });
+
+    it('reads from a given commit, in order', async () => {
+      const stream = freshStream();
+      for (let n = 0; n < 4; n++) await store().append(stream, n, [nodeObserved('n1', String(n + 1))]);
+      const read = await collect(store().read(stream, 3));
+      expect(read.map((c) => c.commit)).toEqual([3, 4]);
+      expect(await store().latestCommit(stream)).toBe(4);
+      expect(await store().latestCommit(freshStream())).toBe(0);
+    });
+
+    it('refuses a second commit with the same number as a StreamVersionConflict', async () => {
+      const stream = freshStream();
+      await store().append(stream, 0, [nodeObserved('n1', '1')]);
+      const error = await caught(store().append(stream, 0, [nodeObserved('n1', '2')]));
+      expect(isStreamVersionConflict(error)).toBe(true);
+      expect(error).toMatchObject({ code: 'StreamVersionConflict', streamId: stream, expected: 0 });
+      expect((await collect(store().read(stream)))[0]!.events).toEqual([nodeObserved('n1', '1')]);
+    });
+
+    it('refuses to leave a gap: the expected commit must exist', async () => {
+      const stream = freshStream();
+      await store().append(stream, 0, [nodeObserved('n1', '1')]);
+      const error = await caught(store().append(stream, 2, [nodeObserved('n1', '2')]));
+      expect(isStreamVersionConflict(error)).toBe(true);
+      expect((error as Error).message).toMatch(/commit 2 does not exist/);
+      expect(await store().latestCommit(stream)).toBe(1);
+    });
+
+    it('refuses a commit over the item limit, naming its size, and writes nothing', async () => {
+      const stream = freshStream();
+      const big: LogEvent[] = Array.from({ length: 30 }, (_, i) => nodeObserved(`n${i}`, '1', { blob: noise(25_000) }));
+      const error = await caught(store().append(stream, 0, big));
+      expect(isCommitTooLarge(error)).toBe(true);
+      expect((error as Error).message).toMatch(/a commit of \d+ bytes is over DynamoDB's 409600-byte item limit/);
+      expect(await store().latestCommit(stream)).toBe(0);
+    });
+
+    it('pages through a stream longer than one query page (1 MB)', async () => {
+      const stream = freshStream();
+      for (let n = 0; n < 30; n++) await store().append(stream, n, [nodeObserved(`n${n}`, '1', { blob: noise(60_000) })]);
+      const read = await collect(store().read(stream));
+      expect(read.map((c) => c.commit)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    });
+
+    it('lists a cluster’s streams once each, by prefix, and no other cluster’s', async () => {
+      const nodes = `${CLUSTER}/nodes`;
+      const ds = `${CLUSTER}/daemonsets/default/listed-${Math.random().toString(36).slice(2, 8)}`;
+      const other = `other/nodes`;
+      await store().append(nodes, await store().latestCommit(nodes), [nodeObserved('n1', '1')]);
+      await store().append(ds, 0, [nodeObserved('n1', '1')]);
+      await store().append(ds, 1, [nodeObserved('n1', '2')]);
+      await store().append(other, 0, [{ ...nodeObserved('n1', '1'), clusterId: 'other' }]);
+      const all = await store().listStreams(CLUSTER);
+      expect(all).toContain(nodes);
+      expect(all.filter((s) => s === ds)).toHaveLength(1);
+      expect(all).not.toContain(other);
+      const daemonSets = await store().listStreams(CLUSTER, `${CLUSTER}/daemonsets/`);
+      expect(daemonSets).toContain(ds);
+      expect(daemonSets).not.toContain(nodes);
+    });
+
+    it('keeps snapshots beside the stream and returns the newest, even one larger than an item', async () => {
+      const stream = freshStream();
+      expect(await store().loadSnapshot(stream)).toBeUndefined();
+      await store().saveSnapshot(stream, { commit: 100, state: '{"a":1}' });
+      // Random text barely compresses: this one needs several 350 KB chunks.
+      const large = JSON.stringify(Array.from({ length: 150_000 }, () => Math.random().toString(36)));
+      await store().saveSnapshot(stream, { commit: 200, state: large });
+      const loaded = await store().loadSnapshot(stream);
+      expect(loaded?.commit).toBe(200);
+      expect(loaded?.state === large).toBe(true); // not toEqual: a diff of megabytes helps no one
+      expect(await store().listStreams(CLUSTER)).not.toContain(`${stream}#snapshot`);
+    });
+
+    it('lets exactly one of 20 concurrent appenders win each commit: no gap, no duplicate, nothing lost on retry', async () => {
+      const stream = freshStream('race');
+      const writers = Array.from({ length: 20 }, (_, i) => nodeObserved(`writer-${i}`, '1'));
+      const first = await Promise.allSettled(writers.map((event) => store().append(stream, 0, [event])));
+      const winners = first.filter((r) => r.status === 'fulfilled');
+      const losers = first.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(winners).toHaveLength(1);
+      expect(losers.every((r) => isStreamVersionConflict(r.reason))).toBe(true);
+
+      const pending = writers.filter((_, i) => first[i]!.status === 'rejected');
+      await Promise.all(
+        pending.map(async (event) => {
+          for (;;) {
+            try {
+              return await store().append(stream, await store().latestCommit(stream), [event]);
+            } catch (error) {
+              if (!isStreamVersionConflict(error)) throw error;
+            }
+          }
+        }),
+      );
+      const commits = await collect(store().read(stream));
+      expect(commits.map((c) => c.commit)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      const names = commits.flatMap((c) => c.events.map((e) => (e.type === 'NodeObserved' ? e.node.metadata!.name : '')));
+      expect(names.sort()).toEqual(writers.map((w) => w.node.metadata!.name).sort());
+    });
+  });
+}

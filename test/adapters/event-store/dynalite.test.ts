@@ -1,0 +1,20 @@
+// The contract on dynalite, in process; plus what only the DynamoDB adapter does (chunked snapshots).
+import { afterAll, beforeAll } from 'vitest';
+import { DynamoDbEventStore } from '../../../functions/adapters/event-store/dynamodb';
+import { createEventLogTable } from '../../../functions/adapters/event-store/table';
+import { startDynalite, type DynamoDbServer } from '../../support/dynalite';
+import { eventStoreContract } from './contract';
+import { dynamoDbOnlyBehaviour } from './dynamodb-only';
+
+let server: DynamoDbServer;
+let store: DynamoDbEventStore;
+beforeAll(async () => {
+  server = await startDynalite();
+  await createEventLogTable(server.client, 'log');
+  await createEventLogTable(server.client, 'log'); // idempotent
+  store = new DynamoDbEventStore(server.client, 'log');
+});
+afterAll(() => server.close());
+
+eventStoreContract('dynalite', () => ({ store }));
+dynamoDbOnlyBehaviour('dynalite', () => ({ store, client: server.client, table: 'log' }));

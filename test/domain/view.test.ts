@@ -1,0 +1,102 @@
+// What a reconcile sees: its DaemonSet, all nodes, its pods — and its open intents applied, so a
+// decision already taken is never taken again.
+import { describe, expect, it } from 'vitest';
+import { fold } from '../../domain/evolve';
+import { decisionEvents } from '../../domain/decision-events';
+import { CONTROLLER_REVISION_HASH_LABEL, reconcile } from '../../domain/index';
+import type { DaemonSetKey } from '../../domain/streams';
+import { decisionView, reconcileInput } from '../../domain/view';
+import {
+  aDaemonSet,
+  at,
+  CLUSTER,
+  createRequested,
+  daemonSetDeleted,
+  daemonSetObserved,
+  decided,
+  deleteRequested,
+  nodeObserved,
+  podObserved,
+} from '../log/fixtures';
+
+const key: DaemonSetKey = { clusterId: CLUSTER, namespace: 'default', name: 'agent' };
+const cluster = [daemonSetObserved(), nodeObserved('n1', '2'), nodeObserved('n2', '3')];
+const names = (pods: { metadata?: { name?: string } }[]) => pods.map((p) => p.metadata!.name).sort();
+
+describe('reconcileInput', () => {
+  it('is undefined for an unknown or deleted DaemonSet', () => {
+    expect(reconcileInput(fold([nodeObserved('n1', '2')]), key, at(0))).toBeUndefined();
+    expect(reconcileInput(fold([...cluster, daemonSetDeleted('agent', '9')]), key, at(0))).toBeUndefined();
+  });
+
+  it('holds every node, and the namespace’s pods the DaemonSet owns or selects', () => {
+    const state = fold([
+      ...cluster,
+      podObserved('owned', '4', { owner: 'ds-uid', labels: { other: 'x' } }),
+      podObserved('selected', '5'),
+      podObserved('unrelated', '6', { labels: { app: 'db' } }),
+      podObserved('elsewhere', '7', { namespace: 'other' }),
+    ]);
+    const input = reconcileInput(state, key, at(0))!;
+    expect(input.daemonSet.metadata!.uid).toBe('ds-uid');
+    expect(names(input.nodes)).toEqual(['n1', 'n2']);
+    expect(names(input.pods)).toEqual(['owned', 'selected']);
+    expect(input.now).toEqual(at(0));
+  });
+
+  it('shows a pending create as the requested pod: on its node, unbound, hashed, created at the request', () => {
+    const state = fold([...cluster, decided(1, 10), createRequested(1, 'agent-x', 'n1', 10, 'h7')]);
+    const [pod] = reconcileInput(state, key, at(20))!.pods;
+    expect(pod!.metadata).toMatchObject({ name: 'agent-x', namespace: 'default', creationTimestamp: at(10) });
+    expect(pod!.metadata!.labels).toMatchObject({ app: 'agent', [CONTROLLER_REVISION_HASH_LABEL]: 'h7' });
+    expect(pod!.metadata!.ownerReferences).toEqual([expect.objectContaining({ uid: 'ds-uid', controller: true })]);
+    expect(pod!.spec!.nodeName).toBeUndefined();
+    expect(pod!.spec!.affinity!.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution!.nodeSelectorTerms).toEqual([
+      { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] },
+    ]);
+    expect(pod!.status).toEqual({ phase: 'Pending' });
+  });
+
+  it('ends a pending create once a pod of its name is observed, and reports it settled', () => {
+    const state = fold([...cluster, decided(1), createRequested(1, 'agent-x', 'n1'), podObserved('agent-x', '8', { node: 'n1', owner: 'ds-uid' })]);
+    const view = decisionView(state, key, at(1))!;
+    expect(view.input.pods.map((p) => p.metadata!.uid)).toEqual(['uid-agent-x']);
+    expect(view.settledIntents).toEqual({ creates: ['agent-x'], deletes: [] });
+  });
+
+  it('lets a pending create expire after five minutes (upstream ExpectationsTimeout)', () => {
+    const state = fold([...cluster, decided(1, 0), createRequested(1, 'agent-x', 'n1', 0)]);
+    expect(names(reconcileInput(state, key, at(299))!.pods)).toEqual(['agent-x']);
+    expect(reconcileInput(state, key, at(300))!.pods).toEqual([]);
+  });
+
+  it('hides a pod with a pending delete until it is seen terminating or gone', () => {
+    const pod = (rv: string, deleting?: Date) => podObserved('old', rv, { node: 'n1', owner: 'ds-uid', ...(deleting ? { deleting } : {}) });
+    const requested = fold([...cluster, pod('4'), decided(1), deleteRequested(1, 'old')]);
+    expect(reconcileInput(requested, key, at(1))!.pods).toEqual([]);
+    const terminating = fold([...cluster, pod('4'), decided(1), deleteRequested(1, 'old'), pod('9', at(1))]);
+    const view = decisionView(terminating, key, at(2))!;
+    expect(names(view.input.pods)).toEqual(['old']);
+    expect(view.settledIntents.deletes).toEqual(['old']);
+  });
+
+  it('does not apply a deleted namesake’s intents to a recreated DaemonSet', () => {
+    const recreated = daemonSetObserved(aDaemonSet('agent', '20', 'ds-uid-2'));
+    const state = fold([...cluster, decided(1), createRequested(1, 'agent-x', 'n1'), daemonSetDeleted('agent', '10'), recreated]);
+    const input = reconcileInput(state, key, at(1))!;
+    expect(input.daemonSet.metadata!.uid).toBe('ds-uid-2');
+    expect(input.pods).toEqual([]);
+  });
+
+  it('never takes the same decision twice: after a decision is logged, the next reconcile creates nothing', () => {
+    const state = fold(cluster);
+    const input = reconcileInput(state, key, at(0))!;
+    const result = reconcile(input);
+    expect(result.create.map((c) => c.nodeName).sort()).toEqual(['n1', 'n2']);
+    const marks = { streams: {}, daemonSetUid: 'ds-uid', settledIntents: { creates: [], deletes: [] } };
+    fold(decisionEvents({ key, commit: 2, input, result, marks }), state);
+    const again = reconcile(reconcileInput(state, key, at(5))!);
+    expect(again.create).toEqual([]);
+    expect(again.delete).toEqual([]);
+  });
+});
