@@ -1,0 +1,53 @@
+// Applies one reconcile decision to the cluster as upstream's syncNodes does: creates in slow-start
+// batches (1, 2, 4, … concurrently within a batch, stopping after the first batch with a failure,
+// so a failing create does not hammer the API server), then all deletes concurrently, then the
+// ownership changes. Every action yields an outcome, including the creates never attempted.
+import { controllerRef } from '../../../domain/daemon-pod';
+import type { ReconcileInput, ReconcileResult } from '../../../domain/types';
+import type { ActionResult, ClusterApi } from './cluster-api';
+
+export interface Outcome extends ActionResult {
+  action: 'create' | 'delete' | 'adopt' | 'release';
+  podName: string;
+  nodeName?: string;
+}
+
+/** Upstream's SlowStartInitialBatchSize. */
+const SLOW_START_INITIAL_BATCH_SIZE = 1;
+
+const NOT_ATTEMPTED: ActionResult = { outcome: 'failed', reason: 'not attempted: an earlier create batch failed (slow start)', retryable: true };
+
+/** `input` is what the decision was made on: the DaemonSet (the owner to adopt for) and the pods (their uids, for delete preconditions). */
+export async function applyDecision(
+  api: ClusterApi,
+  namespace: string,
+  result: ReconcileResult,
+  input: Pick<ReconcileInput, 'daemonSet' | 'pods'>,
+): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  const uidOf = new Map(input.pods.map((p) => [p.metadata?.name, p.metadata?.uid]));
+
+  let next = 0;
+  for (let size = SLOW_START_INITIAL_BATCH_SIZE; next < result.create.length; size *= 2) {
+    const batch = result.create.slice(next, next + size);
+    next += batch.length;
+    const results = await Promise.all(batch.map((c) => api.createPod(namespace, c.pod)));
+    results.forEach((r, i) => outcomes.push({ action: 'create', podName: batch[i]!.pod.metadata?.name ?? '', nodeName: batch[i]!.nodeName, ...r }));
+    if (results.some((r) => r.outcome === 'failed')) break;
+  }
+  for (const c of result.create.slice(next)) outcomes.push({ action: 'create', podName: c.pod.metadata?.name ?? '', nodeName: c.nodeName, ...NOT_ATTEMPTED });
+
+  const deletes = await Promise.all(
+    result.delete.map(async (d): Promise<Outcome> => {
+      const uid = uidOf.get(d.podName);
+      const r: ActionResult = uid ? await api.deletePod(namespace, d.podName, uid) : { outcome: 'failed', reason: `pod ${d.podName} is not among the pods the decision saw`, retryable: false };
+      return { action: 'delete', podName: d.podName, ...(d.nodeName ? { nodeName: d.nodeName } : {}), ...r };
+    }),
+  );
+  outcomes.push(...deletes);
+
+  const owner = controllerRef(input.daemonSet);
+  for (const a of result.adopt) outcomes.push({ action: 'adopt', podName: a.podName, ...(await api.adoptPod(namespace, a.podName, a.podUid, owner)) });
+  for (const r of result.release) outcomes.push({ action: 'release', podName: r.podName, ...(await api.releasePod(namespace, r.podName, r.podUid, owner.uid)) });
+  return outcomes;
+}

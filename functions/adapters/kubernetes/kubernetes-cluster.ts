@@ -1,0 +1,121 @@
+// ClusterApi over @kubernetes/client-node: pods through CoreV1Api, the DaemonSet status through
+// CustomObjectsApi, every request through one client-side rate limiter.
+import {
+  CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions,
+  type KubeConfig, type V1DaemonSetStatus, type V1OwnerReference, type V1Pod,
+} from '@kubernetes/client-node';
+import { systemClock, type Clock } from '../../clock';
+import { classifyApiError, type ApiFailure } from './api-errors';
+import type { ActionResult, ClusterApi } from './cluster-api';
+import { DAEMONSET_GROUP, DAEMONSET_PLURAL, DAEMONSET_VERSION } from './custom-resource';
+import { DEFAULT_BURST, DEFAULT_QPS, TokenBucket } from './rate-limiter';
+
+export interface KubernetesClusterOptions {
+  clock?: Clock;
+  qps?: number;
+  burst?: number;
+}
+
+const succeeded: ActionResult = { outcome: 'succeeded' };
+const alreadyDone = (reason: string): ActionResult => ({ outcome: 'already-done', reason });
+const failed = (f: Pick<ApiFailure, 'message' | 'retryable' | 'retryAfterSeconds'>): ActionResult => ({
+  outcome: 'failed', reason: f.message, retryable: f.retryable,
+  ...(f.retryAfterSeconds !== undefined ? { retryAfterSeconds: f.retryAfterSeconds } : {}),
+});
+
+/** Merge patches carry metadata.uid and metadata.resourceVersion: the API server checks both (409 on a mismatch). */
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+/** Adopt and release read the pod, then patch it at that version; a concurrent writer costs a re-read. */
+const CLAIM_ATTEMPTS = 3;
+
+export class KubernetesCluster implements ClusterApi {
+  private readonly core: CoreV1Api;
+  private readonly custom: CustomObjectsApi;
+  private readonly limiter: TokenBucket;
+
+  constructor(kubeConfig: KubeConfig, options: KubernetesClusterOptions = {}) {
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.limiter = new TokenBucket(options.clock ?? systemClock, options.qps ?? DEFAULT_QPS, options.burst ?? DEFAULT_BURST);
+  }
+
+  async createPod(namespace: string, pod: V1Pod): Promise<ActionResult> {
+    try {
+      await this.call(() => this.core.createNamespacedPod({ namespace, body: pod }));
+      return succeeded;
+    } catch (error) {
+      const f = classifyApiError(error);
+      return f.statusReason === 'AlreadyExists' ? alreadyDone(f.message) : failed(f);
+    }
+  }
+
+  async deletePod(namespace: string, name: string, uid: string): Promise<ActionResult> {
+    try {
+      await this.call(() => this.core.deleteNamespacedPod({ namespace, name, body: { preconditions: { uid }, propagationPolicy: 'Background' } }));
+      return succeeded;
+    } catch (error) {
+      const f = classifyApiError(error);
+      if (f.code === 404) return alreadyDone(f.message);
+      if (f.code === 409) return alreadyDone(`the pod was replaced: ${f.message}`);
+      return failed(f);
+    }
+  }
+
+  adoptPod(namespace: string, name: string, uid: string, owner: V1OwnerReference): Promise<ActionResult> {
+    return this.claim(namespace, name, uid, (refs) => {
+      const controller = refs.find((r) => r.controller);
+      if (controller?.uid === owner.uid) return 'already ours';
+      if (controller) return { refuse: `the pod is controlled by ${controller.kind} ${controller.name} (${controller.uid})` };
+      return [...refs.filter((r) => r.uid !== owner.uid), { ...owner, controller: true, blockOwnerDeletion: true }];
+    });
+  }
+
+  releasePod(namespace: string, name: string, uid: string, ownerUid: string): Promise<ActionResult> {
+    return this.claim(namespace, name, uid, (refs) => (refs.some((r) => r.uid === ownerUid) ? refs.filter((r) => r.uid !== ownerUid) : 'not ours'), true);
+  }
+
+  async writeDaemonSetStatus(namespace: string, name: string, status: V1DaemonSetStatus): Promise<ActionResult> {
+    try {
+      await this.call(() =>
+        this.custom.patchNamespacedCustomObjectStatus({ group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, plural: DAEMONSET_PLURAL, namespace, name, body: { status } }, mergePatch),
+      );
+      return succeeded;
+    } catch (error) {
+      return failed(classifyApiError(error));
+    }
+  }
+
+  /**
+   * Rewrites the pod's ownerReferences at the version read, as upstream's ClaimPods patches do.
+   * `change` returns the new references, a reason there is nothing to do, or a refusal.
+   * A pod that is gone or replaced is nothing to release (already-done) but cannot be adopted (failed).
+   */
+  private async claim(
+    namespace: string, name: string, uid: string,
+    change: (refs: V1OwnerReference[]) => V1OwnerReference[] | string | { refuse: string },
+    goneIsDone = false,
+  ): Promise<ActionResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const pod = await this.call(() => this.core.readNamespacedPod({ namespace, name }));
+        if (pod.metadata?.uid !== uid) return goneIsDone ? alreadyDone('the pod was replaced') : failed({ message: `the pod was replaced (uid ${pod.metadata?.uid}, want ${uid})`, retryable: false });
+        const next = change(pod.metadata?.ownerReferences ?? []);
+        if (typeof next === 'string') return alreadyDone(next);
+        if (!Array.isArray(next)) return failed({ message: next.refuse, retryable: false });
+        const metadata = { uid, resourceVersion: pod.metadata.resourceVersion, ownerReferences: next.length ? next : null };
+        await this.call(() => this.core.patchNamespacedPod({ namespace, name, body: { metadata } }, mergePatch));
+        return succeeded;
+      } catch (error) {
+        const f = classifyApiError(error);
+        if (f.code === 404) return goneIsDone ? alreadyDone(f.message) : failed(f);
+        if (f.statusReason === 'Conflict' && attempt < CLAIM_ATTEMPTS) continue; // read again and retry
+        return failed(f);
+      }
+    }
+  }
+
+  private async call<T>(request: () => Promise<T>): Promise<T> {
+    await this.limiter.acquire();
+    return request();
+  }
+}

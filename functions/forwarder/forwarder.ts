@@ -1,0 +1,85 @@
+// The watch forwarder (DESIGN.md §1): informers on our DaemonSets, nodes and daemon pods; each
+// change becomes one projected observation, unless the controller could not tell it from the
+// last one sent (node heartbeats); every (re)list is followed by a relist marker. Observations
+// leave through the outbox, which retries until the sink takes them.
+import type { KubeConfig, KubernetesObject, V1DaemonSet, V1Pod } from '@kubernetes/client-node';
+import { EVENT_SCHEMA_VERSION, type Observation } from '../../domain/events';
+import { kubeConfigFor } from '../adapters/kubernetes/kubeconfig';
+import { clusterListWatch, type ListWatchSource } from '../adapters/kubernetes/list-watch';
+import { systemClock, type Clock } from '../clock';
+import { localTelemetry, type Telemetry } from '../observability';
+import { DaemonPodSelector } from './daemon-pods';
+import { eventBridgeSink, type EventSink } from './event-sink';
+import { DAEMONSET_KIND, KindForwarder, NODE_KIND, POD_KIND } from './kind-forwarder';
+import { Outbox } from './outbox';
+import { startInformer, type RunningInformer } from './resilient-informer';
+
+export interface ForwarderOptions {
+  clusterId: string;
+  /** The cluster: a kubeconfig file, or client-node's default (in-cluster service account) when neither this nor kubeConfig is given. */
+  kubeconfigPath?: string;
+  kubeConfig?: KubeConfig;
+  eventBus: string;
+  /** Where observations go; by default PutEvents on `eventBus`. */
+  sink?: EventSink;
+  clock?: Clock;
+  telemetry?: Telemetry;
+}
+
+export interface RunningForwarder {
+  /** Resolves once every observation made so far has been sent. */
+  idle(): Promise<void>;
+  /** Stops the informers, then waits until the outbox is empty. */
+  stop(): Promise<void>;
+}
+
+/** Starts forwarding; resolves once every informer has listed. */
+export async function runForwarder(options: ForwarderOptions): Promise<RunningForwarder> {
+  const clock = options.clock ?? systemClock;
+  const telemetry = options.telemetry ?? localTelemetry('warn');
+  const kubeConfig = options.kubeConfig ?? kubeConfigFor({ kubeconfigPath: options.kubeconfigPath });
+  const outbox = new Outbox(options.sink ?? eventBridgeSink({ eventBus: options.eventBus, clock }), clock, telemetry);
+  const deps = {
+    send: (o: Observation) => outbox.push(o),
+    base: () => ({ clusterId: options.clusterId, schemaVersion: EVENT_SCHEMA_VERSION, time: clock.now().toISOString() }),
+    telemetry,
+  };
+  const sources = clusterListWatch(kubeConfig);
+  const daemonPods = new DaemonPodSelector();
+  const daemonSets = new KindForwarder(DAEMONSET_KIND, deps);
+  const nodes = new KindForwarder(NODE_KIND, deps);
+  const pods = new KindForwarder(POD_KIND, deps, (pod) => daemonPods.isDaemonPod(pod));
+  let podInformer: RunningInformer<V1Pod> | undefined;
+
+  const watch = <T extends KubernetesObject>(name: string, source: ListWatchSource<T>, forwarder: KindForwarder<T>, before: { upsert?(o: T): void; delete?(o: T): void } = {}) =>
+    startInformer(kubeConfig, {
+      name,
+      ...source,
+      onUpsert: (o) => { before.upsert?.(o); forwarder.upsert(o); },
+      onDelete: (o) => { before.delete?.(o); forwarder.delete(o); },
+      onListed: (items, rv) => forwarder.listed(items, rv),
+    }, { clock, telemetry });
+
+  // DaemonSets first: the pod informer's first list is filtered by their selectors.
+  const informers: RunningInformer<KubernetesObject>[] = [];
+  informers.push(await watch<V1DaemonSet>('daemonsets', sources.daemonSets, daemonSets, {
+    upsert(ds) {
+      // A new or changed selector can make pods the informer already holds daemon pods.
+      if (!daemonPods.upsertDaemonSet(ds) || !podInformer) return;
+      for (const pod of podInformer.cached()) if (!pods.sent(pod.metadata?.uid ?? '')) pods.upsert(pod);
+    },
+    delete: (ds) => daemonPods.deleteDaemonSet(ds.metadata?.uid ?? ''),
+  }));
+  informers.push(await watch('nodes', sources.nodes, nodes));
+  podInformer = await watch('pods', sources.pods, pods);
+  informers.push(podInformer);
+  telemetry.info('forwarder: watching', { clusterId: options.clusterId });
+
+  return {
+    idle: () => outbox.idle(),
+    async stop() {
+      await Promise.all(informers.map((i) => i.stop()));
+      await outbox.idle();
+    },
+  };
+}

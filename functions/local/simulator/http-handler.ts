@@ -1,0 +1,122 @@
+// The HTTP face of the simulator: bearer-token check, discovery, and the REST verbs per route
+// (get, list, watch, create, update, patch, delete), answering errors with Status bodies.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { V1DeleteOptions } from '@kubernetes/client-node';
+import { discoveryDocument } from './discovery';
+import type { Faults, Verb } from './faults';
+import type { Registry } from './registry';
+import { apiVersionOf } from './resources';
+import { parseResourcePath, type ResourceRoute } from './routes';
+import { parseFieldSelector, parseLabelSelector, type KubeObject } from './selectors';
+import { badRequest, methodNotAllowed, StatusError } from './status-error';
+import { asTable, wantsTable } from './table';
+import type { WatchHub } from './watch';
+
+export interface HandlerDeps {
+  registry: Registry;
+  watches: WatchHub;
+  faults: Faults;
+  token: string;
+}
+
+function send(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, error: StatusError): void {
+  const retryAfter = error.details.retryAfterSeconds;
+  send(res, error.code, error.toStatus(), retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {});
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest('the request body is not valid JSON');
+  }
+}
+
+function verbOf(method: string | undefined, route: ResourceRoute, query: URLSearchParams): Verb {
+  const watching = query.get('watch') === 'true' || query.get('watch') === '1';
+  switch (method) {
+    case 'GET': return route.name ? 'get' : watching ? 'watch' : 'list';
+    case 'POST': if (!route.name) return 'create'; break;
+    case 'PUT': if (route.name) return 'update'; break;
+    case 'PATCH': if (route.name) return 'patch'; break;
+    case 'DELETE': if (route.name) return 'delete'; break;
+  }
+  throw methodNotAllowed(method ?? '');
+}
+
+function deleteOptions(body: unknown, query: URLSearchParams): V1DeleteOptions {
+  const options = { ...(body as V1DeleteOptions | undefined) };
+  const grace = query.get('gracePeriodSeconds');
+  if (grace !== null) options.gracePeriodSeconds = Number(grace);
+  const policy = query.get('propagationPolicy');
+  if (policy !== null) options.propagationPolicy = policy;
+  if (query.get('orphanDependents') !== null) options.orphanDependents = query.get('orphanDependents') === 'true';
+  return options;
+}
+
+export function createHttpHandler({ registry, watches, faults, token }: HandlerDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      // A wrong token is refused. No token is let in: kubectl sends no credentials over plain HTTP
+      // (the simulator is the old insecure port of an API server, on loopback only).
+      const auth = req.headers.authorization;
+      if (auth !== undefined && auth !== `Bearer ${token}`) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+      const url = new URL(req.url ?? '/', 'http://simulator');
+      const query = url.searchParams;
+      const route = parseResourcePath(url.pathname);
+      if (!route) {
+        const doc = req.method === 'GET' ? discoveryDocument(url.pathname) : undefined;
+        if (!doc) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+        return send(res, 200, doc);
+      }
+      const verb = verbOf(req.method, route, query);
+      const fault = faults.take(verb, url.pathname);
+      if (fault) return sendError(res, fault);
+      const { resource, namespace, name, subresource } = route;
+      const body = verb === 'get' || verb === 'list' || verb === 'watch' ? undefined : await readBody(req);
+      switch (verb) {
+        case 'get':
+          return send(res, 200, wantsTable(req) ? asTable(resource, [registry.get(resource, namespace, name!)], registry.clock.now()) : registry.get(resource, namespace, name!));
+        case 'list':
+        case 'watch': {
+          const labels = parseLabelSelector(query.get('labelSelector'));
+          const fields = parseFieldSelector(query.get('fieldSelector'), resource.fields);
+          const match = (o: KubeObject) => labels(o) && fields(o);
+          if (verb === 'watch') {
+            const timeout = query.get('timeoutSeconds');
+            return watches.serve({
+              resource, namespace, match, resourceVersion: query.get('resourceVersion') ?? undefined,
+              allowWatchBookmarks: query.get('allowWatchBookmarks') === 'true', timeoutSeconds: timeout ? Number(timeout) : undefined,
+            }, res);
+          }
+          const nodeName = /^spec\.nodeName==?([^,]+)$/.exec(query.get('fieldSelector') ?? '')?.[1];
+          const items = registry.store.list(resource, { namespace, nodeName, match });
+          const resourceVersion = String(registry.store.resourceVersion);
+          if (wantsTable(req)) return send(res, 200, asTable(resource, items, registry.clock.now(), resourceVersion));
+          return send(res, 200, { kind: resource.listKind, apiVersion: apiVersionOf(resource), metadata: { resourceVersion }, items });
+        }
+        case 'create':
+          return send(res, 201, registry.create(resource, namespace, body as KubeObject));
+        case 'update':
+          return send(res, 200, registry.update(resource, namespace, name!, body as KubeObject, subresource));
+        case 'patch':
+          return send(res, 200, registry.patch(resource, namespace, name!, req.headers['content-type'] ?? '', body, subresource));
+        case 'delete':
+          return send(res, 200, registry.delete(resource, namespace, name!, deleteOptions(body, query)));
+      }
+    } catch (error) {
+      if (error instanceof StatusError) return sendError(res, error);
+      sendError(res, new StatusError(500, 'InternalError', `Internal error occurred: ${(error as Error).message}`));
+    }
+  };
+}

@@ -1,0 +1,59 @@
+// The resources the simulator serves: their names, scope, subresources and selectable fields,
+// as the API server's discovery documents describe them.
+import {
+  DAEMONSET_CATEGORIES, DAEMONSET_GROUP, DAEMONSET_KIND, DAEMONSET_LIST_KIND, DAEMONSET_PLURAL,
+  DAEMONSET_SHORT_NAMES, DAEMONSET_SINGULAR, DAEMONSET_VERSION,
+} from '../../adapters/kubernetes/custom-resource';
+import type { FieldGetter, KubeObject } from './selectors';
+import type { ResourceName } from './status-error';
+
+export interface ResourceType extends ResourceName {
+  version: string;
+  singular: string;
+  listKind: string;
+  namespaced: boolean;
+  shortNames: readonly string[];
+  categories: readonly string[];
+  hasStatus: boolean;
+  /** metadata.generation counts spec changes (custom resources with a status subresource do). */
+  hasGeneration: boolean;
+  fields: Record<string, FieldGetter>;
+}
+
+export const apiVersionOf = (r: ResourceType): string => (r.group ? `${r.group}/${r.version}` : r.version);
+
+const metadataFields: Record<string, FieldGetter> = {
+  'metadata.name': (o) => o.metadata.name,
+  'metadata.namespace': (o) => o.metadata.namespace,
+};
+export const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+
+export const NODES: ResourceType = {
+  plural: 'nodes', singular: 'node', kind: 'Node', listKind: 'NodeList', group: '', version: 'v1',
+  namespaced: false, shortNames: ['no'], categories: [], hasStatus: true, hasGeneration: false,
+  fields: { 'metadata.name': metadataFields['metadata.name']!, 'spec.unschedulable': (o) => String(o.spec?.unschedulable ?? false) },
+};
+
+export const PODS: ResourceType = {
+  plural: 'pods', singular: 'pod', kind: 'Pod', listKind: 'PodList', group: '', version: 'v1',
+  namespaced: true, shortNames: ['po'], categories: ['all'], hasStatus: true, hasGeneration: false,
+  fields: {
+    ...metadataFields,
+    'spec.nodeName': (o: KubeObject) => o.spec?.nodeName as string | undefined,
+    'status.phase': (o: KubeObject) => o.status?.phase as string | undefined,
+  },
+};
+
+export const NAMESPACES: ResourceType = {
+  plural: 'namespaces', singular: 'namespace', kind: 'Namespace', listKind: 'NamespaceList', group: '', version: 'v1',
+  namespaced: false, shortNames: ['ns'], categories: [], hasStatus: true, hasGeneration: false,
+  fields: { 'metadata.name': metadataFields['metadata.name']! },
+};
+
+export const DAEMONSETS: ResourceType = {
+  plural: DAEMONSET_PLURAL, singular: DAEMONSET_SINGULAR, kind: DAEMONSET_KIND, listKind: DAEMONSET_LIST_KIND,
+  group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, namespaced: true, shortNames: DAEMONSET_SHORT_NAMES,
+  categories: DAEMONSET_CATEGORIES, hasStatus: true, hasGeneration: true, fields: metadataFields,
+};
+
+export const RESOURCES: readonly ResourceType[] = [NODES, PODS, NAMESPACES, DAEMONSETS];
