@@ -1,0 +1,62 @@
+// The append-only event log (DESIGN.md §4), built from the same key constants as the adapter.
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import {
+  EVENT_LOG_CLUSTER_ATTRIBUTE,
+  EVENT_LOG_PARTITION_KEY,
+  EVENT_LOG_SNAPSHOT_SUFFIX,
+  EVENT_LOG_SORT_KEY,
+  EVENT_LOG_STREAMS_INDEX,
+} from '../../functions/adapters/event-store/keys';
+
+export class EventLog extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string, props: { tableName: string }) {
+    super(scope, id);
+    this.table = new Table(this, 'Table', {
+      tableName: props.tableName,
+      partitionKey: { name: EVENT_LOG_PARTITION_KEY, type: AttributeType.STRING },
+      sortKey: { name: EVENT_LOG_SORT_KEY, type: AttributeType.NUMBER },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true, // the log is the system of record; the table's removal policy is RETAIN too
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: EVENT_LOG_STREAMS_INDEX, // sparse: only a stream's first commit carries the cluster id
+      partitionKey: { name: EVENT_LOG_CLUSTER_ATTRIBUTE, type: AttributeType.STRING },
+      sortKey: { name: EVENT_LOG_PARTITION_KEY, type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+  }
+
+  /** Read any stream and append commits. A commit is one conditional PutItem: no role may update or delete one. */
+  grantReadAppend(grantee: IGrantable): Grant {
+    // Not table.grant(): it would add the index too, which only ingest reads.
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+      resourceArns: [this.table.tableArn],
+    });
+  }
+
+  /** List a cluster's streams through the sparse index (ingest: a node event reaches every DaemonSet). */
+  grantListStreams(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${this.table.tableArn}/index/${EVENT_LOG_STREAMS_INDEX}`],
+    });
+  }
+
+  /** Delete superseded snapshot chunks: BatchWriteItem only in `<stream>#snapshot` partitions, never on commits. */
+  grantSnapshotPruning(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:BatchWriteItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`*${EVENT_LOG_SNAPSHOT_SUFFIX}`] } },
+    });
+  }
+}

@@ -1,0 +1,131 @@
+// The whole loop in one stack (DESIGN.md §1): bus → ingest → log → FIFO → reconcile → timer queue → timer.
+// Env-agnostic: ARNs use the deploying account and region, so synth needs no account.
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Construct } from 'constructs';
+import {
+  CLUSTER_BURST_ENV,
+  CLUSTER_QPS_ENV,
+  RECONCILE_QUEUE_URL_ENV,
+  SNAPSHOT_EVERY_ENV,
+  TABLE_NAME_ENV,
+  TIMER_QUEUE_URL_ENV,
+} from '../functions/config-names';
+import { LoopAlarms } from './constructs/alarms';
+import { EventLog } from './constructs/event-log';
+import { ForwarderRole } from './constructs/forwarder-role';
+import { IngestPath } from './constructs/ingest-path';
+import { LoopFunction } from './constructs/loop-function';
+import { ReconcileQueues } from './constructs/reconcile-queues';
+import type { LoopSettings } from './settings';
+
+/** Secrets Manager names the reconcile function may read: one cluster's token (JSON {token, caData}) each. */
+export const CLUSTER_SECRET_PREFIX = 'daemonloop/clusters/';
+
+const RECONCILE_TIMEOUT = Duration.seconds(90); // a batch of reconciles, each at most 250 pod calls at cluster QPS
+const TIMER_TIMEOUT = Duration.seconds(30);
+
+export class DaemonloopStack extends Stack {
+  readonly ingest: LoopFunction;
+  readonly reconcile: LoopFunction;
+  readonly timer: LoopFunction;
+
+  constructor(scope: Construct, id: string, props: StackProps & { settings: LoopSettings }) {
+    super(scope, id, props);
+    const { settings } = props;
+    const log = new EventLog(this, 'EventLog', { tableName: settings.tableName });
+    const queues = new ReconcileQueues(this, 'Queues', {
+      reconcileConsumerTimeout: RECONCILE_TIMEOUT,
+      timerConsumerTimeout: TIMER_TIMEOUT,
+    });
+    // handlers/aws-deps.ts builds every handler's dependencies from these three, so each function gets them all.
+    const loop = {
+      [TABLE_NAME_ENV]: log.table.tableName,
+      [RECONCILE_QUEUE_URL_ENV]: queues.reconcile.queueUrl,
+      [TIMER_QUEUE_URL_ENV]: queues.timer.queueUrl,
+    };
+
+    const ingestPath = new IngestPath(this, 'IngestPath', {
+      busName: settings.busName,
+      environment: loop,
+      concurrency: settings.ingestConcurrency,
+    });
+    this.ingest = ingestPath.ingest;
+
+    this.reconcile = new LoopFunction(this, 'Reconcile', {
+      handler: 'reconcile',
+      description: 'daemonloop reconcile: rebuild a DaemonSet, decide, append, apply to its cluster',
+      timeout: RECONCILE_TIMEOUT,
+      memorySize: 1024,
+      environment: {
+        ...loop,
+        [CLUSTER_QPS_ENV]: String(settings.clusterQps),
+        [CLUSTER_BURST_ENV]: String(settings.clusterBurst),
+        [SNAPSHOT_EVERY_ENV]: String(settings.snapshotEvery),
+      },
+    });
+    this.reconcile.fn.addEventSource(
+      new SqsEventSource(queues.reconcile, {
+        batchSize: settings.reconcileBatchSize,
+        maxConcurrency: settings.reconcileConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.timer = new LoopFunction(this, 'Timer', {
+      handler: 'timer',
+      description: 'daemonloop timer: wake a DaemonSet when its delay is due, else wait up to 900 s more',
+      timeout: TIMER_TIMEOUT,
+      memorySize: 256,
+      environment: loop,
+    });
+    this.timer.fn.addEventSource(new SqsEventSource(queues.timer, { batchSize: 10, reportBatchItemFailures: true }));
+
+    // Least privilege, one line per access path; test/infra checks the synthesized statements.
+    // Ingest: append observations, find a cluster's DaemonSets, ask for their reconciles.
+    log.grantReadAppend(this.ingest.role);
+    log.grantListStreams(this.ingest.role);
+    queues.reconcile.grantSendMessages(this.ingest.role);
+    // Reconcile: rebuild (snapshots included), append decisions and outcomes, set timers, reach clusters.
+    log.grantReadAppend(this.reconcile.role);
+    log.grantSnapshotPruning(this.reconcile.role);
+    queues.timer.grantSendMessages(this.reconcile.role);
+    this.reconcile.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [
+          this.formatArn({
+            service: 'secretsmanager',
+            resource: 'secret',
+            resourceName: `${CLUSTER_SECRET_PREFIX}*`, // a secret's ARN ends in a random suffix
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    // Timer: record TimerFired in the DaemonSet's stream, wake it, or wait again.
+    log.grantReadAppend(this.timer.role);
+    queues.timer.grantSendMessages(this.timer.role);
+    queues.reconcile.grantSendMessages(this.timer.role);
+    // EKS clusters need no grant: the reconcile role signs an STS GetCallerIdentity URL as its token,
+    // and the cluster's access entry for this role decides what it may do (docs/deploy-to-aws.md).
+
+    const forwarder = new ForwarderRole(this, 'Forwarder', { bus: ingestPath.bus });
+    const alarms = new LoopAlarms(this, 'Alarms', {
+      functions: { Ingest: this.ingest.fn, Reconcile: this.reconcile.fn, Timer: this.timer.fn },
+      deadLetterQueues: {
+        Ingest: ingestPath.deadLetters,
+        Reconcile: queues.reconcileDeadLetters,
+        Timer: queues.timerDeadLetters,
+      },
+      reconcileQueue: queues.reconcile,
+    });
+
+    new CfnOutput(this, 'EventBusName', { value: ingestPath.bus.eventBusName });
+    new CfnOutput(this, 'TableName', { value: log.table.tableName });
+    new CfnOutput(this, 'ReconcileRoleArn', { value: this.reconcile.role.roleArn });
+    new CfnOutput(this, 'ForwarderRoleArn', { value: forwarder.role.roleArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
+  }
+}

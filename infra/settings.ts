@@ -1,0 +1,57 @@
+// The stack's parameters, read from CDK context (`npx cdk deploy -c reconcileConcurrency=20`).
+// A bad value fails the synth by name instead of reaching CloudFormation.
+import type { Node } from 'constructs';
+import { EVENT_LOG_TABLE_NAME } from '../functions/adapters/event-store/keys';
+
+export interface LoopSettings {
+  busName: string;
+  tableName: string;
+  ingestConcurrency: number; // ingest functions at once: bounds racing appends to one stream (a relist's burst)
+  reconcileConcurrency: number; // the FIFO event source's maximum concurrency (2–1000)
+  reconcileBatchSize: number; // reconcile messages per invocation (a FIFO source takes ≤ 10)
+  clusterQps: number; // requests per second toward each cluster API
+  clusterBurst: number;
+  snapshotEvery: number; // commits between snapshots of a DaemonSet stream
+}
+
+export const DEFAULT_SETTINGS: LoopSettings = {
+  busName: 'daemonloop',
+  tableName: EVENT_LOG_TABLE_NAME,
+  ingestConcurrency: 10,
+  reconcileConcurrency: 10,
+  reconcileBatchSize: 5,
+  clusterQps: 20, // kube-controller-manager's --kube-api-qps and --kube-api-burst defaults
+  clusterBurst: 30,
+  snapshotEvery: 100,
+};
+
+const INTEGER_RANGES: Record<Exclude<keyof LoopSettings, 'busName' | 'tableName'>, [number, number]> = {
+  ingestConcurrency: [1, 1000],
+  reconcileConcurrency: [2, 1000],
+  reconcileBatchSize: [1, 10],
+  clusterQps: [1, 10_000],
+  clusterBurst: [1, 10_000],
+  snapshotEvery: [1, 1_000_000],
+};
+
+const NAME = /^[A-Za-z0-9._-]{3,64}$/; // valid as both an event bus name and a DynamoDB table name
+
+export function readSettings(node: Node): LoopSettings {
+  const settings = { ...DEFAULT_SETTINGS };
+  for (const key of ['busName', 'tableName'] as const) {
+    const value: unknown = node.tryGetContext(key) ?? settings[key];
+    if (typeof value !== 'string' || !NAME.test(value)) {
+      throw new Error(`context ${key}: want 3–64 characters of A-Z a-z 0-9 . _ -, got ${JSON.stringify(value)}`);
+    }
+    settings[key] = value;
+  }
+  for (const [key, [min, max]] of Object.entries(INTEGER_RANGES) as [keyof typeof INTEGER_RANGES, [number, number]][]) {
+    const raw: unknown = node.tryGetContext(key) ?? settings[key];
+    const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw; // `-c key=20` arrives as a string
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw new Error(`context ${key}: want an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    }
+    settings[key] = value;
+  }
+  return settings;
+}

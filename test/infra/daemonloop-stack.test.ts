@@ -1,0 +1,349 @@
+// The synthesized stack holds every resource of the loop with its key settings, and every IAM
+// statement grants one function exactly the actions and resources its handler uses.
+import { readFileSync } from 'node:fs';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import {
+  EVENT_LOG_CLUSTER_ATTRIBUTE,
+  EVENT_LOG_PARTITION_KEY,
+  EVENT_LOG_SNAPSHOT_SUFFIX,
+  EVENT_LOG_SORT_KEY,
+  EVENT_LOG_STREAMS_INDEX,
+} from '../../functions/adapters/event-store/keys';
+import { INGEST_RULE_PATTERN } from '../../functions/bus/patterns';
+import * as configNames from '../../functions/config-names';
+import {
+  CLUSTER_BURST_ENV,
+  CLUSTER_QPS_ENV,
+  RECONCILE_QUEUE_URL_ENV,
+  SNAPSHOT_EVERY_ENV,
+  TABLE_NAME_ENV,
+  TIMER_QUEUE_URL_ENV,
+} from '../../functions/config-names';
+import { OLDEST_RECONCILE_AGE_SECONDS } from '../../infra/constructs/alarms';
+import { repoPath } from '../../infra/constructs/loop-function';
+import { MAX_RECEIVE_COUNT } from '../../infra/constructs/reconcile-queues';
+import { CLUSTER_SECRET_PREFIX, DaemonloopStack } from '../../infra/daemonloop-stack';
+import { readSettings } from '../../infra/settings';
+
+// Built as infra/app.ts builds it, with every parameter away from its default (as `-c key=value`
+// passes them: strings), and without bundling: synth.test.ts runs the real esbuild.
+const context = {
+  busName: 'test-bus',
+  tableName: 'test-log',
+  ingestConcurrency: '4',
+  reconcileConcurrency: '7',
+  reconcileBatchSize: '3',
+  clusterQps: '15',
+  clusterBurst: '25',
+  snapshotEvery: '40',
+};
+const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+const stack = new DaemonloopStack(app, 'Daemonloop', { settings: readSettings(app.node) });
+const template = Template.fromStack(stack);
+const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
+
+/** The logical id of a construct's CloudFormation resource (its default child for an L2). */
+const id = (construct: IConstruct): string =>
+  stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
+const byPath = (path: string): IConstruct => path.split('/').reduce<IConstruct>((c, part) => c.node.findChild(part), stack);
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const ref = (logicalId: string) => ({ Ref: logicalId });
+const arn = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+
+const table = id(byPath('EventLog/Table'));
+const bus = id(byPath('IngestPath/Bus'));
+const ingestDeadLetters = id(byPath('IngestPath/DeadLetters'));
+const reconcileQueue = id(byPath('Queues/Reconcile'));
+const reconcileDeadLetters = id(byPath('Queues/ReconcileDeadLetters'));
+const timerQueue = id(byPath('Queues/Timer'));
+const timerDeadLetters = id(byPath('Queues/TimerDeadLetters'));
+const functions = { ingest: stack.ingest, reconcile: stack.reconcile, timer: stack.timer };
+
+describe('resources', () => {
+  it('builds the log table from keys.ts: stream id and commit, the sparse cluster index, on demand, PITR, protected', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        TableName: 'test-log',
+        KeySchema: [
+          { AttributeName: EVENT_LOG_PARTITION_KEY, KeyType: 'HASH' },
+          { AttributeName: EVENT_LOG_SORT_KEY, KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: EVENT_LOG_PARTITION_KEY, AttributeType: 'S' },
+          { AttributeName: EVENT_LOG_SORT_KEY, AttributeType: 'N' },
+          { AttributeName: EVENT_LOG_CLUSTER_ATTRIBUTE, AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: EVENT_LOG_STREAMS_INDEX,
+            KeySchema: [
+              { AttributeName: EVENT_LOG_CLUSTER_ATTRIBUTE, KeyType: 'HASH' },
+              { AttributeName: EVENT_LOG_PARTITION_KEY, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      },
+    });
+    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(1);
+  });
+
+  it('routes exactly INGEST_RULE_PATTERN from the named bus to the ingest function, retrying into a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'test-bus' });
+    const rules = ofType('AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]![1].Properties;
+    expect(rule.EventBusName).toEqual(ref(bus));
+    expect(rule.EventPattern).toEqual(JSON.parse(JSON.stringify(INGEST_RULE_PATTERN)));
+    expect(rule.Targets).toEqual([
+      {
+        Id: 'Target0',
+        Arn: arn(id(stack.ingest.fn)),
+        DeadLetterConfig: { Arn: arn(ingestDeadLetters) },
+        RetryPolicy: { MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 3600 },
+      },
+    ]);
+  });
+
+  it('caps ingest at the reserved concurrency from context, so a burst queues instead of racing on one stream', () => {
+    expect(resources[id(stack.ingest.fn)]!.Properties.ReservedConcurrentExecutions).toBe(4);
+    for (const loop of [stack.reconcile, stack.timer]) expect(resources[id(loop.fn)]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it("parks an event in the same dead-letter queue when ingest still fails after Lambda's async retries", () => {
+    expect(resources[id(stack.ingest.fn)]!.Properties.DeadLetterConfig).toEqual({ TargetArn: arn(ingestDeadLetters) });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: ref(id(stack.ingest.fn)),
+      MaximumRetryAttempts: 2,
+    });
+  });
+
+  it('makes the reconcile queue FIFO without content-based dedup, parked after a few receives in a FIFO dead-letter queue', () => {
+    expect(resources[reconcileQueue]!.Properties).toMatchObject({
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      RedrivePolicy: { deadLetterTargetArn: arn(reconcileDeadLetters), maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+    expect(resources[reconcileDeadLetters]!.Properties.FifoQueue).toBe(true);
+  });
+
+  it('makes the timer queue a standard queue (only those take a per-message delay) with its own dead-letter queue', () => {
+    expect(resources[timerQueue]!.Properties.FifoQueue).toBeUndefined();
+    expect(resources[timerQueue]!.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: arn(timerDeadLetters),
+      maxReceiveCount: MAX_RECEIVE_COUNT,
+    });
+    expect(resources[timerDeadLetters]!.Properties.FifoQueue).toBeUndefined();
+    expect(resources[ingestDeadLetters]!.Properties.FifoQueue).toBeUndefined(); // EventBridge cannot target a FIFO DLQ
+  });
+
+  it('keeps parked messages for 14 days, SQS’s longest, in every dead-letter queue', () => {
+    for (const queue of [ingestDeadLetters, reconcileDeadLetters, timerDeadLetters]) {
+      expect(resources[queue]!.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    }
+  });
+
+  it('consumes both queues with partial batch failures; batch size and concurrency of reconcile come from context', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties);
+    expect(mappings).toHaveLength(2);
+    expect(mappings).toContainEqual({
+      EventSourceArn: arn(reconcileQueue),
+      FunctionName: ref(id(stack.reconcile.fn)),
+      BatchSize: 3,
+      ScalingConfig: { MaximumConcurrency: 7 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(mappings).toContainEqual({
+      EventSourceArn: arn(timerQueue),
+      FunctionName: ref(id(stack.timer.fn)),
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('holds a message invisible for six times its consumer’s timeout, so a slow batch is not delivered twice', () => {
+    const timeout = (fn: keyof typeof functions) => resources[id(functions[fn].fn)]!.Properties.Timeout as number;
+    expect(resources[reconcileQueue]!.Properties.VisibilityTimeout).toBe(6 * timeout('reconcile'));
+    expect(resources[timerQueue]!.Properties.VisibilityTimeout).toBe(6 * timeout('timer'));
+  });
+
+  it('runs every handler on nodejs22.x, arm64, with JSON logs into its own log group with retention', () => {
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(3); // no CDK helper functions (e.g. a log-retention one)
+    for (const loop of Object.values(functions)) {
+      const fn = resources[id(loop.fn)]!.Properties;
+      expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect(fn.LoggingConfig.LogFormat).toBe('JSON');
+      const logGroup = resources[fn.LoggingConfig.LogGroup.Ref]!;
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties.RetentionInDays).toBe(30);
+    }
+  });
+
+  it('gives each function the environment handlers/aws-deps.ts reads, parameters from context', () => {
+    const env = (fn: keyof typeof functions) => resources[id(functions[fn].fn)]!.Properties.Environment.Variables;
+    const loop = {
+      [TABLE_NAME_ENV]: ref(table),
+      [RECONCILE_QUEUE_URL_ENV]: ref(reconcileQueue),
+      [TIMER_QUEUE_URL_ENV]: ref(timerQueue),
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    expect(env('ingest')).toEqual(loop);
+    expect(env('reconcile')).toEqual({ ...loop, [CLUSTER_QPS_ENV]: '15', [CLUSTER_BURST_ENV]: '25', [SNAPSHOT_EVERY_ENV]: '40' });
+    expect(env('timer')).toEqual(loop);
+  });
+
+  it('sets on every function each variable handlers/aws-deps.ts requires, or a cold start would fail by name', () => {
+    const source = readFileSync(repoPath('functions/handlers/aws-deps.ts'), 'utf8');
+    const required = [...source.matchAll(/requireEnv\(([A-Z_]+_ENV)\b/g)].map((m) => (configNames as Record<string, string>)[m[1]!]!);
+    expect(required).toContain(TABLE_NAME_ENV); // the pattern still finds what it looks for
+    expect(required).not.toContain(undefined);
+    for (const loop of Object.values(functions)) {
+      const variables = Object.keys(resources[id(loop.fn)]!.Properties.Environment.Variables);
+      for (const name of required) expect(variables, name).toContain(name);
+    }
+  });
+
+  it('alarms on every dead-letter queue, every handler’s errors and the age of the oldest reconcile message', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const topic = ofType('AWS::SNS::Topic')[0]![0];
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([ref(topic)]);
+    const watched = (metric: string) =>
+      alarms.filter((a) => a.MetricName === metric).map((a) => a.Dimensions[0].Value);
+    expect(watched('ApproximateNumberOfMessagesVisible')).toEqual(
+      [ingestDeadLetters, reconcileDeadLetters, timerDeadLetters].map((q) => ({ 'Fn::GetAtt': [q, 'QueueName'] })),
+    );
+    expect(watched('Errors')).toEqual(Object.values(functions).map((f) => ref(id(f.fn))));
+    const backlog = alarms.find((a) => a.MetricName === 'ApproximateAgeOfOldestMessage');
+    expect(backlog).toMatchObject({
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [reconcileQueue, 'QueueName'] } }],
+      Threshold: OLDEST_RECONCILE_AGE_SECONDS,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(alarms).toHaveLength(7);
+  });
+
+  it('outputs what deploying a cluster needs: bus, table, the reconcile and forwarder roles, the alarm topic', () => {
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(
+      ['AlarmTopicArn', 'EventBusName', 'ForwarderRoleArn', 'ReconcileRoleArn', 'TableName'],
+    );
+  });
+});
+
+// ── IAM ──────────────────────────────────────────────────────────────────────
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+const policies = ofType('AWS::IAM::Policy').map(([, p]) => p.Properties);
+const statements: Statement[] = policies.flatMap((p) => p.PolicyDocument.Statement);
+const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+
+/** A resource as readable text: `${LogicalId}` for a reference, pseudo parameters as `${AWS::Region}`. */
+const render = (resource: unknown): string => {
+  const r = resource as Record<string, any>;
+  if (typeof resource === 'string') return resource;
+  if (r.Ref) return `\${${r.Ref}}`;
+  if (r['Fn::GetAtt']) return `\${${r['Fn::GetAtt'][0]}}`;
+  if (r['Fn::Join']) return (r['Fn::Join'][1] as unknown[]).map(render).join(r['Fn::Join'][0]);
+  throw new Error(`unexpected resource ${JSON.stringify(resource)}`);
+};
+
+/** What a role may do: rendered resource → sorted actions, over every policy attached to it. */
+const access = (roleId: string): Record<string, string[]> => {
+  const grants: Record<string, Set<string>> = {};
+  for (const policy of policies.filter((p) => p.Roles.some((r: unknown) => JSON.stringify(r) === JSON.stringify(ref(roleId))))) {
+    for (const s of policy.PolicyDocument.Statement as Statement[]) {
+      expect(s.Effect).toBe('Allow');
+      for (const resource of list(s.Resource)) for (const action of list(s.Action)) (grants[render(resource)] ??= new Set()).add(action);
+    }
+  }
+  return Object.fromEntries(Object.entries(grants).map(([r, actions]) => [r, [...actions].sort()]));
+};
+
+const logs = (fn: keyof typeof functions) => ({
+  [`\${${id(functions[fn].node.findChild('Logs'))}}`]: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+});
+const readAppend = { [`\${${table}}`]: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] };
+const send = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+const consume = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+
+describe('IAM', () => {
+  it('never allows a wildcard action or a `*` resource (no action the loop uses needs one)', () => {
+    expect(statements.length).toBeGreaterThan(0);
+    for (const s of statements) {
+      for (const action of list(s.Action)) expect(action, JSON.stringify(s)).not.toContain('*');
+      for (const resource of list(s.Resource)) expect(resource, JSON.stringify(s)).not.toBe('*');
+    }
+  });
+
+  it('attaches no managed policy (AWSLambdaBasicExecutionRole would log to `*`)', () => {
+    for (const [, role] of ofType('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('lets ingest read and append the log, send to the reconcile queue and park events', () => {
+    expect(access(id(stack.ingest.role))).toEqual({
+      ...logs('ingest'),
+      ...readAppend,
+      [`\${${table}}/index/${EVENT_LOG_STREAMS_INDEX}`]: ['dynamodb:Query'],
+      [`\${${reconcileQueue}}`]: send,
+      [`\${${ingestDeadLetters}}`]: ['sqs:SendMessage'],
+    });
+  });
+
+  it('lets reconcile consume its FIFO queue, read and append the log, prune snapshots, send timers and read cluster secrets under the prefix', () => {
+    expect(access(id(stack.reconcile.role))).toEqual({
+      ...logs('reconcile'),
+      [`\${${table}}`]: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      [`\${${reconcileQueue}}`]: consume,
+      [`\${${timerQueue}}`]: send,
+      [`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${CLUSTER_SECRET_PREFIX}*`]: [
+        'secretsmanager:GetSecretValue',
+      ],
+    });
+  });
+
+  it('lets timer consume and re-send to the delay queue, record that a timer fired and send to the reconcile queue', () => {
+    expect(access(id(stack.timer.role))).toEqual({
+      ...logs('timer'),
+      ...readAppend,
+      [`\${${timerQueue}}`]: [...new Set([...consume, ...send])].sort(),
+      [`\${${reconcileQueue}}`]: send,
+    });
+  });
+
+  it('keeps commits append-only: no role may update or delete an item, and batch writes reach snapshot partitions only', () => {
+    const dynamodb = statements.filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')));
+    const actions = new Set(dynamodb.flatMap((s) => list(s.Action)));
+    expect(actions).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem']));
+    for (const s of dynamodb.filter((s) => list(s.Action).includes('dynamodb:BatchWriteItem'))) {
+      expect(s.Action).toBe('dynamodb:BatchWriteItem');
+      expect(s.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`*${EVENT_LOG_SNAPSHOT_SUFFIX}`] } });
+    }
+  });
+
+  it('lets the forwarder role, assumable only by EKS Pod Identity of this account, put events on the bus alone', () => {
+    const forwarder = ofType('AWS::IAM::Role').find(([logicalId]) => logicalId.startsWith('Forwarder'))!;
+    expect(forwarder[1].Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'pods.eks.amazonaws.com' },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
+      },
+    ]);
+    expect(access(forwarder[0])).toEqual({ [`\${${bus}}`]: ['events:PutEvents'] });
+  });
+
+  it('lets only Lambda assume the function roles', () => {
+    for (const loop of Object.values(functions)) {
+      expect(resources[id(loop.role)]!.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]);
+    }
+  });
+});

@@ -1,0 +1,97 @@
+// The cluster-side manifests agree with the code and with each other: the forwarder Deployment runs
+// a command line the CLI parses, as the read-only service account of rbac.yaml, in its namespace,
+// and `kubectl apply -f infra/manifests/` on a fresh cluster creates that namespace before using it.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { parseCommand } from '../../functions/cli/main';
+import { repoPath } from '../../infra/constructs/loop-function';
+
+type Doc = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [field: string]: any };
+
+const manifests = repoPath('infra/manifests');
+const load = (file: string): Doc[] =>
+  parseAllDocuments(readFileSync(join(manifests, file), 'utf8')).map((d) => {
+    expect(d.errors, file).toEqual([]);
+    return d.toJS() as Doc;
+  });
+const forwarderDocs = load('forwarder-deployment.yaml');
+const rbac = load('rbac.yaml');
+const deployment = forwarderDocs.find((d) => d.kind === 'Deployment')!;
+const pod = deployment.spec.template.spec;
+const container = pod.containers[0];
+
+describe('forwarder-deployment.yaml', () => {
+  it('runs the CLI’s `forward` command, whose parser takes its args, in-cluster (no --kubeconfig)', () => {
+    const configMap = forwarderDocs.find((d) => d.kind === 'ConfigMap')!;
+    // Kubernetes expands $(VAR) in args from the container's environment, here the ConfigMap.
+    const argv = (container.args as string[]).map((a) => a.replace(/\$\((\w+)\)/g, (_, name: string) => configMap.data[name]));
+    const { command, options } = parseCommand(argv);
+    expect(command.words).toEqual(['forward']);
+    expect(options.values).toEqual({ 'cluster-id': configMap.data.CLUSTER_ID, 'event-bus': configMap.data.EVENT_BUS });
+  });
+
+  it('fills every $(VAR) in its args from the ConfigMap it loads, which sets the AWS region too', () => {
+    const configMap = forwarderDocs.find((d) => d.kind === 'ConfigMap')!;
+    expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }]);
+    const references = (container.args as string[]).flatMap((a) => [...a.matchAll(/\$\((\w+)\)/g)].map((m) => m[1]));
+    expect(references.length).toBeGreaterThan(0);
+    for (const name of [...references, 'AWS_REGION']) expect(Object.keys(configMap.data), name).toContain(name);
+  });
+
+  it('runs as a service account of rbac.yaml whose cluster role only reads', () => {
+    const account = rbac.find((d) => d.kind === 'ServiceAccount' && d.metadata.name === pod.serviceAccountName);
+    expect(account?.metadata.namespace).toBe(deployment.metadata.namespace);
+    const binding = rbac.find(
+      (d) =>
+        d.kind === 'ClusterRoleBinding' &&
+        d.subjects.some((s: Doc['metadata'] & { kind: string }) => s.kind === 'ServiceAccount' && s.name === account!.metadata.name),
+    )!;
+    const role = rbac.find((d) => d.kind === 'ClusterRole' && d.metadata.name === binding.roleRef.name)!;
+    const verbs = new Set(role.rules.flatMap((r: { verbs: string[] }) => r.verbs));
+    expect([...verbs].sort()).toEqual(['get', 'list', 'watch']);
+  });
+
+  it('puts everything namespaced in the namespace rbac.yaml declares', () => {
+    const namespace = rbac.find((d) => d.kind === 'Namespace')!.metadata.name;
+    for (const doc of forwarderDocs.filter((d) => d.kind !== 'Namespace')) expect(doc.metadata.namespace, doc.kind).toBe(namespace);
+  });
+
+  it('lets `kubectl apply -f infra/manifests/` (files in name order) create each namespace before anything in it', () => {
+    const created = new Set<string>();
+    for (const file of readdirSync(manifests).filter((f) => f.endsWith('.yaml')).sort()) {
+      for (const doc of load(file)) {
+        if (doc.kind === 'Namespace') created.add(doc.metadata.name);
+        if (doc.metadata.namespace) expect(created, `${file}: ${doc.kind} ${doc.metadata.name}`).toContain(doc.metadata.namespace);
+      }
+    }
+  });
+
+  it('requests resources and runs unprivileged on a read-only root filesystem', () => {
+    expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+    expect(container.resources.limits.memory).toEqual(expect.any(String));
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
+  });
+});
+
+describe('forwarder.Dockerfile', () => {
+  const dockerfile = readFileSync(repoPath('infra/forwarder.Dockerfile'), 'utf8');
+  const instructions = (name: string) => [...dockerfile.matchAll(new RegExp(`^${name} (.+)$`, 'gm'))].map((m) => m[1]!);
+
+  it('builds on a Node 22 image named without a registry host, with production dependencies only', () => {
+    const [image] = instructions('FROM');
+    expect(image).toMatch(/^node:22[\w.-]*$/);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+  });
+
+  it('copies sources that exist and starts the package’s `daemonloop` bin', () => {
+    for (const copy of instructions('COPY')) {
+      for (const source of copy.split(' ').slice(0, -1)) expect(existsSync(repoPath(source)), source).toBe(true);
+    }
+    const bin = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')).bin.daemonloop as string;
+    expect(JSON.parse(instructions('ENTRYPOINT')[0]!)).toEqual(['node', bin]);
+    expect(existsSync(repoPath(bin))).toBe(true);
+  });
+});

@@ -1,0 +1,35 @@
+// The stack's parameters come from CDK context: defaults when absent, `-c key=value` strings
+// parsed, and a bad value stops the synth with the key's name.
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { EVENT_LOG_TABLE_NAME } from '../../functions/adapters/event-store/keys';
+import { DEFAULT_SETTINGS, readSettings } from '../../infra/settings';
+
+const settingsFrom = (context: Record<string, unknown>) => readSettings(new App({ context }).node);
+
+describe('readSettings', () => {
+  it('falls back to the defaults, the table named as keys.ts names it', () => {
+    expect(settingsFrom({})).toEqual(DEFAULT_SETTINGS);
+    expect(DEFAULT_SETTINGS.tableName).toBe(EVENT_LOG_TABLE_NAME);
+  });
+
+  it('takes numbers given as `-c` strings and as JSON numbers (cdk.json)', () => {
+    expect(settingsFrom({ reconcileConcurrency: '50', clusterQps: 5, busName: 'fleet-bus' })).toMatchObject({
+      reconcileConcurrency: 50,
+      clusterQps: 5,
+      busName: 'fleet-bus',
+    });
+  });
+
+  it.each([
+    ['reconcileConcurrency', '1', /reconcileConcurrency: want an integer from 2 to 1000/], // Lambda's minimum is 2
+    ['reconcileBatchSize', 11, /reconcileBatchSize: want an integer from 1 to 10/], // a FIFO source takes ≤ 10
+    ['clusterQps', '2.5', /clusterQps/],
+    ['snapshotEvery', 'often', /snapshotEvery/],
+    ['clusterBurst', '', /clusterBurst/],
+    ['tableName', 'log table', /tableName: want 3–64 characters/],
+    ['busName', 'x', /busName/],
+  ])('rejects %s = %j by name', (key, value, message) => {
+    expect(() => settingsFrom({ [key]: value })).toThrow(message);
+  });
+});
