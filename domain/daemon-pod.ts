@@ -22,17 +22,25 @@ const sameToleration = (a: V1Toleration, b: V1Toleration) =>
   (a.key ?? '') === (b.key ?? '') && (a.operator ?? '') === (b.operator ?? '') && (a.value ?? '') === (b.value ?? '') && (a.effect ?? '') === (b.effect ?? '');
 
 /**
- * The template's tolerations plus the daemon defaults (AddOrUpdateTolerationInPodSpec): a user
+ * The template's tolerations plus the daemon defaults (AddOrUpdateTolerationInPodSpec): every user
  * toleration equal in key, operator, value and effect is replaced in place, which drops its
- * tolerationSeconds (a daemon pod is never evicted for these); the others are appended.
+ * tolerationSeconds (a daemon pod is never evicted for these) — unless one of them, met in list
+ * order, already equals the default, which leaves the list as it is; without a match the default
+ * is appended.
  */
 export function daemonPodTolerations(spec: V1PodSpec | undefined): V1Toleration[] {
-  const tolerations = Array.isArray(spec?.tolerations) ? spec.tolerations.map((t) => ({ ...t })) : [];
+  let tolerations = Array.isArray(spec?.tolerations) ? spec.tolerations.map((t) => ({ ...t })) : [];
   const defaults = spec?.hostNetwork === true ? [...DEFAULT_TOLERATIONS, HOST_NETWORK_TOLERATION] : DEFAULT_TOLERATIONS;
   for (const d of defaults) {
-    const at = tolerations.findIndex((t) => sameToleration(t, d));
-    if (at >= 0) tolerations[at] = { ...d };
-    else tolerations.push({ ...d });
+    let replaced = false, unchanged = false;
+    const next: V1Toleration[] = [];
+    for (const t of tolerations) {
+      if (!sameToleration(t, d)) next.push(t);
+      else if (t.tolerationSeconds == null) { unchanged = true; break; } // deep-equal to the default
+      else { next.push({ ...d }); replaced = true; }
+    }
+    if (unchanged) continue;
+    tolerations = replaced ? next : [...tolerations, { ...d }];
   }
   return tolerations;
 }

@@ -6,8 +6,9 @@ const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 const HASH_LENGTH = 10;
 
 /**
- * Key order and object identity do not matter; undefined, null and empty lists are left out as Go's
- * `omitempty` leaves out nil and empty slices, so `tolerations: []` equals no tolerations.
+ * Key order and object identity do not matter; undefined, null, empty lists and empty objects are
+ * left out as Go's `omitempty` leaves out nil and empty slices and maps, so `tolerations: []` and
+ * `resources: {}` (as `kubectl get -o yaml` prints them) equal no field at all.
  */
 export function canonicalJson(value: unknown): string {
   if (value instanceof Date) return JSON.stringify(value.toISOString());
@@ -18,7 +19,8 @@ export function canonicalJson(value: unknown): string {
       .flatMap((key) => {
         const v = (value as Record<string, unknown>)[key];
         if (v === undefined || v === null || typeof v === 'function' || (Array.isArray(v) && v.length === 0)) return [];
-        return [`${JSON.stringify(key)}:${canonicalJson(v)}`];
+        const canonical = canonicalJson(v);
+        return canonical === '{}' && !Array.isArray(v) ? [] : [`${JSON.stringify(key)}:${canonical}`];
       });
     return `{${fields.join(',')}}`;
   }

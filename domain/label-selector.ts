@@ -13,6 +13,18 @@ export interface Requirement {
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const INTEGER = /^[+-]?\d+$/;
+const INT64_MIN = -(2n ** 63n), INT64_MAX = 2n ** 63n - 1n;
+
+/** strconv.ParseInt(s, 10, 64): a signed base-10 integer within int64, else undefined. */
+function parseInt64(s: unknown): bigint | undefined {
+  if (typeof s !== 'string' || !INTEGER.test(s)) return undefined;
+  const n = BigInt(s);
+  return n < INT64_MIN || n > INT64_MAX ? undefined : n;
+}
+
+/** labels.Set.Lookup: the label's own value only — a key such as "constructor" is absent unless set. */
+const lookup = (labels: Labels, key: string): string | undefined =>
+  labels != null && Object.prototype.hasOwnProperty.call(labels, key) ? labels[key] : undefined;
 
 /** A qualified label key: an optional DNS-subdomain prefix and `/`, then a name of ≤ 63 characters. */
 function labelKeyError(key: unknown): string | undefined {
@@ -49,23 +61,30 @@ export function compileRequirement(r: Requirement, numeric: boolean): Matcher | 
       if (bad) return bad;
       const set = new Set(values);
       return r.operator === 'In'
-        ? (labels) => labels?.[key] !== undefined && set.has(labels[key]!)
-        : (labels) => labels?.[key] === undefined || !set.has(labels[key]!);
+        ? (labels) => {
+            const v = lookup(labels, key);
+            return v !== undefined && set.has(v);
+          }
+        : (labels) => {
+            const v = lookup(labels, key);
+            return v === undefined || !set.has(v);
+          };
     }
     case 'Exists':
     case 'DoesNotExist':
       if (values.length !== 0) return `${r.operator} on ${key} takes no values`;
-      return r.operator === 'Exists' ? (labels) => labels?.[key] !== undefined : (labels) => labels?.[key] === undefined;
+      return r.operator === 'Exists' ? (labels) => lookup(labels, key) !== undefined : (labels) => lookup(labels, key) === undefined;
     case 'Gt':
     case 'Lt': {
       if (!numeric) return `unsupported operator ${JSON.stringify(r.operator)}`;
-      if (values.length !== 1 || !INTEGER.test(values[0]!)) return `${r.operator} on ${key} needs exactly one integer value`;
-      const bound = BigInt(values[0]!);
+      // NewRequirement: exactly one value, an int64, and (as for every operator) a valid label value — so no sign.
+      const bound = values.length === 1 && labelValueError(values[0]) === undefined ? parseInt64(values[0]) : undefined;
+      if (bound === undefined) return `${r.operator} on ${key} needs exactly one integer value`;
       const gt = r.operator === 'Gt';
       return (labels) => {
-        const v = labels?.[key];
-        if (v === undefined || !INTEGER.test(v)) return false;
-        return gt ? BigInt(v) > bound : BigInt(v) < bound;
+        const v = parseInt64(lookup(labels, key));
+        if (v === undefined) return false;
+        return gt ? v > bound : v < bound;
       };
     }
     default:

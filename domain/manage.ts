@@ -43,10 +43,12 @@ export function manage(scope: SyncScope, byNode: ReadonlyMap<string, V1Pod[]>, a
   for (const node of scope.nodes) {
     podsShouldBeOnNode(scope, node.metadata?.name ?? '', byNode.get(node.metadata?.name ?? ''), allowsSurge, backoff, result);
   }
-  for (const [nodeName, pods] of byNode) {
-    if (scope.eligibility.has(nodeName)) continue;
+  // Nodes we only know from pods, by name (our fixed order for upstream's map walk), not by input order.
+  const vanished: string[] = [];
+  for (const nodeName of byNode.keys()) if (!scope.eligibility.has(nodeName)) vanished.push(nodeName);
+  for (const nodeName of vanished.sort()) {
     // Never bound: the scheduler cannot place it. A pod bound to a vanished node is pod GC's job.
-    for (const pod of pods) if (!pod.spec?.nodeName) result.deletions.push({ pod, nodeName, reason: 'target node does not exist' });
+    for (const pod of byNode.get(nodeName)!) if (!pod.spec?.nodeName) result.deletions.push({ pod, nodeName, reason: 'target node does not exist' });
   }
   return result;
 }

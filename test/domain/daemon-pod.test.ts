@@ -131,6 +131,21 @@ describe('daemon tolerations (F5, F6)', () => {
   });
 });
 
+describe('daemon tolerations with repeated user entries (§4.1 AddOrUpdateTolerationInPodSpec)', () => {
+  const notReady = { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' };
+  const others = daemonPodTolerations({ containers: [] }).slice(1);
+
+  it('§4.1 replaces every matching user toleration that differs from the default, not only the first', () => {
+    const user = [{ ...notReady, tolerationSeconds: 300 }, { key: 'x', operator: 'Exists' }, { ...notReady, tolerationSeconds: 60 }];
+    expect(daemonPodTolerations({ containers: [], tolerations: user })).toEqual([notReady, { key: 'x', operator: 'Exists' }, notReady, ...others]);
+  });
+
+  it('§4.1 changes nothing for a default when a matching user toleration already equals it, even after a differing one', () => {
+    const user = [{ ...notReady, tolerationSeconds: 300 }, { ...notReady }];
+    expect(daemonPodTolerations({ containers: [], tolerations: user })).toEqual([...user, ...others]);
+  });
+});
+
 describe('daemonPodName', () => {
   const ds = aDaemonSet();
   it('is a function of the DaemonSet uid, node, hash and attempt', () => {

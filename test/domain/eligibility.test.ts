@@ -168,6 +168,27 @@ describe('NodeShouldRunDaemonPod (A)', () => {
       expect(matches()).toBe(false);
       expect(matches({})).toBe(false);
     });
+    it('A25/§3.4 Gt/Lt need one value that is a valid label value and a base-10 int64: a signed or out-of-range value is a parse error', () => {
+      expect(matches(expr('a', 'Gt', ['-1']))).toBe(false); // "-1" is not a valid label value
+      expect(matches(expr('a', 'Gt', ['+1']))).toBe(false);
+      expect(matches(expr('a', 'Lt', ['99999999999999999999']))).toBe(false); // beyond int64
+      expect(matches(expr('a', 'Gt', ['-1']), expr('a', 'Exists'))).toBe(true); // the other terms are still tried
+      expect(matches(expr('a', 'Gt', ['007']))).toBe(false); // 5 > 7 is false: leading zeros parse
+      expect(matches(expr('a', 'Lt', ['007']))).toBe(true);
+    });
+    it('A25/§3.4 Gt/Lt never match a node label value that does not parse as an int64', () => {
+      const huge = aNode('n1', { labels: { a: '99999999999999999999' } });
+      const on = (term: V1NodeSelectorTerm) => nodeShouldRunDaemonPod(huge, dsWith(requiredTerms(term))).shouldRun;
+      expect(on(expr('a', 'Gt', ['1']))).toBe(false);
+      expect(on(expr('a', 'Lt', ['1']))).toBe(false);
+    });
+    it('A25/§3.4 Exists and DoesNotExist look at the node\'s own labels only (keys like "constructor" or "toString")', () => {
+      expect(matches(expr('constructor', 'Exists'))).toBe(false);
+      expect(matches(expr('toString', 'DoesNotExist'))).toBe(true);
+      expect(matches(expr('constructor', 'In', ['x']))).toBe(false);
+      expect(matches(expr('valueOf', 'NotIn', ['x']))).toBe(true);
+      expect(matches(expr('hasOwnProperty', 'Gt', ['1']))).toBe(false);
+    });
     it('A25 a term ANDs its expressions and fields', () => {
       expect(matches({ matchExpressions: [{ key: 'a', operator: 'In', values: ['5'] }], matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] })).toBe(true);
       expect(matches({ matchExpressions: [{ key: 'a', operator: 'In', values: ['5'] }], matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n2'] }] })).toBe(false);

@@ -24,6 +24,12 @@ describe('selectorMatches', () => {
     expect(selectorMatches({ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] }, labels)).toBe(false);
   });
 
+  it('reads only the pod\'s own labels, as Go map lookups do: "constructor" or "toString" is absent unless set (§5.1)', () => {
+    expect(selectorMatches({ matchExpressions: [{ key: 'constructor', operator: 'Exists' }] }, labels)).toBe(false);
+    expect(selectorMatches({ matchExpressions: [{ key: 'toString', operator: 'DoesNotExist' }] }, labels)).toBe(true);
+    expect(selectorMatches({ matchExpressions: [{ key: 'constructor', operator: 'Exists' }] }, { constructor: 'x' })).toBe(true);
+  });
+
   it('selects nothing with an invalid selector: Gt, In without values, a bad key', () => {
     expect(selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'Gt', values: ['1'] }] }, labels)).toBe(false);
     expect(selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'In', values: [] }] }, labels)).toBe(false);

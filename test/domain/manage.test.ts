@@ -303,6 +303,15 @@ describe.each(strategies)('manage with %s (B)', (_, strategy) => {
     expect(counts(r)).toMatch(/^D1 C1 M0 .* Up1$/);
   });
 
+  it('B40 deletes unscheduled pods aimed at missing nodes in node-name order, whatever the order of the input pods (§6.5, deviation 4)', () => {
+    const d = ds();
+    const aimedAt = (node: string) => aPod(`p-${node}`, node, d, { bound: false });
+    const forward = run(d, [aNode('node-0')], ['gone-a', 'gone-b', 'gone-c'].map(aimedAt));
+    const backward = run(d, [aNode('node-0')], ['gone-c', 'gone-b', 'gone-a'].map(aimedAt));
+    expect(forward.delete.map((x) => x.podName)).toEqual(['p-gone-a', 'p-gone-b', 'p-gone-c']);
+    expect(backward.delete).toEqual(forward.delete);
+  });
+
   it('B41 adopts matching orphans and skips terminal pods being deleted', () => {
     const d = ds();
     const foo2 = 'U2';

@@ -20,6 +20,13 @@ describe('templateHash', () => {
     expect(templateHash(a)).toBe(templateHash(b));
   });
 
+  it('ignores empty objects such as the `resources: {}` kubectl prints, so re-applying its output restarts nothing', () => {
+    const a = template();
+    const printed = { ...template(), metadata: { ...template().metadata, annotations: {} }, spec: { ...template().spec!, securityContext: {}, containers: [{ ...template().spec!.containers[0]!, resources: {} }] } };
+    expect(templateHash(printed)).toBe(templateHash(a));
+    expect(currentRevision({ ...aDaemonSet(), spec: { ...aDaemonSet().spec!, template: printed } }, [{ revision: 1, hash: 'h1', template: a }]).hash).toBe('h1');
+  });
+
   it('changes with the template and with collisionCount', () => {
     const a = template();
     expect(templateHash(a)).not.toBe(templateHash(withImage(aDaemonSet(), 'foo/bar:2').spec!.template));
