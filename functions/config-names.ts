@@ -5,3 +5,5 @@ export const TIMER_QUEUE_URL_ENV = 'DAEMONLOOP_TIMER_QUEUE_URL'; // standard SQS
 export const CLUSTER_QPS_ENV = 'DAEMONLOOP_CLUSTER_QPS'; // client-side rate limit toward each cluster API
 export const CLUSTER_BURST_ENV = 'DAEMONLOOP_CLUSTER_BURST';
 export const SNAPSHOT_EVERY_ENV = 'DAEMONLOOP_SNAPSHOT_EVERY'; // commits between snapshots
+/** Secrets Manager names the reconcile function may read: one cluster's token (JSON {token, caData}) each. */
+export const CLUSTER_SECRET_PREFIX = 'daemonloop/clusters/';

@@ -19,9 +19,7 @@ import { IngestPath } from './constructs/ingest-path';
 import { LoopFunction } from './constructs/loop-function';
 import { ReconcileQueues } from './constructs/reconcile-queues';
 import type { LoopSettings } from './settings';
-
-/** Secrets Manager names the reconcile function may read: one cluster's token (JSON {token, caData}) each. */
-export const CLUSTER_SECRET_PREFIX = 'daemonloop/clusters/';
+import { CLUSTER_SECRET_PREFIX } from '../functions/config-names';
 
 const RECONCILE_TIMEOUT = Duration.seconds(90); // a batch of reconciles, each at most 250 pod calls at cluster QPS
 const TIMER_TIMEOUT = Duration.seconds(30);

@@ -25,7 +25,8 @@ import {
 import { OLDEST_RECONCILE_AGE_SECONDS } from '../../infra/constructs/alarms';
 import { repoPath } from '../../infra/constructs/loop-function';
 import { MAX_RECEIVE_COUNT } from '../../infra/constructs/reconcile-queues';
-import { CLUSTER_SECRET_PREFIX, DaemonloopStack } from '../../infra/daemonloop-stack';
+import { CLUSTER_SECRET_PREFIX } from '../../functions/config-names';
+import { DaemonloopStack } from '../../infra/daemonloop-stack';
 import { readSettings } from '../../infra/settings';
 
 // Built as infra/app.ts builds it, with every parameter away from its default (as `-c key=value`

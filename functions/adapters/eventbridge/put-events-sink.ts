@@ -1,0 +1,96 @@
+// Observations onto an event bus, one PutEvents entry each. PutEvents can succeed while some of
+// its entries failed (FailedEntryCount > 0, ErrorCode per entry): only those are sent again, with
+// backoff; an entry still failing after the last attempt fails the whole send, naming its error.
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { Observation } from '../../../domain/events';
+import { FORWARDER_EVENT_SOURCE } from '../../bus/patterns';
+import type { Clock } from '../../clock';
+import type { PutEventsPort } from './put-events-port';
+
+/** PutEvents accepts ≤ 10 entries and ≤ 256 KB per request. */
+const MAX_ENTRIES_PER_REQUEST = 10;
+const MAX_REQUEST_BYTES = 256 * 1024;
+
+export interface PutEventsSinkOptions {
+  eventBus: string;
+  clock: Clock;
+  maxAttempts?: number;
+  firstBackoffMs?: number;
+}
+
+export class PutEventsFailed extends Error {
+  constructor(readonly errors: string[]) {
+    super(`PutEvents: ${errors.length} entries still failing: ${[...new Set(errors)].join(', ')}`);
+    this.name = 'PutEventsFailed';
+  }
+}
+
+export class PutEventsSink {
+  private readonly maxAttempts: number;
+  private readonly firstBackoffMs: number;
+
+  constructor(
+    private readonly port: PutEventsPort,
+    private readonly options: PutEventsSinkOptions,
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.firstBackoffMs = options.firstBackoffMs ?? 100;
+  }
+
+  async send(observations: Observation[]): Promise<void> {
+    for (const batch of requestBatches(observations.map((o) => this.entry(o)))) await this.sendBatch(batch);
+  }
+
+  private entry(observation: Observation): PutEventsRequestEntry {
+    return {
+      Source: FORWARDER_EVENT_SOURCE,
+      DetailType: observation.type,
+      Detail: JSON.stringify(observation),
+      EventBusName: this.options.eventBus,
+      Time: new Date(observation.time),
+    };
+  }
+
+  private async sendBatch(entries: PutEventsRequestEntry[]): Promise<void> {
+    let pending = entries;
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.port.putEvents(pending);
+      if (!response.FailedEntryCount) return;
+      const results = response.Entries ?? [];
+      const failed = pending.filter((_, i) => results[i]?.ErrorCode !== undefined || results[i] === undefined);
+      if (attempt >= this.maxAttempts) throw new PutEventsFailed(results.flatMap((r) => (r.ErrorCode ? [r.ErrorCode] : [])));
+      pending = failed;
+      await this.options.clock.sleep(this.firstBackoffMs * 2 ** (attempt - 1));
+    }
+  }
+}
+
+/** Splits entries into requests within PutEvents' count and size limits (size as AWS computes it). */
+export function requestBatches(entries: PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
+  const batches: PutEventsRequestEntry[][] = [];
+  let current: PutEventsRequestEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = entrySize(entry);
+    if (current.length === MAX_ENTRIES_PER_REQUEST || (current.length > 0 && bytes + size > MAX_REQUEST_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html */
+function entrySize(entry: PutEventsRequestEntry): number {
+  return (
+    (entry.Time ? 14 : 0) +
+    Buffer.byteLength(entry.Source ?? '') +
+    Buffer.byteLength(entry.DetailType ?? '') +
+    Buffer.byteLength(entry.Detail ?? '') +
+    (entry.Resources ?? []).reduce((n, r) => n + Buffer.byteLength(r), 0)
+  );
+}

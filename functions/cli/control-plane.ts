@@ -1,0 +1,90 @@
+// How the CLI reaches a cluster — a running `daemonloop up` (the simulator's API, through the
+// kubeconfig it writes under .daemonloop/) or any cluster with our custom resource: DaemonSets
+// through CustomObjectsApi, and, for the simulated cluster, nodes through CoreV1Api.
+import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig, type V1DaemonSet, type V1Node, type V1Taint } from '@kubernetes/client-node';
+import { DAEMONSET_GROUP, DAEMONSET_PLURAL, DAEMONSET_VERSION } from '../adapters/kubernetes/custom-resource';
+
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const resource = { group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, plural: DAEMONSET_PLURAL };
+const isConflict = (error: unknown) => (error as { code?: number }).code === 409;
+
+export class ControlPlane {
+  private readonly core: CoreV1Api;
+  private readonly custom: CustomObjectsApi;
+
+  constructor(kubeConfig: KubeConfig) {
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  }
+
+  /** Creates the DaemonSet, or replaces the spec of the one by that name (kubectl apply's effect). */
+  async applyDaemonSet(ds: V1DaemonSet): Promise<'created' | 'configured'> {
+    const namespace = ds.metadata?.namespace ?? 'default';
+    const body = { ...ds, metadata: { ...ds.metadata, namespace } };
+    try {
+      await this.custom.createNamespacedCustomObject({ ...resource, namespace, body });
+      return 'created';
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+    const current = await this.getDaemonSet(namespace, ds.metadata!.name!);
+    await this.custom.replaceNamespacedCustomObject({
+      ...resource,
+      namespace,
+      name: ds.metadata!.name!,
+      body: { ...body, metadata: { ...body.metadata, resourceVersion: current.metadata?.resourceVersion }, status: current.status },
+    });
+    return 'configured';
+  }
+
+  async getDaemonSet(namespace: string, name: string): Promise<V1DaemonSet> {
+    return (await this.custom.getNamespacedCustomObject({ ...resource, namespace, name })) as V1DaemonSet;
+  }
+
+  async listDaemonSets(namespace?: string): Promise<V1DaemonSet[]> {
+    const list = (namespace === undefined
+      ? await this.custom.listClusterCustomObject(resource)
+      : await this.custom.listNamespacedCustomObject({ ...resource, namespace })) as { items: V1DaemonSet[] };
+    return list.items;
+  }
+
+  /** `propagationPolicy`: Background (the pods go with it) or Orphan (they stay, without an owner). */
+  async deleteDaemonSet(namespace: string, name: string, propagationPolicy: 'Background' | 'Foreground' | 'Orphan' = 'Background'): Promise<void> {
+    await this.custom.deleteNamespacedCustomObject({ ...resource, namespace, name, body: { propagationPolicy } });
+  }
+
+  async listNodes(): Promise<V1Node[]> {
+    return (await this.core.listNode()).items;
+  }
+
+  /** Registers a node as its kubelet would: Ready from the start (for the simulated cluster). */
+  async addNode(name: string, labels: Record<string, string> = {}, taints: V1Taint[] = []): Promise<void> {
+    const now = new Date();
+    await this.core.createNode({
+      body: {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...labels } },
+        spec: taints.length ? { taints } : {},
+        status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: now, lastTransitionTime: now }] },
+      },
+    });
+  }
+
+  async removeNode(name: string): Promise<void> {
+    await this.core.deleteNode({ name });
+  }
+
+  /** A null value removes the label. */
+  async labelNode(name: string, labels: Record<string, string | null>): Promise<void> {
+    await this.core.patchNode({ name, body: { metadata: { labels } } }, mergePatch);
+  }
+
+  /** Adds the taint (replacing one with its key and effect), or with `remove`, drops every taint with its key and effect. */
+  async taintNode(name: string, taint: V1Taint, remove = false): Promise<void> {
+    const node = await this.core.readNode({ name });
+    const others = (node.spec?.taints ?? []).filter((t) => t.key !== taint.key || t.effect !== taint.effect);
+    const taints = remove ? others : [...others, taint];
+    await this.core.patchNode({ name, body: { metadata: { resourceVersion: node.metadata?.resourceVersion }, spec: { taints: taints.length ? taints : null } } }, mergePatch);
+  }
+}

@@ -1,0 +1,40 @@
+// Lambda entry point: a batch from the reconcile FIFO queue. Messages of one group (one
+// DaemonSet) come in order; every request for a DaemonSet in the batch is served by one
+// reconcile, since each was enqueued after its events were appended. Clearing the pending mark
+// before the rebuild lets events appended from then on ask for the next one. A failure fails
+// only its own group (skipGroupOnError), which SQS then redelivers in order.
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { daemonSetStreamId } from '../../domain/streams';
+import { parseReconcileRequest } from '../adapters/sqs/messages';
+import type { ReconcileHandlerDeps } from '../loop/deps';
+import { reconcileOne, type ReconcileOutcome } from '../loop/reconcile-one';
+import { awsDeps } from './aws-deps';
+
+export function makeHandler(deps: ReconcileHandlerDeps | (() => ReconcileHandlerDeps)) {
+  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    const d = typeof deps === 'function' ? deps() : deps;
+    const runs = new Map<string, Promise<ReconcileOutcome>>();
+    const onRecord = async (record: SQSRecord) => {
+      const key = parseReconcileRequest(record.body);
+      const id = daemonSetStreamId(key);
+      if (!runs.has(id)) runs.set(id, d.pending.started(key).then(() => reconcileOne(key, d)).catch((error: unknown) => failed(id, error, d)));
+      return runs.get(id);
+    };
+    try {
+      // A processor per invocation: the local runtime runs several groups' batches at once.
+      return await processPartialResponse(event, onRecord, new SqsFifoPartialProcessorAsync(), { context, skipGroupOnError: true });
+    } finally {
+      d.telemetry.flush();
+    }
+  };
+}
+
+/** Logged and counted here; rethrown so the batch reports the record failed and SQS redelivers it. */
+function failed(daemonSet: string, error: unknown, deps: ReconcileHandlerDeps): never {
+  deps.telemetry.error('reconcile failed', { daemonSet, error: error instanceof Error ? error.message : String(error) });
+  deps.telemetry.count('ReconcileFailed');
+  throw error;
+}
+
+export const handler = makeHandler(awsDeps);

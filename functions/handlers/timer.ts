@@ -1,0 +1,21 @@
+// Lambda entry point: wake-ups from the timer queue (standard SQS, per-message delays).
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { parseTimerMessage } from '../adapters/sqs/messages';
+import type { TimerDeps } from '../loop/deps';
+import { timerOne } from '../loop/timer-one';
+import { awsDeps } from './aws-deps';
+
+export function makeHandler(deps: TimerDeps | (() => TimerDeps)) {
+  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    const d = typeof deps === 'function' ? deps() : deps;
+    const onRecord = (record: SQSRecord) => timerOne(parseTimerMessage(record.body), d);
+    try {
+      return await processPartialResponse(event, onRecord, new BatchProcessor(EventType.SQS), { context });
+    } finally {
+      d.telemetry.flush();
+    }
+  };
+}
+
+export const handler = makeHandler(awsDeps);

@@ -1,0 +1,187 @@
+// The embedded control plane (DESIGN.md §5): the same handlers as on AWS, wired to dynalite, the
+// in-process bus and queues, and a cluster — the simulator by default, or a real one through a
+// kubeconfig. With a VirtualClock, time moves only when a driver calls runUntil, and only once
+// every queue is idle, so a test or benchmark runs an hour-long rollout in seconds.
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEventLogTable } from '../adapters/event-store/table';
+import { DynamoDbEventStore } from '../adapters/event-store/dynamodb';
+import { EVENT_LOG_TABLE_NAME } from '../adapters/event-store/keys';
+import { kubeConfigFor } from '../adapters/kubernetes/kubeconfig';
+import type { PutEventsPort } from '../adapters/eventbridge/put-events-port';
+import { PutEventsSink } from '../adapters/eventbridge/put-events-sink';
+import { DynamoDbPendingReconciles } from '../adapters/sqs/pending-reconciles';
+import { INGEST_RULE_PATTERN } from '../bus/patterns';
+import { VirtualClock, systemClock, type Clock } from '../clock';
+import { runForwarder, type RunningForwarder } from '../forwarder';
+import { makeHandler as makeIngestHandler } from '../handlers/ingest';
+import { makeHandler as makeReconcileHandler } from '../handlers/reconcile';
+import { makeHandler as makeTimerHandler } from '../handlers/timer';
+import { EventLog } from '../log/event-log';
+import type { LoopDeps } from '../loop/deps';
+import { localTelemetry, type Telemetry } from '../observability';
+import { RegistryClusterConnections } from '../registry/cluster-connections';
+import { DynamoDbClusterRegistry } from '../registry/cluster-registry';
+import { LocalEventBus } from './bus';
+import { countingConnections } from './counting-cluster-api';
+import { LocalDelayQueue } from './delay-queue';
+import { startLocalDynamoDb } from './dynalite-server';
+import { LocalFifoQueue } from './fifo-queue';
+import { delayEvent, fifoEvent, localReconcileQueue, localTimerQueue } from './local-queues';
+import { quiescent } from './quiescence';
+import { Simulator, type SimulatorOptions } from './simulator/simulator';
+import { WorkTracker } from './work-tracker';
+
+export const LOCAL_EVENT_BUS = 'daemonloop';
+export const LOCAL_CLUSTER_ID = 'local';
+const INGEST_CONCURRENCY = 1;
+
+export type LocalCluster =
+  | { simulator: Simulator } // started by the caller, who keeps it across runtime restarts
+  | { kubeconfigPath: string } // a real cluster
+  | { simulatorOptions?: SimulatorOptions; nodes?: number }; // a fresh simulator (the default)
+
+export interface LocalRuntimeOptions {
+  clock?: Clock;
+  /** dynalite's folder; a restart with the same folder resumes from the log. Default: in memory. */
+  dataDir?: string;
+  /** Where the simulator's kubeconfig is written (for kubectl and the CLI). Default: a temporary folder. */
+  stateDir?: string;
+  cluster?: LocalCluster;
+  clusterId?: string;
+  telemetry?: Telemetry;
+  snapshotEvery?: number;
+  /** The client-side rate limit toward the cluster API (default: upstream's QPS 20, burst 30). */
+  clusterQps?: number;
+  clusterBurst?: number;
+  /** Fault injection for tests: what the forwarder's PutEvents meets on its way to the bus (duplicates, reordering). */
+  wrapPutEvents?: (port: PutEventsPort) => PutEventsPort;
+  /** Fault injection for tests: the handlers' dependencies (a log that dies midway, …). */
+  wrapDeps?: (deps: LoopDeps) => LoopDeps;
+}
+
+export interface LocalRuntime {
+  readonly clock: Clock;
+  readonly clusterId: string;
+  readonly kubeconfigPath: string;
+  readonly simulator?: Simulator;
+  /** The handlers' dependencies, for tests that call the loop directly beside the queues. */
+  readonly deps: LoopDeps;
+  /** Waits until nothing is in flight (the clock does not move). */
+  settle(): Promise<void>;
+  /**
+   * Runs until `predicate` holds: on a VirtualClock by jumping to the next timer whenever all is
+   * idle, on the system clock by polling. False when `withinMs` of clock time pass first.
+   */
+  runUntil(predicate: () => boolean | Promise<boolean>, withinMs?: number): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const clock = options.clock ?? systemClock;
+  const clusterId = options.clusterId ?? LOCAL_CLUSTER_ID;
+  const telemetry: Telemetry = options.telemetry ?? localTelemetry('warn');
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'daemonloop-')));
+  await mkdir(stateDir, { recursive: true });
+
+  // The cluster: a simulator (ours or the caller's) or a real one.
+  const cluster = options.cluster ?? {};
+  let simulator: Simulator | undefined;
+  let ownSimulator = false;
+  let kubeconfigPath: string;
+  if ('kubeconfigPath' in cluster) kubeconfigPath = cluster.kubeconfigPath;
+  else {
+    if ('simulator' in cluster) simulator = cluster.simulator;
+    else {
+      simulator = new Simulator({ clock, ...cluster.simulatorOptions });
+      await simulator.start();
+      ownSimulator = true;
+      for (let i = 1; i <= (cluster.nodes ?? 0); i++) simulator.addNode(`node-${i}`);
+    }
+    kubeconfigPath = join(stateDir, 'kubeconfig');
+    await simulator.writeKubeconfig(kubeconfigPath);
+  }
+
+  // AWS, in-process: DynamoDB (dynalite), the bus, the FIFO and delay queues.
+  const dynamodb = await startLocalDynamoDb(options.dataDir);
+  await createEventLogTable(dynamodb.client, EVENT_LOG_TABLE_NAME);
+  const work = new WorkTracker();
+  const bus = new LocalEventBus(LOCAL_EVENT_BUS, clock, work);
+  const reconcileQueue = new LocalFifoQueue(clock, work);
+  const timerQueue = new LocalDelayQueue(clock, work);
+
+  const registry = new DynamoDbClusterRegistry(dynamodb.client, EVENT_LOG_TABLE_NAME, clock);
+  await registry.register({
+    clusterId,
+    endpoint: kubeConfigFor({ kubeconfigPath }).getCurrentCluster()?.server ?? '',
+    credentials: { kind: 'kubeconfig', path: kubeconfigPath },
+    registeredAt: clock.now().toISOString(),
+  });
+  const deps: LoopDeps = (options.wrapDeps ?? ((d) => d))({
+    log: new EventLog(new DynamoDbEventStore(dynamodb.client, EVENT_LOG_TABLE_NAME, clock), { snapshotEvery: options.snapshotEvery }),
+    registry,
+    reconciles: localReconcileQueue(reconcileQueue),
+    pending: new DynamoDbPendingReconciles(dynamodb.client, EVENT_LOG_TABLE_NAME, clock),
+    timers: localTimerQueue(timerQueue, clock),
+    clusters: countingConnections(new RegistryClusterConnections(registry, { clock: work.sleepsUntracked(clock), qps: options.clusterQps, burst: options.clusterBurst }), telemetry),
+    clock,
+    telemetry,
+  });
+
+  // The in-process queues start empty: marks of requests a previous run's queue held are void.
+  for (const key of await deps.log.daemonSetsOfCluster(clusterId)) await deps.pending.release(key);
+
+  // The same handlers as in Lambda, each behind its trigger.
+  const ingest = makeIngestHandler(deps);
+  const reconcile = makeReconcileHandler(deps);
+  const timer = makeTimerHandler(deps);
+  // Ingests of one burst append to the same pods stream; in parallel they mostly lose races and back off.
+  bus.addRule('ingest', INGEST_RULE_PATTERN, async (event) => void (await ingest(event)), INGEST_CONCURRENCY);
+  reconcileQueue.consume(async (batch) => (await reconcile(fifoEvent(batch))).batchItemFailures.map((f) => f.itemIdentifier));
+  timerQueue.consume(async (body) => {
+    const { batchItemFailures } = await timer(delayEvent(body, clock.now()));
+    if (batchItemFailures.length > 0) throw new Error('the timer handler failed; the message is retried');
+  });
+
+  // The watch forwarder, sending to the in-process bus through the same PutEvents sink as on AWS.
+  const toBus: PutEventsPort = { putEvents: (entries) => work.track(() => bus.putEvents(entries)) };
+  const sink = new PutEventsSink((options.wrapPutEvents ?? ((p) => p))(toBus), { eventBus: LOCAL_EVENT_BUS, clock });
+  const forwarder: RunningForwarder = await runForwarder({ clusterId, kubeconfigPath, eventBus: LOCAL_EVENT_BUS, sink, clock, telemetry });
+
+  const clusterVersion = () => simulator?.resourceVersion;
+  const settle = () => quiescent(work, clusterVersion);
+  return {
+    clock,
+    clusterId,
+    kubeconfigPath,
+    simulator,
+    deps,
+    settle,
+    async runUntil(predicate, withinMs = 3_600_000) {
+      const deadline = clock.now().getTime() + withinMs;
+      for (;;) {
+        await settle();
+        if (await predicate()) return true;
+        if (clock instanceof VirtualClock) {
+          const next = clock.nextDue();
+          if (!next || next.getTime() > deadline) return false;
+          clock.advanceToNext();
+        } else {
+          if (clock.now().getTime() > deadline) return false;
+          await clock.sleep(20);
+        }
+      }
+    },
+    async stop() {
+      await forwarder.stop();
+      await settle();
+      bus.close();
+      reconcileQueue.close();
+      timerQueue.close();
+      await dynamodb.close();
+      if (ownSimulator) await simulator!.close();
+    },
+  };
+}
+

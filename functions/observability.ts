@@ -1,0 +1,56 @@
+// Logging and metrics, set up once per process. In Lambda: Powertools (structured JSON logs,
+// CloudWatch EMF metrics flushed after each invocation). Locally: lines on stderr and counters
+// in memory, so the CLI's stdout carries only results and tests can read the counters.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+export const SERVICE_NAME = 'daemonloop';
+export const METRICS_NAMESPACE = 'daemonloop';
+
+type Fields = Record<string, unknown>;
+
+export interface Telemetry {
+  debug(message: string, fields?: Fields): void;
+  info(message: string, fields?: Fields): void;
+  warn(message: string, fields?: Fields): void;
+  error(message: string, fields?: Fields): void;
+  count(metric: string, value?: number): void;
+  /** End of an invocation: Powertools writes the stored metrics as one EMF record. */
+  flush(): void;
+}
+
+export function powertoolsTelemetry(): Telemetry {
+  const logger = new Logger({ serviceName: SERVICE_NAME });
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+  return {
+    debug: (message, fields = {}) => logger.debug(message, fields),
+    info: (message, fields = {}) => logger.info(message, fields),
+    warn: (message, fields = {}) => logger.warn(message, fields),
+    error: (message, fields = {}) => logger.error(message, fields),
+    count: (metric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value),
+    flush: () => metrics.publishStoredMetrics(),
+  };
+}
+
+const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LocalLogLevel = (typeof LEVELS)[number];
+
+export interface LocalTelemetry extends Telemetry {
+  readonly counts: Map<string, number>;
+}
+
+export function localTelemetry(level: LocalLogLevel = 'warn', write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): LocalTelemetry {
+  const counts = new Map<string, number>();
+  const at = (name: (typeof LEVELS)[number]) => (message: string, fields?: Fields) => {
+    if (LEVELS.indexOf(name) >= LEVELS.indexOf(level)) write(`${name.toUpperCase()} ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
+  };
+  return {
+    counts,
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    count: (metric, value = 1) => counts.set(metric, (counts.get(metric) ?? 0) + value),
+    flush: () => undefined,
+  };
+}

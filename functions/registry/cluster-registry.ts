@@ -1,0 +1,106 @@
+// The cluster registry: an append-only stream `registry/clusters` in the event-log table, one
+// conditional PutItem per change (the table's own optimistic concurrency), folded on read. A
+// warm function keeps the fold for a while; an unknown cluster always forces a fresh read, so a
+// cluster registered a second ago is never rejected.
+import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { EVENT_LOG_EVENTS_ATTRIBUTE, EVENT_LOG_PARTITION_KEY, EVENT_LOG_SORT_KEY, EVENT_LOG_TIME_ATTRIBUTE } from '../adapters/event-store/keys';
+import type { Clock } from '../clock';
+import type { ClusterRecord } from './cluster-record';
+
+export const REGISTRY_STREAM_ID = 'registry/clusters';
+const CACHE_MS = 30_000;
+const APPEND_ATTEMPTS = 5;
+
+type RegistryChange = { type: 'ClusterRegistered'; cluster: ClusterRecord } | { type: 'ClusterDeregistered'; clusterId: string };
+
+export interface ClusterRegistry {
+  lookup(clusterId: string): Promise<ClusterRecord | undefined>;
+  list(): Promise<ClusterRecord[]>;
+  register(cluster: ClusterRecord): Promise<void>;
+  deregister(clusterId: string): Promise<void>;
+}
+
+export class DynamoDbClusterRegistry implements ClusterRegistry {
+  private cache?: { clusters: Map<string, ClusterRecord>; commit: number; readAt: number };
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async lookup(clusterId: string): Promise<ClusterRecord | undefined> {
+    const cached = this.cache && this.clock.now().getTime() - this.cache.readAt < CACHE_MS ? this.cache : undefined;
+    return cached?.clusters.get(clusterId) ?? (await this.read()).clusters.get(clusterId);
+  }
+
+  async list(): Promise<ClusterRecord[]> {
+    return [...(await this.read()).clusters.values()];
+  }
+
+  register(cluster: ClusterRecord): Promise<void> {
+    return this.append({ type: 'ClusterRegistered', cluster });
+  }
+
+  deregister(clusterId: string): Promise<void> {
+    return this.append({ type: 'ClusterDeregistered', clusterId });
+  }
+
+  private async append(change: RegistryChange): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const { commit } = await this.read();
+      try {
+        await this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: marshall(
+              {
+                [EVENT_LOG_PARTITION_KEY]: REGISTRY_STREAM_ID,
+                [EVENT_LOG_SORT_KEY]: commit + 1,
+                [EVENT_LOG_EVENTS_ATTRIBUTE]: [change],
+                [EVENT_LOG_TIME_ATTRIBUTE]: this.clock.now().toISOString(),
+              },
+              { removeUndefinedValues: true },
+            ),
+            ConditionExpression: 'attribute_not_exists(#commit)',
+            ExpressionAttributeNames: { '#commit': EVENT_LOG_SORT_KEY },
+          }),
+        );
+        this.cache = undefined;
+        return;
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt >= APPEND_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async read(): Promise<NonNullable<DynamoDbClusterRegistry['cache']>> {
+    const clusters = new Map(this.cache?.clusters);
+    let commit = this.cache?.commit ?? 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#stream = :stream AND #commit > :after',
+          ExpressionAttributeNames: { '#stream': EVENT_LOG_PARTITION_KEY, '#commit': EVENT_LOG_SORT_KEY },
+          ExpressionAttributeValues: marshall({ ':stream': REGISTRY_STREAM_ID, ':after': commit }),
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey as never,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const row = unmarshall(item);
+        for (const change of row[EVENT_LOG_EVENTS_ATTRIBUTE] as RegistryChange[]) {
+          if (change.type === 'ClusterRegistered') clusters.set(change.cluster.clusterId, change.cluster);
+          else clusters.delete(change.clusterId);
+        }
+        commit = row[EVENT_LOG_SORT_KEY] as number;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    this.cache = { clusters, commit, readAt: this.clock.now().getTime() };
+    return this.cache;
+  }
+}

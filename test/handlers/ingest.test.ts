@@ -1,0 +1,125 @@
+// Ingest validates each forwarded observation, refuses unregistered clusters, appends, and asks
+// for a reconcile of every DaemonSet the observation can affect — never crashing on bad input.
+import { describe, expect, it } from 'vitest';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { InMemoryEventStore } from '../../functions/adapters/event-store/in-memory';
+import { FORWARDER_EVENT_SOURCE } from '../../functions/bus/patterns';
+import { makeHandler } from '../../functions/handlers/ingest';
+import { EventLog } from '../../functions/log/event-log';
+import type { IngestDeps } from '../../functions/loop/deps';
+import { localTelemetry } from '../../functions/observability';
+import { daemonSetStreamId, type DaemonSetKey } from '../../domain/streams';
+import type { Observation } from '../../domain/events';
+import { CLUSTER, aDaemonSet, daemonSetObserved, nodeObserved, podDeleted, podObserved } from '../log/fixtures';
+
+const envelope = (detail: unknown, detailType = (detail as Observation).type): EventBridgeEvent<string, unknown> => ({
+  version: '0', id: 'e-1', 'detail-type': detailType, source: FORWARDER_EVENT_SOURCE, account: '0', time: '2026-01-01T00:00:00Z', region: 'local', resources: [], detail,
+});
+
+async function setup() {
+  const store = new InMemoryEventStore();
+  const log = new EventLog(store);
+  const enqueued: string[] = [];
+  const telemetry = localTelemetry('silent');
+  const waiting = pendingInMemory();
+  const deps: IngestDeps = {
+    log,
+    registry: { lookup: async (id) => (id === CLUSTER ? { clusterId: id, endpoint: 'x', credentials: { kind: 'kubeconfig', path: 'x' }, registeredAt: '' } : undefined) },
+    reconciles: { enqueue: async (key: DaemonSetKey, dedupId: string) => void enqueued.push(`${daemonSetStreamId(key)}#${dedupId}`) },
+    pending: waiting,
+    telemetry,
+  };
+  const ingest = makeHandler(deps);
+  // Two DaemonSets in `default`, one in `kube-system`.
+  for (const [name, ns, uid] of [['agent', 'default', 'u1'], ['other', 'default', 'u2'], ['logs', 'kube-system', 'u3']] as const) {
+    await ingest(envelope(daemonSetObserved(aDaemonSet(name, '1', uid, ns))));
+  }
+  enqueued.length = 0;
+  waiting.startAll();
+  return { store, ingest, enqueued, telemetry, waiting };
+}
+
+/** PendingReconciles in memory: a set of DaemonSets with a request waiting. */
+function pendingInMemory() {
+  const marks = new Set<string>();
+  let claims = 0;
+  return {
+    claim: async (key: DaemonSetKey) => (marks.has(daemonSetStreamId(key)) ? undefined : (marks.add(daemonSetStreamId(key)), `claim-${++claims}`)),
+    release: async (key: DaemonSetKey) => void marks.delete(daemonSetStreamId(key)),
+    started: async (key: DaemonSetKey) => void marks.delete(daemonSetStreamId(key)),
+    waiting: async (key: DaemonSetKey) => marks.has(daemonSetStreamId(key)),
+    startAll: () => marks.clear(),
+  };
+}
+
+const streamsOf = (enqueued: string[]) => enqueued.map((e) => e.split('#')[0]).sort();
+
+describe('ingest', () => {
+  it('rejects a malformed event with a metric and a reason naming the field, writing nothing', async () => {
+    const { store, ingest, enqueued, telemetry } = await setup();
+    const bad = { ...nodeObserved('n1', '5'), node: { metadata: { uid: 'u', resourceVersion: '5' } } };
+    const outcome = await ingest(envelope(bad));
+    expect(outcome).toMatchObject({ accepted: false, reason: expect.stringContaining('node.metadata.name') });
+    expect(await ingest(envelope('not even an object', 'NodeObserved'))).toMatchObject({ accepted: false });
+    expect(await ingest(envelope(nodeObserved('n1', '5'), 'PodObserved'))).toMatchObject({ accepted: false, reason: expect.stringContaining('detail-type') });
+    expect(telemetry.counts.get('IngestRejectedInvalid')).toBe(3);
+    expect(await store.latestCommit(`${CLUSTER}/nodes`)).toBe(0);
+    expect(enqueued).toEqual([]);
+  });
+
+  it('rejects events from a cluster missing from the registry', async () => {
+    const { store, ingest, telemetry } = await setup();
+    const outcome = await ingest(envelope({ ...nodeObserved('n1', '5'), clusterId: 'stranger' }));
+    expect(outcome).toMatchObject({ accepted: false, reason: expect.stringContaining('stranger') });
+    expect(telemetry.counts.get('IngestRejectedUnregisteredCluster')).toBe(1);
+    expect(await store.latestCommit('stranger/nodes')).toBe(0);
+  });
+
+  it('appends a node event and asks every DaemonSet of the cluster to reconcile', async () => {
+    const { store, ingest, enqueued } = await setup();
+    expect(await ingest(envelope(nodeObserved('n1', '5')))).toEqual({ accepted: true, reconciles: 3 });
+    expect(await store.latestCommit(`${CLUSTER}/nodes`)).toBe(1);
+    expect(streamsOf(enqueued)).toEqual([`${CLUSTER}/daemonsets/default/agent`, `${CLUSTER}/daemonsets/default/other`, `${CLUSTER}/daemonsets/kube-system/logs`]);
+  });
+
+  it('routes a pod to its controlling DaemonSet, an orphan or a tombstone to its namespace, and a foreign pod nowhere', async () => {
+    const { ingest, enqueued, waiting } = await setup();
+    await ingest(envelope(podObserved('p1', '6', { owner: 'u1' })));
+    expect(streamsOf(enqueued)).toEqual([`${CLUSTER}/daemonsets/default/agent`]);
+    enqueued.length = 0;
+    waiting.startAll();
+    await ingest(envelope(podObserved('p2', '7')));
+    expect(streamsOf(enqueued)).toEqual([`${CLUSTER}/daemonsets/default/agent`, `${CLUSTER}/daemonsets/default/other`]);
+    enqueued.length = 0;
+    waiting.startAll();
+    await ingest(envelope(podDeleted('p1', '8')));
+    expect(streamsOf(enqueued)).toEqual([`${CLUSTER}/daemonsets/default/agent`, `${CLUSTER}/daemonsets/default/other`]);
+    enqueued.length = 0;
+    const foreign = podObserved('p3', '9');
+    foreign.pod.metadata!.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs', controller: true }];
+    await ingest(envelope(foreign));
+    expect(enqueued).toEqual([]);
+  });
+
+  it('appends a redelivered event once, and names the event and the claim in each request', async () => {
+    const { store, ingest, enqueued, waiting } = await setup();
+    const event = nodeObserved('n1', '5');
+    await ingest(envelope(event));
+    waiting.startAll();
+    await ingest(envelope(event));
+    expect(await store.latestCommit(`${CLUSTER}/nodes`)).toBe(1);
+    expect(enqueued).toHaveLength(6);
+    expect(new Set(enqueued).size).toBe(6); // a new claim is a new request, never deduplicated away
+    expect(enqueued[0]).toMatch(new RegExp(`#${CLUSTER}/NodeObserved/uid-n1/5#claim-\\d+$`));
+  });
+
+  it('asks once per DaemonSet while a request waits, and again once its reconcile has started', async () => {
+    const { ingest, enqueued, waiting } = await setup();
+    await ingest(envelope(nodeObserved('n1', '5')));
+    await ingest(envelope(nodeObserved('n2', '6')));
+    expect(enqueued).toHaveLength(3);
+    await waiting.started({ clusterId: CLUSTER, namespace: 'default', name: 'agent' });
+    await ingest(envelope(nodeObserved('n3', '7')));
+    expect(streamsOf(enqueued.slice(3))).toEqual([`${CLUSTER}/daemonsets/default/agent`]);
+  });
+});

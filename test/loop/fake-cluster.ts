@@ -1,0 +1,35 @@
+// A ClusterApi in memory for loop tests: pods by name (a second create of a name answers
+// already-done, as 409 AlreadyExists does), the last status written, and every call in order.
+import type { V1DaemonSetStatus, V1Pod } from '@kubernetes/client-node';
+import type { ActionResult, ClusterApi } from '../../functions/adapters/kubernetes/cluster-api';
+
+export class FakeCluster implements ClusterApi {
+  readonly pods = new Map<string, V1Pod>();
+  readonly calls: string[] = [];
+  status?: V1DaemonSetStatus;
+
+  async createPod(namespace: string, pod: V1Pod): Promise<ActionResult> {
+    const name = pod.metadata!.name!;
+    this.calls.push(`create ${name}`);
+    if (this.pods.has(name)) return { outcome: 'already-done', reason: 'AlreadyExists' };
+    this.pods.set(name, pod);
+    return { outcome: 'succeeded' };
+  }
+  async deletePod(_namespace: string, name: string): Promise<ActionResult> {
+    this.calls.push(`delete ${name}`);
+    return this.pods.delete(name) ? { outcome: 'succeeded' } : { outcome: 'already-done', reason: 'NotFound' };
+  }
+  async adoptPod(_namespace: string, name: string): Promise<ActionResult> {
+    this.calls.push(`adopt ${name}`);
+    return { outcome: 'succeeded' };
+  }
+  async releasePod(_namespace: string, name: string): Promise<ActionResult> {
+    this.calls.push(`release ${name}`);
+    return { outcome: 'succeeded' };
+  }
+  async writeDaemonSetStatus(_namespace: string, _name: string, status: V1DaemonSetStatus): Promise<ActionResult> {
+    this.calls.push('status');
+    this.status = status;
+    return { outcome: 'succeeded' };
+  }
+}
