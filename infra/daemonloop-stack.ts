@@ -84,10 +84,12 @@ export class DaemonloopStack extends Stack {
     // Ingest: append observations, find a cluster's DaemonSets, ask for their reconciles.
     log.grantReadAppend(this.ingest.role);
     log.grantListStreams(this.ingest.role);
+    log.grantPendingMarks(this.ingest.role, ['dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
     queues.reconcile.grantSendMessages(this.ingest.role);
     // Reconcile: rebuild (snapshots included), append decisions and outcomes, set timers, reach clusters.
     log.grantReadAppend(this.reconcile.role);
     log.grantSnapshotPruning(this.reconcile.role);
+    log.grantPendingMarks(this.reconcile.role, ['dynamodb:DeleteItem']);
     queues.timer.grantSendMessages(this.reconcile.role);
     this.reconcile.role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -104,6 +106,7 @@ export class DaemonloopStack extends Stack {
     );
     // Timer: record TimerFired in the DaemonSet's stream, wake it, or wait again.
     log.grantReadAppend(this.timer.role);
+    log.grantPendingMarks(this.timer.role, ['dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
     queues.timer.grantSendMessages(this.timer.role);
     queues.reconcile.grantSendMessages(this.timer.role);
     // EKS clusters need no grant: the reconcile role signs an STS GetCallerIdentity URL as its token,

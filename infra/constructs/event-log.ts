@@ -8,6 +8,7 @@ import {
   EVENT_LOG_SNAPSHOT_SUFFIX,
   EVENT_LOG_SORT_KEY,
   EVENT_LOG_STREAMS_INDEX,
+  PENDING_RECONCILE_PREFIX,
 } from '../../functions/adapters/event-store/keys';
 
 export class EventLog extends Construct {
@@ -47,6 +48,19 @@ export class EventLog extends Construct {
       grantee,
       actions: ['dynamodb:Query'],
       resourceArns: [`${this.table.tableArn}/index/${EVENT_LOG_STREAMS_INDEX}`],
+    });
+  }
+
+  /**
+   * Set or clear a DaemonSet's "reconcile requested" mark (functions/adapters/sqs/pending-reconciles.ts):
+   * only in `queue/…` partitions, so commits stay append-only.
+   */
+  grantPendingMarks(grantee: IGrantable, actions: ('dynamodb:UpdateItem' | 'dynamodb:DeleteItem')[]): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${PENDING_RECONCILE_PREFIX}*`] } },
     });
   }
 

@@ -9,6 +9,7 @@ import {
   EVENT_LOG_CLUSTER_ATTRIBUTE,
   EVENT_LOG_PARTITION_KEY,
   EVENT_LOG_SNAPSHOT_SUFFIX,
+  PENDING_RECONCILE_PREFIX,
   EVENT_LOG_SORT_KEY,
   EVENT_LOG_STREAMS_INDEX,
 } from '../../functions/adapters/event-store/keys';
@@ -286,10 +287,10 @@ describe('IAM', () => {
     for (const [, role] of ofType('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('lets ingest read and append the log, send to the reconcile queue and park events', () => {
+  it('lets ingest read and append the log, mark a reconcile as requested, send to the reconcile queue and park events', () => {
     expect(access(id(stack.ingest.role))).toEqual({
       ...logs('ingest'),
-      ...readAppend,
+      [`\${${table}}`]: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       [`\${${table}}/index/${EVENT_LOG_STREAMS_INDEX}`]: ['dynamodb:Query'],
       [`\${${reconcileQueue}}`]: send,
       [`\${${ingestDeadLetters}}`]: ['sqs:SendMessage'],
@@ -299,7 +300,7 @@ describe('IAM', () => {
   it('lets reconcile consume its FIFO queue, read and append the log, prune snapshots, send timers and read cluster secrets under the prefix', () => {
     expect(access(id(stack.reconcile.role))).toEqual({
       ...logs('reconcile'),
-      [`\${${table}}`]: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      [`\${${table}}`]: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
       [`\${${reconcileQueue}}`]: consume,
       [`\${${timerQueue}}`]: send,
       [`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${CLUSTER_SECRET_PREFIX}*`]: [
@@ -308,22 +309,28 @@ describe('IAM', () => {
     });
   });
 
-  it('lets timer consume and re-send to the delay queue, record that a timer fired and send to the reconcile queue', () => {
+  it('lets timer consume and re-send to the delay queue, record that a timer fired, mark and send a reconcile request', () => {
     expect(access(id(stack.timer.role))).toEqual({
       ...logs('timer'),
-      ...readAppend,
+      [`\${${table}}`]: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       [`\${${timerQueue}}`]: [...new Set([...consume, ...send])].sort(),
       [`\${${reconcileQueue}}`]: send,
     });
   });
 
-  it('keeps commits append-only: no role may update or delete an item, and batch writes reach snapshot partitions only', () => {
+  it('keeps commits append-only: updates and deletes reach reconcile-request marks only, batch writes snapshot partitions only', () => {
     const dynamodb = statements.filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')));
     const actions = new Set(dynamodb.flatMap((s) => list(s.Action)));
-    expect(actions).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem']));
+    expect(actions).toEqual(
+      new Set(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+    );
     for (const s of dynamodb.filter((s) => list(s.Action).includes('dynamodb:BatchWriteItem'))) {
       expect(s.Action).toBe('dynamodb:BatchWriteItem');
       expect(s.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`*${EVENT_LOG_SNAPSHOT_SUFFIX}`] } });
+    }
+    for (const s of dynamodb.filter((s) => list(s.Action).some((a) => a === 'dynamodb:UpdateItem' || a === 'dynamodb:DeleteItem'))) {
+      expect(list(s.Action).every((a) => a === 'dynamodb:UpdateItem' || a === 'dynamodb:DeleteItem')).toBe(true);
+      expect(s.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${PENDING_RECONCILE_PREFIX}*`] } });
     }
   });
 

@@ -14,3 +14,8 @@ export const SNAPSHOT_CHUNK_SLOTS = 1000;
 export const EVENT_LOG_SNAPSHOT_ATTRIBUTE = 'snapshot'; // B: this chunk of the gzipped state
 export const EVENT_LOG_SNAPSHOT_CHUNKS_ATTRIBUTE = 'chunks'; // N: how many chunks the snapshot has
 export const EVENT_LOG_SNAPSHOT_DIGEST_ATTRIBUTE = 'digest'; // S: sha256 of the whole gzipped state
+/**
+ * The only items that are not commits: one mark per DaemonSet (`queue/<stream id>`, commit 0) while
+ * a reconcile request waits in the FIFO queue. infra/ limits UpdateItem and DeleteItem to this prefix.
+ */
+export const PENDING_RECONCILE_PREFIX = 'queue/';

@@ -7,10 +7,8 @@ import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, Upd
 import { daemonSetStreamId, type DaemonSetKey } from '../../../domain/streams';
 import type { Clock } from '../../clock';
 import type { PendingReconciles } from '../../loop/queues';
-import { EVENT_LOG_PARTITION_KEY, EVENT_LOG_SORT_KEY } from '../event-store/keys';
+import { EVENT_LOG_PARTITION_KEY, EVENT_LOG_SORT_KEY, PENDING_RECONCILE_PREFIX } from '../event-store/keys';
 
-/** The partition-key prefix of the marks (infra/ limits the handlers' UpdateItem and DeleteItem to it). */
-export const PENDING_RECONCILE_PREFIX = 'queue/';
 /** Longer than a request can wait in the FIFO queue for its group under normal load. */
 export const STALE_REQUEST_MS = 30_000;
 
