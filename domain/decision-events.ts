@@ -70,7 +70,7 @@ export function decisionEvents({ key, commit, input, result, marks }: Decided): 
 }
 
 /** The wait that asked for the wake-up: a minReadySeconds gate or a failed-pod backoff. */
-function timerReason(result: ReconcileResult): string {
+export function timerReason(result: ReconcileResult): string {
   const gate = result.waits.find((w) => w.reason.startsWith(WAIT_MIN_READY) || w.reason.startsWith(WAIT_BACKOFF));
   return gate ? `${gate.nodeName ? `${gate.nodeName}: ` : ''}${gate.reason}` : `requeue after ${result.requeueAfterSeconds}s`;
 }

@@ -3,7 +3,7 @@
 // expected commit of step 3 is the last guard against a concurrent run.
 import { reconcile } from '../../domain';
 import { controllerKey } from '../../domain/cluster-state';
-import { decisionEvents, decisionIdOf } from '../../domain/decision-events';
+import { decisionEvents, decisionIdOf, timerReason } from '../../domain/decision-events';
 import { INTENT_TIMEOUT_MS } from '../../domain/intents';
 import type { DaemonSetKey } from '../../domain/streams';
 import type { ReconcileInput, ReconcileResult } from '../../domain/types';
@@ -83,7 +83,7 @@ async function scheduleWakeUps(
   deps: ReconcileDeps,
 ): Promise<void> {
   if (result.requeueAfterSeconds !== undefined) {
-    await deps.timers.schedule(key, new Date(now.getTime() + result.requeueAfterSeconds * 1000), result.waits[0]?.reason ?? 'requeue');
+    await deps.timers.schedule(key, new Date(now.getTime() + result.requeueAfterSeconds * 1000), timerReason(result));
   }
   if (result.create.length + result.delete.length > 0) {
     await deps.timers.schedule(key, new Date(now.getTime() + INTENT_TIMEOUT_MS), 'requested pod changes expire unobserved');
