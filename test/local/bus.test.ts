@@ -92,6 +92,21 @@ describe('PutEventsSink', () => {
     await expect(new PutEventsSink(port, { eventBus: 'b', clock, maxAttempts: 1 }).send(['n1', 'n2'].map(nodeObserved))).rejects.toThrow(/ThrottlingException/);
   });
 
+  it('names exactly the observations that did not go when an entry keeps failing: its own and every later request', async () => {
+    const clock = new VirtualClock();
+    const port: PutEventsPort = {
+      async putEvents(entries: PutEventsRequestEntry[]) {
+        const names = entries.map((e) => (JSON.parse(e.Detail!) as NodeObserved).node.metadata!.name!);
+        const results = names.map((name) => (name === 'n3' ? { ErrorCode: 'InternalFailure' } : { EventId: 'e' }));
+        return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+      },
+    };
+    const names = Array.from({ length: 12 }, (_, i) => `n${i + 1}`); // two requests: n1–n10, n11–n12
+    const error = await new PutEventsSink(port, { eventBus: 'b', clock, maxAttempts: 1 }).send(names.map(nodeObserved)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PutEventsFailed);
+    expect((error as PutEventsFailed).unsent.map((o) => (o as NodeObserved).node.metadata!.name)).toEqual(['n3', 'n11', 'n12']);
+  });
+
   it('splits entries into requests of at most ten entries and 256 KB', () => {
     const small = { Source: 's', DetailType: 'd', Detail: 'x' };
     expect(requestBatches(Array.from({ length: 23 }, () => small)).map((b) => b.length)).toEqual([10, 10, 3]);

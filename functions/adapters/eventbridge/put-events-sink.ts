@@ -1,6 +1,7 @@
 // Observations onto an event bus, one PutEvents entry each. PutEvents can succeed while some of
 // its entries failed (FailedEntryCount > 0, ErrorCode per entry): only those are sent again, with
-// backoff; an entry still failing after the last attempt fails the whole send, naming its error.
+// backoff; an entry still failing after the last attempt fails the send, naming its error and
+// every observation that did not go (so a caller resends those, not the ones that went).
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { Observation } from '../../../domain/events';
 import { FORWARDER_EVENT_SOURCE } from '../../bus/patterns';
@@ -10,6 +11,7 @@ import type { PutEventsPort } from './put-events-port';
 /** PutEvents accepts ≤ 10 entries and ≤ 256 KB per request. */
 const MAX_ENTRIES_PER_REQUEST = 10;
 const MAX_REQUEST_BYTES = 256 * 1024;
+const MAX_BACKOFF_MS = 5_000;
 
 export interface PutEventsSinkOptions {
   eventBus: string;
@@ -19,7 +21,10 @@ export interface PutEventsSinkOptions {
 }
 
 export class PutEventsFailed extends Error {
-  constructor(readonly errors: string[]) {
+  constructor(
+    readonly errors: string[],
+    readonly unsent: Observation[],
+  ) {
     super(`PutEvents: ${errors.length} entries still failing: ${[...new Set(errors)].join(', ')}`);
     this.name = 'PutEventsFailed';
   }
@@ -38,7 +43,15 @@ export class PutEventsSink {
   }
 
   async send(observations: Observation[]): Promise<void> {
-    for (const batch of requestBatches(observations.map((o) => this.entry(o)))) await this.sendBatch(batch);
+    const observationOf = new Map(observations.map((o) => [this.entry(o), o]));
+    const batches = requestBatches([...observationOf.keys()]);
+    for (const [i, batch] of batches.entries()) {
+      const stillFailing = await this.sendBatch(batch);
+      if (stillFailing) {
+        const unsent = [...stillFailing.entries, ...batches.slice(i + 1).flat()].map((e) => observationOf.get(e)!);
+        throw new PutEventsFailed(stillFailing.errors, unsent);
+      }
+    }
   }
 
   private entry(observation: Observation): PutEventsRequestEntry {
@@ -51,16 +64,17 @@ export class PutEventsSink {
     };
   }
 
-  private async sendBatch(entries: PutEventsRequestEntry[]): Promise<void> {
+  /** Undefined once every entry went; else the entries still failing after the last attempt. */
+  private async sendBatch(entries: PutEventsRequestEntry[]): Promise<{ entries: PutEventsRequestEntry[]; errors: string[] } | undefined> {
     let pending = entries;
     for (let attempt = 1; ; attempt++) {
       const response = await this.port.putEvents(pending);
-      if (!response.FailedEntryCount) return;
+      if (!response.FailedEntryCount) return undefined;
       const results = response.Entries ?? [];
       const failed = pending.filter((_, i) => results[i]?.ErrorCode !== undefined || results[i] === undefined);
-      if (attempt >= this.maxAttempts) throw new PutEventsFailed(results.flatMap((r) => (r.ErrorCode ? [r.ErrorCode] : [])));
+      if (attempt >= this.maxAttempts) return { entries: failed, errors: results.flatMap((r) => (r.ErrorCode ? [r.ErrorCode] : [])) };
       pending = failed;
-      await this.options.clock.sleep(this.firstBackoffMs * 2 ** (attempt - 1));
+      await this.options.clock.sleep(Math.min(MAX_BACKOFF_MS, this.firstBackoffMs * 2 ** (attempt - 1)));
     }
   }
 }
