@@ -1,4 +1,5 @@
 // `npm run bench [-- --json] [-- suite…]`: runs every bench/*.bench.ts suite (or the named ones).
+import '../functions/cli/quiet-sdk-warning';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
