@@ -10,6 +10,7 @@ import * as clustersRegister from './commands/clusters-register';
 import * as demo from './commands/demo';
 import * as forward from './commands/forward';
 import * as getDs from './commands/get-ds';
+import * as history from './commands/history';
 import * as nodes from './commands/nodes';
 import * as rolloutStatus from './commands/rollout-status';
 import * as up from './commands/up';
@@ -31,6 +32,12 @@ export const COMMANDS: Command[] = [
   { words: ['apply'], usage: 'apply -f FILE [--kubeconfig PATH]', options: { ...cluster, filename: { type: 'string', short: 'f' } }, run: apply.run },
   { words: ['get', 'ds'], usage: 'get ds [-n NS | -A] [--json]', options: { ...namespaced, 'all-namespaces': { type: 'boolean', short: 'A' }, json: { type: 'boolean' } }, run: getDs.run },
   { words: ['rollout', 'status'], usage: 'rollout status DS [-n NS] [--json] [--timeout SECONDS]', options: { ...namespaced, json: { type: 'boolean' }, timeout: { type: 'string' } }, run: rolloutStatus.run },
+  {
+    words: ['history'],
+    usage: 'history DS [-n NS] [--json] [--verify] [--state DIR | --table NAME [--region R]] [--cluster-id ID]',
+    options: { namespace: { type: 'string', short: 'n' }, json: { type: 'boolean' }, verify: { type: 'boolean' }, state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, 'cluster-id': { type: 'string' } },
+    run: history.run,
+  },
   { words: ['nodes'], usage: 'nodes add NAME [--label k=v]… [--taint k=v:Effect]… | remove NAME | label NAME k=v… | taint NAME k=v:Effect…', options: { ...cluster, label: { type: 'string', multiple: true }, taint: { type: 'string', multiple: true } }, run: nodes.run },
   { words: ['forward'], usage: 'forward --cluster-id ID [--kubeconfig PATH] --event-bus NAME', options: { kubeconfig: { type: 'string' }, 'cluster-id': { type: 'string' }, 'event-bus': { type: 'string' } }, run: forward.run },
   {

@@ -2,13 +2,14 @@
 // in-process bus and queues, and a cluster — the simulator by default, or a real one through a
 // kubeconfig. With a VirtualClock, time moves only when a driver calls runUntil, and only once
 // every queue is idle, so a test or benchmark runs an hour-long rollout in seconds.
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEventLogTable } from '../adapters/event-store/table';
 import { DynamoDbEventStore } from '../adapters/event-store/dynamodb';
 import { EVENT_LOG_TABLE_NAME } from '../adapters/event-store/keys';
 import { kubeConfigFor } from '../adapters/kubernetes/kubeconfig';
+import { dynamoDbEndpointIn } from '../cli/state-dir';
 import type { PutEventsPort } from '../adapters/eventbridge/put-events-port';
 import { PutEventsSink } from '../adapters/eventbridge/put-events-sink';
 import { DynamoDbPendingReconciles } from '../adapters/sqs/pending-reconciles';
@@ -106,6 +107,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // AWS, in-process: DynamoDB (dynalite), the bus, the FIFO and delay queues.
   const dynamodb = await startLocalDynamoDb(options.dataDir);
   await createEventLogTable(dynamodb.client, EVENT_LOG_TABLE_NAME);
+  await writeFile(dynamoDbEndpointIn(stateDir), dynamodb.endpoint); // how `daemonloop history` reads the log while this runs
   const work = new WorkTracker();
   const bus = new LocalEventBus(LOCAL_EVENT_BUS, clock, work);
   const reconcileQueue = new LocalFifoQueue(clock, work);
@@ -179,6 +181,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       bus.close();
       reconcileQueue.close();
       timerQueue.close();
+      await rm(dynamoDbEndpointIn(stateDir), { force: true });
       await dynamodb.close();
       if (ownSimulator) await simulator!.close();
     },

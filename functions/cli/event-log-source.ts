@@ -1,0 +1,50 @@
+// The event log a read-only command inspects: the AWS table named by --table, else the local
+// control plane's — through its running dynalite (the endpoint file `up` and `demo` write), or,
+// when none runs, by opening its data folder directly.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbEventStore } from '../adapters/event-store/dynamodb';
+import { EVENT_LOG_TABLE_NAME } from '../adapters/event-store/keys';
+import type { EventStore } from '../adapters/event-store/port';
+import { startLocalDynamoDb } from '../local/dynalite-server';
+import { stringOption, UsageError, type CommandOptions } from './options';
+import { dataDirIn, DEFAULT_STATE_DIR, dynamoDbEndpointIn } from './state-dir';
+
+export interface EventLogSource {
+  store: EventStore;
+  /** Where the log was found, for the reader. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export async function eventLogOf(options: CommandOptions): Promise<EventLogSource> {
+  const table = stringOption(options, 'table');
+  if (table) {
+    const region = stringOption(options, 'region');
+    const client = new DynamoDBClient(region ? { region } : {}); // credentials: the default provider chain
+    return { store: new DynamoDbEventStore(client, table), description: `table ${table}`, close: async () => client.destroy() };
+  }
+  const stateDir = stringOption(options, 'state') ?? DEFAULT_STATE_DIR;
+  const running = await runningEndpoint(stateDir);
+  if (running) {
+    const client = new DynamoDBClient({ endpoint: running, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    return { store: new DynamoDbEventStore(client, EVENT_LOG_TABLE_NAME), description: `the running control plane (${running})`, close: async () => client.destroy() };
+  }
+  const dataDir = dataDirIn(stateDir);
+  if (!existsSync(dataDir)) throw new UsageError(`no event log in ${stateDir}: run \`daemonloop up\` or \`demo\` first, pass --state DIR, or --table NAME for AWS`);
+  const dynamodb = await startLocalDynamoDb(dataDir);
+  return { store: new DynamoDbEventStore(dynamodb.client, EVENT_LOG_TABLE_NAME), description: dataDir, close: () => dynamodb.close() };
+}
+
+/** The endpoint a running control plane wrote, when it still answers; a crashed one leaves a stale file. */
+async function runningEndpoint(stateDir: string): Promise<string | undefined> {
+  const file = dynamoDbEndpointIn(stateDir);
+  if (!existsSync(file)) return undefined;
+  const endpoint = (await readFile(file, 'utf8')).trim();
+  const answers = await fetch(endpoint, { method: 'POST', signal: AbortSignal.timeout(2_000) }).then(
+    () => true,
+    () => false,
+  );
+  return answers ? endpoint : undefined;
+}
