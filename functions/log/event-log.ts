@@ -9,6 +9,7 @@ import { decisionView } from '../../domain/view';
 import type { Commit, EventStore } from '../adapters/event-store/port';
 import { observationIdentity, routeOf } from './routing';
 import { RecentSet } from './recent-set';
+import { sizeBatches } from '../size-batches';
 import { retryOnConflict } from './retry';
 import { StreamFolds } from './stream-fold';
 
@@ -117,20 +118,5 @@ function belongs(key: DaemonSetKey, events: Decision[]): DaemonSetKey {
 }
 
 /** Observations in commits of at most COMMIT_BUDGET_BYTES: independent facts, so splitting loses no atomicity. */
-function bySize(events: Observation[]): Observation[][] {
-  const commits: Observation[][] = [];
-  let current: Observation[] = [];
-  let bytes = 0;
-  for (const event of events) {
-    const size = Buffer.byteLength(JSON.stringify(event));
-    if (current.length > 0 && bytes + size > COMMIT_BUDGET_BYTES) {
-      commits.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(event);
-    bytes += size;
-  }
-  if (current.length > 0) commits.push(current);
-  return commits;
-}
+const bySize = (events: Observation[]): Observation[][] =>
+  sizeBatches(events, (event) => Buffer.byteLength(JSON.stringify(event)), { maxBytes: COMMIT_BUDGET_BYTES });

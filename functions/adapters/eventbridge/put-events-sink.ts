@@ -6,6 +6,7 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { Observation } from '../../../domain/events';
 import { FORWARDER_EVENT_SOURCE } from '../../bus/patterns';
 import type { Clock } from '../../clock';
+import { sizeBatches } from '../../size-batches';
 import type { PutEventsPort } from './put-events-port';
 
 /** PutEvents accepts ≤ 10 entries and ≤ 256 KB per request. */
@@ -80,23 +81,8 @@ export class PutEventsSink {
 }
 
 /** Splits entries into requests within PutEvents' count and size limits (size as AWS computes it). */
-export function requestBatches(entries: PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
-  const batches: PutEventsRequestEntry[][] = [];
-  let current: PutEventsRequestEntry[] = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    const size = entrySize(entry);
-    if (current.length === MAX_ENTRIES_PER_REQUEST || (current.length > 0 && bytes + size > MAX_REQUEST_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-}
+export const requestBatches = (entries: PutEventsRequestEntry[]): PutEventsRequestEntry[][] =>
+  sizeBatches(entries, entrySize, { maxBytes: MAX_REQUEST_BYTES, maxCount: MAX_ENTRIES_PER_REQUEST });
 
 /** https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html */
 function entrySize(entry: PutEventsRequestEntry): number {
