@@ -6,13 +6,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
-  EVENT_LOG_CLUSTER_ATTRIBUTE,
-  EVENT_LOG_PARTITION_KEY,
   EVENT_LOG_SNAPSHOT_SUFFIX,
   PENDING_RECONCILE_PREFIX,
-  EVENT_LOG_SORT_KEY,
   EVENT_LOG_STREAMS_INDEX,
 } from '../../functions/adapters/event-store/keys';
+import { eventLogTableShape } from '../../functions/adapters/event-store/table';
 import { INGEST_RULE_PATTERN } from '../../functions/bus/patterns';
 import * as configNames from '../../functions/config-names';
 import {
@@ -65,32 +63,12 @@ const timerDeadLetters = id(byPath('Queues/TimerDeadLetters'));
 const functions = { ingest: stack.ingest, reconcile: stack.reconcile, timer: stack.timer };
 
 describe('resources', () => {
-  it('builds the log table from keys.ts: stream id and commit, the sparse cluster index, on demand, PITR, protected', () => {
+  it('builds the log table the adapter creates locally (keys.ts: stream id and commit, the sparse cluster index), on demand, PITR, protected', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
       Properties: {
-        TableName: 'test-log',
-        KeySchema: [
-          { AttributeName: EVENT_LOG_PARTITION_KEY, KeyType: 'HASH' },
-          { AttributeName: EVENT_LOG_SORT_KEY, KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: EVENT_LOG_PARTITION_KEY, AttributeType: 'S' },
-          { AttributeName: EVENT_LOG_SORT_KEY, AttributeType: 'N' },
-          { AttributeName: EVENT_LOG_CLUSTER_ATTRIBUTE, AttributeType: 'S' },
-        ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: EVENT_LOG_STREAMS_INDEX,
-            KeySchema: [
-              { AttributeName: EVENT_LOG_CLUSTER_ATTRIBUTE, KeyType: 'HASH' },
-              { AttributeName: EVENT_LOG_PARTITION_KEY, KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'KEYS_ONLY' },
-          },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
+        ...eventLogTableShape('test-log'), // exactly the table the local runtime and the tests create
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         DeletionProtectionEnabled: true,
       },
