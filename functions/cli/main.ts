@@ -7,6 +7,7 @@ import { processIo, type CliIo } from './io';
 import { UsageError, type CommandOptions } from './options';
 import * as apply from './commands/apply';
 import * as clustersRegister from './commands/clusters-register';
+import * as cost from './commands/cost';
 import * as demo from './commands/demo';
 import * as forward from './commands/forward';
 import * as getDs from './commands/get-ds';
@@ -31,6 +32,7 @@ export const COMMANDS: Command[] = [
   { words: ['demo'], usage: 'demo [--nodes N] [--virtual] [--exit] [--json] [--state DIR]', options: { nodes: { type: 'string' }, virtual: { type: 'boolean' }, exit: { type: 'boolean' }, json: { type: 'boolean' }, state: { type: 'string' } }, run: demo.run },
   { words: ['apply'], usage: 'apply -f FILE [--kubeconfig PATH]', options: { ...cluster, filename: { type: 'string', short: 'f' } }, run: apply.run },
   { words: ['get', 'ds'], usage: 'get ds [-n NS | -A] [--json]', options: { ...namespaced, 'all-namespaces': { type: 'boolean', short: 'A' }, json: { type: 'boolean' } }, run: getDs.run },
+  { words: ['cost'], usage: 'cost [DS] [-n NS | -A] [--prices FILE.json] [--json]', options: { ...namespaced, 'all-namespaces': { type: 'boolean', short: 'A' }, prices: { type: 'string' }, json: { type: 'boolean' } }, run: cost.run },
   { words: ['rollout', 'status'], usage: 'rollout status DS [-n NS] [--json] [--timeout SECONDS]', options: { ...namespaced, json: { type: 'boolean' }, timeout: { type: 'string' } }, run: rolloutStatus.run },
   {
     words: ['history'],
