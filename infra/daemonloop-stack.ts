@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import {
   CLUSTER_BURST_ENV,
   CLUSTER_QPS_ENV,
+  CLUSTER_SECRET_PREFIX,
   RECONCILE_QUEUE_URL_ENV,
   SNAPSHOT_EVERY_ENV,
   TABLE_NAME_ENV,
@@ -19,7 +20,6 @@ import { IngestPath } from './constructs/ingest-path';
 import { LoopFunction } from './constructs/loop-function';
 import { ReconcileQueues } from './constructs/reconcile-queues';
 import type { LoopSettings } from './settings';
-import { CLUSTER_SECRET_PREFIX } from '../functions/config-names';
 
 const RECONCILE_TIMEOUT = Duration.seconds(90); // a batch of reconciles, each at most 250 pod calls at cluster QPS
 const TIMER_TIMEOUT = Duration.seconds(30);
