@@ -56,7 +56,8 @@ function cluster(nodes: number, updatedShare: number): ReconcileInput {
   const v1 = daemonSet('agent:1'), v2 = daemonSet('agent:2');
   const current = updatedShare === 1 ? v1 : v2;
   const oldHash = templateHash(v1.spec!.template), newHash = templateHash(v2.spec!.template);
-  const pods = Array.from({ length: nodes }, (_, i) => pod(i, updatedShare === 1 || i < nodes * updatedShare ? templateHash(current.spec!.template) : oldHash));
+  const currentHash = updatedShare === 1 ? oldHash : newHash;
+  const pods = Array.from({ length: nodes }, (_, i) => pod(i, updatedShare === 1 || i < nodes * updatedShare ? currentHash : oldHash));
   return {
     daemonSet: current,
     nodes: Array.from({ length: nodes }, (_, i) => node(i)),

@@ -2,7 +2,7 @@
 // nodes × an hourly price per CPU core and per GiB of memory (spec/opencost-specv01.md). Pure:
 // the nodes, the DaemonSet and the price table are the whole input.
 import type { V1Container, V1DaemonSet, V1Node } from '@kubernetes/client-node';
-import { nodeShouldRunDaemonPod } from './index';
+import { daemonNodeEligibility } from './eligibility';
 import { scaledValue } from './int-or-percent';
 
 export interface Rates {
@@ -156,7 +156,8 @@ const byTypeThenSpot = (a: NodeGroupCost, b: NodeGroupCost): number =>
 
 export function daemonSetCost(ds: V1DaemonSet, nodes: V1Node[], prices: PriceTable): FleetCost {
   const requests = podRequests(ds);
-  const eligible = nodes.filter((node) => nodeShouldRunDaemonPod(node, ds).shouldRun);
+  const eligibility = daemonNodeEligibility(ds); // the DaemonSet's constraints compiled once, not per node
+  const eligible = nodes.filter((node) => eligibility(node).shouldRun);
   const groups = new Map<string, NodeGroupCost>();
   for (const node of eligible) {
     const instanceType = node.metadata?.labels?.[INSTANCE_TYPE_LABEL];

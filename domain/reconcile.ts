@@ -145,9 +145,8 @@ function podNamer(ds: V1DaemonSet, hash: string, pods: V1Pod[]): (nodeName: stri
   let taken: Set<string | undefined> | undefined; // built on the first create: most passes create nothing
   return (nodeName) => {
     taken ??= new Set(pods.map((p) => p?.metadata?.name));
-    let attempt = 0;
-    while (taken.has(daemonPodName(ds, nodeName, hash, attempt))) attempt++;
-    const name = daemonPodName(ds, nodeName, hash, attempt);
+    let name = daemonPodName(ds, nodeName, hash);
+    for (let attempt = 1; taken.has(name); attempt++) name = daemonPodName(ds, nodeName, hash, attempt);
     taken.add(name);
     return name;
   };
