@@ -13,6 +13,7 @@ import { createHttpHandler } from './http-handler';
 import { Kubelet, type KubeletOptions } from './kubelet';
 import { NamespaceController } from './namespace-controller';
 import { newNode, withHeartbeat, withReadiness, type NodeOptions } from './nodes';
+import { mergePatch } from './patch';
 import { PodGarbageCollector } from './pod-gc';
 import { Registry } from './registry';
 import { DAEMONSETS, NAMESPACES, NODES, PODS } from './resources';
@@ -35,14 +36,8 @@ export interface SimulatorOptions {
   historyLimit?: number;
 }
 
-function mergeLabels(current: Record<string, string> | undefined, changes: Record<string, string | null>): Record<string, string> {
-  const merged = { ...current };
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === null) delete merged[key];
-    else merged[key] = value;
-  }
-  return merged;
-}
+/** Labels after a merge patch of `changes` (a null value removes the label). */
+const mergeLabels = (current: Record<string, string> | undefined, changes: Record<string, string | null>) => mergePatch(current, changes) as Record<string, string>;
 
 const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'daemonloop-system'];
 

@@ -88,10 +88,9 @@ export class ObjectStore {
       options.nodeName !== undefined && resource.plural === 'pods'
         ? [...(this.podsByNode.get(options.nodeName)?.values() ?? [])].filter((p) => options.namespace === undefined || p.metadata.namespace === options.namespace)
         : this.table(resource).values(options.namespace);
-    const out: KubeObject[] = [];
-    for (const obj of source) if (!options.match || options.match(obj)) out.push(obj);
-    const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-    return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    const keyed: [string, KubeObject][] = [];
+    for (const obj of source) if (!options.match || options.match(obj)) keyed.push([`${obj.metadata.namespace ?? ''}/${obj.metadata.name}`, obj]);
+    return keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, obj]) => obj); // each key built once, not per comparison
   }
 
   findByUid(uid: string): { resource: ResourceType; object: KubeObject } | undefined {
