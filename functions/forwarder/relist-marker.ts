@@ -3,6 +3,7 @@
 // parts sharing a relistId, each well inside EventBridge's 256 KB entry limit.
 import { randomUUID } from 'node:crypto';
 import { EVENT_SCHEMA_VERSION, RELIST_COMPLETED, type RelistCompleted } from '../../domain/events';
+import { sizeBatches } from '../size-batches';
 
 /** Bytes of uids per part: leaves room for the envelope under the 256 KB PutEvents entry limit. */
 const RELIST_PART_BYTES = 200 * 1024;
@@ -12,17 +13,8 @@ export function relistMarkers(
   presentUids: string[],
   partBytes = RELIST_PART_BYTES,
 ): RelistCompleted[] {
-  const chunks: string[][] = [[]];
-  let bytes = 0;
-  for (const uid of presentUids) {
-    const size = uid.length + 3; // quotes and comma
-    if (bytes + size > partBytes && chunks[chunks.length - 1]!.length > 0) {
-      chunks.push([]);
-      bytes = 0;
-    }
-    chunks[chunks.length - 1]!.push(uid);
-    bytes += size;
-  }
+  const chunks = sizeBatches(presentUids, (uid) => uid.length + 3, { maxBytes: partBytes }); // + quotes and comma
+  if (chunks.length === 0) chunks.push([]); // an empty list still gets its marker
   const relistId = randomUUID();
   return chunks.map((uids, i) => ({
     type: RELIST_COMPLETED,
