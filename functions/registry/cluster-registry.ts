@@ -5,6 +5,7 @@
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { EVENT_LOG_EVENTS_ATTRIBUTE, EVENT_LOG_PARTITION_KEY, EVENT_LOG_SORT_KEY, EVENT_LOG_TIME_ATTRIBUTE } from '../adapters/event-store/keys';
+import { isConditionalCheckFailed } from '../adapters/dynamodb-errors';
 import type { Clock } from '../clock';
 import type { ClusterRecord } from './cluster-record';
 
@@ -70,7 +71,7 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
         this.cache = undefined;
         return;
       } catch (error) {
-        if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt >= APPEND_ATTEMPTS) throw error;
+        if (!isConditionalCheckFailed(error) || attempt >= APPEND_ATTEMPTS) throw error;
       }
     }
   }

@@ -1,7 +1,6 @@
 // The event store on one DynamoDB table (keys.ts). An append is one conditional PutItem of a
 // commit item — atomic without transactions, which dynalite lacks. DynamoDB's error names stop here.
 import {
-  ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -10,6 +9,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { LogEvent } from '../../../domain/events';
+import { isConditionalCheckFailed } from '../dynamodb-errors';
 import { systemClock, type Clock } from '../../clock';
 import { decodeEvents } from './codec';
 import { commitItem, type CommitItem } from './commit-item';
@@ -87,7 +87,7 @@ export class DynamoDbEventStore implements EventStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
+      if (isConditionalCheckFailed(error)) {
         throw new StreamVersionConflict(streamId, expected);
       }
       throw error;

@@ -3,9 +3,10 @@
 // write; starting a reconcile deletes the item. This is what keeps a burst of a hundred pod
 // events from becoming a hundred reconciles and a hundred status writes.
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { daemonSetStreamId, type DaemonSetKey } from '../../../domain/streams';
 import type { Clock } from '../../clock';
+import { isConditionalCheckFailed } from '../dynamodb-errors';
 import type { PendingReconciles } from '../../loop/queues';
 import { EVENT_LOG_PARTITION_KEY, EVENT_LOG_SORT_KEY, PENDING_RECONCILE_PREFIX } from '../event-store/keys';
 
@@ -39,7 +40,7 @@ export class DynamoDbPendingReconciles implements PendingReconciles {
       );
       return claimId;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return undefined;
+      if (isConditionalCheckFailed(error)) return undefined;
       throw error;
     }
   }
