@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbEventStore } from '../adapters/event-store/dynamodb';
 import { EVENT_LOG_TABLE_NAME } from '../adapters/event-store/keys';
 import type { EventStore } from '../adapters/event-store/port';
-import { startLocalDynamoDb } from '../local/dynalite-server';
+import { localDynamoDbClient, startLocalDynamoDb } from '../local/dynalite-server';
 import { stringOption, UsageError, type CommandOptions } from './options';
 import { dataDirIn, DEFAULT_STATE_DIR, dynamoDbEndpointIn } from './state-dir';
 
@@ -28,7 +28,7 @@ export async function eventLogOf(options: CommandOptions): Promise<EventLogSourc
   const stateDir = stringOption(options, 'state') ?? DEFAULT_STATE_DIR;
   const running = await runningEndpoint(stateDir);
   if (running) {
-    const client = new DynamoDBClient({ endpoint: running, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = localDynamoDbClient(running);
     return { store: new DynamoDbEventStore(client, EVENT_LOG_TABLE_NAME), description: `the running control plane (${running})`, close: async () => client.destroy() };
   }
   const dataDir = dataDirIn(stateDir);

@@ -6,7 +6,7 @@ import { renderRollout } from './commands/render-rollout';
 import { progressBarAvailable, type CliIo, type RewritableLine } from './io';
 
 export class RolloutProgress {
-  private readonly bar?: RewritableLine;
+  private bar?: RewritableLine;
   private last?: string;
 
   constructor(
@@ -29,7 +29,9 @@ export class RolloutProgress {
     return done;
   }
 
+  /** Ends the bar's line; once only, as a command ends it before its last words and again on the way out. */
   end(): void {
     this.bar?.done();
+    this.bar = undefined;
   }
 }

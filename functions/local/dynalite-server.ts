@@ -14,7 +14,7 @@ export async function startLocalDynamoDb(dataDir?: string): Promise<LocalDynamoD
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dataDir ? { path: dataDir } : {}) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = localDynamoDbClient(endpoint);
   return {
     client,
     endpoint,
@@ -24,3 +24,7 @@ export async function startLocalDynamoDb(dataDir?: string): Promise<LocalDynamoD
     },
   };
 }
+
+/** A client for a dynalite on `endpoint`: ours, or the one a running control plane serves. */
+export const localDynamoDbClient = (endpoint: string): DynamoDBClient =>
+  new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });

@@ -9,7 +9,7 @@ import { createEventLogTable } from '../adapters/event-store/table';
 import { DynamoDbEventStore } from '../adapters/event-store/dynamodb';
 import { EVENT_LOG_TABLE_NAME } from '../adapters/event-store/keys';
 import { kubeConfigFor } from '../adapters/kubernetes/kubeconfig';
-import { dynamoDbEndpointIn } from '../cli/state-dir';
+import { dynamoDbEndpointIn, kubeconfigIn } from '../cli/state-dir';
 import type { PutEventsPort } from '../adapters/eventbridge/put-events-port';
 import { PutEventsSink } from '../adapters/eventbridge/put-events-sink';
 import { DynamoDbPendingReconciles } from '../adapters/sqs/pending-reconciles';
@@ -100,7 +100,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ownSimulator = true;
       for (let i = 1; i <= (cluster.nodes ?? 0); i++) simulator.addNode(`node-${i}`);
     }
-    kubeconfigPath = join(stateDir, 'kubeconfig');
+    kubeconfigPath = kubeconfigIn(stateDir);
     await simulator.writeKubeconfig(kubeconfigPath);
   }
 

@@ -1,7 +1,6 @@
 // What each handler needs, as ports: the event log, the queues, the cluster registry and the
 // clusters' APIs, a clock and telemetry. handlers/aws-deps.ts builds them on AWS; local/runtime.ts
 // builds them in-process. Tests build them from the same parts.
-import type { DaemonSetKey } from '../../domain/streams';
 import type { ClusterApi } from '../adapters/kubernetes/cluster-api';
 import type { Clock } from '../clock';
 import type { EventLog } from '../log/event-log';
@@ -46,5 +45,3 @@ export interface TimerDeps {
 }
 
 export type LoopDeps = IngestDeps & ReconcileDeps & TimerDeps;
-
-export type { DaemonSetKey };
