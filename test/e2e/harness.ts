@@ -122,14 +122,8 @@ export function livePodsByNode(sim: Simulator, app = 'agent'): Map<string, V1Pod
   return byNode;
 }
 
-/** Live pods of the DaemonSet by node name. */
-export function podsByNode(sim: Simulator, app = 'agent'): Map<string, V1Pod> {
-  const byNode = new Map<string, V1Pod>();
-  for (const pod of sim.pods({ namespace: NAMESPACE, labelSelector: `app=${app}` })) {
-    if (pod.metadata?.deletionTimestamp) continue;
-    byNode.set(pod.spec?.nodeName ?? targetNode(pod) ?? '?', pod);
-  }
-  return byNode;
-}
+/** Live pods of the DaemonSet by node name (the last listed, where a node has several). */
+export const podsByNode = (sim: Simulator, app = 'agent'): Map<string, V1Pod> =>
+  new Map([...livePodsByNode(sim, app)].map(([node, pods]) => [node, pods.at(-1)!]));
 
 export const isReady = (pod: V1Pod): boolean => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;

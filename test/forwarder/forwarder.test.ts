@@ -11,6 +11,7 @@ import { eventBridgeSink, runForwarder, type RunningForwarder } from '../../func
 import { localTelemetry, type LocalTelemetry } from '../../functions/observability';
 import { startSimulator, type StartedSimulator } from '../support/simulator';
 import { startPutEventsEndpoint, type PutEventsEndpoint } from './put-events-endpoint';
+import { until as untilTrue } from '../support/until';
 
 let s: StartedSimulator;
 let bus: PutEventsEndpoint;
@@ -51,11 +52,7 @@ const describeEvent = (o: Observation): string => {
 const seen = () => events().map(describeEvent);
 
 async function until(check: () => boolean, what: string, ms = 8000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; saw ${JSON.stringify(seen())}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await untilTrue(check, () => `${what}; saw ${JSON.stringify(seen())}`, ms);
   await forwarder?.idle();
 }
 

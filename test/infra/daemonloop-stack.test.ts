@@ -248,7 +248,6 @@ const access = (roleId: string): Record<string, string[]> => {
 const logs = (fn: keyof typeof functions) => ({
   [`\${${id(functions[fn].node.findChild('Logs'))}}`]: ['logs:CreateLogStream', 'logs:PutLogEvents'],
 });
-const readAppend = { [`\${${table}}`]: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] };
 const send = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
 const consume = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
 

@@ -22,6 +22,7 @@ import { localTelemetry } from '../../functions/observability';
 import { DynamoDbClusterRegistry } from '../../functions/registry/cluster-registry';
 import { main } from '../../functions/cli/main';
 import { Simulator } from '../../functions/local/simulator/simulator';
+import { recordingIo } from '../cli/fake-io';
 import { MOTO_REGION, motoAvailable, motoCredentials, startMoto } from './moto-server';
 
 const available = motoAvailable();
@@ -140,10 +141,9 @@ describe.skipIf(!available)('the AWS topology against moto_server', () => {
   });
 
   it('registers a cluster from the command line into the same table', async () => {
-    const io = { out: (l: string) => void lines.push(l), err: () => undefined, isTTY: false, isCI: false, rewritableLine: () => ({ show: () => undefined, done: () => undefined }), interrupted: () => new Promise<void>(() => undefined) };
-    const lines: string[] = [];
+    const io = recordingIo();
     expect(await main(['clusters', 'register', '--cluster-id', 'eks-prod', '--endpoint', 'https://eks.example', '--eks-cluster', 'prod', '--region', 'eu-west-1', '--table', TABLE], io)).toBe(0);
-    expect(lines).toEqual(['cluster/eks-prod registered']);
+    expect(io.stdout).toEqual(['cluster/eks-prod registered']);
     expect(await new DynamoDbClusterRegistry(dynamodb, TABLE, systemClock).lookup('eks-prod')).toMatchObject({ endpoint: 'https://eks.example', credentials: { kind: 'eks', clusterName: 'prod', region: 'eu-west-1' } });
   });
 

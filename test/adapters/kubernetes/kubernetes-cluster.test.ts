@@ -8,6 +8,7 @@ import { DAEMONSET_API_VERSION, DAEMONSET_GROUP, DAEMONSET_KIND, DAEMONSET_PLURA
 import { kubeConfigFor } from '../../../functions/adapters/kubernetes/kubeconfig';
 import { KubernetesCluster } from '../../../functions/adapters/kubernetes/kubernetes-cluster';
 import { startSimulator, type StartedSimulator } from '../../support/simulator';
+import { until } from '../../support/until';
 
 let s: StartedSimulator;
 let cluster: KubernetesCluster;
@@ -35,13 +36,6 @@ const podOf = (name: string, owner?: V1OwnerReference): V1Pod => ({
   spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'agent' }] },
 });
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('createPod', () => {
   it('succeeds, then reports a second create of the same name as already-done', async () => {

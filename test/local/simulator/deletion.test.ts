@@ -5,6 +5,7 @@ import { ApiException, CoreV1Api, CustomObjectsApi, type V1OwnerReference, type 
 import { DAEMONSET_API_VERSION, DAEMONSET_GROUP, DAEMONSET_KIND, DAEMONSET_PLURAL, DAEMONSET_VERSION } from '../../../functions/adapters/kubernetes/custom-resource';
 import { VirtualClock } from '../../../functions/clock';
 import { startSimulator, type StartedSimulator } from '../../support/simulator';
+import { until } from '../../support/until';
 
 let s: StartedSimulator;
 let clock: VirtualClock;
@@ -21,13 +22,6 @@ afterEach(() => s.close());
 
 const dsApi = { group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, namespace: 'default', plural: DAEMONSET_PLURAL };
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const codeOf = (call: Promise<unknown>) => call.then(() => 0, (e: unknown) => (e instanceof ApiException ? e.code : -1));
 

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreV1Api, makeInformer, Watch, type V1Pod } from '@kubernetes/client-node';
 import { startSimulator, type StartedSimulator } from '../../support/simulator';
+import { until } from '../../support/until';
 
 let s: StartedSimulator;
 let core: CoreV1Api;
@@ -14,13 +15,6 @@ afterEach(() => s.close());
 
 const aPod = (name: string, labels: Record<string, string> = {}): V1Pod => ({ metadata: { name, labels }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
 
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 interface Seen { type: string; name?: string; rv?: string; object: { code?: number; kind?: string } }
 
