@@ -5,9 +5,12 @@
 // - a pending create shows as the pod it asked for, unbound on its node (target-node affinity,
 //   the template's labels with its revision hash, no conditions, created at the request's time),
 //   so the next decision counts the node as served and does not create again;
-// - a pending delete hides its pod, so the next decision neither deletes it again nor counts it
-//   (upstream keeps it and waits; we proceed as if the delete had landed, which it will or the
-//   intent expires).
+// - a pending delete shows its pod as what the delete makes it: terminating since the request
+//   (deletionTimestamp = requestedAt). The pod may run for its whole grace period, so the next
+//   decision must not treat its node as empty: without surge it waits until the pod is gone
+//   (upstream's TestDaemonSetRespectsTermination); with surge it may start the replacement beside
+//   it, as upstream does when every pod on a node is terminating. A terminal (Failed/Succeeded)
+//   pod being deleted is left out by podsByNode, as upstream leaves it out.
 import type { V1DaemonSet, V1Pod } from '@kubernetes/client-node';
 import { controllerKey, type ClusterState, type ControllerState, type PendingCreate } from './cluster-state';
 import { newDaemonPod } from './index';
@@ -47,8 +50,11 @@ export function decisionView(state: ClusterState, key: DaemonSetKey, now: Date):
   }
 
   const intents = controller ? openIntents(controller, podsByName, state.pods, now) : undefined;
-  const deleting = new Set(intents?.deletes.map((d) => d.podUid));
-  const pods = candidates.filter((pod) => !deleting.has(pod.metadata!.uid!));
+  const deleting = new Map(intents?.deletes.map((d) => [d.podUid, d.requestedAt]));
+  const pods = candidates.map((pod) => {
+    const requestedAt = deleting.get(pod.metadata!.uid!);
+    return requestedAt === undefined ? pod : { ...pod, metadata: { ...pod.metadata, deletionTimestamp: new Date(requestedAt) } };
+  });
   for (const create of intents?.creates ?? []) pods.push(requestedPod(daemonSet, controller!, create));
 
   const input: ReconcileInput = {

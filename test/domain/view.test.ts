@@ -70,14 +70,54 @@ describe('reconcileInput', () => {
     expect(reconcileInput(state, key, at(300))!.pods).toEqual([]);
   });
 
-  it('hides a pod with a pending delete until it is seen terminating or gone', () => {
+  it('shows a pod with a pending delete as terminating since the request, until it is seen terminating or gone', () => {
     const pod = (rv: string, deleting?: Date) => podObserved('old', rv, { node: 'n1', owner: 'ds-uid', ...(deleting ? { deleting } : {}) });
-    const requested = fold([...cluster, pod('4'), decided(1), deleteRequested(1, 'old')]);
-    expect(reconcileInput(requested, key, at(1))!.pods).toEqual([]);
+    const requested = fold([...cluster, pod('4'), decided(1, 3), deleteRequested(1, 'old', 3)]);
+    const [shown] = reconcileInput(requested, key, at(4))!.pods;
+    expect(shown!.metadata).toMatchObject({ name: 'old', uid: 'uid-old', deletionTimestamp: at(3) });
+    expect(requested.pods['uid-old']!.metadata!.deletionTimestamp).toBeUndefined(); // the view, not the state
     const terminating = fold([...cluster, pod('4'), decided(1), deleteRequested(1, 'old'), pod('9', at(1))]);
     const view = decisionView(terminating, key, at(2))!;
     expect(names(view.input.pods)).toEqual(['old']);
     expect(view.settledIntents.deletes).toEqual(['old']);
+  });
+
+  it('leaves out a terminal pod with a pending delete, as upstream leaves out deleted terminal pods', () => {
+    const state = fold([...cluster, podObserved('failed', '4', { node: 'n1', owner: 'ds-uid', phase: 'Failed' }), decided(1), deleteRequested(1, 'failed')]);
+    const result = reconcile(reconcileInput(state, key, at(1))!);
+    expect(result.create.map((c) => c.nodeName).sort()).toEqual(['n1', 'n2']);
+    expect(result.delete).toEqual([]);
+  });
+
+  it('creates nothing on a node whose pod it asked to delete while that pod may still run (maxSurge 0)', () => {
+    const ready = at(0);
+    const state = fold([
+      ...cluster,
+      podObserved('p1', '4', { node: 'n1', owner: 'ds-uid', readySince: ready, labels: { app: 'agent', [CONTROLLER_REVISION_HASH_LABEL]: 'old' } }),
+      podObserved('p2', '5', { node: 'n2', owner: 'ds-uid', readySince: ready, labels: { app: 'agent', [CONTROLLER_REVISION_HASH_LABEL]: 'old' } }),
+      decided(1, 1),
+      deleteRequested(1, 'p1', 1), // the rolling update's delete, not yet observed
+    ]);
+    const result = reconcile(reconcileInput(state, key, at(2))!); // e.g. the wake-up the status write caused
+    expect(result.create).toEqual([]);
+    expect(result.delete).toEqual([]); // and p2 waits: p1's node is unavailable (maxUnavailable 1)
+    expect(result.waits).toContainEqual(expect.objectContaining({ nodeName: 'n1', reason: expect.stringMatching(/^terminating pod/) }));
+    expect(result.status).toMatchObject({ currentNumberScheduled: 2, numberReady: 2 }); // upstream counts a terminating pod
+  });
+
+  it('with surge, starts the new pod beside an old one it asked to delete (upstream: every pod terminating)', () => {
+    const ds = aDaemonSet();
+    ds.spec!.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } };
+    const state = fold([
+      daemonSetObserved(ds),
+      nodeObserved('n1', '2'),
+      podObserved('p1', '4', { node: 'n1', owner: 'ds-uid', phase: 'Failed' }),
+      podObserved('p2', '5', { node: 'n1', owner: 'ds-uid', readySince: at(0), labels: { app: 'agent', [CONTROLLER_REVISION_HASH_LABEL]: 'old' } }),
+      decided(1, 1),
+      deleteRequested(1, 'p2', 1),
+    ]);
+    const result = reconcile(reconcileInput(state, key, at(2))!);
+    expect(result.create.map((c) => c.nodeName)).toEqual(['n1']);
   });
 
   it('does not apply a deleted namesake’s intents to a recreated DaemonSet', () => {
