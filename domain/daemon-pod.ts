@@ -23,24 +23,17 @@ const sameToleration = (a: V1Toleration, b: V1Toleration) =>
 
 /**
  * The template's tolerations plus the daemon defaults (AddOrUpdateTolerationInPodSpec): every user
- * toleration equal in key, operator, value and effect is replaced in place, which drops its
- * tolerationSeconds (a daemon pod is never evicted for these) — unless one of them, met in list
- * order, already equals the default, which leaves the list as it is; without a match the default
- * is appended.
+ * toleration equal in key, operator, value and effect is replaced in place by the default, which
+ * drops its tolerationSeconds (a daemon pod is never evicted for these); without a match the
+ * default is appended. Upstream's "already deep-equal, change nothing" check compares a pointer
+ * with a value, so it never holds: an exact copy does not shield a later duplicate.
  */
 export function daemonPodTolerations(spec: V1PodSpec | undefined): V1Toleration[] {
   let tolerations = Array.isArray(spec?.tolerations) ? spec.tolerations.map((t) => ({ ...t })) : [];
   const defaults = spec?.hostNetwork === true ? [...DEFAULT_TOLERATIONS, HOST_NETWORK_TOLERATION] : DEFAULT_TOLERATIONS;
   for (const d of defaults) {
-    let replaced = false, unchanged = false;
-    const next: V1Toleration[] = [];
-    for (const t of tolerations) {
-      if (!sameToleration(t, d)) next.push(t);
-      else if (t.tolerationSeconds == null) { unchanged = true; break; } // deep-equal to the default
-      else { next.push({ ...d }); replaced = true; }
-    }
-    if (unchanged) continue;
-    tolerations = replaced ? next : [...tolerations, { ...d }];
+    const matched = tolerations.some((t) => sameToleration(t, d));
+    tolerations = matched ? tolerations.map((t) => (sameToleration(t, d) ? { ...d } : t)) : [...tolerations, { ...d }];
   }
   return tolerations;
 }

@@ -140,9 +140,11 @@ describe('daemon tolerations with repeated user entries (§4.1 AddOrUpdateTolera
     expect(daemonPodTolerations({ containers: [], tolerations: user })).toEqual([notReady, { key: 'x', operator: 'Exists' }, notReady, ...others]);
   });
 
-  it('§4.1 changes nothing for a default when a matching user toleration already equals it, even after a differing one', () => {
-    const user = [{ ...notReady, tolerationSeconds: 300 }, { ...notReady }];
-    expect(daemonPodTolerations({ containers: [], tolerations: user })).toEqual([...user, ...others]);
+  it('§4.1 replaces a matching toleration after an exact copy too: upstream\'s deep-equal check compares a pointer with a value and never holds', () => {
+    const user = [{ ...notReady }, { ...notReady, tolerationSeconds: 300 }];
+    const tolerations = daemonPodTolerations({ containers: [], tolerations: user });
+    expect(tolerations).toEqual([notReady, notReady, ...others]);
+    expect(tolerations.some((t) => t.tolerationSeconds !== undefined)).toBe(false); // never evicted from a NotReady node
   });
 });
 
