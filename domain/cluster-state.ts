@@ -7,7 +7,7 @@ import { isNewer } from './resource-version';
 import type { FailedPodBackoff, Revision } from './types';
 
 /** Bump when evolve changes how it folds: snapshots of another fold version are ignored and rebuilt. */
-export const FOLD_VERSION = 1;
+export const FOLD_VERSION = 2;
 
 export type ObjectKind = 'Node' | 'Pod' | 'DaemonSet';
 
@@ -26,22 +26,32 @@ export interface ClusterState {
   pendingRelists: Record<string, PendingRelist>;
   /** Per DaemonSet, by `<namespace>/<name>`. */
   controllers: Record<string, ControllerState>;
+  /**
+   * Pod names seen deleted (`<namespace>/<name>` → the event's time), kept while an intent could
+   * wait for them: a create is fulfilled once its pod was ever seen, and a name is not reused soon.
+   */
+  podNamesGone: Record<string, string>;
 }
 
 /**
- * A complete list at `resourceVersion`: any object of the scope whose uid is not in `presentUids`
- * and whose resourceVersion is not newer was gone by then. It replaces every tombstone it covers,
- * and still rejects a stale observation that arrives after it.
+ * A complete list at `resourceVersion`: the objects of the scope it did not list, and whose
+ * resourceVersion was not newer, were gone by then. It keeps their uids (`gone`, uid → when
+ * known gone) so a stale observation arriving later does not bring them back; a uid it never saw
+ * it never rejects (a pod may become a daemon pod later, unchanged).
  */
 export interface RelistFloor {
   resourceVersion: string;
-  presentUids: string[];
+  time: string; // the list's time: a later list with an older resourceVersion means etcd was restored
+  gone: Record<string, string>;
+  /** This list went below the floor before it (an etcd restore): that floor's resourceVersion. */
+  restoredFrom?: string;
 }
 
 export interface PendingRelist {
   kind: ObjectKind;
   namespace?: string;
   resourceVersion: string;
+  time: string;
   parts: number;
   received: Record<string, string[]>; // part number → its presentUids
 }
@@ -83,6 +93,8 @@ export interface ControllerState {
   failedPodBackoff: FailedPodBackoff;
   lastDecision?: LastDecision;
   timers: Record<string, { dueAt: string; reason: string; decisionId: string }>; // by dueAt, not yet fired
+  /** Names the API said another pod holds (name → the revision hash asked for), for the current revision. */
+  takenPodNames: Record<string, string>;
 }
 
 export const emptyClusterState = (): ClusterState => ({
@@ -93,6 +105,7 @@ export const emptyClusterState = (): ClusterState => ({
   relistFloors: {},
   pendingRelists: {},
   controllers: {},
+  podNamesGone: {},
 });
 
 export const emptyControllerState = (daemonSetUid: string): ControllerState => ({
@@ -102,6 +115,7 @@ export const emptyControllerState = (daemonSetUid: string): ControllerState => (
   revisions: [],
   failedPodBackoff: {},
   timers: {},
+  takenPodNames: {},
 });
 
 export const relistScope = (kind: ObjectKind, namespace?: string): string => `${kind}/${namespace ?? '*'}`;
@@ -124,9 +138,15 @@ export function mergeStates(parts: readonly ClusterState[]): ClusterState {
         if (known === undefined || isNewer(rv, known)) merged.tombstones[kind][key] = rv;
       }
     }
+    // A cluster-wide pod floor reaches every pods stream; each knows its own namespace's gone uids.
     for (const [scope, floor] of Object.entries(part.relistFloors)) {
       const known = merged.relistFloors[scope];
-      if (known === undefined || isNewer(floor.resourceVersion, known.resourceVersion)) merged.relistFloors[scope] = floor;
+      if (known === undefined || isNewer(floor.resourceVersion, known.resourceVersion)) merged.relistFloors[scope] = structuredClone(floor);
+      else if (known.resourceVersion === floor.resourceVersion) Object.assign(known.gone, floor.gone);
+    }
+    for (const [name, time] of Object.entries(part.podNamesGone)) {
+      const known = merged.podNamesGone[name];
+      if (known === undefined || known < time) merged.podNamesGone[name] = time;
     }
     Object.assign(merged.pendingRelists, structuredClone(part.pendingRelists));
     Object.assign(merged.controllers, structuredClone(part.controllers)); // evolve updates these in place

@@ -187,6 +187,7 @@ const decisionSchemas = [
     outcome: z.enum(['succeeded', 'already-done', 'failed']),
     reason: z.string().optional(),
     retryable: z.boolean().optional(),
+    nameTaken: z.boolean().optional(),
   }),
   z.object({ ...base, type: z.literal(E.TIMER_SCHEDULED), decisionId: text, dueAt: isoTime, reason: z.string() }),
   z.object({ ...base, type: z.literal(E.TIMER_FIRED), daemonSet: text, dueAt: isoTime }),

@@ -134,6 +134,8 @@ export interface PodActionCompleted extends EventBase<typeof POD_ACTION_COMPLETE
   outcome: PodActionOutcome;
   reason?: string; // failed: the API's message; already-done: 409 AlreadyExists / 404 NotFound
   retryable?: boolean;
+  /** create, failed: the name is held by a pod that is not this DaemonSet's for this node and revision; never ask for it again. */
+  nameTaken?: boolean;
 }
 export interface TimerScheduled extends EventBase<typeof TIMER_SCHEDULED> {
   decisionId: string;

@@ -19,7 +19,7 @@ import {
   type RelistFloor,
 } from './cluster-state';
 import * as E from './events';
-import { expireIntents, settleIntents } from './intents';
+import { expireIntents, INTENT_TIMEOUT_MS, settleIntents } from './intents';
 import { compareResourceVersions, isNewer } from './resource-version';
 import { parseDaemonSetStreamId } from './streams';
 
@@ -35,13 +35,14 @@ export function evolve(state: ClusterState, event: E.LogEvent): ClusterState {
       observe(state, 'DaemonSet', state.daemonSets, event.daemonSet);
       return state;
     case E.NODE_DELETED:
-      forget(state, 'Node', state.nodes, event.ref);
+      forget(state, 'Node', state.nodes, event.ref, event.time);
       return state;
     case E.POD_DELETED:
-      forget(state, 'Pod', state.pods, event.ref);
+      podNameGone(state, event.ref.namespace, event.ref.name, event.time);
+      forget(state, 'Pod', state.pods, event.ref, event.time);
       return state;
     case E.DAEMONSET_DELETED:
-      forget(state, 'DaemonSet', state.daemonSets, event.ref);
+      forget(state, 'DaemonSet', state.daemonSets, event.ref, event.time);
       return state;
     case E.RELIST_COMPLETED:
       relisted(state, event);
@@ -50,6 +51,7 @@ export function evolve(state: ClusterState, event: E.LogEvent): ClusterState {
       const controller = controllerOf(state, event.decisionId, event.daemonSetUid);
       settleIntents(controller, event.inputs.settledIntents);
       expireIntents(controller, event.time);
+      for (const [name, hash] of Object.entries(controller.takenPodNames)) if (hash !== event.currentHash) delete controller.takenPodNames[name]; // names embed the hash
       controller.failedPodBackoff = event.failedPodBackoff;
       controller.lastDecision = {
         decisionId: event.decisionId,
@@ -80,6 +82,7 @@ export function evolve(state: ClusterState, event: E.LogEvent): ClusterState {
       if (event.outcome === 'succeeded') return state;
       const controller = controllerOf(state, event.decisionId);
       const intents = event.action === 'create' ? controller.creates : controller.deletes;
+      if (event.nameTaken) controller.takenPodNames[event.podName] = controller.creates[event.podName]?.hash ?? controller.lastDecision?.currentHash ?? '';
       if (intents[event.podName]?.decisionId === event.decisionId) delete intents[event.podName];
       return state;
     }
@@ -131,14 +134,31 @@ function observe<T extends Observed>(state: ClusterState, kind: ObjectKind, obje
   objects[uid] = object;
 }
 
-function forget<T extends Observed>(state: ClusterState, kind: ObjectKind, objects: Record<string, T>, ref: E.ObjectRef): void {
+function forget<T extends Observed>(state: ClusterState, kind: ObjectKind, objects: Record<string, T>, ref: E.ObjectRef, time: string): void {
   const known = objects[ref.uid]?.metadata?.resourceVersion;
   if (known !== undefined && isNewer(known, ref.resourceVersion)) return; // a stale delete of an object seen later
   delete objects[ref.uid];
-  if (coveredByRelist(state, kind, ref.namespace, ref.uid, ref.resourceVersion)) return; // the floor already says so
+  const floor = floorAtOrAbove(state, kind, ref.namespace, ref.resourceVersion);
+  if (floor) {
+    floor.gone[ref.uid] ??= time; // the floor says it from now on, as it says it of the tombstones it retired
+    return;
+  }
   const key = tombstoneKey(ref.namespace, ref.uid);
   const tombstone = state.tombstones[kind][key];
   if (tombstone === undefined || isNewer(ref.resourceVersion, tombstone)) state.tombstones[kind][key] = ref.resourceVersion;
+}
+
+/** A pod of this name existed: a create intent for it is fulfilled even if the pod is gone by the next decision. */
+function podNameGone(state: ClusterState, namespace: string | undefined, name: string, time: string): void {
+  const key = `${namespace ?? ''}/${name}`;
+  const known = state.podNamesGone[key];
+  if (known === undefined || known < time) state.podNamesGone[key] = time;
+}
+
+/** No intent waits longer than INTENT_TIMEOUT_MS: older names need not be remembered. */
+function forgetOldPodNames(state: ClusterState, time: string): void {
+  const horizon = Date.parse(time) - INTENT_TIMEOUT_MS;
+  for (const [key, seen] of Object.entries(state.podNamesGone)) if (Date.parse(seen) < horizon) delete state.podNamesGone[key];
 }
 
 /** Tombstones carry their namespace in the key, so a namespaced relist can retire exactly its own. */
@@ -149,55 +169,96 @@ function fromTombstoneKey(kind: ObjectKind, key: string): { namespace?: string; 
   return kind === 'Node' ? { uid: key } : { namespace: key.slice(0, slash), uid: key.slice(slash + 1) };
 }
 
+/**
+ * EventBridge gives up on an event after 24 hours (its maximum event age): a uid gone for longer
+ * cannot come back as a stale observation, so a floor forgets it then.
+ */
+const GONE_RETENTION_MS = 24 * 60 * 60 * 1000;
+
 function relisted(state: ClusterState, event: E.RelistCompleted): void {
   const scope = relistScope(event.kind, event.namespace);
-  const floor = state.relistFloors[scope];
-  if (floor && !isNewer(event.resourceVersion, floor.resourceVersion)) return; // a newer list already said more
   const pending = (state.pendingRelists[event.relistId] ??= {
     kind: event.kind,
     ...(event.namespace === undefined ? {} : { namespace: event.namespace }),
     resourceVersion: event.resourceVersion,
+    time: event.time,
     parts: event.parts,
     received: {},
   });
   pending.received[event.part] = event.presentUids;
   if (Object.keys(pending.received).length < pending.parts) return;
+  delete state.pendingRelists[event.relistId];
 
+  const floor = state.relistFloors[scope];
+  const restored = floor !== undefined && isNewer(floor.resourceVersion, pending.resourceVersion) && pending.time > floor.time;
+  if (floor && !restored && !isNewer(pending.resourceVersion, floor.resourceVersion)) return; // a newer list already said more
   const present = new Set(Object.values(pending.received).flat());
-  const listed: RelistFloor = { resourceVersion: event.resourceVersion, presentUids: [...present].sort() };
+  const listed: RelistFloor = {
+    resourceVersion: pending.resourceVersion,
+    time: pending.time,
+    gone: restored ? {} : recentlyGone(floor, pending.time),
+    ...(restored ? { restoredFrom: floor.resourceVersion } : {}),
+  };
   state.relistFloors[scope] = listed;
-  presentSets.set(listed, present);
   for (const [id, other] of Object.entries(state.pendingRelists)) {
-    if (relistScope(other.kind, other.namespace) === scope && !isNewer(other.resourceVersion, listed.resourceVersion)) {
-      delete state.pendingRelists[id];
-    }
+    if (relistScope(other.kind, other.namespace) === scope && !isNewer(other.resourceVersion, listed.resourceVersion)) delete state.pendingRelists[id];
   }
   const inScope = (namespace: string | undefined) => event.namespace === undefined || namespace === event.namespace;
   const objects: Record<string, Observed> = objectsOf(state, event.kind);
   for (const [uid, object] of Object.entries(objects)) {
     const m = object.metadata!;
-    if (inScope(m.namespace) && !present.has(uid) && !isNewer(m.resourceVersion!, listed.resourceVersion)) delete objects[uid];
+    if (!inScope(m.namespace)) continue;
+    const newer = isNewer(m.resourceVersion!, listed.resourceVersion);
+    if (present.has(uid)) {
+      // After a restore the cluster counts again from below what we hold: its next version must win.
+      if (restored && newer) objects[uid] = { ...object, metadata: { ...m, resourceVersion: RESTORED_RESOURCE_VERSION } };
+      continue;
+    }
+    if (newer && !restored) continue; // changed after the list was taken
+    delete objects[uid];
+    listed.gone[uid] = pending.time;
+    if (event.kind === 'Pod') podNameGone(state, m.namespace, m.name!, pending.time);
   }
-  // The floor now says what these tombstones said.
+  if (event.kind === 'Pod') forgetOldPodNames(state, pending.time);
+  // The floor now says what these tombstones said; a restore voids those of the abandoned history.
   const tombstones = state.tombstones[event.kind];
   for (const [key, rv] of Object.entries(tombstones)) {
     const { namespace, uid } = fromTombstoneKey(event.kind, key);
-    if (inScope(namespace) && !present.has(uid) && !isNewer(rv, listed.resourceVersion)) delete tombstones[key];
+    if (!inScope(namespace) || present.has(uid)) continue;
+    if (restored) delete tombstones[key];
+    else if (!isNewer(rv, listed.resourceVersion)) {
+      delete tombstones[key];
+      listed.gone[uid] = pending.time;
+    }
   }
 }
 
-// A floor's uids as a set, built once per floor (a relist of 5,000 nodes is checked on every observation).
-const presentSets = new WeakMap<RelistFloor, ReadonlySet<string>>();
-function presentIn(floor: RelistFloor): ReadonlySet<string> {
-  let set = presentSets.get(floor);
-  if (!set) presentSets.set(floor, (set = new Set(floor.presentUids)));
-  return set;
+/** Below every real resourceVersion (positive integers): any observation after a restore is newer. */
+const RESTORED_RESOURCE_VERSION = '0';
+
+/** What the previous floor knew gone, less what is too old to come back. */
+function recentlyGone(floor: RelistFloor | undefined, time: string): Record<string, string> {
+  const horizon = Date.parse(time) - GONE_RETENTION_MS;
+  const gone: Record<string, string> = {};
+  for (const [uid, since] of Object.entries(floor?.gone ?? {})) if (Date.parse(since) >= horizon) gone[uid] = since;
+  return gone;
 }
 
+/**
+ * A floor rejects a stale observation only of a uid it knows gone: one it removed, one whose
+ * tombstone it retired, one deleted at or below it. A uid it never saw is taken whatever its
+ * resourceVersion — an unchanged pod that becomes a daemon pod later (a new selector, re-adoption
+ * after an orphaning delete) is sent with its old resourceVersion and must not be dropped.
+ */
 function coveredByRelist(state: ClusterState, kind: ObjectKind, namespace: string | undefined, uid: string, rv: string): boolean {
-  const covers = (floor: RelistFloor | undefined) =>
-    floor !== undefined && compareResourceVersions(rv, floor.resourceVersion) <= 0 && !presentIn(floor).has(uid);
+  const covers = (floor: RelistFloor | undefined) => floor !== undefined && floor.gone[uid] !== undefined && compareResourceVersions(rv, floor.resourceVersion) <= 0;
   return covers(state.relistFloors[relistScope(kind)]) || (namespace !== undefined && covers(state.relistFloors[relistScope(kind, namespace)]));
+}
+
+/** The most specific floor of the object's scope at or above `rv`, if any. */
+function floorAtOrAbove(state: ClusterState, kind: ObjectKind, namespace: string | undefined, rv: string): RelistFloor | undefined {
+  const at = (floor: RelistFloor | undefined) => (floor !== undefined && compareResourceVersions(rv, floor.resourceVersion) <= 0 ? floor : undefined);
+  return (namespace !== undefined ? at(state.relistFloors[relistScope(kind, namespace)]) : undefined) ?? at(state.relistFloors[relistScope(kind)]);
 }
 
 function objectsOf(state: ClusterState, kind: ObjectKind): Record<string, Observed> {

@@ -23,14 +23,22 @@ export interface OpenIntents {
 const expired = (requestedAt: string, nowMs: number): boolean => Date.parse(requestedAt) + INTENT_TIMEOUT_MS <= nowMs;
 
 /**
- * Splits a DaemonSet's intents at `now`. A create is fulfilled once a pod of its name exists; a
- * delete once its pod (by uid) is gone or terminating. `podsByName` holds the namespace's pods.
+ * Splits a DaemonSet's intents at `now`. A create is fulfilled once a pod of its name was seen —
+ * it exists, or was seen deleted (`namesGone`, `<namespace>/<name>`): the namer never picks a name
+ * the fold knows, so any later pod of that name is the one asked for. A delete is fulfilled once
+ * its pod (by uid) is gone or terminating. `podsByName` holds the namespace's pods.
  */
-export function openIntents(controller: ControllerState, podsByName: ReadonlyMap<string, V1Pod>, pods: Readonly<Record<string, V1Pod>>, now: Date): OpenIntents {
+export function openIntents(
+  controller: ControllerState,
+  podsByName: ReadonlyMap<string, V1Pod>,
+  pods: Readonly<Record<string, V1Pod>>,
+  now: Date,
+  namesGone: Readonly<Record<string, string>> = {},
+): OpenIntents {
   const nowMs = now.getTime();
   const open: OpenIntents = { creates: [], deletes: [], settled: { creates: [], deletes: [] } };
   for (const intent of sortedValues(controller.creates)) {
-    if (podsByName.has(intent.podName)) open.settled.creates.push(intent.podName);
+    if (podsByName.has(intent.podName) || namesGone[`${intent.namespace}/${intent.podName}`] !== undefined) open.settled.creates.push(intent.podName);
     else if (!expired(intent.requestedAt, nowMs)) open.creates.push(intent);
   }
   for (const intent of sortedValues(controller.deletes)) {

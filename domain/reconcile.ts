@@ -63,7 +63,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   };
   const pods = list<V1Pod>(input.pods);
   const claim = claimPods(ds, pods, compileLabelSelector(ds.spec!.selector));
-  const namer = podNamer(ds, revision.hash, pods);
+  const namer = podNamer(ds, revision.hash, pods, list<string>(input.takenPodNames));
   const creates: PodCreate[] = [];
   const deletions: PodDeletion[] = [];
   const waits: Wait[] = [];
@@ -140,11 +140,15 @@ function removeFromView(view: Map<string, V1Pod[]>, nodeName: string, pod: V1Pod
   if (pods!.length === 0) view.delete(nodeName);
 }
 
-/** Names are deterministic; `attempt` skips names still held by a pod we can see (a lingering old pod). */
-function podNamer(ds: V1DaemonSet, hash: string, pods: V1Pod[]): (nodeName: string) => string {
+/**
+ * Names are deterministic; `attempt` skips names held by a pod we can see (a lingering old pod)
+ * and names the input says are taken (pods we do not select, lately deleted ones, 409s for
+ * someone else's pod), so a create never asks twice for a name another pod holds.
+ */
+function podNamer(ds: V1DaemonSet, hash: string, pods: V1Pod[], takenNames: string[]): (nodeName: string) => string {
   let taken: Set<string | undefined> | undefined; // built on the first create: most passes create nothing
   return (nodeName) => {
-    taken ??= new Set(pods.map((p) => p?.metadata?.name));
+    taken ??= new Set([...pods.map((p) => p?.metadata?.name), ...takenNames]);
     let name = daemonPodName(ds, nodeName, hash);
     for (let attempt = 1; taken.has(name); attempt++) name = daemonPodName(ds, nodeName, hash, attempt);
     taken.add(name);

@@ -17,6 +17,7 @@ export interface ReconcileInput {
   now: Date;
   revisions?: Revision[]; // known history
   failedPodBackoff?: FailedPodBackoff; // per node
+  takenPodNames?: string[]; // names a created pod must not get: held by pods outside `pods`, or lately deleted
 }
 
 export interface PodCreate {

@@ -49,7 +49,7 @@ export function decisionView(state: ClusterState, key: DaemonSetKey, now: Date):
     if (owned || selects(m.labels)) candidates.push(pod);
   }
 
-  const intents = controller ? openIntents(controller, podsByName, state.pods, now) : undefined;
+  const intents = controller ? openIntents(controller, podsByName, state.pods, now, state.podNamesGone) : undefined;
   const deleting = new Map(intents?.deletes.map((d) => [d.podUid, d.requestedAt]));
   const pods = candidates.map((pod) => {
     const requestedAt = deleting.get(pod.metadata!.uid!);
@@ -64,8 +64,22 @@ export function decisionView(state: ClusterState, key: DaemonSetKey, now: Date):
     now,
     revisions: controller?.revisions ?? [],
     failedPodBackoff: controller?.failedPodBackoff ?? {},
+    takenPodNames: takenPodNames(state, key.namespace, podsByName, controller),
   };
   return { input, settledIntents: intents?.settled ?? { creates: [], deletes: [] } };
+}
+
+/**
+ * Names a new pod must not get: every pod the fold holds in the namespace (selected or not),
+ * every one seen deleted lately, and every one the API said another pod holds. A pod name that
+ * answers 409 for someone else's pod would otherwise be asked for again and again.
+ */
+function takenPodNames(state: ClusterState, namespace: string, podsByName: ReadonlyMap<string, V1Pod>, controller: ControllerState | undefined): string[] {
+  const names = new Set(podsByName.keys());
+  const prefix = `${namespace}/`;
+  for (const key of Object.keys(state.podNamesGone)) if (key.startsWith(prefix)) names.add(key.slice(prefix.length));
+  for (const name of Object.keys(controller?.takenPodNames ?? {})) names.add(name);
+  return [...names].sort();
 }
 
 /** The live DaemonSet of that name; a deleted and recreated one is known by its newer resourceVersion. */

@@ -24,6 +24,7 @@ export function podActionEvents(key: DaemonSetKey, decisionId: string, time: Dat
             outcome: o.outcome,
             ...(o.reason ? { reason: o.reason } : {}),
             ...(o.retryable !== undefined ? { retryable: o.retryable } : {}),
+            ...(o.nameTaken ? { nameTaken: true } : {}),
           },
         ]
       : [],

@@ -20,10 +20,13 @@ import {
   relist,
 } from '../log/fixtures';
 
-/** Folds `events` as given, reversed, and each delivered twice: all three must agree. */
+/** What the controller reads of a state: the objects, and the pod names seen gone. */
+const seen = (s: ClusterState) => ({ nodes: s.nodes, pods: s.pods, daemonSets: s.daemonSets, podNamesGone: s.podNamesGone });
+
+/** Folds `events` as given, reversed, and each delivered twice: all three must show the same objects. */
 function given(...events: Observation[]) {
   const state = fold(events);
-  expect(fold([...events].reverse())).toEqual(state);
+  expect(seen(fold([...events].reverse()))).toEqual(seen(state));
   expect(fold(events.flatMap((e) => [e, e]))).toEqual(state);
   return { then: (check: (s: ClusterState) => void) => check(state) };
 }
@@ -62,41 +65,71 @@ describe('evolve: observations', () => {
   });
 
   it('tombstones what a completed relist no longer lists, unless it changed after the list', () => {
-    given(
+    const s = fold([
       nodeObserved('gone', '3'),
       nodeObserved('kept', '4'),
       nodeObserved('late', '15'), // created after the list was taken
       relist('Node', '10', ['uid-kept']),
-    ).then((s) => expect(Object.keys(s.nodes).sort()).toEqual(['uid-kept', 'uid-late']));
+    ]);
+    expect(Object.keys(s.nodes).sort()).toEqual(['uid-kept', 'uid-late']);
   });
 
-  it('rejects a stale observation that arrives after the relist that outdated it', () => {
-    given(relist('Node', '10', ['uid-kept']), nodeObserved('kept', '4'), nodeObserved('gone', '3')).then((s) =>
-      expect(Object.keys(s.nodes)).toEqual(['uid-kept']),
-    );
+  it('rejects a stale observation of an object the relist removed, and of one deleted at or below it', () => {
+    const s = fold([nodeObserved('gone', '3'), nodeObserved('kept', '4'), relist('Node', '10', ['uid-kept']), nodeObserved('gone', '3'), nodeDeleted('late', '8'), nodeObserved('late', '7')]);
+    expect(Object.keys(s.nodes)).toEqual(['uid-kept']);
+    given(nodeObserved('x', '3'), nodeDeleted('x', '5'), relist('Node', '10', [])).then((state) => expect(state.nodes).toEqual({}));
+  });
+
+  it('takes a pod it never saw even below the floor: one that becomes a daemon pod later, unchanged (issue 9 item 2)', () => {
+    // The forwarder lists only the pods it wants; a DaemonSet created later selects an old orphan.
+    const s = fold([podObserved('kept', '4'), relist('Pod', '10', ['uid-kept'], { namespace: 'default' }), podObserved('orphan', '3')]);
+    expect(Object.keys(s.pods).sort()).toEqual(['uid-kept', 'uid-orphan']);
   });
 
   it('acts on a relist only once all its parts have arrived', () => {
     const parts = { relistId: 'r1', parts: 2 };
     const half = fold([nodeObserved('a', '3'), nodeObserved('b', '3'), relist('Node', '10', ['uid-a'], { ...parts, part: 1 })]);
     expect(Object.keys(half.nodes).sort()).toEqual(['uid-a', 'uid-b']);
-    given(nodeObserved('a', '3'), nodeObserved('b', '3'), nodeObserved('c', '3'), relist('Node', '10', ['uid-a'], { ...parts, part: 1 }), relist('Node', '10', ['uid-b'], { ...parts, part: 2 })).then((s) => {
-      expect(Object.keys(s.nodes).sort()).toEqual(['uid-a', 'uid-b']);
-      expect(s.pendingRelists).toEqual({});
-    });
+    const s = fold([nodeObserved('a', '3'), nodeObserved('b', '3'), nodeObserved('c', '3'), relist('Node', '10', ['uid-a'], { ...parts, part: 1 }), relist('Node', '10', ['uid-b'], { ...parts, part: 2 })]);
+    expect(Object.keys(s.nodes).sort()).toEqual(['uid-a', 'uid-b']);
+    expect(s.pendingRelists).toEqual({});
   });
 
   it('lets a namespaced pod relist touch only its own namespace', () => {
-    given(podObserved('a', '3', { namespace: 'x' }), podObserved('b', '3', { namespace: 'y' }), relist('Pod', '10', [], { namespace: 'x' })).then((s) =>
-      expect(Object.keys(s.pods)).toEqual(['uid-b']),
-    );
+    const s = fold([podObserved('a', '3', { namespace: 'x' }), podObserved('b', '3', { namespace: 'y' }), relist('Pod', '10', [], { namespace: 'x' })]);
+    expect(Object.keys(s.pods)).toEqual(['uid-b']);
   });
 
   it('replaces the tombstones a relist covers by the relist itself (compaction)', () => {
     given(podObserved('a', '3'), podDeleted('a', '5'), podDeleted('b', '6'), relist('Pod', '10', [], { namespace: 'default' })).then((s) => {
       expect(s.tombstones.Pod).toEqual({});
-      expect(s.relistFloors['Pod/default']).toEqual({ resourceVersion: '10', presentUids: [] });
+      expect(Object.keys(s.relistFloors['Pod/default']!.gone).sort()).toEqual(['uid-a', 'uid-b']);
     });
+  });
+
+  it('forgets gone uids a day after they went: EventBridge delivers nothing older', () => {
+    const later = { ...relist('Pod', '20', [], { namespace: 'default' }), time: new Date(Date.parse(relist('Pod', '1', []).time) + 25 * 3600_000).toISOString() };
+    const s = fold([podObserved('a', '3'), relist('Pod', '10', [], { namespace: 'default' }), later]);
+    expect(s.relistFloors['Pod/default']!.gone).toEqual({});
+  });
+
+  it('recovers when resourceVersions go backwards (an etcd restore): a later list below the floor resets it, and records it', () => {
+    const t = (event: Observation, hours: number) => ({ ...event, time: new Date(Date.parse(event.time) + hours * 3600_000).toISOString() });
+    const s = fold([
+      nodeObserved('kept', '95'),
+      nodeObserved('lost', '97'), // created after the backup
+      relist('Node', '100', ['uid-kept', 'uid-lost']),
+      t(relist('Node', '20', ['uid-kept', 'uid-new']), 1), // after the restore: etcd is back at revision 20
+      t(nodeObserved('new', '18'), 1),
+      t(nodeObserved('kept', '21', { changed: 'yes' }), 1),
+    ]);
+    expect(Object.keys(s.nodes).sort()).toEqual(['uid-kept', 'uid-new']);
+    expect(s.nodes['uid-kept']!.metadata!.labels).toEqual({ changed: 'yes' });
+    expect(s.relistFloors['Node/*']).toMatchObject({ resourceVersion: '20', restoredFrom: '100' });
+    // A late redelivery of an older list (an earlier time) is not a restore.
+    const stale = fold([nodeObserved('kept', '95'), t(relist('Node', '100', ['uid-kept']), 1), relist('Node', '20', [])]);
+    expect(Object.keys(stale.nodes)).toEqual(['uid-kept']);
+    expect(stale.relistFloors['Node/*']!.restoredFrom).toBeUndefined();
   });
 
   it('keeps a DaemonSet until its deletion, then forgets it', () => {
@@ -157,7 +190,7 @@ describe('evolve: order tolerance (property)', () => {
         const clean = fold(events);
         const delivered = events.flatMap((e) => (dups.next().value ? [e, e] : [e]));
         const shuffled = delivered.map((e) => ({ e, k: keys.next().value as number })).sort((a, b) => a.k - b.k).map(({ e }) => e);
-        expect(fold(shuffled)).toEqual(clean);
+        expect(seen(fold(shuffled))).toEqual(seen(clean));
       }),
       { seed: 20261123, numRuns: 500 },
     );

@@ -15,9 +15,12 @@ import {
   daemonSetObserved,
   decided,
   deleteRequested,
+  actionCompleted,
   nodeObserved,
+  podDeleted,
   podObserved,
 } from '../log/fixtures';
+import type { LogEvent } from '../../domain/events';
 
 const key: DaemonSetKey = { clusterId: CLUSTER, namespace: 'default', name: 'agent' };
 const cluster = [daemonSetObserved(), nodeObserved('n1', '2'), nodeObserved('n2', '3')];
@@ -138,5 +141,52 @@ describe('reconcileInput', () => {
     const again = reconcile(reconcileInput(state, key, at(5))!);
     expect(again.create).toEqual([]);
     expect(again.delete).toEqual([]);
+  });
+
+  /** Decides on the state, folds the decision into it, and returns what it created. */
+  const decideAndFold = (state: ReturnType<typeof fold>, commit: number, s: number) => {
+    const view = decisionView(state, key, at(s))!;
+    const result = reconcile(view.input);
+    const marks = { streams: {}, daemonSetUid: 'ds-uid', settledIntents: view.settledIntents };
+    fold(decisionEvents({ key, commit, input: view.input, result, marks }), state);
+    return result.create.map((c) => c.pod.metadata!.name!);
+  };
+  const nameTaken = (commit: number, podName: string): LogEvent => ({ ...actionCompleted(commit, 'create', podName, 'failed'), nodeName: 'n1', reason: 'pods "x" already exists', retryable: true, nameTaken: true });
+
+  it('moves past a name the API said another pod holds, and never asks for it again (no loop)', () => {
+    const state = fold([daemonSetObserved(), nodeObserved('n1', '2')]);
+    const [first] = decideAndFold(state, 2, 0);
+    fold([nameTaken(2, first!)], state);
+    const [second] = decideAndFold(state, 3, 1);
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+    fold([nameTaken(3, second!)], state);
+    const [third] = decideAndFold(state, 4, 2);
+    expect(new Set([first, second, third]).size).toBe(3);
+  });
+
+  it('skips the name of any pod the fold still holds in the namespace, even one it no longer selects or owns', () => {
+    const state = fold([daemonSetObserved(), nodeObserved('n1', '2')]);
+    const [first] = decideAndFold(state, 2, 0);
+    const foreign = podObserved(first!, '5', { node: 'n1', labels: { app: 'relabelled' } }); // released, then kept by the fold
+    fold([foreign], state);
+    const [second] = decideAndFold(state, 3, 400); // the first intent has expired
+    expect(second).not.toBe(first);
+  });
+
+  it('closes a create once its pod was seen, even if it was deleted before the next decision', () => {
+    const state = fold([daemonSetObserved(), nodeObserved('n1', '2')]);
+    const [first] = decideAndFold(state, 2, 0);
+    const created = podObserved(first!, '5', { node: 'n1', owner: 'ds-uid' });
+    created.pod.metadata!.uid = 'uid-created';
+    const deleted = podDeleted(first!, '6');
+    deleted.ref.uid = 'uid-created';
+    fold([created, deleted], state);
+    const view = decisionView(state, key, at(10))!;
+    expect(view.input.pods).toEqual([]); // no phantom on n1
+    expect(view.settledIntents.creates).toEqual([first]);
+    const [again] = decideAndFold(state, 3, 10);
+    expect(again).toBeDefined();
+    expect(again).not.toBe(first); // a recently deleted name is not reused
   });
 });

@@ -7,10 +7,14 @@ export interface ActionResult {
   reason?: string; // failed: the API's message; already-done: why nothing was left to do
   retryable?: boolean; // failed only: 429, 5xx, timeouts, connection errors
   retryAfterSeconds?: number; // failed only: the server's Retry-After
+  nameTaken?: boolean; // a failed create: another pod holds the name (409 for a pod that is not the one asked for)
 }
 
 export interface ClusterApi {
-  /** 409 AlreadyExists ⇒ already-done (pod names are deterministic: a retried create finds its pod). */
+  /**
+   * 409 AlreadyExists ⇒ already-done when the existing pod is the one asked for (same controller,
+   * node and revision: a retried create finds its pod); else failed with `nameTaken`.
+   */
   createPod(namespace: string, pod: V1Pod): Promise<ActionResult>;
   /** With a uid precondition: 404 ⇒ already-done; a precondition 409 ⇒ already-done (the pod was replaced). */
   deletePod(namespace: string, name: string, uid: string): Promise<ActionResult>;

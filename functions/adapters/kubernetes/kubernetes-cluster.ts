@@ -5,6 +5,8 @@ import {
   type KubeConfig, type V1DaemonSetStatus, type V1OwnerReference, type V1Pod,
 } from '@kubernetes/client-node';
 import { systemClock, type Clock } from '../../clock';
+import { podTargetNodeName } from '../../../domain/daemon-pod';
+import { CONTROLLER_REVISION_HASH_LABEL } from '../../../domain/labels';
 import { classifyApiError, type ApiFailure } from './api-errors';
 import type { ActionResult, ClusterApi } from './cluster-api';
 import { DAEMONSET_GROUP, DAEMONSET_PLURAL, DAEMONSET_VERSION } from './custom-resource';
@@ -45,8 +47,30 @@ export class KubernetesCluster implements ClusterApi {
       return succeeded;
     } catch (error) {
       const f = classifyApiError(error);
-      return f.statusReason === 'AlreadyExists' ? alreadyDone(f.message) : failed(f);
+      return f.statusReason === 'AlreadyExists' ? this.nameHolder(namespace, pod, f.message) : failed(f);
     }
+  }
+
+  /**
+   * A 409 means "already done" only when the pod holding the name is the one asked for: this
+   * DaemonSet's, for this node and revision. Anyone else's pod (one relabelled out of the set and
+   * released, say) holds the name for good: the outcome says so, and the next decision picks
+   * another name instead of asking for this one forever.
+   */
+  private async nameHolder(namespace: string, pod: V1Pod, message: string): Promise<ActionResult> {
+    const name = pod.metadata?.name ?? '';
+    let holder: V1Pod;
+    try {
+      holder = await this.call(() => this.core.readNamespacedPod({ namespace, name }));
+    } catch (error) {
+      const f = classifyApiError(error);
+      return f.code === 404 ? failed({ message: `${message}, then gone: try again`, retryable: true }) : failed(f);
+    }
+    const controllerOf = (p: V1Pod) => p.metadata?.ownerReferences?.find((r) => r.controller)?.uid;
+    const hashOf = (p: V1Pod) => p.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL];
+    if (controllerOf(holder) === controllerOf(pod) && podTargetNodeName(holder) === podTargetNodeName(pod) && hashOf(holder) === hashOf(pod)) return alreadyDone(message);
+    const who = `controller ${controllerOf(holder) ?? 'none'}, node ${podTargetNodeName(holder) ?? 'none'}, revision ${hashOf(holder) ?? 'none'}`;
+    return { outcome: 'failed', reason: `the name ${name} is held by another pod (${who})`, retryable: true, nameTaken: true };
   }
 
   async deletePod(namespace: string, name: string, uid: string): Promise<ActionResult> {

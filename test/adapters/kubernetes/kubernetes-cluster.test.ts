@@ -43,6 +43,21 @@ describe('createPod', () => {
     expect(await cluster.createPod('agents', podOf('c1'))).toMatchObject({ outcome: 'already-done', reason: 'pods "c1" already exists' });
   });
 
+  it('reports a 409 as already-done only when the pod holding the name is this DaemonSet\'s, for this node and revision', async () => {
+    const owner = await newDaemonSet('holder');
+    const ours = (name: string, hash: string): V1Pod => {
+      const pod = podOf(name, owner);
+      pod.metadata!.labels = { ...pod.metadata!.labels, 'controller-revision-hash': hash };
+      return pod;
+    };
+    expect(await cluster.createPod('agents', ours('h1', 'rev1'))).toEqual({ outcome: 'succeeded' });
+    expect(await cluster.createPod('agents', ours('h1', 'rev1'))).toMatchObject({ outcome: 'already-done' });
+    const another = await cluster.createPod('agents', ours('h1', 'rev2'));
+    expect(another).toMatchObject({ outcome: 'failed', retryable: true, nameTaken: true });
+    expect(await cluster.createPod('agents', podOf('h2'))).toEqual({ outcome: 'succeeded' }); // a stranger's pod
+    expect(await cluster.createPod('agents', ours('h2', 'rev1'))).toMatchObject({ outcome: 'failed', nameTaken: true, reason: expect.stringContaining('h2') });
+  });
+
   it('reports 429 as retryable with the Retry-After seconds, and 500 as retryable', async () => {
     s.sim.failNext({ verb: 'create', code: 429, retryAfterSeconds: 4 });
     expect(await cluster.createPod('agents', podOf('c2'))).toMatchObject({ outcome: 'failed', retryable: true, retryAfterSeconds: 4 });
