@@ -4,6 +4,7 @@
 import type { V1DaemonSet } from '@kubernetes/client-node';
 import * as E from './events';
 import { CONTROLLER_REVISION_HASH_LABEL, currentRevision, validateDaemonSet, withDefaults } from './index';
+import { revisionsToDelete } from './revisions';
 import { WAIT_BACKOFF, WAIT_MIN_READY } from './waits';
 import { daemonSetStreamId, type DaemonSetKey } from './streams';
 import type { ReconcileInput, ReconcileResult, Revision } from './types';
@@ -46,6 +47,8 @@ export function decisionEvents({ key, commit, input, result, marks }: Decided): 
   if (revision.isNew) {
     events.push({ ...base, type: E.REVISION_RECORDED, decisionId, revision: revision.revision, hash: revision.hash, template: revision.template });
   }
+  const pruned = revision.runs ? revisionsToDelete(withDefaults(ds), historyAfter(input.revisions ?? [], revision), revision.hash, input.pods) : [];
+  if (pruned.length > 0) events.push({ ...base, type: E.REVISIONS_PRUNED, decisionId, hashes: pruned.map((r) => r.hash) });
   for (const { nodeName, pod } of result.create) {
     events.push({
       ...base,
@@ -80,10 +83,13 @@ export function timerReason(result: ReconcileResult): string {
  * the log lacks it — a new template, or an old one made current again under a higher number. A
  * DaemonSet being deleted or with an invalid spec runs nothing, so records nothing.
  */
-function decidedRevision(ds: V1DaemonSet, known: Revision[]): Revision & { isNew: boolean } {
+/** The history once this decision's revision is recorded (by hash, as the fold keeps it). */
+const historyAfter = (known: Revision[], current: Revision): Revision[] => [...known.filter((r) => r.hash !== current.hash), current];
+
+function decidedRevision(ds: V1DaemonSet, known: Revision[]): Revision & { isNew: boolean; runs: boolean } {
   const defaulted = withDefaults(ds);
   const { hash, revision, template } = currentRevision(defaulted, known);
   const runs = ds.metadata?.deletionTimestamp == null && validateDaemonSet(defaulted).length === 0;
   const isNew = runs && !known.some((r) => r.hash === hash && r.revision === revision);
-  return { hash, revision, template, isNew };
+  return { hash, revision, template, isNew, runs };
 }

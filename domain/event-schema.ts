@@ -200,6 +200,7 @@ const decisionSchemas = [
     reason: z.string().optional(),
   }),
   z.object({ ...base, type: z.literal(E.REVISION_RECORDED), decisionId: text, revision: z.number().int().min(1), hash: text, template: z.looseObject({}) }),
+  z.object({ ...base, type: z.literal(E.REVISIONS_PRUNED), decisionId: text, hashes: z.array(text).min(1) }),
 ] as const;
 
 const observationSchema = z.discriminatedUnion('type', [...observationSchemas]);

@@ -23,6 +23,7 @@ export const TIMER_SCHEDULED = 'TimerScheduled';
 export const TIMER_FIRED = 'TimerFired';
 export const STATUS_WRITTEN = 'StatusWritten';
 export const REVISION_RECORDED = 'RevisionRecorded';
+export const REVISIONS_PRUNED = 'RevisionsPruned';
 
 export const OBSERVATION_TYPES = [
   NODE_OBSERVED,
@@ -159,6 +160,12 @@ export interface RevisionRecorded extends EventBase<typeof REVISION_RECORDED> {
   template: V1PodTemplateSpec;
 }
 
+/** cleanupHistory: old revisions beyond revisionHistoryLimit that no pod carries, dropped by this decision. */
+export interface RevisionsPruned extends EventBase<typeof REVISIONS_PRUNED> {
+  decisionId: string;
+  hashes: string[];
+}
+
 export type Observation =
   | NodeObserved
   | NodeDeleted
@@ -175,6 +182,7 @@ export type Decision =
   | TimerScheduled
   | TimerFired
   | StatusWritten
-  | RevisionRecorded;
+  | RevisionRecorded
+  | RevisionsPruned;
 export type LogEvent = Observation | Decision;
 export type LogEventType = LogEvent['type'];

@@ -107,6 +107,11 @@ export function evolve(state: ClusterState, event: E.LogEvent): ClusterState {
       );
       return state;
     }
+    case E.REVISIONS_PRUNED: {
+      const controller = controllerOf(state, event.decisionId);
+      controller.revisions = controller.revisions.filter((r) => !event.hashes.includes(r.hash));
+      return state;
+    }
     default: {
       const unknown: never = event;
       throw new Error(`evolve: unknown event type ${JSON.stringify((unknown as { type?: unknown }).type)}`);

@@ -62,4 +62,32 @@ describe('decisionEvents', () => {
     const result = { ...reconcile(input), delete: [{ podName: 'ghost', reason: 'x' }] };
     expect(() => decisionEvents({ key, commit: 2, input, result, marks })).toThrow(/deletes pod ghost/);
   });
+
+  it('prunes revisions beyond revisionHistoryLimit in the log, oldest first, never one a pod still carries (cleanupHistory)', () => {
+    const s = fold([nodeObserved('n1', '2')]);
+    let commit = 1;
+    const apply = (image: string, pods: ReturnType<typeof podObserved>[] = []) => {
+      const ds = structuredClone(daemonSetObserved().daemonSet);
+      ds.spec!.revisionHistoryLimit = 2;
+      ds.spec!.template.spec!.containers[0]!.image = image;
+      ds.metadata!.resourceVersion = String(10 + commit);
+      fold([daemonSetObserved(ds), ...pods], s);
+      const input = reconcileInput(s, key, at(commit))!;
+      const events = decisionEvents({ key, commit: ++commit, input, result: reconcile(input), marks });
+      fold(events, s);
+      return events;
+    };
+    for (const image of ['a:1', 'a:2', 'a:3']) apply(image);
+    expect(s.controllers['default/agent']!.revisions.map((r) => r.revision)).toEqual([1, 2, 3]);
+    const firstHash = s.controllers['default/agent']!.revisions[0]!.hash;
+    // A pod still carries revision 1: revision 2 goes instead, and the log says so.
+    const carrier = podObserved('carrier', '50', { node: 'n1', owner: 'ds-uid', labels: { app: 'agent', 'controller-revision-hash': firstHash } });
+    const events = apply('a:4', [carrier]);
+    const pruned = events.find((e) => e.type === 'RevisionsPruned');
+    expect(pruned).toBeDefined();
+    expect(parseLogEvent(JSON.parse(JSON.stringify(pruned)))).toEqual(pruned);
+    expect(s.controllers['default/agent']!.revisions.map((r) => r.revision)).toEqual([1, 3, 4]);
+    for (const image of ['a:5', 'a:6', 'a:7', 'a:8']) apply(image);
+    expect(s.controllers['default/agent']!.revisions.length).toBeLessThanOrEqual(4); // bounded: limit + current + the carrier's
+  });
 });

@@ -132,6 +132,9 @@ function renderFacts(events: readonly E.LogEvent[]): string {
       case E.REVISION_RECORDED:
         clauses.push(`revision ${e.revision} recorded (${e.hash})`);
         break;
+      case E.REVISIONS_PRUNED:
+        clauses.push(`revisions pruned (${e.hashes.join(', ')})`);
+        break;
       case E.STATUS_WRITTEN:
         clauses.push(`status written ${e.outcome}${e.reason ? ` (${e.reason})` : ''}: desired ${e.status.desiredNumberScheduled} updated ${e.status.updatedNumberScheduled ?? 0} available ${e.status.numberAvailable ?? 0}`);
         break;
