@@ -11,7 +11,7 @@
 //   (upstream's TestDaemonSetRespectsTermination); with surge it may start the replacement beside
 //   it, as upstream does when every pod on a node is terminating. A terminal (Failed/Succeeded)
 //   pod being deleted is left out by podsByNode, as upstream leaves it out.
-import type { V1DaemonSet, V1Pod } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
 import { controllerKey, type ClusterState, type ControllerState, type PendingCreate } from './cluster-state';
 import { newDaemonPod } from './index';
 import { openIntents, type SettledIntents } from './intents';
@@ -59,7 +59,7 @@ export function decisionView(state: ClusterState, key: DaemonSetKey, now: Date):
 
   const input: ReconcileInput = {
     daemonSet,
-    nodes: Object.values(state.nodes),
+    nodes: newestNodePerName(state),
     pods,
     now,
     revisions: controller?.revisions ?? [],
@@ -80,6 +80,20 @@ function takenPodNames(state: ClusterState, namespace: string, podsByName: Reado
   for (const key of Object.keys(state.podNamesGone)) if (key.startsWith(prefix)) names.add(key.slice(prefix.length));
   for (const name of Object.keys(controller?.takenPodNames ?? {})) names.add(name);
   return [...names].sort();
+}
+
+/**
+ * One node per name: after a missed delete the fold may hold a deleted node beside its recreated
+ * namesake, and the recreated one has the newer resourceVersion (reconcile would take the first).
+ */
+function newestNodePerName(state: ClusterState): V1Node[] {
+  const byName = new Map<string, V1Node>();
+  for (const node of Object.values(state.nodes)) {
+    const name = node.metadata!.name!;
+    const known = byName.get(name);
+    if (!known || isNewer(node.metadata!.resourceVersion!, known.metadata!.resourceVersion!)) byName.set(name, node);
+  }
+  return [...byName.values()];
 }
 
 /** The live DaemonSet of that name; a deleted and recreated one is known by its newer resourceVersion. */

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '../../domain/evolve';
 import { decisionEvents } from '../../domain/decision-events';
-import { CONTROLLER_REVISION_HASH_LABEL, reconcile } from '../../domain/index';
+import { CONTROLLER_REVISION_HASH_LABEL, reconcile, rolloutStatus } from '../../domain/index';
 import type { DaemonSetKey } from '../../domain/streams';
 import { decisionView, reconcileInput } from '../../domain/view';
 import {
@@ -188,5 +188,29 @@ describe('reconcileInput', () => {
     const [again] = decideAndFold(state, 3, 10);
     expect(again).toBeDefined();
     expect(again).not.toBe(first); // a recently deleted name is not reused
+  });
+
+  it('shows one node per name, the newest, when a missed delete leaves a recreated node beside its old object', () => {
+    const recreated = nodeObserved('n1', '20', { zone: 'new' });
+    recreated.node.metadata!.uid = 'uid-n1-again';
+    const state = fold([daemonSetObserved(), nodeObserved('n1', '2', { zone: 'old' }), recreated]);
+    const nodes = reconcileInput(state, key, at(0))!.nodes;
+    expect(nodes.map((n) => [n.metadata!.name, n.metadata!.uid])).toEqual([['n1', 'uid-n1-again']]);
+  });
+
+  it('counts a requested pod in status as scheduled, never as ready or available, so a rollout is never reported done early (harmless)', () => {
+    const state = fold([...cluster]);
+    decideAndFold(state, 2, 0);
+    const status = reconcile(reconcileInput(state, key, at(1))!).status;
+    expect(status).toMatchObject({ desiredNumberScheduled: 2, currentNumberScheduled: 2, numberReady: 0, numberAvailable: 0, numberUnavailable: 2 });
+    expect(rolloutStatus({ ...aDaemonSet(), status: { ...status, observedGeneration: 1 } }).done).toBe(false);
+  });
+
+  it('does not let a pod the fold keeps after it stopped being ours (relabelled, released, deleted unseen) hide a node or settle a create', () => {
+    const state = fold([daemonSetObserved(), nodeObserved('n1', '2'), podObserved('released', '5', { node: 'n1', labels: { app: 'other' } })]);
+    const [name] = decideAndFold(state, 2, 0);
+    expect(name).toBeDefined(); // n1 is served by nobody of ours
+    expect(name).not.toBe('released');
+    expect(decisionView(state, key, at(1))!.settledIntents.creates).toEqual([]);
   });
 });

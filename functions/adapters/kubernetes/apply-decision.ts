@@ -1,7 +1,9 @@
-// Applies one reconcile decision to the cluster as upstream's syncNodes does: creates in slow-start
-// batches (1, 2, 4, … concurrently within a batch, stopping after the first batch with a failure,
-// so a failing create does not hammer the API server), then all deletes concurrently, then the
-// ownership changes. Every action yields an outcome, including the creates never attempted.
+// Applies one reconcile decision to the cluster as upstream's sync does: first the ownership
+// changes (ClaimPods runs before manage), then as syncNodes does, creates in slow-start batches
+// (1, 2, 4, … concurrently within a batch, stopping after the first batch with a failure, so a
+// failing create does not hammer the API server), then all deletes concurrently — except of a pod
+// the decision meant to adopt and could not (another controller took it: not ours to delete).
+// Every action yields an outcome, including those never attempted.
 import { controllerRef } from '../../../domain/daemon-pod';
 import type { ReconcileInput, ReconcileResult } from '../../../domain/types';
 import type { ActionResult, ClusterApi } from './cluster-api';
@@ -27,6 +29,15 @@ export async function applyDecision(
   const outcomes: Outcome[] = [];
   const uidOf = new Map(input.pods.map((p) => [p.metadata?.name, p.metadata?.uid]));
 
+  const owner = controllerRef(input.daemonSet);
+  const notAdopted = new Set<string>();
+  for (const a of result.adopt) {
+    const r = await api.adoptPod(namespace, a.podName, a.podUid, owner);
+    if (r.outcome === 'failed') notAdopted.add(a.podName);
+    outcomes.push({ action: 'adopt', podName: a.podName, ...r });
+  }
+  for (const r of result.release) outcomes.push({ action: 'release', podName: r.podName, ...(await api.releasePod(namespace, r.podName, r.podUid, owner.uid)) });
+
   let next = 0;
   for (let size = SLOW_START_INITIAL_BATCH_SIZE; next < result.create.length; size *= 2) {
     const batch = result.create.slice(next, next + size);
@@ -40,14 +51,14 @@ export async function applyDecision(
   const deletes = await Promise.all(
     result.delete.map(async (d): Promise<Outcome> => {
       const uid = uidOf.get(d.podName);
-      const r: ActionResult = uid ? await api.deletePod(namespace, d.podName, uid) : { outcome: 'failed', reason: `pod ${d.podName} is not among the pods the decision saw`, retryable: false };
+      const r: ActionResult = notAdopted.has(d.podName)
+        ? { outcome: 'failed', reason: `not adopted, so not deleted: pod ${d.podName} may be another controller's`, retryable: true }
+        : uid
+          ? await api.deletePod(namespace, d.podName, uid)
+          : { outcome: 'failed', reason: `pod ${d.podName} is not among the pods the decision saw`, retryable: false };
       return { action: 'delete', podName: d.podName, ...(d.nodeName ? { nodeName: d.nodeName } : {}), ...r };
     }),
   );
   outcomes.push(...deletes);
-
-  const owner = controllerRef(input.daemonSet);
-  for (const a of result.adopt) outcomes.push({ action: 'adopt', podName: a.podName, ...(await api.adoptPod(namespace, a.podName, a.podUid, owner)) });
-  for (const r of result.release) outcomes.push({ action: 'release', podName: r.podName, ...(await api.releasePod(namespace, r.podName, r.podUid, owner.uid)) });
   return outcomes;
 }

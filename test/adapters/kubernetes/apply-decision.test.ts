@@ -1,5 +1,5 @@
 // applyDecision creates in slow-start batches that stop after a failing batch, then deletes with
-// uid preconditions, then adopts and releases, and reports an outcome for every action.
+// uid preconditions, adopting and releasing first (as upstream claims before it manages), and reports an outcome for every action.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomObjectsApi, type V1DaemonSet, type V1Pod } from '@kubernetes/client-node';
 import { applyDecision } from '../../../functions/adapters/kubernetes/apply-decision';
@@ -79,13 +79,32 @@ describe('applyDecision', () => {
       { daemonSet: ds, pods: seen },
     );
     expect(outcomes.map((o) => [o.action, o.podName, o.outcome])).toEqual([
-      ['delete', 'doomed', 'succeeded'],
-      ['delete', 'unseen', 'failed'],
       ['adopt', 'stray', 'succeeded'],
       ['release', 'leaving', 'succeeded'],
+      ['delete', 'doomed', 'succeeded'],
+      ['delete', 'unseen', 'failed'],
     ]);
     expect(s.sim.pod('apply', 'doomed')).toBeUndefined();
     expect(s.sim.pod('apply', 'stray')?.metadata?.ownerReferences?.[0]).toMatchObject({ uid: ds.metadata?.uid, controller: true, kind: DAEMONSET_KIND });
     expect(s.sim.pod('apply', 'leaving')?.metadata?.ownerReferences).toBeUndefined();
+  });
+
+  it('adopts an orphan before deleting it, and deletes nothing it failed to adopt (another controller took it first)', async () => {
+    const otherDs = (await s.kubeConfig.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+      group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, namespace: 'apply', plural: DAEMONSET_PLURAL,
+      body: { apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, metadata: { name: 'other' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'c', image: 'a' }] } } } },
+    })) as V1DaemonSet;
+    const other = { apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, name: 'other', uid: otherDs.metadata!.uid!, controller: true };
+    await cluster.createPod('apply', pod('contested'));
+    const seen = s.sim.pods({ namespace: 'apply' }).find((p) => p.metadata?.name === 'contested')!;
+    await cluster.adoptPod('apply', 'contested', seen.metadata!.uid!, other); // after our decision saw it an orphan
+    const outcomes = await applyDecision(
+      cluster, 'apply',
+      result({ adopt: [{ podName: 'contested', podUid: seen.metadata!.uid! }], delete: [{ podName: 'contested', nodeName: 'n1', reason: 'duplicate' }] }),
+      { daemonSet: ds, pods: [seen] },
+    );
+    expect(outcomes.map((o) => [o.action, o.outcome])).toEqual([['adopt', 'failed'], ['delete', 'failed']]);
+    expect(outcomes[1]!.reason).toMatch(/not adopted/);
+    expect(s.sim.pod('apply', 'contested')).toBeDefined();
   });
 });
