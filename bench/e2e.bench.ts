@@ -12,6 +12,8 @@ import { localTelemetry } from '../functions/observability';
 import { median, percentile, type BenchSuite } from './emit';
 
 const NAMESPACE = 'kube-system';
+/** The seeds' grace period: each wave waits out the old pods' termination (virtual time). */
+const GRACE_PERIOD_SECONDS = 30;
 
 function agent(image: string, maxUnavailable: number, minReadySeconds: number): V1DaemonSet {
   return {
@@ -21,7 +23,7 @@ function agent(image: string, maxUnavailable: number, minReadySeconds: number): 
     spec: {
       selector: { matchLabels: { app: 'agent' } },
       minReadySeconds,
-      template: { metadata: { labels: { app: 'agent' } }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'agent', image }] } },
+      template: { metadata: { labels: { app: 'agent' } }, spec: { terminationGracePeriodSeconds: GRACE_PERIOD_SECONDS, containers: [{ name: 'agent', image }] } },
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable } },
     },
   };
@@ -62,7 +64,8 @@ interface RolloutFigures {
 
 /**
  * A template change on `nodes` nodes with `budget` = maxUnavailable, on a virtual clock. The
- * theoretical minimum: ceil(nodes / budget) waves, each a pod start plus minReadySeconds.
+ * theoretical minimum: ceil(nodes / budget) waves, each the old pods' grace period, a pod start
+ * and minReadySeconds.
  */
 async function rollout(nodes: number, budget: number, minReadySeconds: number, podStartMs: number): Promise<RolloutFigures> {
   const clock = new VirtualClock();
@@ -88,7 +91,7 @@ async function rollout(nodes: number, budget: number, minReadySeconds: number, p
     if (!(await runtime.runUntil(done('agent:2')))) throw new Error('the rollout never completed');
     return {
       virtualMs: clock.now().getTime() - start,
-      minimumMs: Math.ceil(nodes / budget) * (podStartMs + minReadySeconds * 1000),
+      minimumMs: Math.ceil(nodes / budget) * (GRACE_PERIOD_SECONDS * 1000 + podStartMs + minReadySeconds * 1000),
       apiCalls: calls() - callsBefore,
     };
   } finally {

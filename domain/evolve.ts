@@ -19,7 +19,7 @@ import {
   type RelistFloor,
 } from './cluster-state';
 import * as E from './events';
-import { expireIntents, INTENT_TIMEOUT_MS, settleIntents } from './intents';
+import { expireIntents, INTENT_TIMEOUT_MS, isRequestedPodUid, settleIntents } from './intents';
 import { compareResourceVersions, isNewer } from './resource-version';
 import { parseDaemonSetStreamId } from './streams';
 
@@ -72,7 +72,7 @@ export function evolve(state: ClusterState, event: E.LogEvent): ClusterState {
     case E.POD_DELETE_REQUESTED: {
       const { decisionId, namespace, podName, podUid, nodeName, time } = event;
       const controller = controllerOf(state, decisionId);
-      delete controller.creates[podName]; // the decision saw the pod it now deletes
+      if (!isRequestedPodUid(podUid)) delete controller.creates[podName]; // the decision saw the pod it now deletes
       controller.deletes[podName] = { decisionId, namespace, podName, podUid, ...(nodeName ? { nodeName } : {}), requestedAt: time };
       return state;
     }
@@ -82,6 +82,7 @@ export function evolve(state: ClusterState, event: E.LogEvent): ClusterState {
       if (event.outcome === 'succeeded') return state;
       const controller = controllerOf(state, event.decisionId);
       const intents = event.action === 'create' ? controller.creates : controller.deletes;
+      if (event.action === 'delete' && isRequestedPodUid(controller.deletes[event.podName]?.podUid ?? '')) return state; // it waits for its create
       if (event.nameTaken) controller.takenPodNames[event.podName] = controller.creates[event.podName]?.hash ?? controller.lastDecision?.currentHash ?? '';
       if (intents[event.podName]?.decisionId === event.decisionId) delete intents[event.podName];
       return state;

@@ -20,6 +20,15 @@ export interface OpenIntents {
   settled: SettledIntents;
 }
 
+/**
+ * The uid the view gives a requested pod the API has not shown yet. A decision may delete such a
+ * pod (a rolling update replaces an old pod that is not available yet): that delete waits until
+ * the create is observed, and until then the pod shows as terminating — it may exist already.
+ */
+export const requestedPodUid = (decisionId: string, podName: string): string => `${REQUESTED_UID_PREFIX}${decisionId}:${podName}`;
+const REQUESTED_UID_PREFIX = 'intent:';
+export const isRequestedPodUid = (uid: string): boolean => uid.startsWith(REQUESTED_UID_PREFIX);
+
 const expired = (requestedAt: string, nowMs: number): boolean => Date.parse(requestedAt) + INTENT_TIMEOUT_MS <= nowMs;
 
 /**
@@ -42,6 +51,10 @@ export function openIntents(
     else if (!expired(intent.requestedAt, nowMs)) open.creates.push(intent);
   }
   for (const intent of sortedValues(controller.deletes)) {
+    if (isRequestedPodUid(intent.podUid) && open.creates.some((c) => c.podName === intent.podName)) {
+      open.deletes.push(intent); // the pod may already run: it terminates once observed and deleted for real
+      continue;
+    }
     const pod = pods[intent.podUid];
     if (pod === undefined || pod.metadata?.deletionTimestamp) open.settled.deletes.push(intent.podName);
     else if (!expired(intent.requestedAt, nowMs)) open.deletes.push(intent);

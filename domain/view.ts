@@ -14,7 +14,7 @@
 import type { V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
 import { controllerKey, type ClusterState, type ControllerState, type PendingCreate } from './cluster-state';
 import { newDaemonPod } from './index';
-import { openIntents, type SettledIntents } from './intents';
+import { openIntents, requestedPodUid, type SettledIntents } from './intents';
 import { compileLabelSelector } from './label-selector';
 import { isNewer } from './resource-version';
 import type { DaemonSetKey } from './streams';
@@ -51,11 +51,12 @@ export function decisionView(state: ClusterState, key: DaemonSetKey, now: Date):
 
   const intents = controller ? openIntents(controller, podsByName, state.pods, now, state.podNamesGone) : undefined;
   const deleting = new Map(intents?.deletes.map((d) => [d.podUid, d.requestedAt]));
-  const pods = candidates.map((pod) => {
+  const asDeleted = (pod: V1Pod): V1Pod => {
     const requestedAt = deleting.get(pod.metadata!.uid!);
     return requestedAt === undefined ? pod : { ...pod, metadata: { ...pod.metadata, deletionTimestamp: new Date(requestedAt) } };
-  });
-  for (const create of intents?.creates ?? []) pods.push(requestedPod(daemonSet, controller!, create));
+  };
+  const pods = candidates.map(asDeleted);
+  for (const create of intents?.creates ?? []) pods.push(asDeleted(requestedPod(daemonSet, controller!, create)));
 
   const input: ReconcileInput = {
     daemonSet,
@@ -111,7 +112,7 @@ function findDaemonSet(state: ClusterState, key: DaemonSetKey): V1DaemonSet | un
 function requestedPod(ds: V1DaemonSet, controller: ControllerState, intent: PendingCreate): V1Pod {
   const template = controller.revisions.find((r) => r.hash === intent.hash)?.template ?? ds.spec!.template;
   const pod = newDaemonPod({ ...ds, spec: { ...ds.spec!, template } }, intent.nodeName, intent.hash, undefined, intent.podName);
-  pod.metadata!.uid = `intent:${intent.decisionId}:${intent.podName}`; // no API uid yet; unique and stable
+  pod.metadata!.uid = requestedPodUid(intent.decisionId, intent.podName); // no API uid yet; unique and stable
   pod.metadata!.creationTimestamp = new Date(intent.requestedAt);
   pod.status = { phase: 'Pending' };
   return pod;

@@ -213,4 +213,24 @@ describe('reconcileInput', () => {
     expect(name).not.toBe('released');
     expect(decisionView(state, key, at(1))!.settledIntents.creates).toEqual([]);
   });
+
+  it('keeps a requested pod the rollout deletes before it is observed on its node, as terminating, until it is seen and deleted for real', () => {
+    const ds = aDaemonSet();
+    ds.spec!.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } };
+    const state = fold([daemonSetObserved(ds), nodeObserved('n1', '2')]);
+    const [first] = decideAndFold(state, 2, 0); // requested, not yet observed
+    const v2 = structuredClone(ds);
+    v2.metadata!.resourceVersion = '9';
+    v2.spec!.template.spec!.containers[0]!.image = 'agent:2';
+    fold([daemonSetObserved(v2)], state);
+    const view = decisionView(state, key, at(1))!;
+    const result = reconcile(view.input);
+    expect(result.delete.map((d) => d.podName)).toEqual([first]); // an old pod not available: replaced at once
+    fold(decisionEvents({ key, commit: 3, input: view.input, result, marks: { streams: {}, daemonSetUid: 'ds-uid', settledIntents: view.settledIntents } }), state);
+    fold([{ ...actionCompleted(3, 'delete', first!, 'failed'), reason: 'not yet observed' }], state);
+    // The create may have landed: the node is not empty until the pod is seen and gone.
+    const next = reconcile(reconcileInput(state, key, at(2))!);
+    expect(next.create).toEqual([]);
+    expect(reconcileInput(state, key, at(2))!.pods.map((p) => [p.metadata!.name, p.metadata!.deletionTimestamp !== undefined])).toEqual([[first, true]]);
+  });
 });

@@ -41,7 +41,8 @@ function duplicatingReorderingBus(clock: Clock): (port: PutEventsPort) => PutEve
   };
 }
 
-describe('faults, end to end', () => {
+// Real grace periods (30 s on the virtual clock) make each wave longer in real time too, on a busy machine.
+describe('faults, end to end', { timeout: 240_000 }, () => {
   it('converges with every event duplicated and half of them late and reordered', async () => {
     const clock = new VirtualClock();
     h = await startHarness({ nodes: 4, clock, runtime: { wrapPutEvents: duplicatingReorderingBus(clock) } });

@@ -4,7 +4,7 @@
 // the user's deletes.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../functions/local/simulator/simulator';
-import { agentDaemonSet, isAvailable, isReady, livePodsByNode, podsByNode, startHarness, type Harness } from './harness';
+import { agentDaemonSet, GRACE_PERIOD_SECONDS, isAvailable, isReady, livePodsByNode, podsByNode, startHarness, type Harness } from './harness';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -15,7 +15,8 @@ const allOn = (sim: Simulator, image: string, nodes: number, minReadySeconds: nu
   return byNode.size === nodes && [...byNode.values()].every((pods) => pods.length === 1 && pods[0]!.spec!.containers[0]!.image === image && isAvailable(pods[0]!, minReadySeconds, now));
 };
 
-describe('rolling update, end to end', () => {
+// Real grace periods (30 s on the virtual clock) make each wave longer in real time too, on a busy machine.
+describe('rolling update, end to end', { timeout: 240_000 }, () => {
   it('replaces pods at most maxUnavailable nodes at a time, each counted available only after minReadySeconds', async () => {
     const nodes = 7;
     const [maxUnavailable, minReadySeconds] = [2, 5];
@@ -43,6 +44,17 @@ describe('rolling update, end to end', () => {
     expect(h.clock.now().getTime() - rolloutStart).toBeGreaterThanOrEqual(4 * 6_000);
     const ds = await h.cp.getDaemonSet('kube-system', 'agent');
     expect(ds.status).toMatchObject({ desiredNumberScheduled: nodes, updatedNumberScheduled: nodes, numberAvailable: nodes, numberUnavailable: 0 });
+  });
+
+  it('never starts a replacement beside a pod it asked to delete while that pod still terminates (maxSurge 0, maxUnavailable 100%)', async () => {
+    const nodes = 3;
+    h = await startHarness({ nodes }); // the harness fails on any node holding two pods, terminating ones included
+    await h.cp.applyDaemonSet(agentDaemonSet({ maxUnavailable: '100%' }));
+    await h.until(() => allOn(h.sim, 'agent:1', nodes, 0, h.clock.now()), 'the first revision available everywhere');
+    const rolloutStart = h.clock.now().getTime();
+    await h.cp.applyDaemonSet(agentDaemonSet({ maxUnavailable: '100%', image: 'agent:2' }));
+    await h.until(() => allOn(h.sim, 'agent:2', nodes, 0, h.clock.now()), 'the second revision available everywhere');
+    expect(h.clock.now().getTime() - rolloutStart).toBeGreaterThanOrEqual(GRACE_PERIOD_SECONDS * 1000); // the old pods were waited out
   });
 
   it('surges at most maxSurge new pods beside old ones and deletes an old pod only once its replacement is available', async () => {

@@ -5,6 +5,7 @@
 // the decision meant to adopt and could not (another controller took it: not ours to delete).
 // Every action yields an outcome, including those never attempted.
 import { controllerRef } from '../../../domain/daemon-pod';
+import { isRequestedPodUid } from '../../../domain/intents';
 import type { ReconcileInput, ReconcileResult } from '../../../domain/types';
 import type { ActionResult, ClusterApi } from './cluster-api';
 
@@ -53,7 +54,9 @@ export async function applyDecision(
       const uid = uidOf.get(d.podName);
       const r: ActionResult = notAdopted.has(d.podName)
         ? { outcome: 'failed', reason: `not adopted, so not deleted: pod ${d.podName} may be another controller's`, retryable: true }
-        : uid
+        : uid && isRequestedPodUid(uid)
+          ? { outcome: 'failed', reason: `pod ${d.podName} is requested but not yet observed: deleted once it is`, retryable: false }
+          : uid
           ? await api.deletePod(namespace, d.podName, uid)
           : { outcome: 'failed', reason: `pod ${d.podName} is not among the pods the decision saw`, retryable: false };
       return { action: 'delete', podName: d.podName, ...(d.nodeName ? { nodeName: d.nodeName } : {}), ...r };

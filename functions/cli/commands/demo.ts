@@ -2,8 +2,9 @@
 // cluster (one tainted control-plane node, N-1 workers), the seeds' fluentd-elasticsearch
 // DaemonSet landing on every eligible node, a rolling update (new image, maxUnavailable 2,
 // minReadySeconds 5) with live progress, nodes joining and leaving, one summary line on stdout —
-// then the control plane keeps running until Ctrl-C (or exits with --exit). --virtual runs it on
-// a virtual clock: the same steps in a second or two of real time.
+// then the control plane keeps running until Ctrl-C (or exits with --exit). Each wave waits out the
+// old pods' 30 s grace period, so the summary comes after about six minutes; --virtual runs it on
+// a virtual clock: the same steps in a few seconds of real time.
 import { readFile } from 'node:fs/promises';
 import type { V1DaemonSet } from '@kubernetes/client-node';
 import { rolloutStatus } from '../../../domain';
@@ -91,10 +92,9 @@ async function demo(runtime: LocalRuntime, cluster: DemoNodes, io: CliIo, json: 
     if (!reached) throw new Error(`the demo never reached: ${what}`);
   };
 
-  // 1. The seeds' logging agent lands on every node whose taints it tolerates. The simulated
-  // kubelet waits out a pod's whole grace period (a real fluentd exits on SIGTERM at once), so
-  // the demo drops it: ten rollout waves of 30 s more each would make a six-minute demo.
-  fluentd!.spec!.template.spec!.terminationGracePeriodSeconds = 0;
+  // 1. The seeds' logging agent lands on every node whose taints it tolerates. It keeps the seeds'
+  // 30 s grace period, which the simulated kubelet waits out in full: no node runs its new pod
+  // beside an old one still terminating, and each rollout wave takes the grace period longer.
   await cp.applyDaemonSet(fluentd!);
   await follow(`apply ${name}: one pod per eligible node (it tolerates the control-plane taint)`, (ds) => (ds.status?.numberAvailable ?? 0) === cluster.names.size);
   io.err(renderDaemonSetTable([current()!], runtime.clock.now()));
