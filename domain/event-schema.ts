@@ -144,6 +144,7 @@ const observationSchemas = [
 ] as const;
 
 // ── decisions ────────────────────────────────────────────────────────────────
+const specIdentity = z.object({ uid: z.string(), generation: z.number().int().optional(), templateHash: text, specHash: text });
 const failedPodBackoff = z.record(z.string(), z.object({ delaySeconds: z.number().nonnegative(), since: k8sTime }));
 const decisionSchemas = [
   z.object({
@@ -199,6 +200,16 @@ const decisionSchemas = [
     reason: z.string().optional(),
   }),
   z.object({ ...base, type: z.literal(E.REVISION_RECORDED), decisionId: text, revision: z.number().int().min(1), hash: text, template: z.looseObject({}) }),
+  z.object({
+    ...base,
+    type: z.literal(E.DECISION_REFUSED),
+    daemonSet: text,
+    reason: text,
+    decidedOn: specIdentity,
+    cluster: specIdentity.optional(),
+    creates: z.number().int().nonnegative(),
+    deletes: z.number().int().nonnegative(),
+  }),
 ] as const;
 
 const observationSchema = z.discriminatedUnion('type', [...observationSchemas]);

@@ -23,6 +23,7 @@ export const TIMER_SCHEDULED = 'TimerScheduled';
 export const TIMER_FIRED = 'TimerFired';
 export const STATUS_WRITTEN = 'StatusWritten';
 export const REVISION_RECORDED = 'RevisionRecorded';
+export const DECISION_REFUSED = 'DecisionRefused';
 
 export const OBSERVATION_TYPES = [
   NODE_OBSERVED,
@@ -157,6 +158,27 @@ export interface RevisionRecorded extends EventBase<typeof REVISION_RECORDED> {
   template: V1PodTemplateSpec;
 }
 
+/** What identifies a DaemonSet's spec: compared between the log and the API server before pods change. */
+export interface SpecIdentity {
+  uid: string;
+  generation?: number;
+  templateHash: string; // templateHash() of the defaulted template
+  specHash: string; // the same hash over the whole defaulted spec (selector, strategy, …)
+}
+/**
+ * A decision that changes pods was not applied (nor recorded as a decision): the DaemonSet it was
+ * made on is not the one the cluster's API server has. The API server is the authority; the log
+ * may hold a forged or stale observation. `cluster` is absent when the API server has no such DaemonSet.
+ */
+export interface DecisionRefused extends EventBase<typeof DECISION_REFUSED> {
+  daemonSet: string; // the DaemonSet's stream id
+  reason: string;
+  decidedOn: SpecIdentity;
+  cluster?: SpecIdentity;
+  creates: number; // the pod changes refused
+  deletes: number;
+}
+
 export type Observation =
   | NodeObserved
   | NodeDeleted
@@ -173,6 +195,7 @@ export type Decision =
   | TimerScheduled
   | TimerFired
   | StatusWritten
-  | RevisionRecorded;
+  | RevisionRecorded
+  | DecisionRefused;
 export type LogEvent = Observation | Decision;
 export type LogEventType = LogEvent['type'];
