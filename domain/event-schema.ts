@@ -3,6 +3,7 @@
 // field path (`node.metadata.name: Required`) so a bad forwarder is fixed from one log line.
 import { z } from 'zod';
 import type { V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
+import { clusterIdProblem } from './cluster-id';
 import * as E from './events';
 import { projectDaemonSet, projectNode, projectPod } from './projection';
 
@@ -221,7 +222,10 @@ export function parseObservation(input: unknown): E.Observation {
   if (bytes > MAX_EVENT_BYTES) {
     throw new InvalidEventError(`event is ${bytes} bytes serialized, over the ${MAX_EVENT_BYTES}-byte limit`);
   }
-  return project(parse(observationSchema, input) as E.Observation);
+  const observation = parse(observationSchema, input) as E.Observation;
+  const badCluster = clusterIdProblem(observation.clusterId); // its streams would land in another key space
+  if (badCluster) throw new InvalidEventError(`clusterId: ${badCluster}`);
+  return project(observation);
 }
 
 /**
