@@ -42,7 +42,7 @@ export const COMMANDS: Command[] = [
     run: history.run,
   },
   { words: ['nodes'], usage: 'nodes add NAME [--label k=v]… [--taint k=v:Effect]… | remove NAME | label NAME k=v… | taint NAME k=v:Effect…', options: { ...cluster, label: { type: 'string', multiple: true }, taint: { type: 'string', multiple: true } }, run: nodes.run },
-  { words: ['forward'], usage: 'forward --cluster-id ID [--kubeconfig PATH] --event-bus NAME', options: { kubeconfig: { type: 'string' }, 'cluster-id': { type: 'string' }, 'event-bus': { type: 'string' } }, run: forward.run },
+  { words: ['forward'], usage: 'forward --cluster-id ID [--source-name NAME] [--kubeconfig PATH] --event-bus NAME', options: { kubeconfig: { type: 'string' }, 'cluster-id': { type: 'string' }, 'source-name': { type: 'string' }, 'event-bus': { type: 'string' } }, run: forward.run },
   {
     words: ['clusters', 'register'],
     usage: 'clusters register --cluster-id ID --role-arn ARN (--eks-cluster NAME [--region R] | --secret-arn ARN --endpoint URL [--ca-data B64]) [--label k=v]… [--price-table REF] [--table NAME]',
