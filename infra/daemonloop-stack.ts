@@ -15,7 +15,7 @@ import { TABLE_KEY_PATTERNS as KEYS } from '../functions/adapters/event-store/ke
 import { DECISION_REFUSED_METRIC } from '../functions/loop/confirm-spec';
 import { SOURCE_MISMATCH_METRIC } from '../functions/loop/source-binding';
 import { LoopAlarms } from './constructs/alarms';
-import { grantAssumeClusterRoles } from './constructs/cluster-access';
+import { ClusterAccessRole, grantAssumeClusterRoles } from './constructs/cluster-access';
 import { EventLog } from './constructs/event-log';
 import { ForwarderRole, onlyForwardersPut } from './constructs/forwarder-role';
 import { IngestPath } from './constructs/ingest-path';
@@ -98,6 +98,9 @@ export class DaemonloopStack extends Stack {
     log.grantPendingMarks(this.reconcile.role, ['dynamodb:DeleteItem']);
     queues.timer.grantSendMessages(this.reconcile.role);
     grantAssumeClusterRoles(this.reconcile.role); // each cluster only as its own role (constructs/cluster-access.ts)
+    for (const { clusterId, eksCluster } of settings.clusters) {
+      new ClusterAccessRole(this, `Cluster-${clusterId}`, { clusterId, reconcileRole: this.reconcile.role, ...(eksCluster ? { eksCluster: { name: eksCluster } } : {}) });
+    }
     // Timer: record TimerFired in the DaemonSet's stream, wake it, or wait again.
     log.grantRead(this.timer.role);
     log.grantAppend(this.timer.role, KEYS.daemonSetStreams, KEYS.snapshots);

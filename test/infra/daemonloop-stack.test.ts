@@ -44,6 +44,7 @@ const context = {
   clusterQps: '15',
   clusterBurst: '25',
   snapshotEvery: '40',
+  clusters: 'prod-eu=Prod_EU',
 };
 const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
 const stack = new DaemonloopStack(app, 'Daemonloop', { settings: readSettings(app.node) });
@@ -306,7 +307,9 @@ describe('IAM', () => {
     });
     const assume = statements.find((s) => list(s.Action).includes('sts:AssumeRole'))!;
     expect(assume.Condition).toEqual({ StringLike: { [`aws:RequestTag/${CLUSTER_SESSION_TAG}`]: '?*' } });
-    expect(statements.some((s) => list(s.Action).includes('secretsmanager:GetSecretValue'))).toBe(false); // only a cluster's own role reads its secret
+    // Only a cluster's own role reads a secret, and only its cluster's.
+    const secretReads = statements.filter((s) => list(s.Action).includes('secretsmanager:GetSecretValue')).map((s) => render(s.Resource));
+    expect(secretReads).toEqual([`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:daemonloop/clusters/prod-eu-??????`]);
   });
 
   it('lets timer consume and re-send to the delay queue, record that a timer fired, mark and send a reconcile request', () => {
@@ -382,6 +385,12 @@ describe('IAM', () => {
     expect(writable(id(stack.reconcile.role))).toEqual(['daemonSet', 'daemonSetSnapshot', 'nodesSnapshot']);
     expect(writable(id(stack.timer.role))).toEqual(['daemonSet']);
     expect(writable(id(byPath('Operator/Role')))).toEqual(['registry']);
+  });
+
+  it('builds an access role per cluster named in context, under the path reconcile may assume', () => {
+    const role = resources[id(byPath('Cluster-prod-eu/Role'))]!.Properties;
+    expect(role).toMatchObject({ Path: CLUSTER_ROLE_PATH, RoleName: 'prod-eu' });
+    expect(JSON.stringify(role.AssumeRolePolicyDocument)).toContain(id(stack.reconcile.role));
   });
 
   it('lets only Lambda assume the function roles', () => {
