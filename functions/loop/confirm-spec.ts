@@ -15,8 +15,10 @@ import type { ReconcileInput, ReconcileResult } from '../../domain/types';
 import type { ClusterApi } from '../adapters/kubernetes/cluster-api';
 import type { ReconcileDeps } from './deps';
 
-/** Metric counted for every refused decision (infra alarms on it). */
+/** Metric counted for a refused decision the log cannot explain by lagging (infra alarms on it). */
 export const DECISION_REFUSED_METRIC = 'DecisionRefused';
+/** Counted instead when the cluster's DaemonSet is merely newer than the log's: its observation is on its way. */
+export const DECISION_DEFERRED_METRIC = 'DecisionDeferred';
 
 /**
  * True when the decision must not be applied: it changes pods and the API server's DaemonSet is
@@ -40,8 +42,9 @@ export async function refusedByCluster(key: DaemonSetKey, api: ClusterApi, input
     deletes: result.delete.length,
   };
   await deps.log.appendOutcomes(key, [refused]);
+  const lagging = live && refused.cluster!.uid === refused.decidedOn.uid && (refused.cluster!.generation ?? 0) > (refused.decidedOn.generation ?? 0);
   deps.telemetry.warn('refused a decision: the cluster does not confirm its DaemonSet', { daemonSet: refused.daemonSet, reason });
-  deps.telemetry.count(DECISION_REFUSED_METRIC);
+  deps.telemetry.count(lagging ? DECISION_DEFERRED_METRIC : DECISION_REFUSED_METRIC);
   return true;
 }
 

@@ -91,6 +91,15 @@ describe('confirming the spec with the API server', () => {
     for (const pod of cluster.pods.values()) expect(pod.metadata?.ownerReferences?.[0]?.uid).toBe(cluster.daemonSet!.metadata!.uid);
   });
 
+  it('counts a decision made before the spec change reached the log as deferred, not as a refusal to alarm on', async () => {
+    const { log, cluster, deps, telemetry } = await setup();
+    await log.appendObservations([daemonSetObserved()]);
+    cluster.daemonSet = { ...aDaemonSet(), metadata: { ...aDaemonSet().metadata, generation: 2 } };
+    expect(await reconcileOne(key, deps)).toBe('refused');
+    expect(telemetry.counts.get('DecisionDeferred')).toBe(1);
+    expect(telemetry.counts.get('DecisionRefused')).toBeUndefined();
+  });
+
   it('names what differs: generation, deletion, spec outside the template', () => {
     const ds = aDaemonSet();
     expect(specMismatch(ds, structuredClone(ds))).toBeUndefined();
