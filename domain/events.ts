@@ -162,8 +162,8 @@ export interface RevisionRecorded extends EventBase<typeof REVISION_RECORDED> {
 export interface SpecIdentity {
   uid: string;
   generation?: number;
-  templateHash: string; // templateHash() of the defaulted template
-  specHash: string; // the same hash over the whole defaulted spec (selector, strategy, …)
+  templateHash: string; // SHA-256 of the defaulted template (canonical JSON)
+  specHash: string; // SHA-256 of the whole defaulted spec (selector, strategy, …)
 }
 /**
  * A decision that changes pods was not applied (nor recorded as a decision): the DaemonSet it was

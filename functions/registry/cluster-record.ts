@@ -69,7 +69,7 @@ export function validateClusterRecord(record: ClusterRecord): void {
     clusterIdProblem(record.clusterId),
     record.credentials.kind === 'secret' && !record.endpoint ? `cluster ${record.clusterId}: a secret credential needs an endpoint` : undefined,
     record.credentials.kind === 'eks' && (record.endpoint || record.caData) ? `cluster ${record.clusterId}: an EKS cluster's endpoint and CA come from eks:DescribeCluster, not the registry` : undefined,
-    record.endpoint ? endpointProblem(record.endpoint) : undefined,
+    record.endpoint && record.credentials.kind !== 'kubeconfig' ? endpointProblem(record.endpoint) : undefined, // a kubeconfig (local runtime only) names its own server
     ...Object.entries(record.labels).map(([k, v]) => labelProblem(k, v)),
   ];
   const problem = problems.find((p) => p !== undefined);
