@@ -3,6 +3,7 @@
 // field path (`node.metadata.name: Required`) so a bad forwarder is fixed from one log line.
 import { z } from 'zod';
 import type { V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
+import { clusterIdProblem } from './cluster-id';
 import * as E from './events';
 import { projectDaemonSet, projectNode, projectPod } from './projection';
 
@@ -144,6 +145,7 @@ const observationSchemas = [
 ] as const;
 
 // ── decisions ────────────────────────────────────────────────────────────────
+const specIdentity = z.object({ uid: z.string(), generation: z.number().int().optional(), templateHash: text, specHash: text });
 const failedPodBackoff = z.record(z.string(), z.object({ delaySeconds: z.number().nonnegative(), since: k8sTime }));
 const decisionSchemas = [
   z.object({
@@ -201,6 +203,16 @@ const decisionSchemas = [
   }),
   z.object({ ...base, type: z.literal(E.REVISION_RECORDED), decisionId: text, revision: z.number().int().min(1), hash: text, template: z.looseObject({}) }),
   z.object({ ...base, type: z.literal(E.REVISIONS_PRUNED), decisionId: text, hashes: z.array(text).min(1) }),
+  z.object({
+    ...base,
+    type: z.literal(E.DECISION_REFUSED),
+    daemonSet: text,
+    reason: text,
+    decidedOn: specIdentity,
+    cluster: specIdentity.optional(),
+    creates: z.number().int().nonnegative(),
+    deletes: z.number().int().nonnegative(),
+  }),
 ] as const;
 
 const observationSchema = z.discriminatedUnion('type', [...observationSchemas]);
@@ -212,7 +224,10 @@ export function parseObservation(input: unknown): E.Observation {
   if (bytes > MAX_EVENT_BYTES) {
     throw new InvalidEventError(`event is ${bytes} bytes serialized, over the ${MAX_EVENT_BYTES}-byte limit`);
   }
-  return project(parse(observationSchema, input) as E.Observation);
+  const observation = parse(observationSchema, input) as E.Observation;
+  const badCluster = clusterIdProblem(observation.clusterId); // its streams would land in another key space
+  if (badCluster) throw new InvalidEventError(`clusterId: ${badCluster}`);
+  return project(observation);
 }
 
 /**

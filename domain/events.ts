@@ -24,6 +24,7 @@ export const TIMER_FIRED = 'TimerFired';
 export const STATUS_WRITTEN = 'StatusWritten';
 export const REVISION_RECORDED = 'RevisionRecorded';
 export const REVISIONS_PRUNED = 'RevisionsPruned';
+export const DECISION_REFUSED = 'DecisionRefused';
 
 export const OBSERVATION_TYPES = [
   NODE_OBSERVED,
@@ -164,6 +165,25 @@ export interface RevisionRecorded extends EventBase<typeof REVISION_RECORDED> {
 export interface RevisionsPruned extends EventBase<typeof REVISIONS_PRUNED> {
   decisionId: string;
   hashes: string[];
+/** What identifies a DaemonSet's spec: compared between the log and the API server before pods change. */
+export interface SpecIdentity {
+  uid: string;
+  generation?: number;
+  templateHash: string; // SHA-256 of the defaulted template (canonical JSON)
+  specHash: string; // SHA-256 of the whole defaulted spec (selector, strategy, …)
+}
+/**
+ * A decision that changes pods was not applied (nor recorded as a decision): the DaemonSet it was
+ * made on is not the one the cluster's API server has. The API server is the authority; the log
+ * may hold a forged or stale observation. `cluster` is absent when the API server has no such DaemonSet.
+ */
+export interface DecisionRefused extends EventBase<typeof DECISION_REFUSED> {
+  daemonSet: string; // the DaemonSet's stream id
+  reason: string;
+  decidedOn: SpecIdentity;
+  cluster?: SpecIdentity;
+  creates: number; // the pod changes refused
+  deletes: number;
 }
 
 export type Observation =
@@ -183,6 +203,7 @@ export type Decision =
   | TimerFired
   | StatusWritten
   | RevisionRecorded
-  | RevisionsPruned;
+  | RevisionsPruned
+  | DecisionRefused;
 export type LogEvent = Observation | Decision;
 export type LogEventType = LogEvent['type'];

@@ -99,6 +99,8 @@ export function evolve(state: ClusterState, event: E.LogEvent): ClusterState {
     }
     case E.STATUS_WRITTEN:
       return state; // an audit record: the next decision computes status afresh
+    case E.DECISION_REFUSED:
+      return state; // an audit record: nothing was requested, so no intent opens
     case E.REVISION_RECORDED: {
       // By hash: re-applying an old template renumbers its revision rather than adding one.
       const { revision, hash, template } = event;

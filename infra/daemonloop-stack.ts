@@ -1,23 +1,26 @@
 // The whole loop in one stack (DESIGN.md §1): bus → ingest → log → FIFO → reconcile → timer queue → timer.
 // Env-agnostic: ARNs use the deploying account and region, so synth needs no account.
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import {
   CLUSTER_BURST_ENV,
   CLUSTER_QPS_ENV,
-  CLUSTER_SECRET_PREFIX,
   RECONCILE_QUEUE_URL_ENV,
   SNAPSHOT_EVERY_ENV,
   TABLE_NAME_ENV,
   TIMER_QUEUE_URL_ENV,
 } from '../functions/config-names';
+import { TABLE_KEY_PATTERNS as KEYS } from '../functions/adapters/event-store/keys';
+import { DECISION_REFUSED_METRIC } from '../functions/loop/confirm-spec';
+import { SOURCE_MISMATCH_METRIC } from '../functions/loop/source-binding';
 import { LoopAlarms } from './constructs/alarms';
+import { ClusterAccessRole, grantAssumeClusterRoles } from './constructs/cluster-access';
 import { EventLog } from './constructs/event-log';
-import { ForwarderRole } from './constructs/forwarder-role';
+import { ForwarderRole, onlyForwardersPut } from './constructs/forwarder-role';
 import { IngestPath } from './constructs/ingest-path';
 import { LoopFunction } from './constructs/loop-function';
+import { OperatorRole } from './constructs/operator-role';
 import { ReconcileQueues } from './constructs/reconcile-queues';
 import type { LoopSettings } from './settings';
 
@@ -81,38 +84,33 @@ export class DaemonloopStack extends Stack {
     this.timer.fn.addEventSource(new SqsEventSource(queues.timer, { batchSize: 10, reportBatchItemFailures: true }));
 
     // Least privilege, one line per access path; test/infra checks the synthesized statements.
+    // Each role appends only to the streams it owns (dynamodb:LeadingKeys); none writes the registry.
     // Ingest: append observations, find a cluster's DaemonSets, ask for their reconciles.
-    log.grantReadAppend(this.ingest.role);
+    log.grantRead(this.ingest.role);
+    log.grantAppend(this.ingest.role, KEYS.observationStreams, KEYS.snapshots);
     log.grantListStreams(this.ingest.role);
     log.grantPendingMarks(this.ingest.role, ['dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
     queues.reconcile.grantSendMessages(this.ingest.role);
     // Reconcile: rebuild (snapshots included), append decisions and outcomes, set timers, reach clusters.
-    log.grantReadAppend(this.reconcile.role);
+    log.grantRead(this.reconcile.role);
+    log.grantAppend(this.reconcile.role, [...KEYS.daemonSetStreams, ...KEYS.snapshots]);
     log.grantSnapshotPruning(this.reconcile.role);
     log.grantPendingMarks(this.reconcile.role, ['dynamodb:DeleteItem']);
     queues.timer.grantSendMessages(this.reconcile.role);
-    this.reconcile.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [
-          this.formatArn({
-            service: 'secretsmanager',
-            resource: 'secret',
-            resourceName: `${CLUSTER_SECRET_PREFIX}*`, // a secret's ARN ends in a random suffix
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
+    grantAssumeClusterRoles(this.reconcile.role); // each cluster only as its own role (constructs/cluster-access.ts)
+    for (const { clusterId, eksCluster } of settings.clusters) {
+      new ClusterAccessRole(this, `Cluster-${clusterId}`, { clusterId, reconcileRole: this.reconcile.role, ...(eksCluster ? { eksCluster: { name: eksCluster } } : {}) });
+    }
     // Timer: record TimerFired in the DaemonSet's stream, wake it, or wait again.
-    log.grantReadAppend(this.timer.role);
+    log.grantRead(this.timer.role);
+    log.grantAppend(this.timer.role, KEYS.daemonSetStreams, KEYS.snapshots);
     log.grantPendingMarks(this.timer.role, ['dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
     queues.timer.grantSendMessages(this.timer.role);
     queues.reconcile.grantSendMessages(this.timer.role);
-    // EKS clusters need no grant: the reconcile role signs an STS GetCallerIdentity URL as its token,
-    // and the cluster's access entry for this role decides what it may do (docs/deploy-to-aws.md).
 
     const forwarder = new ForwarderRole(this, 'Forwarder', { bus: ingestPath.bus });
+    onlyForwardersPut(ingestPath.bus);
+    const operator = new OperatorRole(this, 'Operator', { log });
     const alarms = new LoopAlarms(this, 'Alarms', {
       functions: { Ingest: this.ingest.fn, Reconcile: this.reconcile.fn, Timer: this.timer.fn },
       deadLetterQueues: {
@@ -121,12 +119,17 @@ export class DaemonloopStack extends Stack {
         Timer: queues.timerDeadLetters,
       },
       reconcileQueue: queues.reconcile,
+      refusals: {
+        [SOURCE_MISMATCH_METRIC]: 'ingest rejected an event whose source is not its cluster\'s forwarder (a forgery, or a misconfigured forwarder)',
+        [DECISION_REFUSED_METRIC]: 'reconcile refused a decision: the cluster\'s API server does not have the DaemonSet the log holds',
+      },
     });
 
     new CfnOutput(this, 'EventBusName', { value: ingestPath.bus.eventBusName });
     new CfnOutput(this, 'TableName', { value: log.table.tableName });
     new CfnOutput(this, 'ReconcileRoleArn', { value: this.reconcile.role.roleArn });
     new CfnOutput(this, 'ForwarderRoleArn', { value: forwarder.role.roleArn });
+    new CfnOutput(this, 'OperatorRoleArn', { value: operator.role.roleArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
   }
 }

@@ -1,6 +1,7 @@
 // The stack's parameters, read from CDK context (`npx cdk deploy -c reconcileConcurrency=20`).
 // A bad value fails the synth by name instead of reaching CloudFormation.
 import type { Node } from 'constructs';
+import { clusterIdProblem } from '../domain/cluster-id';
 import { EVENT_LOG_TABLE_NAME } from '../functions/adapters/event-store/keys';
 
 export interface LoopSettings {
@@ -12,6 +13,8 @@ export interface LoopSettings {
   clusterQps: number; // requests per second toward each cluster API
   clusterBurst: number;
   snapshotEvery: number; // commits between snapshots of a DaemonSet stream
+  /** One access role each (constructs/cluster-access.ts): `-c clusters=prod-eu=Prod_EU,on-prem-1` (id, or id=EKS cluster name). */
+  clusters: { clusterId: string; eksCluster?: string }[];
 }
 
 export const DEFAULT_SETTINGS: LoopSettings = {
@@ -23,9 +26,10 @@ export const DEFAULT_SETTINGS: LoopSettings = {
   clusterQps: 20, // kube-controller-manager's --kube-api-qps and --kube-api-burst defaults
   clusterBurst: 30,
   snapshotEvery: 100,
+  clusters: [],
 };
 
-const INTEGER_RANGES: Record<Exclude<keyof LoopSettings, 'busName' | 'tableName'>, [number, number]> = {
+const INTEGER_RANGES: Record<Exclude<keyof LoopSettings, 'busName' | 'tableName' | 'clusters'>, [number, number]> = {
   ingestConcurrency: [1, 1000],
   reconcileConcurrency: [2, 1000],
   reconcileBatchSize: [1, 10],
@@ -53,5 +57,17 @@ export function readSettings(node: Node): LoopSettings {
     }
     settings[key] = value;
   }
+  settings.clusters = readClusters(node.tryGetContext('clusters'));
   return settings;
+}
+
+function readClusters(raw: unknown): LoopSettings['clusters'] {
+  if (raw === undefined || raw === '') return [];
+  if (typeof raw !== 'string') throw new Error(`context clusters: want "id[=eks-name],…", got ${JSON.stringify(raw)}`);
+  return raw.split(',').map((entry) => {
+    const [clusterId = '', eksCluster] = entry.trim().split('=');
+    const problem = clusterIdProblem(clusterId);
+    if (problem) throw new Error(`context clusters: ${problem}`);
+    return { clusterId, ...(eksCluster ? { eksCluster } : {}) };
+  });
 }

@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { processIo, type CliIo } from './io';
 import { UsageError, type CommandOptions } from './options';
 import * as apply from './commands/apply';
+import * as clustersLabel from './commands/clusters-label';
 import * as clustersRegister from './commands/clusters-register';
 import * as cost from './commands/cost';
 import * as demo from './commands/demo';
@@ -41,13 +42,14 @@ export const COMMANDS: Command[] = [
     run: history.run,
   },
   { words: ['nodes'], usage: 'nodes add NAME [--label k=v]… [--taint k=v:Effect]… | remove NAME | label NAME k=v… | taint NAME k=v:Effect…', options: { ...cluster, label: { type: 'string', multiple: true }, taint: { type: 'string', multiple: true } }, run: nodes.run },
-  { words: ['forward'], usage: 'forward --cluster-id ID [--kubeconfig PATH] --event-bus NAME', options: { kubeconfig: { type: 'string' }, 'cluster-id': { type: 'string' }, 'event-bus': { type: 'string' } }, run: forward.run },
+  { words: ['forward'], usage: 'forward --cluster-id ID [--source-name NAME] [--kubeconfig PATH] --event-bus NAME', options: { kubeconfig: { type: 'string' }, 'cluster-id': { type: 'string' }, 'source-name': { type: 'string' }, 'event-bus': { type: 'string' } }, run: forward.run },
   {
     words: ['clusters', 'register'],
-    usage: 'clusters register --cluster-id ID --endpoint URL (--secret-arn ARN | --eks-cluster NAME [--region R]) [--ca-data B64] [--price-table REF] [--table NAME]',
-    options: { 'cluster-id': { type: 'string' }, endpoint: { type: 'string' }, 'secret-arn': { type: 'string' }, 'eks-cluster': { type: 'string' }, region: { type: 'string' }, 'ca-data': { type: 'string' }, 'price-table': { type: 'string' }, table: { type: 'string' } },
+    usage: 'clusters register --cluster-id ID --role-arn ARN (--eks-cluster NAME [--region R] | --secret-arn ARN --endpoint URL [--ca-data B64]) [--label k=v]… [--price-table REF] [--table NAME]',
+    options: { 'cluster-id': { type: 'string' }, 'role-arn': { type: 'string' }, endpoint: { type: 'string' }, 'secret-arn': { type: 'string' }, 'eks-cluster': { type: 'string' }, region: { type: 'string' }, 'ca-data': { type: 'string' }, label: { type: 'string', multiple: true }, 'price-table': { type: 'string' }, table: { type: 'string' } },
     run: clustersRegister.run,
   },
+  { words: ['clusters', 'label'], usage: 'clusters label ID k=v… [k-]… [--table NAME]', options: { table: { type: 'string' } }, run: clustersLabel.run },
 ];
 
 const ALIASES: Record<string, string> = { daemonset: 'ds', daemonsets: 'ds' };

@@ -19,6 +19,6 @@ export const unsentOf = (error: unknown): Observation[] | undefined => {
   return Array.isArray(unsent) ? (unsent as Observation[]) : undefined;
 };
 
-export function eventBridgeSink(options: { eventBus: string; clock: Clock; client?: EventBridgeClient }): EventSink {
-  return new PutEventsSink(eventBridgePutEvents(options.client ?? new EventBridgeClient({})), { eventBus: options.eventBus, clock: options.clock });
+export function eventBridgeSink(options: { eventBus: string; clock: Clock; source?: string; client?: EventBridgeClient }): EventSink {
+  return new PutEventsSink(eventBridgePutEvents(options.client ?? new EventBridgeClient({})), { eventBus: options.eventBus, clock: options.clock, ...(options.source ? { source: options.source } : {}) });
 }

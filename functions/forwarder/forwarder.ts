@@ -20,6 +20,8 @@ export interface ForwarderOptions {
   kubeconfigPath?: string;
   kubeConfig?: KubeConfig;
   eventBus: string;
+  /** The EventBridge source to put, when it is not `forwarderSource(clusterId)` (EKS: forwarderSource(<EKS cluster name>)). */
+  source?: string;
   /** Where observations go; by default PutEvents on `eventBus`. */
   sink?: EventSink;
   clock?: Clock;
@@ -38,7 +40,7 @@ export async function runForwarder(options: ForwarderOptions): Promise<RunningFo
   const clock = options.clock ?? systemClock;
   const telemetry = options.telemetry ?? localTelemetry('warn');
   const kubeConfig = options.kubeConfig ?? kubeConfigFor({ kubeconfigPath: options.kubeconfigPath });
-  const outbox = new Outbox(options.sink ?? eventBridgeSink({ eventBus: options.eventBus, clock }), clock, telemetry);
+  const outbox = new Outbox(options.sink ?? eventBridgeSink({ eventBus: options.eventBus, clock, ...(options.source ? { source: options.source } : {}) }), clock, telemetry);
   const deps = {
     send: (o: Observation) => outbox.push(o),
     base: () => ({ clusterId: options.clusterId, schemaVersion: EVENT_SCHEMA_VERSION, time: clock.now().toISOString() }),

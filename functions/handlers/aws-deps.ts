@@ -1,9 +1,7 @@
 // The handlers' dependencies on AWS, built once per cold start — on first use, so importing a
 // handler module (tests, CDK synth) needs no environment. A missing variable fails by name.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { DynamoDbEventStore } from '../adapters/event-store/dynamodb';
 import { DynamoDbPendingReconciles } from '../adapters/sqs/pending-reconciles';
 import { SqsReconcileQueue } from '../adapters/sqs/reconcile-queue';
@@ -13,6 +11,7 @@ import { CLUSTER_BURST_ENV, CLUSTER_QPS_ENV, RECONCILE_QUEUE_URL_ENV, SNAPSHOT_E
 import { EventLog } from '../log/event-log';
 import type { LoopDeps } from '../loop/deps';
 import { powertoolsTelemetry } from '../observability';
+import { sdkClusterAws } from '../registry/cluster-aws';
 import { RegistryClusterConnections } from '../registry/cluster-connections';
 import { DynamoDbClusterRegistry } from '../registry/cluster-registry';
 
@@ -34,7 +33,6 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env): LoopDeps {
   const table = requireEnv(TABLE_NAME_ENV, env);
   const dynamodb = new DynamoDBClient({});
   const sqs = new SQSClient({});
-  const secrets = new SecretsManagerClient({});
   const clock = systemClock;
   const registry = new DynamoDbClusterRegistry(dynamodb, table, clock);
   return {
@@ -45,8 +43,7 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env): LoopDeps {
     timers: new SqsTimerQueue(sqs, requireEnv(TIMER_QUEUE_URL_ENV, env), clock),
     clusters: new RegistryClusterConnections(registry, {
       clock,
-      readSecret: async (secretArn) => (await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString ?? '',
-      awsCredentials: fromNodeProviderChain(),
+      aws: sdkClusterAws({ region: env.AWS_REGION }),
       awsRegion: env.AWS_REGION,
       qps: optionalNumber(CLUSTER_QPS_ENV, env),
       burst: optionalNumber(CLUSTER_BURST_ENV, env),

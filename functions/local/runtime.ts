@@ -118,6 +118,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     clusterId,
     endpoint: kubeConfigFor({ kubeconfigPath }).getCurrentCluster()?.server ?? '',
     credentials: { kind: 'kubeconfig', path: kubeconfigPath },
+    labels: {},
     registeredAt: clock.now().toISOString(),
   });
   const deps: LoopDeps = (options.wrapDeps ?? ((d) => d))({

@@ -1,5 +1,5 @@
-// One forwarded observation: validate → check its cluster is registered → append → enqueue a
-// reconcile for every DaemonSet it can affect. A bad event is rejected with a log line and a
+// One forwarded observation: validate → check its cluster is registered and the event came from
+// that cluster's forwarder → append → enqueue a reconcile for every DaemonSet it can affect. A bad event is rejected with a log line and a
 // metric, and nothing is written; it is not retried (it would fail the same way again).
 import type { EventBridgeEvent } from 'aws-lambda';
 import { InvalidEventError, isInvalidEventError, parseObservation } from '../../domain/event-schema';
@@ -8,6 +8,7 @@ import { observationIdentity } from '../log/routing';
 import { affectedDaemonSets } from './affected-daemonsets';
 import type { IngestDeps } from './deps';
 import { requestReconcile } from './request-reconcile';
+import { SOURCE_MISMATCH_METRIC, sourceMismatch } from './source-binding';
 
 export type IngestOutcome = { accepted: true; reconciles: number } | { accepted: false; reason: string };
 
@@ -20,9 +21,10 @@ export async function ingestOne(event: EventBridgeEvent<string, unknown>, deps: 
     if (!isInvalidEventError(error)) throw error;
     return reject(deps, 'IngestRejectedInvalid', event, error.message);
   }
-  if (!(await deps.registry.lookup(observation.clusterId))) {
-    return reject(deps, 'IngestRejectedUnregisteredCluster', event, `cluster ${JSON.stringify(observation.clusterId)} is not registered`); // 2.
-  }
+  const cluster = await deps.registry.lookup(observation.clusterId);
+  if (!cluster) return reject(deps, 'IngestRejectedUnregisteredCluster', event, `cluster ${JSON.stringify(observation.clusterId)} is not registered`); // 2.
+  const forged = sourceMismatch(event.source, cluster);
+  if (forged) return reject(deps, SOURCE_MISMATCH_METRIC, event, forged); // … and only its own forwarder speaks for it
   await deps.log.appendObservations([observation]); // 3. idempotent: a redelivered event is not appended twice
   const affected = await affectedDaemonSets(observation, deps.log);
   const position = observationIdentity(observation);
@@ -32,7 +34,7 @@ export async function ingestOne(event: EventBridgeEvent<string, unknown>, deps: 
 }
 
 function reject(deps: IngestDeps, metric: string, event: EventBridgeEvent<string, unknown>, reason: string): IngestOutcome {
-  deps.telemetry.warn('rejected a forwarded event', { eventId: event.id, detailType: event['detail-type'], reason });
+  deps.telemetry.warn('rejected a forwarded event', { eventId: event.id, source: event.source, account: event.account, detailType: event['detail-type'], reason });
   deps.telemetry.count(metric);
   return { accepted: false, reason };
 }

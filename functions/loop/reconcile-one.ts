@@ -11,6 +11,7 @@ import { isStreamVersionConflict } from '../adapters/event-store/port';
 import { applyDecision, type Outcome } from '../adapters/kubernetes/apply-decision';
 import type { ClusterApi } from '../adapters/kubernetes/cluster-api';
 import type { Rebuilt } from '../log/event-log';
+import { refusedByCluster } from './confirm-spec';
 import type { ReconcileDeps } from './deps';
 import { podActionEvents, statusWrittenEvent } from './outcome-events';
 import { sameStatus } from './status-change';
@@ -25,7 +26,7 @@ const CONFLICT_PAUSE_MS = 20;
 /** When a failed API call names no Retry-After, try again after this long. */
 const RETRY_AFTER_FAILURE_SECONDS = 1;
 
-export type ReconcileOutcome = 'decided' | 'no-daemonset';
+export type ReconcileOutcome = 'decided' | 'no-daemonset' | 'refused';
 
 export async function reconcileOne(key: DaemonSetKey, deps: ReconcileDeps): Promise<ReconcileOutcome> {
   const api = await deps.clusters.api(key.clusterId);
@@ -37,6 +38,7 @@ export async function reconcileOne(key: DaemonSetKey, deps: ReconcileDeps): Prom
 
     const input = { ...rebuilt.input, now };
     const result = reconcile(input); // 2. the pure decision
+    if (await refusedByCluster(key, api, input, result, deps)) return 'refused'; // … acted on only if the API server has the DaemonSet it was made on
     const commit = rebuilt.daemonSetCommit + 1;
     const decisionId = decisionIdOf(key, commit);
     try {

@@ -1,14 +1,16 @@
 // A cluster's API from its registry entry: the credential reference becomes a bearer token (a
 // Secrets Manager secret, or an EKS IAM token) or a kubeconfig file, and the client is kept while
-// warm — an EKS token for 10 of its 15 minutes, other credentials until the process ends.
-import type { AwsCredentialIdentity, Provider } from '@smithy/types';
+// warm — an EKS token for 10 of its 15 minutes, other credentials until the process ends. AWS
+// credentials are the cluster's own role's (cluster-aws.ts); an EKS endpoint and CA come from
+// eks:DescribeCluster; a plain-http endpoint is refused unless it is on this machine.
 import { z } from 'zod';
 import { kubeConfigFor, type ClusterAccess } from '../adapters/kubernetes/kubeconfig';
 import type { ClusterApi } from '../adapters/kubernetes/cluster-api';
 import { KubernetesCluster } from '../adapters/kubernetes/kubernetes-cluster';
 import type { Clock } from '../clock';
 import type { ClusterConnections } from '../loop/deps';
-import type { ClusterRecord } from './cluster-record';
+import type { ClusterAws } from './cluster-aws';
+import { endpointProblem, type ClusterRecord } from './cluster-record';
 import type { ClusterRegistry } from './cluster-registry';
 import { eksToken } from './eks-token';
 
@@ -19,8 +21,8 @@ const tokenSecret = z.object({ token: z.string().min(1), caData: z.string().opti
 
 export interface ConnectionOptions {
   clock: Clock;
-  readSecret?: (secretArn: string) => Promise<string>;
-  awsCredentials?: AwsCredentialIdentity | Provider<AwsCredentialIdentity>;
+  /** AWS, for secret and EKS credentials (absent in the local runtime, whose clusters are kubeconfig files). */
+  aws?: ClusterAws;
   awsRegion?: string;
   qps?: number;
   burst?: number;
@@ -51,18 +53,33 @@ export class RegistryClusterConnections implements ClusterConnections {
       case 'kubeconfig':
         return { kubeconfigPath: credentials.path };
       case 'secret': {
-        if (!this.options.readSecret) throw new Error(`cluster ${record.clusterId}: no Secrets Manager client to read ${credentials.secretArn}`);
-        const secret = tokenSecret.parse(JSON.parse(await this.options.readSecret(credentials.secretArn)));
-        return { server: record.endpoint, token: secret.token, ...caOf(secret.caData ?? record.caData) };
+        const aws = this.awsFor(record);
+        const secret = tokenSecret.parse(JSON.parse(await aws.readSecret(credentials.secretArn, aws.assumeClusterRole(credentials.roleArn, record.clusterId))));
+        return { server: https(record, record.endpoint), token: secret.token, ...caOf(secret.caData ?? record.caData) };
       }
       case 'eks': {
         const region = credentials.region ?? this.options.awsRegion;
-        if (!region || !this.options.awsCredentials) throw new Error(`cluster ${record.clusterId}: an EKS token needs AWS credentials and a region`);
-        const token = await eksToken(credentials.clusterName, region, this.options.awsCredentials, this.options.clock.now());
-        return { server: record.endpoint, token, ...caOf(record.caData) };
+        if (!region) throw new Error(`cluster ${record.clusterId}: an EKS cluster needs a region`);
+        const aws = this.awsFor(record);
+        const role = aws.assumeClusterRole(credentials.roleArn, record.clusterId);
+        const { endpoint, caData } = await aws.describeEksCluster(credentials.clusterName, region, role);
+        const token = await eksToken(credentials.clusterName, region, role, this.options.clock.now());
+        return { server: https(record, endpoint), token, caData };
       }
     }
+  }
+
+  private awsFor(record: ClusterRecord): ClusterAws {
+    if (!this.options.aws) throw new Error(`cluster ${record.clusterId}: ${record.credentials.kind} credentials need AWS, and this runtime has none`);
+    return this.options.aws;
   }
 }
 
 const caOf = (caData: string | undefined) => (caData ? { caData } : {});
+
+/** A bearer token never goes over plain http off this machine; checked on use too, not only at registration. */
+function https(record: ClusterRecord, endpoint: string | undefined): string {
+  const problem = endpoint ? endpointProblem(endpoint) : `cluster ${record.clusterId} has no endpoint`;
+  if (problem) throw new Error(`cluster ${record.clusterId}: ${problem}`);
+  return endpoint!;
+}

@@ -1,25 +1,33 @@
-// The cluster registry: an append-only stream `registry/clusters` in the event-log table, one
-// conditional PutItem per change (the table's own optimistic concurrency), folded on read. A
+// The cluster registry: an append-only stream `registry/clusters` in the event-log table — its
+// own key space (`registry/…`), which only the operator's CLI role may write: the loop's
+// functions may only read it (infra/constructs/event-log.ts). One conditional PutItem per change
+// (the table's own optimistic concurrency), folded on read. A
 // warm function keeps the fold for a while; an unknown cluster always forces a fresh read, so a
 // cluster registered a second ago is never rejected.
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { EVENT_LOG_EVENTS_ATTRIBUTE, EVENT_LOG_PARTITION_KEY, EVENT_LOG_SORT_KEY, EVENT_LOG_TIME_ATTRIBUTE } from '../adapters/event-store/keys';
+import { EVENT_LOG_EVENTS_ATTRIBUTE, EVENT_LOG_PARTITION_KEY, EVENT_LOG_SORT_KEY, EVENT_LOG_TIME_ATTRIBUTE, REGISTRY_KEY_PREFIX } from '../adapters/event-store/keys';
 import { isConditionalCheckFailed } from '../adapters/dynamodb-errors';
 import type { Clock } from '../clock';
-import type { ClusterRecord } from './cluster-record';
+import { validateClusterRecord, type ClusterRecord } from './cluster-record';
 
-export const REGISTRY_STREAM_ID = 'registry/clusters';
+/** In the registry's own partitions; no cluster id may start a stream there (domain/cluster-id.ts reserves `registry`). */
+export const REGISTRY_STREAM_ID = `${REGISTRY_KEY_PREFIX}clusters`;
 const CACHE_MS = 30_000;
 const APPEND_ATTEMPTS = 5;
 
-type RegistryChange = { type: 'ClusterRegistered'; cluster: ClusterRecord } | { type: 'ClusterDeregistered'; clusterId: string };
+type RegistryChange =
+  | { type: 'ClusterRegistered'; cluster: ClusterRecord }
+  | { type: 'ClusterDeregistered'; clusterId: string }
+  | { type: 'ClusterLabeled'; clusterId: string; set: Record<string, string>; remove: string[] };
 
 export interface ClusterRegistry {
   lookup(clusterId: string): Promise<ClusterRecord | undefined>;
   list(): Promise<ClusterRecord[]>;
   register(cluster: ClusterRecord): Promise<void>;
   deregister(clusterId: string): Promise<void>;
+  /** Sets and removes labels of a registered cluster (a change of its own, so concurrent label edits merge). */
+  label(clusterId: string, set: Record<string, string>, remove: string[]): Promise<void>;
 }
 
 export class DynamoDbClusterRegistry implements ClusterRegistry {
@@ -40,8 +48,17 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
     return [...(await this.read()).clusters.values()];
   }
 
-  register(cluster: ClusterRecord): Promise<void> {
+  /** Throws InvalidClusterRecord, naming the rule, before writing anything. */
+  async register(cluster: ClusterRecord): Promise<void> {
+    validateClusterRecord(cluster);
     return this.append({ type: 'ClusterRegistered', cluster });
+  }
+
+  async label(clusterId: string, set: Record<string, string>, remove: string[]): Promise<void> {
+    const cluster = (await this.read()).clusters.get(clusterId);
+    if (!cluster) throw new Error(`cluster ${JSON.stringify(clusterId)} is not registered`);
+    validateClusterRecord({ ...cluster, labels: set });
+    return this.append({ type: 'ClusterLabeled', clusterId, set, remove });
   }
 
   deregister(clusterId: string): Promise<void> {
@@ -94,8 +111,7 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
       for (const item of page.Items ?? []) {
         const row = unmarshall(item);
         for (const change of row[EVENT_LOG_EVENTS_ATTRIBUTE] as RegistryChange[]) {
-          if (change.type === 'ClusterRegistered') clusters.set(change.cluster.clusterId, change.cluster);
-          else clusters.delete(change.clusterId);
+          applyChange(clusters, change);
         }
         commit = row[EVENT_LOG_SORT_KEY] as number;
       }
@@ -103,5 +119,24 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
     } while (startKey);
     this.cache = { clusters, commit, readAt: this.clock.now().getTime() };
     return this.cache;
+  }
+}
+
+function applyChange(clusters: Map<string, ClusterRecord>, change: RegistryChange): void {
+  switch (change.type) {
+    case 'ClusterRegistered':
+      clusters.set(change.cluster.clusterId, { ...change.cluster, labels: change.cluster.labels ?? {} }); // records from before labels
+      break;
+    case 'ClusterDeregistered':
+      clusters.delete(change.clusterId);
+      break;
+    case 'ClusterLabeled': {
+      const cluster = clusters.get(change.clusterId);
+      if (!cluster) break; // labeled, then deregistered
+      const labels = { ...cluster.labels, ...change.set };
+      for (const key of change.remove) delete labels[key];
+      clusters.set(change.clusterId, { ...cluster, labels });
+      break;
+    }
   }
 }

@@ -1,12 +1,14 @@
 // What an operator must hear about, sent to one SNS topic: a parked message (any dead-letter
-// queue not empty), a handler error, and a reconcile backlog (the oldest message waits too long).
+// queue not empty), a handler error, a reconcile backlog (the oldest message waits too long), and
+// anything turned away at a trust boundary (a forged event, a decision the cluster did not confirm).
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, type AlarmProps, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, type AlarmProps, ComparisonOperator, type IAlarmAction, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/observability';
 
 /** A DaemonSet's reconcile should start within seconds; five minutes means a stuck group or no consumer. */
 export const OLDEST_RECONCILE_AGE_SECONDS = 300;
@@ -15,6 +17,8 @@ export interface LoopAlarmsProps {
   functions: Record<string, IFunction>;
   deadLetterQueues: Record<string, IQueue>;
   reconcileQueue: IQueue;
+  /** Handler metrics (functions/observability.ts) that count something turned away at a trust boundary: one is an alarm. */
+  refusals: Record<string, string>; // metric name → what it means
 }
 
 export class LoopAlarms extends Construct {
@@ -37,6 +41,13 @@ export class LoopAlarms extends Construct {
       alarm(this, `${name}Errors`, action, {
         alarmDescription: `${name} function errors (a crash or timeout, not a rejected event)`,
         metric: fn.metricErrors({ period: oneMinute, statistic: 'Sum' }),
+        threshold: 1,
+      });
+    }
+    for (const [metricName, meaning] of Object.entries(props.refusals)) {
+      alarm(this, metricName, action, {
+        alarmDescription: meaning,
+        metric: new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICE_NAME }, period: oneMinute, statistic: 'Sum' }),
         threshold: 1,
       });
     }

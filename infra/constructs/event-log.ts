@@ -1,14 +1,13 @@
 // The append-only event log (DESIGN.md §4), built from the same key constants as the adapter.
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Effect, Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
   EVENT_LOG_CLUSTER_ATTRIBUTE,
   EVENT_LOG_PARTITION_KEY,
-  EVENT_LOG_SNAPSHOT_SUFFIX,
   EVENT_LOG_SORT_KEY,
   EVENT_LOG_STREAMS_INDEX,
-  PENDING_RECONCILE_PREFIX,
+  TABLE_KEY_PATTERNS,
 } from '../../functions/adapters/event-store/keys';
 
 export class EventLog extends Construct {
@@ -32,13 +31,44 @@ export class EventLog extends Construct {
     });
   }
 
-  /** Read any stream and append commits. A commit is one conditional PutItem: no role may update or delete one. */
-  grantReadAppend(grantee: IGrantable): Grant {
+  /** Read any stream, the registry included. */
+  grantRead(grantee: IGrantable): Grant {
     // Not table.grant(): it would add the index too, which only ingest reads.
+    return Grant.addToPrincipal({ grantee, actions: ['dynamodb:GetItem', 'dynamodb:Query'], resourceArns: [this.table.tableArn] });
+  }
+
+  /**
+   * Append commits (one conditional PutItem each: no role may update or delete one) only in the
+   * partitions matching `keys` (TABLE_KEY_PATTERNS). `except` denies what a pattern would also
+   * match (the DaemonSet-stream pattern also matches a DaemonSet's `#snapshot` partition and its `queue/…`
+   * mark). The registry is always denied (only the operator's role writes it), and so are the
+   * marks (set with UpdateItem, never put).
+   */
+  grantAppend(grantee: IGrantable, keys: readonly string[], except: readonly string[] = []): Grant {
+    const grant = Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:PutItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...keys] } },
+    });
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions: ['dynamodb:PutItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [...except, ...TABLE_KEY_PATTERNS.registry, ...TABLE_KEY_PATTERNS.pendingMarks] } },
+      }),
+    );
+    return grant;
+  }
+
+  /** Register, relabel and deregister clusters: PutItem in the registry's partitions only (the operator's role). */
+  grantRegistryWrite(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
-      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+      actions: ['dynamodb:PutItem'],
       resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...TABLE_KEY_PATTERNS.registry] } },
     });
   }
 
@@ -60,7 +90,7 @@ export class EventLog extends Construct {
       grantee,
       actions,
       resourceArns: [this.table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${PENDING_RECONCILE_PREFIX}*`] } },
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...TABLE_KEY_PATTERNS.pendingMarks] } },
     });
   }
 
@@ -70,7 +100,7 @@ export class EventLog extends Construct {
       grantee,
       actions: ['dynamodb:BatchWriteItem'],
       resourceArns: [this.table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`*${EVENT_LOG_SNAPSHOT_SUFFIX}`] } },
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...TABLE_KEY_PATTERNS.snapshots] } },
     });
   }
 }

@@ -4,7 +4,7 @@
 // queue whose messages are the original bus events: the rule's (the invoke failed) and the
 // function's (ingest failed after Lambda's retries).
 import { Duration } from 'aws-cdk-lib';
-import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { EventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -44,7 +44,7 @@ export class IngestPath extends Construct {
     new Rule(this, 'Rule', {
       eventBus: this.bus,
       description: 'Forwarded observations to the ingest function',
-      eventPattern: { source: [...INGEST_RULE_PATTERN.source], detailType: [...INGEST_RULE_PATTERN['detail-type']] },
+      eventPattern: { source: INGEST_RULE_PATTERN.source.flatMap((s) => Match.prefix(s.prefix)), detailType: [...INGEST_RULE_PATTERN['detail-type']] },
       targets: [
         new LambdaFunction(this.ingest.fn, {
           deadLetterQueue: this.deadLetters,

@@ -5,7 +5,7 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { V1DaemonSet, V1Pod } from '@kubernetes/client-node';
 import type { Observation } from '../../domain/events';
 import { DAEMONSET_API_VERSION, DAEMONSET_KIND } from '../../functions/adapters/kubernetes/custom-resource';
-import { FORWARDER_EVENT_SOURCE } from '../../functions/bus/patterns';
+import { forwarderSource } from '../../functions/bus/patterns';
 import { systemClock, VirtualClock } from '../../functions/clock';
 import { eventBridgeSink, runForwarder, type RunningForwarder } from '../../functions/forwarder';
 import { localTelemetry, type LocalTelemetry } from '../../functions/observability';
@@ -79,7 +79,7 @@ describe('runForwarder', () => {
       'NodeObserved n1', 'NodeObserved n2', 'RelistCompleted Node 2',
       'PodObserved agent-1', 'RelistCompleted Pod 1',
     ]);
-    expect(bus.accepted.every((e) => e.Source === FORWARDER_EVENT_SOURCE && e.EventBusName === 'daemonloop')).toBe(true);
+    expect(bus.accepted.every((e) => e.Source === forwarderSource('c1') && e.EventBusName === 'daemonloop')).toBe(true);
     expect(bus.accepted.map((e) => e.DetailType)).toEqual(events().map((o) => o.type));
     const pod = events().find((o) => o.type === 'PodObserved');
     expect(pod).toMatchObject({ clusterId: 'c1', schemaVersion: 1, pod: { metadata: { name: 'agent-1', namespace: 'agents' }, spec: { nodeName: 'n1' } } });

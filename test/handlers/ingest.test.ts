@@ -3,18 +3,26 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { InMemoryEventStore } from '../../functions/adapters/event-store/in-memory';
-import { FORWARDER_EVENT_SOURCE } from '../../functions/bus/patterns';
+import { forwarderSource } from '../../functions/bus/patterns';
 import { makeHandler } from '../../functions/handlers/ingest';
 import { EventLog } from '../../functions/log/event-log';
 import type { IngestDeps } from '../../functions/loop/deps';
 import { localTelemetry } from '../../functions/observability';
 import { daemonSetStreamId, type DaemonSetKey } from '../../domain/streams';
+import * as E from '../../domain/events';
 import type { Observation } from '../../domain/events';
+import type { ClusterRecord } from '../../functions/registry/cluster-record';
 import { CLUSTER, aDaemonSet, daemonSetObserved, nodeObserved, podDeleted, podObserved } from '../log/fixtures';
 
-const envelope = (detail: unknown, detailType = (detail as Observation).type): EventBridgeEvent<string, unknown> => ({
-  version: '0', id: 'e-1', 'detail-type': detailType, source: FORWARDER_EVENT_SOURCE, account: '0', time: '2026-01-01T00:00:00Z', region: 'local', resources: [], detail,
+const envelope = (detail: unknown, detailType = (detail as Observation).type, source = forwarderSource(CLUSTER)): EventBridgeEvent<string, unknown> => ({
+  version: '0', id: 'e-1', 'detail-type': detailType, source, account: '0', time: '2026-01-01T00:00:00Z', region: 'local', resources: [], detail,
 });
+
+/** c1 (a kubeconfig cluster: its forwarder's source names its id) and an EKS cluster (the source names the EKS cluster). */
+const REGISTERED: Record<string, ClusterRecord> = {
+  [CLUSTER]: { clusterId: CLUSTER, endpoint: 'x', credentials: { kind: 'kubeconfig', path: 'x' }, labels: {}, registeredAt: '' },
+  'prod-eu': { clusterId: 'prod-eu', credentials: { kind: 'eks', clusterName: 'Prod_EU', roleArn: 'arn:aws:iam::1:role/x' }, labels: {}, registeredAt: '' },
+};
 
 async function setup() {
   const store = new InMemoryEventStore();
@@ -24,7 +32,7 @@ async function setup() {
   const waiting = pendingInMemory();
   const deps: IngestDeps = {
     log,
-    registry: { lookup: async (id) => (id === CLUSTER ? { clusterId: id, endpoint: 'x', credentials: { kind: 'kubeconfig', path: 'x' }, registeredAt: '' } : undefined) },
+    registry: { lookup: async (id) => REGISTERED[id] },
     reconciles: { enqueue: async (key: DaemonSetKey, dedupId: string) => void enqueued.push(`${daemonSetStreamId(key)}#${dedupId}`) },
     pending: waiting,
     telemetry,
@@ -73,6 +81,36 @@ describe('ingest', () => {
     expect(outcome).toMatchObject({ accepted: false, reason: expect.stringContaining('stranger') });
     expect(telemetry.counts.get('IngestRejectedUnregisteredCluster')).toBe(1);
     expect(await store.latestCommit('stranger/nodes')).toBe(0);
+  });
+
+  it('rejects and counts an event whose source is not its cluster\'s forwarder, writing nothing', async () => {
+    const { store, ingest, enqueued, telemetry } = await setup();
+    const forged = { ...daemonSetObserved(aDaemonSet('agent', '999999999999999999')), clusterId: CLUSTER };
+    forged.daemonSet.spec!.template.spec = { containers: [{ name: 'agent', image: 'attacker/miner', securityContext: { privileged: true } }] };
+    const outcome = await ingest(envelope(forged, E.DAEMONSET_OBSERVED, forwarderSource('Prod_EU'))); // another cluster's forwarder
+    expect(outcome).toMatchObject({ accepted: false, reason: expect.stringContaining(`may not speak for cluster ${CLUSTER}`) });
+    expect(await ingest(envelope(nodeObserved('n1', '5'), E.NODE_OBSERVED, 'daemonloop.forwarder'))).toMatchObject({ accepted: false });
+    expect(telemetry.counts.get('IngestRejectedSource')).toBe(2);
+    expect(await store.latestCommit(`${CLUSTER}/daemonsets/default/agent`)).toBe(1); // only setup's own observation
+    expect(await store.latestCommit(`${CLUSTER}/nodes`)).toBe(0);
+    expect(enqueued).toEqual([]);
+  });
+
+  it('binds an EKS cluster to the source naming its EKS cluster, as the Pod Identity tag does', async () => {
+    const { ingest, telemetry } = await setup();
+    const event = { ...nodeObserved('n1', '5'), clusterId: 'prod-eu' };
+    expect(await ingest(envelope(event, E.NODE_OBSERVED, forwarderSource('Prod_EU')))).toMatchObject({ accepted: true });
+    expect(await ingest(envelope(event, E.NODE_OBSERVED, forwarderSource('prod-eu')))).toMatchObject({ accepted: false });
+    expect(telemetry.counts.get('IngestRejectedSource')).toBe(1);
+  });
+
+  it('refuses a cluster id outside the DNS-1123 rule or reserved, naming the rule', async () => {
+    const { ingest, telemetry } = await setup();
+    for (const clusterId of ['queue', 'c1/daemonsets/x', 'registry']) {
+      const outcome = await ingest(envelope({ ...nodeObserved('n1', '5'), clusterId }, E.NODE_OBSERVED, forwarderSource(clusterId)));
+      expect(outcome).toMatchObject({ accepted: false, reason: expect.stringMatching(/^clusterId: cluster id .* (is reserved|is not a DNS-1123 label)/) });
+    }
+    expect(telemetry.counts.get('IngestRejectedInvalid')).toBe(3);
   });
 
   it('appends a node event and asks every DaemonSet of the cluster to reconcile', async () => {

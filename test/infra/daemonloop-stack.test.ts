@@ -24,7 +24,12 @@ import {
 import { OLDEST_RECONCILE_AGE_SECONDS } from '../../infra/constructs/alarms';
 import { repoPath } from '../../infra/constructs/loop-function';
 import { MAX_RECEIVE_COUNT } from '../../infra/constructs/reconcile-queues';
-import { CLUSTER_SECRET_PREFIX } from '../../functions/config-names';
+import { forwarderSource } from '../../functions/bus/patterns';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/observability';
+import { CLUSTER_SESSION_TAG } from '../../functions/registry/cluster-aws';
+import { REGISTRY_STREAM_ID } from '../../functions/registry/cluster-registry';
+import { CLUSTER_ROLE_PATH } from '../../infra/constructs/cluster-access';
+import { FORWARDER_ROLE_PATH } from '../../infra/constructs/forwarder-role';
 import { DaemonloopStack } from '../../infra/daemonloop-stack';
 import { readSettings } from '../../infra/settings';
 
@@ -39,6 +44,7 @@ const context = {
   clusterQps: '15',
   clusterBurst: '25',
   snapshotEvery: '40',
+  clusters: 'prod-eu=Prod_EU',
 };
 const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
 const stack = new DaemonloopStack(app, 'Daemonloop', { settings: readSettings(app.node) });
@@ -207,12 +213,15 @@ describe('resources', () => {
       Threshold: OLDEST_RECONCILE_AGE_SECONDS,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
-    expect(alarms).toHaveLength(7);
+    const refusals = alarms.filter((a) => a.Namespace === METRICS_NAMESPACE);
+    expect(refusals.map((a) => a.MetricName).sort()).toEqual(['DecisionRefused', 'IngestRejectedSource']);
+    for (const a of refusals) expect(a).toMatchObject({ Dimensions: [{ Name: 'service', Value: SERVICE_NAME }], Statistic: 'Sum', Threshold: 1 });
+    expect(alarms).toHaveLength(9);
   });
 
-  it('outputs what deploying a cluster needs: bus, table, the reconcile and forwarder roles, the alarm topic', () => {
+  it('outputs what deploying a cluster needs: bus, table, the reconcile, forwarder and operator roles, the alarm topic', () => {
     expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(
-      ['AlarmTopicArn', 'EventBusName', 'ForwarderRoleArn', 'ReconcileRoleArn', 'TableName'],
+      ['AlarmTopicArn', 'EventBusName', 'ForwarderRoleArn', 'OperatorRoleArn', 'ReconcileRoleArn', 'TableName'],
     );
   });
 });
@@ -237,8 +246,7 @@ const render = (resource: unknown): string => {
 const access = (roleId: string): Record<string, string[]> => {
   const grants: Record<string, Set<string>> = {};
   for (const policy of policies.filter((p) => p.Roles.some((r: unknown) => JSON.stringify(r) === JSON.stringify(ref(roleId))))) {
-    for (const s of policy.PolicyDocument.Statement as Statement[]) {
-      expect(s.Effect).toBe('Allow');
+    for (const s of (policy.PolicyDocument.Statement as Statement[]).filter((s) => s.Effect === 'Allow')) {
       for (const resource of list(s.Resource)) for (const action of list(s.Action)) (grants[render(resource)] ??= new Set()).add(action);
     }
   }
@@ -250,6 +258,21 @@ const logs = (fn: keyof typeof functions) => ({
 });
 const send = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
 const consume = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+
+/** IAM StringLike: `*` any run of characters (`/` included), `?` one. */
+const like = (pattern: string, value: string): boolean =>
+  new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`).test(value);
+
+/** Whether the role's policies let it PutItem an item whose partition key is `key` (Allow by LeadingKeys, minus any Deny). */
+function mayPut(roleId: string, key: string): boolean {
+  const own = policies.filter((p) => p.Roles.some((r: unknown) => JSON.stringify(r) === JSON.stringify(ref(roleId)))).flatMap((p) => p.PolicyDocument.Statement as Statement[]);
+  const puts = own.filter((s) => list(s.Action).includes('dynamodb:PutItem') && list(s.Resource).some((r) => JSON.stringify(r) === JSON.stringify(arn(table))));
+  const leadingKeys = (s: Statement, operator: string): string[] | undefined =>
+    (s.Condition as Record<string, Record<string, string[]>> | undefined)?.[operator]?.['dynamodb:LeadingKeys'];
+  const allowed = puts.some((s) => s.Effect === 'Allow' && (leadingKeys(s, 'ForAllValues:StringLike') ?? ['*']).some((p) => like(p, key)));
+  const denied = puts.some((s) => s.Effect === 'Deny' && (leadingKeys(s, 'ForAnyValue:StringLike') ?? []).some((p) => like(p, key)));
+  return allowed && !denied;
+}
 
 describe('IAM', () => {
   it('never allows a wildcard action or a `*` resource (no action the loop uses needs one)', () => {
@@ -267,23 +290,26 @@ describe('IAM', () => {
   it('lets ingest read and append the log, mark a reconcile as requested, send to the reconcile queue and park events', () => {
     expect(access(id(stack.ingest.role))).toEqual({
       ...logs('ingest'),
-      [`\${${table}}`]: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      [`\${${table}}`]: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], // PutItem: its streams only (below)
       [`\${${table}}/index/${EVENT_LOG_STREAMS_INDEX}`]: ['dynamodb:Query'],
       [`\${${reconcileQueue}}`]: send,
       [`\${${ingestDeadLetters}}`]: ['sqs:SendMessage'],
     });
   });
 
-  it('lets reconcile consume its FIFO queue, read and append the log, prune snapshots, send timers and read cluster secrets under the prefix', () => {
+  it('lets reconcile consume its FIFO queue, read and append the log, prune snapshots, send timers, and reach a cluster only as its per-cluster role', () => {
     expect(access(id(stack.reconcile.role))).toEqual({
       ...logs('reconcile'),
       [`\${${table}}`]: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
       [`\${${reconcileQueue}}`]: consume,
       [`\${${timerQueue}}`]: send,
-      [`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${CLUSTER_SECRET_PREFIX}*`]: [
-        'secretsmanager:GetSecretValue',
-      ],
+      [`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role${CLUSTER_ROLE_PATH}*`]: ['sts:AssumeRole', 'sts:TagSession'],
     });
+    const assume = statements.find((s) => list(s.Action).includes('sts:AssumeRole'))!;
+    expect(assume.Condition).toEqual({ StringLike: { [`aws:RequestTag/${CLUSTER_SESSION_TAG}`]: '?*' } });
+    // Only a cluster's own role reads a secret, and only its cluster's.
+    const secretReads = statements.filter((s) => list(s.Action).includes('secretsmanager:GetSecretValue')).map((s) => render(s.Resource));
+    expect(secretReads).toEqual([`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:daemonloop/clusters/prod-eu-??????`]);
   });
 
   it('lets timer consume and re-send to the delay queue, record that a timer fired, mark and send a reconcile request', () => {
@@ -311,17 +337,60 @@ describe('IAM', () => {
     }
   });
 
-  it('lets the forwarder role, assumable only by EKS Pod Identity of this account, put events on the bus alone', () => {
+  it("lets the forwarder role, assumable only by this account's forwarder pods (namespace and service account pinned), put events under its own cluster's source alone", () => {
     const forwarder = ofType('AWS::IAM::Role').find(([logicalId]) => logicalId.startsWith('Forwarder'))!;
+    expect(forwarder[1].Properties.Path).toBe(FORWARDER_ROLE_PATH);
     expect(forwarder[1].Properties.AssumeRolePolicyDocument.Statement).toEqual([
       {
         Effect: 'Allow',
         Principal: { Service: 'pods.eks.amazonaws.com' },
         Action: ['sts:AssumeRole', 'sts:TagSession'],
-        Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
+        Condition: {
+          StringEquals: {
+            'aws:SourceAccount': ref('AWS::AccountId'),
+            'aws:RequestTag/kubernetes-namespace': 'daemonloop-system',
+            'aws:RequestTag/kubernetes-service-account': 'daemonloop-forwarder',
+          },
+        },
       },
     ]);
     expect(access(forwarder[0])).toEqual({ [`\${${bus}}`]: ['events:PutEvents'] });
+    const put = statements.find((s) => list(s.Action).includes('events:PutEvents'))!;
+    expect(put.Condition).toEqual({ StringEquals: { 'events:source': forwarderSource('${aws:PrincipalTag/eks-cluster-name}') } });
+  });
+
+  it('denies PutEvents on the bus to every principal but a forwarder role, whatever its own policy says', () => {
+    const [[, policy]] = ofType('AWS::Events::EventBusPolicy') as unknown as [[string, { Properties: { Statement: Record<string, unknown> } }]];
+    expect(policy.Properties.Statement).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'events:PutEvents',
+      Resource: arn(bus),
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':iam::', ref('AWS::AccountId'), `:role${FORWARDER_ROLE_PATH}*`]] } } },
+    });
+  });
+
+  it('lets each function PutItem only in the streams it appends to, and none the registry, which only the operator role writes', () => {
+    const streams = {
+      nodes: 'c1/nodes',
+      pods: 'c1/pods/kube-system',
+      daemonSet: 'c1/daemonsets/kube-system/agent',
+      daemonSetSnapshot: 'c1/daemonsets/kube-system/agent#snapshot',
+      nodesSnapshot: 'c1/nodes#snapshot',
+      registry: REGISTRY_STREAM_ID,
+      mark: 'queue/c1/daemonsets/kube-system/agent',
+    };
+    const writable = (roleId: string) => Object.entries(streams).filter(([, key]) => mayPut(roleId, key)).map(([name]) => name);
+    expect(writable(id(stack.ingest.role))).toEqual(['nodes', 'pods', 'daemonSet']);
+    expect(writable(id(stack.reconcile.role))).toEqual(['daemonSet', 'daemonSetSnapshot', 'nodesSnapshot']);
+    expect(writable(id(stack.timer.role))).toEqual(['daemonSet']);
+    expect(writable(id(byPath('Operator/Role')))).toEqual(['registry']);
+  });
+
+  it('builds an access role per cluster named in context, under the path reconcile may assume', () => {
+    const role = resources[id(byPath('Cluster-prod-eu/Role'))]!.Properties;
+    expect(role).toMatchObject({ Path: CLUSTER_ROLE_PATH, RoleName: 'prod-eu' });
+    expect(JSON.stringify(role.AssumeRolePolicyDocument)).toContain(id(stack.reconcile.role));
   });
 
   it('lets only Lambda assume the function roles', () => {

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { FORWARDER_NAMESPACE, FORWARDER_SERVICE_ACCOUNT } from '../../infra/constructs/forwarder-role';
 import { parseCommand } from '../../functions/cli/main';
 import { repoPath } from '../../infra/constructs/loop-function';
 
@@ -29,7 +30,12 @@ describe('forwarder-deployment.yaml', () => {
     const argv = (container.args as string[]).map((a) => a.replace(/\$\((\w+)\)/g, (_, name: string) => configMap.data[name]));
     const { command, options } = parseCommand(argv);
     expect(command.words).toEqual(['forward']);
-    expect(options.values).toEqual({ 'cluster-id': configMap.data.CLUSTER_ID, 'event-bus': configMap.data.EVENT_BUS });
+    expect(options.values).toEqual({ 'cluster-id': configMap.data.CLUSTER_ID, 'source-name': configMap.data.SOURCE_NAME, 'event-bus': configMap.data.EVENT_BUS });
+  });
+
+  it('runs in the namespace and as the service account the forwarder role\'s trust policy pins', () => {
+    expect(deployment.metadata.namespace).toBe(FORWARDER_NAMESPACE);
+    expect(pod.serviceAccountName).toBe(FORWARDER_SERVICE_ACCOUNT);
   });
 
   it('fills every $(VAR) in its args from the ConfigMap it loads, which sets the AWS region too', () => {

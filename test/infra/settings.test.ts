@@ -21,6 +21,11 @@ describe('readSettings', () => {
     });
   });
 
+  it('reads the clusters that get an access role: id, or id=EKS cluster name; a bad id fails by its rule', () => {
+    expect(settingsFrom({ clusters: 'prod-eu=Prod_EU, on-prem-1' }).clusters).toEqual([{ clusterId: 'prod-eu', eksCluster: 'Prod_EU' }, { clusterId: 'on-prem-1' }]);
+    expect(() => settingsFrom({ clusters: 'ok,queue' })).toThrow(/context clusters: cluster id "queue" is reserved/);
+  });
+
   it.each([
     ['reconcileConcurrency', '1', /reconcileConcurrency: want an integer from 2 to 1000/], // Lambda's minimum is 2
     ['reconcileBatchSize', 11, /reconcileBatchSize: want an integer from 1 to 10/], // a FIFO source takes ≤ 10

@@ -34,8 +34,8 @@ describe('LocalEventBus', () => {
     await bus.putEvents([{ Source: 'other', DetailType: 'NodeObserved', Detail: '{}', EventBusName: 'daemonloop' }]);
     await work.whenIdle();
     expect(delivered.map((e) => [e.source, e['detail-type'], (e.detail as NodeObserved).node.metadata!.name])).toEqual([
-      ['daemonloop.forwarder', 'NodeObserved', 'n1'],
-      ['daemonloop.forwarder', 'NodeObserved', 'n2'],
+      ['daemonloop.forwarder/c1', 'NodeObserved', 'n1'], // the source names the observations' cluster
+      ['daemonloop.forwarder/c1', 'NodeObserved', 'n2'],
     ]);
     expect(delivered[0]!.time).toBe('2026-01-01T00:00:00Z');
   });

@@ -8,6 +8,8 @@ import { startLocalDynamoDb, type LocalDynamoDb } from '../../functions/local/dy
 import { Simulator } from '../../functions/local/simulator/simulator';
 import { RegistryClusterConnections } from '../../functions/registry/cluster-connections';
 import { DynamoDbClusterRegistry } from '../../functions/registry/cluster-registry';
+import { CLUSTER_SESSION_TAG, type ClusterAws } from '../../functions/registry/cluster-aws';
+import type { ClusterRecord } from '../../functions/registry/cluster-record';
 import { eksToken } from '../../functions/registry/eks-token';
 import { delaySecondsUntil } from '../../functions/adapters/sqs/timer-queue';
 import { reconcileDedupId } from '../../functions/adapters/sqs/reconcile-queue';
@@ -20,8 +22,9 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.close());
 
-const record = (clusterId: string, endpoint = 'https://k8s.example') => ({
-  clusterId, endpoint, credentials: { kind: 'eks' as const, clusterName: clusterId }, registeredAt: clock.now().toISOString(),
+const ROLE = 'arn:aws:iam::123456789012:role/daemonloop-cluster/prod';
+const record = (clusterId: string, endpoint = 'https://k8s.example'): ClusterRecord => ({
+  clusterId, endpoint, credentials: { kind: 'secret', secretArn: `arn:secret:${clusterId}`, roleArn: ROLE }, labels: {}, registeredAt: clock.now().toISOString(),
 });
 
 describe('DynamoDbClusterRegistry', () => {
@@ -55,16 +58,86 @@ describe('RegistryClusterConnections', () => {
     try {
       sim.addNode('n1');
       const registry = new DynamoDbClusterRegistry(db.client, 'registry-test', clock);
-      await registry.register({ clusterId: 'sim', endpoint: sim.url, credentials: { kind: 'secret', secretArn: 'arn:secret:sim' }, registeredAt: '' });
-      const secrets: Record<string, string> = { 'arn:secret:sim': JSON.stringify({ token: sim.token }) };
-      const connections = new RegistryClusterConnections(registry, { clock, readSecret: async (arn) => secrets[arn]! });
+      await registry.register({ clusterId: 'sim', endpoint: sim.url, credentials: { kind: 'secret', secretArn: 'arn:secret:sim', roleArn: ROLE }, labels: {}, registeredAt: '' });
+      const aws = recordingAws({ 'arn:secret:sim': JSON.stringify({ token: sim.token }) });
+      const connections = new RegistryClusterConnections(registry, { clock, aws });
       const api = await connections.api('sim');
       const pod = { metadata: { name: 'probe', namespace: 'default' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'i' }] } };
       expect(await api.createPod('default', pod)).toEqual({ outcome: 'succeeded' });
+      expect(aws.calls).toEqual([`assume ${ROLE} ${CLUSTER_SESSION_TAG}=sim`, `secret arn:secret:sim as sim`]);
       await expect(connections.api('unknown')).rejects.toThrow(/not registered/);
     } finally {
       await sim.close();
     }
+  });
+
+  it('reaches an EKS cluster at the endpoint eks:DescribeCluster answers, as the cluster\'s own role', async () => {
+    const sim = new Simulator();
+    await sim.start();
+    try {
+      const registry = new DynamoDbClusterRegistry(db.client, 'registry-test', clock);
+      await registry.register({ clusterId: 'eks-sim', credentials: { kind: 'eks', clusterName: 'Sim_EKS', region: 'eu-west-1', roleArn: ROLE }, labels: {}, registeredAt: '' });
+      const aws = recordingAws({}, sim.url);
+      const api = await new RegistryClusterConnections(registry, { clock, aws }).api('eks-sim');
+      expect(aws.calls).toEqual([`assume ${ROLE} ${CLUSTER_SESSION_TAG}=eks-sim`, 'describe Sim_EKS in eu-west-1 as eks-sim']);
+      // The simulator knows no EKS token: a 401 proves the request went to the described endpoint.
+      expect(await api.createPod('default', { metadata: { name: 'p' }, spec: { containers: [] } })).toMatchObject({ outcome: 'failed', retryable: false });
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('refuses a plain-http endpoint that is not on this machine, even when the registry holds one', async () => {
+    const lying = { lookup: async () => ({ ...record('far'), endpoint: 'http://10.0.0.1:6443' }) };
+    const connections = new RegistryClusterConnections(lying, { clock, aws: recordingAws({ 'arn:secret:far': JSON.stringify({ token: 't' }) }) });
+    await expect(connections.api('far')).rejects.toThrow(/only https is allowed/);
+  });
+});
+
+/** ClusterAws that answers from memory and records who asked for what, as which cluster's role. */
+function recordingAws(secrets: Record<string, string>, eksEndpoint = 'https://eks.example'): ClusterAws & { calls: string[] } {
+  const calls: string[] = [];
+  const as = (credentials: unknown) => (credentials as { accessKeyId: string }).accessKeyId;
+  return {
+    calls,
+    assumeClusterRole: (roleArn, clusterId) => {
+      calls.push(`assume ${roleArn} ${CLUSTER_SESSION_TAG}=${clusterId}`);
+      return { accessKeyId: clusterId, secretAccessKey: 'x' };
+    },
+    readSecret: async (arn, credentials) => {
+      calls.push(`secret ${arn} as ${as(credentials)}`);
+      return secrets[arn]!;
+    },
+    describeEksCluster: async (name, region, credentials) => {
+      calls.push(`describe ${name} in ${region} as ${as(credentials)}`);
+      return { endpoint: eksEndpoint, caData: Buffer.from('not a CA').toString('base64') };
+    },
+  };
+}
+
+describe('registration rules', () => {
+  const registry = () => new DynamoDbClusterRegistry(db.client, 'registry-test', clock);
+
+  it('refuses a bad cluster id, naming the rule, and writes nothing', async () => {
+    await expect(registry().register(record('queue'))).rejects.toThrow(/cluster id "queue" is reserved/);
+    await expect(registry().register(record('a/b'))).rejects.toThrow(/is not a DNS-1123 label/);
+    await expect(registry().register(record('Prod#1'))).rejects.toThrow(/is not a DNS-1123 label/);
+    expect((await registry().list()).map((c) => c.clusterId)).not.toContain('queue');
+  });
+
+  it('refuses plain http off this machine, and a stored endpoint or CA for EKS', async () => {
+    await expect(registry().register(record('plain', 'http://k8s.example'))).rejects.toThrow(/only https is allowed/);
+    await expect(registry().register({ ...record('eks'), credentials: { kind: 'eks', clusterName: 'eks', roleArn: ROLE } })).rejects.toThrow(/eks:DescribeCluster/);
+    await registry().register(record('loopback', 'http://127.0.0.1:6443'));
+  });
+
+  it('keeps labels, sets and removes them, and merges label edits that race', async () => {
+    const r = registry();
+    await r.register({ ...record('labeled'), labels: { env: 'prod', region: 'eu' } });
+    await Promise.all([r.label('labeled', { tier: 'gold' }, ['region']), registry().label('labeled', { team: 'infra' }, [])]);
+    expect((await r.list()).find((c) => c.clusterId === 'labeled')?.labels).toEqual({ env: 'prod', tier: 'gold', team: 'infra' });
+    await expect(r.label('labeled', { 'bad key!': 'x' }, [])).rejects.toThrow(/label key "bad key!"/);
+    await expect(r.label('nobody', { a: 'b' }, [])).rejects.toThrow(/not registered/);
   });
 });
 

@@ -1,16 +1,17 @@
 // The local bus routes with the CDK rule's own pattern, so the matcher must agree with EventBridge.
 import { describe, expect, it } from 'vitest';
-import { INGEST_RULE_PATTERN, FORWARDER_EVENT_SOURCE } from '../../functions/bus/patterns';
+import { INGEST_RULE_PATTERN, forwarderSource } from '../../functions/bus/patterns';
 import { matchesPattern } from '../../functions/local/event-pattern';
 
 const event = (fields: Record<string, unknown>) => ({ version: '0', source: 'x', 'detail-type': 'y', detail: {}, ...fields });
 
 describe('matchesPattern', () => {
   it('routes every forwarder observation type and nothing else through the ingest rule', () => {
-    expect(matchesPattern(INGEST_RULE_PATTERN, event({ source: FORWARDER_EVENT_SOURCE, 'detail-type': 'NodeObserved' }))).toBe(true);
-    expect(matchesPattern(INGEST_RULE_PATTERN, event({ source: FORWARDER_EVENT_SOURCE, 'detail-type': 'RelistCompleted' }))).toBe(true);
-    expect(matchesPattern(INGEST_RULE_PATTERN, event({ source: FORWARDER_EVENT_SOURCE, 'detail-type': 'ReconcileDecided' }))).toBe(false);
+    expect(matchesPattern(INGEST_RULE_PATTERN, event({ source: forwarderSource('c1'), 'detail-type': 'NodeObserved' }))).toBe(true);
+    expect(matchesPattern(INGEST_RULE_PATTERN, event({ source: forwarderSource('c1'), 'detail-type': 'RelistCompleted' }))).toBe(true);
+    expect(matchesPattern(INGEST_RULE_PATTERN, event({ source: forwarderSource('c1'), 'detail-type': 'ReconcileDecided' }))).toBe(false);
     expect(matchesPattern(INGEST_RULE_PATTERN, event({ source: 'someone.else', 'detail-type': 'NodeObserved' }))).toBe(false);
+    expect(matchesPattern(INGEST_RULE_PATTERN, event({ source: 'daemonloop.forwarder', 'detail-type': 'NodeObserved' }))).toBe(false);
   });
 
   it('matches exact values of every JSON scalar type, and an array field when any element matches', () => {

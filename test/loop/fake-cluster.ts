@@ -1,12 +1,16 @@
 // A ClusterApi in memory for loop tests: pods by name (a second create of a name answers
 // already-done, as 409 AlreadyExists does), the last status written, and every call in order.
-import type { V1DaemonSetStatus, V1Pod } from '@kubernetes/client-node';
+// Its DaemonSet (what the API server would answer a GET with) is the log fixtures' `agent`.
+import type { V1DaemonSet, V1DaemonSetStatus, V1Pod } from '@kubernetes/client-node';
 import type { ActionResult, ClusterApi } from '../../functions/adapters/kubernetes/cluster-api';
+import { aDaemonSet } from '../log/fixtures';
 
 export class FakeCluster implements ClusterApi {
   readonly pods = new Map<string, V1Pod>();
   readonly calls: string[] = [];
   status?: V1DaemonSetStatus;
+  daemonSet: V1DaemonSet | undefined = aDaemonSet();
+  daemonSetReads = 0;
 
   async createPod(namespace: string, pod: V1Pod): Promise<ActionResult> {
     const name = pod.metadata!.name!;
@@ -31,5 +35,9 @@ export class FakeCluster implements ClusterApi {
     this.calls.push('status');
     this.status = status;
     return { outcome: 'succeeded' };
+  }
+  async readDaemonSet(): Promise<V1DaemonSet | undefined> {
+    this.daemonSetReads++;
+    return this.daemonSet && structuredClone(this.daemonSet);
   }
 }

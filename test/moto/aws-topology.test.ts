@@ -3,12 +3,12 @@
 // queue; the exported Lambda handlers, wired by aws-deps from the environment, take it from there:
 // ingest → DynamoDB log → SQS FIFO → reconcile → pods on the simulator → timer queue → FIFO.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeEvent, SQSEvent } from 'aws-lambda';
-import { INGEST_RULE_PATTERN } from '../../functions/bus/patterns';
+import { forwarderSource, INGEST_RULE_PATTERN } from '../../functions/bus/patterns';
 import { createEventLogTable } from '../../functions/adapters/event-store/table';
 import { DynamoDbEventStore } from '../../functions/adapters/event-store/dynamodb';
 import { DAEMONSET_API_VERSION } from '../../functions/adapters/kubernetes/custom-resource';
@@ -31,6 +31,8 @@ if (!available) console.warn('\n⚠ moto_server is not on PATH: the AWS topology
 const TABLE = 'daemonloop-moto';
 const BUS = 'daemonloop';
 const CLUSTER = 'moto-cluster';
+/** Reconcile reaches the cluster as this role (moto's STS answers AssumeRole with session tags). */
+const CLUSTER_ROLE = `arn:aws:iam::123456789012:role/daemonloop-cluster/${CLUSTER}`;
 
 describe.skipIf(!available)('the AWS topology against moto_server', () => {
   let moto: Awaited<ReturnType<typeof startMoto>>;
@@ -72,7 +74,7 @@ describe.skipIf(!available)('the AWS topology against moto_server', () => {
     sim.addNode('node-2');
     const secretArn = (await secrets.send(new CreateSecretCommand({ Name: 'cluster-token', SecretString: JSON.stringify({ token: sim.token }) }))).ARN!;
     await new DynamoDbClusterRegistry(dynamodb, TABLE, systemClock).register({
-      clusterId: CLUSTER, endpoint: sim.url, credentials: { kind: 'secret', secretArn }, registeredAt: new Date().toISOString(),
+      clusterId: CLUSTER, endpoint: sim.url, credentials: { kind: 'secret', secretArn, roleArn: CLUSTER_ROLE }, labels: { env: 'test' }, registeredAt: new Date().toISOString(),
     });
     const kubeconfigPath = `${process.env.TMPDIR ?? '/tmp'}/daemonloop-moto-${process.pid}.kubeconfig`;
     await sim.writeKubeconfig(kubeconfigPath);
@@ -140,16 +142,51 @@ describe.skipIf(!available)('the AWS topology against moto_server', () => {
     expect(decisions).toEqual(expect.arrayContaining(['ReconcileDecided', 'PodCreateRequested', 'PodActionCompleted', 'StatusWritten', 'TimerScheduled', 'TimerFired']));
   });
 
+  it("rejects a forged DaemonSet put on the bus under another cluster's source, and appends nothing", async () => {
+    const events = new EventBridgeClient({ endpoint: moto.endpoint, region: MOTO_REGION, credentials: motoCredentials });
+    const stream = `${CLUSTER}/daemonsets/kube-system/agent`;
+    const ds = sim.daemonSet('kube-system', 'agent')!;
+    const forged = {
+      type: 'DaemonSetObserved', clusterId: CLUSTER, schemaVersion: 1, time: new Date().toISOString(),
+      daemonSet: { ...ds, metadata: { ...ds.metadata, resourceVersion: '999999999999' }, spec: { ...ds.spec, template: { ...ds.spec!.template, spec: { containers: [{ name: 'x', image: 'attacker/miner', securityContext: { privileged: true } }] } } } },
+    };
+    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: BUS, Source: forwarderSource('other-cluster'), DetailType: 'DaemonSetObserved', Detail: JSON.stringify(forged) }] }));
+    const rejected = [];
+    for (let i = 0; i < 20 && rejected.length === 0; i++) {
+      for (const m of await receive(urls.tap, 1)) {
+        const outcome = await ingest(JSON.parse(m.Body!) as EventBridgeEvent<string, unknown>); // the forwarder's own events are accepted
+        if (!outcome.accepted) rejected.push(outcome);
+      }
+    }
+    expect(rejected).toEqual([expect.objectContaining({ accepted: false, reason: expect.stringContaining(`may not speak for cluster ${CLUSTER}`) })]);
+    const images: string[] = [];
+    for await (const commit of new DynamoDbEventStore(dynamodb, TABLE).read(stream)) {
+      for (const e of commit.events) if (e.type === 'DaemonSetObserved') images.push(e.daemonSet.spec!.template.spec!.containers[0]!.image!);
+    }
+    expect(images).not.toContain('attacker/miner');
+  });
+
   it('registers a cluster from the command line into the same table', async () => {
     const io = recordingIo();
-    expect(await main(['clusters', 'register', '--cluster-id', 'eks-prod', '--endpoint', 'https://eks.example', '--eks-cluster', 'prod', '--region', 'eu-west-1', '--table', TABLE], io)).toBe(0);
-    expect(io.stdout).toEqual(['cluster/eks-prod registered']);
-    expect(await new DynamoDbClusterRegistry(dynamodb, TABLE, systemClock).lookup('eks-prod')).toMatchObject({ endpoint: 'https://eks.example', credentials: { kind: 'eks', clusterName: 'prod', region: 'eu-west-1' } });
+    const role = 'arn:aws:iam::123456789012:role/daemonloop-cluster/eks-prod';
+    expect(await main(['clusters', 'register', '--cluster-id', 'eks-prod', '--role-arn', role, '--eks-cluster', 'prod', '--region', 'eu-west-1', '--label', 'env=prod', '--label', 'region=eu', '--table', TABLE], io)).toBe(0);
+    expect(await main(['clusters', 'label', 'eks-prod', 'tier=gold', 'region-', '--table', TABLE], io)).toBe(0);
+    expect(io.stdout).toEqual(['cluster/eks-prod registered', 'cluster/eks-prod labeled']);
+    expect(await new DynamoDbClusterRegistry(dynamodb, TABLE, systemClock).lookup('eks-prod')).toMatchObject({
+      credentials: { kind: 'eks', clusterName: 'prod', region: 'eu-west-1', roleArn: role }, labels: { env: 'prod', tier: 'gold' },
+    });
+  });
+
+  it('refuses to register a bad cluster id from the command line, naming the rule', async () => {
+    const io = recordingIo();
+    expect(await main(['clusters', 'register', '--cluster-id', 'registry', '--role-arn', CLUSTER_ROLE, '--eks-cluster', 'x', '--table', TABLE], io)).toBe(1);
+    expect(io.stderr.join('\n')).toMatch(/cluster id "registry" is reserved/);
+    expect(await new DynamoDbClusterRegistry(dynamodb, TABLE, systemClock).lookup('registry')).toBeUndefined();
   });
 
   it('rejects, without writing, an event from a cluster that is not registered', async () => {
     const outcome = await ingest({
-      version: '0', id: 'x', 'detail-type': 'NodeObserved', source: 'daemonloop.forwarder', account: '1', time: new Date().toISOString(), region: MOTO_REGION, resources: [],
+      version: '0', id: 'x', 'detail-type': 'NodeObserved', source: forwarderSource('stranger'), account: '1', time: new Date().toISOString(), region: MOTO_REGION, resources: [],
       detail: { type: 'NodeObserved', clusterId: 'stranger', schemaVersion: 1, time: new Date().toISOString(), node: { metadata: { name: 'n', uid: 'u', resourceVersion: '1' } } },
     });
     expect(outcome).toMatchObject({ accepted: false });

@@ -19,3 +19,18 @@ export const EVENT_LOG_SNAPSHOT_DIGEST_ATTRIBUTE = 'digest'; // S: sha256 of the
  * a reconcile request waits in the FIFO queue. infra/ limits UpdateItem and DeleteItem to this prefix.
  */
 export const PENDING_RECONCILE_PREFIX = 'queue/';
+/** The cluster registry's partitions (functions/registry/cluster-registry.ts): only the operator's role writes them. */
+export const REGISTRY_KEY_PREFIX = 'registry/';
+
+/**
+ * Partition-key patterns of each key space, as IAM `dynamodb:LeadingKeys` (StringLike: `*` spans
+ * `/`) scopes a role's writes to them. Cluster ids are DNS-1123 labels and never a reserved word
+ * (domain/cluster-id.ts), so a cluster's streams never fall under another key space's pattern.
+ */
+export const TABLE_KEY_PATTERNS = {
+  observationStreams: ['*/nodes', '*/pods/*', '*/daemonsets/*'], // domain/streams.ts
+  daemonSetStreams: ['*/daemonsets/*'],
+  snapshots: [`*${EVENT_LOG_SNAPSHOT_SUFFIX}`],
+  pendingMarks: [`${PENDING_RECONCILE_PREFIX}*`],
+  registry: [`${REGISTRY_KEY_PREFIX}*`],
+} as const;

@@ -4,7 +4,7 @@
 // every observation that did not go (so a caller resends those, not the ones that went).
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { Observation } from '../../../domain/events';
-import { FORWARDER_EVENT_SOURCE } from '../../bus/patterns';
+import { forwarderSource } from '../../bus/patterns';
 import type { Clock } from '../../clock';
 import { sizeBatches } from '../../size-batches';
 import type { PutEventsPort } from './put-events-port';
@@ -16,6 +16,8 @@ const MAX_BACKOFF_MS = 5_000;
 
 export interface PutEventsSinkOptions {
   eventBus: string;
+  /** The entries' Source; by default `forwarderSource(<the observation's clusterId>)`. On EKS, forwarderSource(<the EKS cluster's name>). */
+  source?: string;
   clock: Clock;
   maxAttempts?: number;
   firstBackoffMs?: number;
@@ -57,7 +59,7 @@ export class PutEventsSink {
 
   private entry(observation: Observation): PutEventsRequestEntry {
     return {
-      Source: FORWARDER_EVENT_SOURCE,
+      Source: this.options.source ?? forwarderSource(observation.clusterId),
       DetailType: observation.type,
       Detail: JSON.stringify(observation),
       EventBusName: this.options.eventBus,

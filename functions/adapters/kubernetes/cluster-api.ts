@@ -1,6 +1,6 @@
 // The port the reconcile handler applies decisions through (upstream's podControl plus the status
 // writer). Every call reports an outcome instead of throwing: what happened is recorded, never swallowed.
-import type { V1DaemonSetStatus, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1DaemonSetStatus, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 
 export interface ActionResult {
   outcome: 'succeeded' | 'already-done' | 'failed';
@@ -23,4 +23,6 @@ export interface ClusterApi {
   /** Removes the reference to `ownerUid` from the pod with this uid (upstream ReleasePod); the pod keeps running. */
   releasePod(namespace: string, name: string, uid: string, ownerUid: string): Promise<ActionResult>;
   writeDaemonSetStatus(namespace: string, name: string, status: V1DaemonSetStatus): Promise<ActionResult>;
+  /** The DaemonSet as the API server has it now (undefined: 404). Any other failure throws. */
+  readDaemonSet(namespace: string, name: string): Promise<V1DaemonSet | undefined>;
 }

@@ -2,7 +2,7 @@
 // CustomObjectsApi, every request through one client-side rate limiter.
 import {
   CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions,
-  type KubeConfig, type V1DaemonSetStatus, type V1OwnerReference, type V1Pod,
+  type KubeConfig, type V1DaemonSet, type V1DaemonSetStatus, type V1OwnerReference, type V1Pod,
 } from '@kubernetes/client-node';
 import { systemClock, type Clock } from '../../clock';
 import { podTargetNodeName } from '../../../domain/daemon-pod';
@@ -106,6 +106,16 @@ export class KubernetesCluster implements ClusterApi {
       return succeeded;
     } catch (error) {
       return failed(classifyApiError(error));
+    }
+  }
+
+  async readDaemonSet(namespace: string, name: string): Promise<V1DaemonSet | undefined> {
+    try {
+      return (await this.call(() => this.custom.getNamespacedCustomObject({ group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, plural: DAEMONSET_PLURAL, namespace, name }))) as V1DaemonSet;
+    } catch (error) {
+      const f = classifyApiError(error);
+      if (f.code === 404) return undefined;
+      throw new Error(`reading DaemonSet ${namespace}/${name}: ${f.message}`, { cause: error });
     }
   }
 

@@ -146,6 +146,9 @@ function renderFacts(events: readonly E.LogEvent[]): string {
       case E.DAEMONSET_DELETED:
         clauses.push(`observed DaemonSet deleted (resourceVersion ${e.ref.resourceVersion})`);
         break;
+      case E.DECISION_REFUSED:
+        clauses.push(`refused ${count(e.creates, 'create')} and ${count(e.deletes, 'delete')}: ${e.reason}`);
+        break;
       case E.RELIST_COMPLETED:
         clauses.push(`relist of ${e.kind}s completed (resourceVersion ${e.resourceVersion}, part ${e.part}/${e.parts})`);
         break;

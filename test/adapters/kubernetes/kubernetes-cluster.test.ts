@@ -150,6 +150,21 @@ describe('writeDaemonSetStatus', () => {
   });
 });
 
+describe('readDaemonSet', () => {
+  it('reads the DaemonSet as the API server has it (uid, generation, spec), undefined when there is none', async () => {
+    const owner = await newDaemonSet('read-me');
+    const ds = await cluster.readDaemonSet('agents', 'read-me');
+    expect(ds?.metadata).toMatchObject({ uid: owner.uid, generation: 1 });
+    expect(ds?.spec?.template.spec?.containers[0]?.image).toBe('agent');
+    expect(await cluster.readDaemonSet('agents', 'no-such-ds')).toBeUndefined();
+  });
+
+  it('throws, naming the DaemonSet, when the server fails', async () => {
+    s.sim.failNext({ verb: 'get', code: 500 });
+    await expect(cluster.readDaemonSet('agents', 'read-me')).rejects.toThrow(/reading DaemonSet agents\/read-me/);
+  });
+});
+
 describe('kubeConfigFor', () => {
   it('loads a kubeconfig file the simulator wrote', async () => {
     const path = `${process.env.TMPDIR ?? '/tmp'}/daemonloop-kubeconfig-${process.pid}.yaml`;
