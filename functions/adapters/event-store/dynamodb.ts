@@ -158,24 +158,34 @@ export class DynamoDbEventStore implements EventStore {
     if (!known || head.commit > known.commit || (head.commit === known.commit && head.hash && !known.hash)) this.known.set(streamId, head);
   }
 
-  private async *storedCommits(streamId: string, from: number): AsyncIterable<StoredCommit> {
-    const pages = this.query({
-      KeyConditionExpression: '#s = :s AND #c >= :from',
-      ExpressionAttributeNames: { '#s': EVENT_LOG_PARTITION_KEY, '#c': EVENT_LOG_SORT_KEY },
-      ExpressionAttributeValues: { ':s': { S: streamId }, ':from': { N: String(from) } },
-      ConsistentRead: true,
-    });
-    for await (const item of pages) yield storedCommit(fromAttributes(item));
+  private storedCommits(streamId: string, from: number): AsyncIterable<StoredCommit> {
+    return readStoredCommits(this.client, this.tableName, streamId, from);
   }
 
-  private async *query(input: Omit<QueryCommandInput, 'TableName'>): AsyncIterable<Record<string, AttributeValue>> {
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }));
-      yield* page.Items ?? [];
-      start = page.LastEvaluatedKey;
-    } while (start);
+  private query(input: Omit<QueryCommandInput, 'TableName'>): AsyncIterable<Record<string, AttributeValue>> {
+    return queryPages(this.client, { ...input, TableName: this.tableName });
   }
+}
+
+/** A stream's commit items as stored, ascending from `from`, unverified: for the store and `log verify`. */
+export async function* readStoredCommits(client: DynamoDBClient, table: string, streamId: string, from = 1): AsyncIterable<StoredCommit> {
+  const pages = queryPages(client, {
+    TableName: table,
+    KeyConditionExpression: '#s = :s AND #c >= :from',
+    ExpressionAttributeNames: { '#s': EVENT_LOG_PARTITION_KEY, '#c': EVENT_LOG_SORT_KEY },
+    ExpressionAttributeValues: { ':s': { S: streamId }, ':from': { N: String(from) } },
+    ConsistentRead: true,
+  });
+  for await (const item of pages) yield storedCommit(fromAttributes(item));
+}
+
+async function* queryPages(client: DynamoDBClient, input: QueryCommandInput): AsyncIterable<Record<string, AttributeValue>> {
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    yield* page.Items ?? [];
+    start = page.LastEvaluatedKey;
+  } while (start);
 }
 
 export function toAttributes(item: CommitItem): Record<string, AttributeValue> {
