@@ -19,6 +19,7 @@ import { ForwarderRole } from './constructs/forwarder-role';
 import { IngestPath } from './constructs/ingest-path';
 import { LoopFunction } from './constructs/loop-function';
 import { ReconcileQueues } from './constructs/reconcile-queues';
+import { TamperEvidence } from './constructs/tamper-evidence';
 import type { LoopSettings } from './settings';
 
 const RECONCILE_TIMEOUT = Duration.seconds(90); // a batch of reconciles, each at most 250 pod calls at cluster QPS
@@ -28,6 +29,7 @@ export class DaemonloopStack extends Stack {
   readonly ingest: LoopFunction;
   readonly reconcile: LoopFunction;
   readonly timer: LoopFunction;
+  readonly tamperEvidence: TamperEvidence;
 
   constructor(scope: Construct, id: string, props: StackProps & { settings: LoopSettings }) {
     super(scope, id, props);
@@ -122,6 +124,8 @@ export class DaemonloopStack extends Stack {
       },
       reconcileQueue: queues.reconcile,
     });
+
+    this.tamperEvidence = new TamperEvidence(this, 'TamperEvidence', { log, alarmTopic: alarms.topic });
 
     new CfnOutput(this, 'EventBusName', { value: ingestPath.bus.eventBusName });
     new CfnOutput(this, 'TableName', { value: log.table.tableName });
