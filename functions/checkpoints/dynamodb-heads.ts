@@ -15,6 +15,8 @@ import { REGISTRY_STREAM_ID } from '../registry/cluster-registry';
 import type { StreamHead } from './checkpoint';
 
 const PARALLEL_QUERIES = 16;
+/** The registry's key space (`registry/clusters`, …): `registry` is never a cluster id. */
+const REGISTRY_PREFIX = REGISTRY_STREAM_ID.slice(0, REGISTRY_STREAM_ID.indexOf('/') + 1);
 
 /**
  * Partitions of the table that are not chained streams: snapshots (rewritten and pruned), the
@@ -22,7 +24,7 @@ const PARALLEL_QUERIES = 16;
  * (TODO(#10): chain the registry's commits once it has its own key space).
  */
 export const isChainedStream = (partition: string): boolean =>
-  !partition.endsWith(EVENT_LOG_SNAPSHOT_SUFFIX) && !partition.startsWith(PENDING_RECONCILE_PREFIX) && partition !== REGISTRY_STREAM_ID;
+  !partition.endsWith(EVENT_LOG_SNAPSHOT_SUFFIX) && !partition.startsWith(PENDING_RECONCILE_PREFIX) && !partition.startsWith(REGISTRY_PREFIX);
 
 /** Every stream: one row per stream in the sparse streamsByCluster index (a cheap keys-only scan). */
 export async function indexedStreams(client: DynamoDBClient, table: string): Promise<string[]> {
