@@ -98,6 +98,15 @@ describe('daemonloop log verify, on the demo’s log', () => {
     expect(out).toMatch(new RegExp(`stream ${DS_STREAM}: commit \\d+ does not match the hash chain: it does not match the head checkpoint \\d+\\.json attests`));
   });
 
+  it('with --since, starts each stream at its head checkpointed before that time, which the signature vouches for', async () => {
+    const state = await tampered((items) => forged(items, DS_STREAM, 3, false));
+    expect((await verify(state)).code).toBe(1);
+    const since = await verify(state, '--since', '2999-01-01T00:00:00Z'); // after the last checkpoint: only what follows it is walked
+    expect(since.out).toMatch(/^OK: /);
+    expect(since.code).toBe(0);
+    expect((await verify(state, '--since', 'yesterday-ish')).code).toBe(2);
+  });
+
   it('names a deleted middle commit as missing', async () => {
     const state = await tampered((items) => items.delete(DS_STREAM, 6));
     const { code, out } = await verify(state);
