@@ -6,6 +6,11 @@
 // to produce its periodic snapshots would dominate the run, so each stream's newest snapshot is
 // written in bulk from an in-process fold of the same events, SNAPSHOT_EVERY / 2 commits before the
 // end: a rebuild caught halfway between two snapshots, in both histories.
+//
+// The hash chain's cost: appends and rebuilds run with the chain on (the shipped store) and, in the
+// same run, alternating, on an unchained store (`hashChain: false`, which exists for this
+// comparison only) — same items minus `previous`/`hash`, same events bytes. `*.chain_cost` is
+// chained time over unchained time: 1.00 means free.
 import type { V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
 import { emptyClusterState, toSnapshot, type ClusterState } from '../domain/cluster-state';
 import * as E from '../domain/events';
@@ -13,7 +18,8 @@ import { evolve } from '../domain/evolve';
 import { daemonSetStreamId, nodesStreamId, podsStreamId, type DaemonSetKey } from '../domain/streams';
 import { commitItem } from '../functions/adapters/event-store/commit-item';
 import { DynamoDbEventStore } from '../functions/adapters/event-store/dynamodb';
-import { InMemoryEventStore } from '../functions/adapters/event-store/in-memory';
+import { InMemoryEventStore, type InMemoryItems } from '../functions/adapters/event-store/in-memory';
+import { EVENT_LOG_HASH_ATTRIBUTE, EVENT_LOG_PREVIOUS_HASH_ATTRIBUTE } from '../functions/adapters/event-store/keys';
 import { itemSize, writeUnits } from '../functions/adapters/event-store/item-size';
 import type { EventStore } from '../functions/adapters/event-store/port';
 import { createEventLogTable } from '../functions/adapters/event-store/table';
@@ -105,15 +111,17 @@ async function appendThroughput(emit: Emit): Promise<void> {
   const server = await startDynalite();
   try {
     await createEventLogTable(server.client, 'bench-log');
-    const store = new DynamoDbEventStore(server.client, 'bench-log');
+    await createEventLogTable(server.client, 'bench-log-unchained');
+    const chained = new DynamoDbEventStore(server.client, 'bench-log');
+    const unchained = new DynamoDbEventStore(server.client, 'bench-log-unchained', undefined, { hashChain: false });
     let rv = 1_000_000;
-    const oneStream = async () => {
+    const oneStream = async (store: EventStore) => {
       const log = new EventLog(store);
       const start = performance.now();
       for (let i = 0; i < 300; i++) await log.appendObservations([nodeObserved(i, ++rv)]);
       return 300 / ((performance.now() - start) / 1000);
     };
-    const hundredStreams = async () => {
+    const hundredStreams = async (store: EventStore) => {
       const log = new EventLog(store);
       const start = performance.now();
       await Promise.all(
@@ -127,9 +135,21 @@ async function appendThroughput(emit: Emit): Promise<void> {
       );
       return 1000 / ((performance.now() - start) / 1000);
     };
-    await oneStream(); // warm-up: first commits of the stream, JIT
-    emit('log.append.1_stream.events_per_s', median([await oneStream(), await oneStream(), await oneStream()]), 'events/s');
-    emit('log.append.100_streams.events_per_s', median([await hundredStreams(), await hundredStreams(), await hundredStreams()]), 'events/s');
+    await oneStream(chained); // warm-up: first commits of the stream, JIT
+    await oneStream(unchained);
+    const rates = { one: [] as number[], oneUnchained: [] as number[], hundred: [] as number[], hundredUnchained: [] as number[] };
+    for (let run = 0; run < 5; run++) {
+      rates.one.push(await oneStream(chained));
+      rates.oneUnchained.push(await oneStream(unchained));
+      rates.hundred.push(await hundredStreams(chained));
+      rates.hundredUnchained.push(await hundredStreams(unchained));
+    }
+    emit('log.append.1_stream.events_per_s', median(rates.one), 'events/s');
+    emit('log.append.1_stream.unchained.events_per_s', median(rates.oneUnchained), 'events/s');
+    emit('log.append.1_stream.chain_cost', median(rates.oneUnchained) / median(rates.one), 'ratio');
+    emit('log.append.100_streams.events_per_s', median(rates.hundred), 'events/s');
+    emit('log.append.100_streams.unchained.events_per_s', median(rates.hundredUnchained), 'events/s');
+    emit('log.append.100_streams.chain_cost', median(rates.hundredUnchained) / median(rates.hundred), 'ratio');
   } finally {
     await server.close();
   }
@@ -157,12 +177,14 @@ function itemCosts(emit: Emit): void {
 // ── rebuild after a short and a long history ─────────────────────────────────
 interface History {
   store: EventStore;
+  unchained: EventStore; // the same items without the chain's attributes
   expected: Map<string, string>; // uid → resourceVersion of every node and pod, from the in-process fold
 }
 
 /** `total` events: the DaemonSet, the initial list of 5,000 nodes and their pods, then updates. */
 async function history(total: number): Promise<History> {
-  const store = new InMemoryEventStore();
+  const items: InMemoryItems = new Map();
+  const store = new InMemoryEventStore(undefined, { items });
   await store.append(daemonSetStreamId(KEY), 0, [{ ...base(1), type: E.DAEMONSET_OBSERVED, daemonSet }]);
   const churn = total - 2 * NODES;
   const perStream = { nodes: NODES + Math.ceil(churn / 2), pods: NODES + Math.floor(churn / 2) };
@@ -185,15 +207,26 @@ async function history(total: number): Promise<History> {
     }
     for (const [id, o] of [...Object.entries(state.nodes), ...Object.entries(state.pods)]) expected.set(id, o.metadata!.resourceVersion!);
   }
-  return { store, expected };
+  const bare: InMemoryItems = new Map(
+    [...items].map(([stream, commits]) => [
+      stream,
+      commits.map((item) => {
+        const { [EVENT_LOG_PREVIOUS_HASH_ATTRIBUTE]: _previous, [EVENT_LOG_HASH_ATTRIBUTE]: _hash, ...rest } = item!;
+        return rest;
+      }),
+    ]),
+  );
+  const unchained = new InMemoryEventStore(undefined, { items: bare, hashChain: false });
+  for (const stream of streams) await unchained.saveSnapshot(stream.id, (await store.loadSnapshot(stream.id))!);
+  return { store, unchained, expected };
 }
 
 const rebuildNow = new Date(T0 + 86_400_000);
-const coldRebuild = (h: History) => new EventLog(h.store, { snapshotEvery: SNAPSHOT_EVERY }).rebuild(KEY, rebuildNow); // a new process each time
+const coldRebuild = (h: History, store = h.store) => new EventLog(store, { snapshotEvery: SNAPSHOT_EVERY }).rebuild(KEY, rebuildNow); // a new process each time
 
 /** The rebuilt state must be the fold of the whole history: a fast wrong rebuild measures nothing. */
-async function verify(h: History): Promise<void> {
-  const rebuilt = await coldRebuild(h);
+async function verify(h: History, store: EventStore): Promise<void> {
+  const rebuilt = await coldRebuild(h, store);
   const seen = [...Object.values(rebuilt.state.nodes), ...Object.values(rebuilt.state.pods)];
   const wrong = seen.filter((o) => h.expected.get(o.metadata!.uid!) !== o.metadata!.resourceVersion).length;
   if (seen.length !== h.expected.size || wrong > 0 || rebuilt.input?.nodes.length !== NODES || rebuilt.input.pods.length !== NODES) {
@@ -204,17 +237,22 @@ async function verify(h: History): Promise<void> {
 async function rebuildScaling(emit: Emit): Promise<void> {
   const short = await history(10_000);
   const long = await history(1_000_000);
-  await verify(short);
-  await verify(long);
-  // Alternating runs, so the machine's noise falls on both alike.
-  const times = { short: [] as number[], long: [] as number[] };
+  for (const h of [short, long]) for (const store of [h.store, h.unchained]) await verify(h, store);
+  // Alternating runs, so the machine's noise falls on all alike.
+  const times = { short: [] as number[], long: [] as number[], shortUnchained: [] as number[], longUnchained: [] as number[] };
   for (let run = 0; run < 9; run++) {
     times.short.push(await medianMs(() => coldRebuild(short), 1));
+    times.shortUnchained.push(await medianMs(() => coldRebuild(short, short.unchained), 1));
     times.long.push(await medianMs(() => coldRebuild(long), 1));
+    times.longUnchained.push(await medianMs(() => coldRebuild(long, long.unchained), 1));
   }
   emit('rebuild.5000.10k.ms', median(times.short), 'ms');
   emit('rebuild.5000.1m.ms', median(times.long), 'ms');
   emit('rebuild.ratio.1m_over_10k', median(times.long) / median(times.short), 'ratio');
+  emit('rebuild.5000.10k.unchained.ms', median(times.shortUnchained), 'ms');
+  emit('rebuild.5000.1m.unchained.ms', median(times.longUnchained), 'ms');
+  emit('rebuild.5000.10k.chain_cost', median(times.short) / median(times.shortUnchained), 'ratio');
+  emit('rebuild.5000.1m.chain_cost', median(times.long) / median(times.longUnchained), 'ratio');
 }
 
 const suite: BenchSuite = {

@@ -165,6 +165,8 @@ export interface RevisionRecorded extends EventBase<typeof REVISION_RECORDED> {
 export interface RevisionsPruned extends EventBase<typeof REVISIONS_PRUNED> {
   decisionId: string;
   hashes: string[];
+}
+
 /** What identifies a DaemonSet's spec: compared between the log and the API server before pods change. */
 export interface SpecIdentity {
   uid: string;

@@ -22,6 +22,7 @@ import { IngestPath } from './constructs/ingest-path';
 import { LoopFunction } from './constructs/loop-function';
 import { OperatorRole } from './constructs/operator-role';
 import { ReconcileQueues } from './constructs/reconcile-queues';
+import { TamperEvidence } from './constructs/tamper-evidence';
 import type { LoopSettings } from './settings';
 
 const RECONCILE_TIMEOUT = Duration.seconds(90); // a batch of reconciles, each at most 250 pod calls at cluster QPS
@@ -31,6 +32,7 @@ export class DaemonloopStack extends Stack {
   readonly ingest: LoopFunction;
   readonly reconcile: LoopFunction;
   readonly timer: LoopFunction;
+  readonly tamperEvidence: TamperEvidence;
 
   constructor(scope: Construct, id: string, props: StackProps & { settings: LoopSettings }) {
     super(scope, id, props);
@@ -124,6 +126,8 @@ export class DaemonloopStack extends Stack {
         [DECISION_REFUSED_METRIC]: 'reconcile refused a decision: the cluster\'s API server does not have the DaemonSet the log holds',
       },
     });
+
+    this.tamperEvidence = new TamperEvidence(this, 'TamperEvidence', { log, alarmTopic: alarms.topic });
 
     new CfnOutput(this, 'EventBusName', { value: ingestPath.bus.eventBusName });
     new CfnOutput(this, 'TableName', { value: log.table.tableName });

@@ -13,6 +13,9 @@ import { dataDirIn, DEFAULT_STATE_DIR, dynamoDbEndpointIn } from './state-dir';
 
 export interface EventLogSource {
   store: EventStore;
+  /** The table itself, for a reader that needs the items as stored (`log verify`). */
+  client: DynamoDBClient;
+  table: string;
   /** Where the log was found, for the reader. */
   description: string;
   close(): Promise<void>;
@@ -23,18 +26,18 @@ export async function eventLogOf(options: CommandOptions): Promise<EventLogSourc
   if (table) {
     const region = stringOption(options, 'region');
     const client = new DynamoDBClient(region ? { region } : {}); // credentials: the default provider chain
-    return { store: new DynamoDbEventStore(client, table), description: `table ${table}`, close: async () => client.destroy() };
+    return { store: new DynamoDbEventStore(client, table), client, table, description: `table ${table}`, close: async () => client.destroy() };
   }
   const stateDir = stringOption(options, 'state') ?? DEFAULT_STATE_DIR;
   const running = await runningEndpoint(stateDir);
   if (running) {
     const client = localDynamoDbClient(running);
-    return { store: new DynamoDbEventStore(client, EVENT_LOG_TABLE_NAME), description: `the running control plane (${running})`, close: async () => client.destroy() };
+    return { store: new DynamoDbEventStore(client, EVENT_LOG_TABLE_NAME), client, table: EVENT_LOG_TABLE_NAME, description: `the running control plane (${running})`, close: async () => client.destroy() };
   }
   const dataDir = dataDirIn(stateDir);
   if (!existsSync(dataDir)) throw new UsageError(`no event log in ${stateDir}: run \`daemonloop up\` or \`demo\` first, pass --state DIR, or --table NAME for AWS`);
   const dynamodb = await startLocalDynamoDb(dataDir);
-  return { store: new DynamoDbEventStore(dynamodb.client, EVENT_LOG_TABLE_NAME), description: dataDir, close: () => dynamodb.close() };
+  return { store: new DynamoDbEventStore(dynamodb.client, EVENT_LOG_TABLE_NAME), client: dynamodb.client, table: EVENT_LOG_TABLE_NAME, description: dataDir, close: () => dynamodb.close() };
 }
 
 /** The endpoint a running control plane wrote, when it still answers; a crashed one leaves a stale file. */

@@ -13,6 +13,7 @@ import * as demo from './commands/demo';
 import * as forward from './commands/forward';
 import * as getDs from './commands/get-ds';
 import * as history from './commands/history';
+import * as logVerify from './commands/log-verify';
 import * as nodes from './commands/nodes';
 import * as rolloutStatus from './commands/rollout-status';
 import * as up from './commands/up';
@@ -40,6 +41,12 @@ export const COMMANDS: Command[] = [
     usage: 'history DS [-n NS] [--json] [--verify] [--state DIR | --table NAME [--region R]] [--cluster-id ID]',
     options: { namespace: { type: 'string', short: 'n' }, json: { type: 'boolean' }, verify: { type: 'boolean' }, state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, 'cluster-id': { type: 'string' } },
     run: history.run,
+  },
+  {
+    words: ['log', 'verify'],
+    usage: 'log verify [--stream ID] [--since TIME] [--public-key FILE] [--json] [--state DIR | --table NAME --bucket NAME [--region R]]',
+    options: { stream: { type: 'string' }, since: { type: 'string' }, 'public-key': { type: 'string' }, json: { type: 'boolean' }, state: { type: 'string' }, table: { type: 'string' }, bucket: { type: 'string' }, region: { type: 'string' } },
+    run: logVerify.run,
   },
   { words: ['nodes'], usage: 'nodes add NAME [--label k=v]… [--taint k=v:Effect]… | remove NAME | label NAME k=v… | taint NAME k=v:Effect…', options: { ...cluster, label: { type: 'string', multiple: true }, taint: { type: 'string', multiple: true } }, run: nodes.run },
   { words: ['forward'], usage: 'forward --cluster-id ID [--source-name NAME] [--kubeconfig PATH] --event-bus NAME', options: { kubeconfig: { type: 'string' }, 'cluster-id': { type: 'string' }, 'source-name': { type: 'string' }, 'event-bus': { type: 'string' } }, run: forward.run },

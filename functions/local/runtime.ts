@@ -29,6 +29,7 @@ import { countingConnections } from './counting-cluster-api';
 import { LocalDelayQueue } from './delay-queue';
 import { startLocalDynamoDb } from './dynalite-server';
 import { LocalFifoQueue } from './fifo-queue';
+import { startLocalCheckpoints } from './local-checkpoints';
 import { delayEvent, fifoEvent, localReconcileQueue, localTimerQueue } from './local-queues';
 import { quiescent } from './quiescence';
 import { Simulator, type SimulatorOptions } from './simulator/simulator';
@@ -151,6 +152,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const toBus: PutEventsPort = { putEvents: (entries) => work.track(() => bus.putEvents(entries)) };
   const sink = new PutEventsSink((options.wrapPutEvents ?? ((p) => p))(toBus), { eventBus: LOCAL_EVENT_BUS, clock });
   const forwarder: RunningForwarder = await runForwarder({ clusterId, kubeconfigPath, eventBus: LOCAL_EVENT_BUS, sink, clock, telemetry });
+  // A log kept on disk is checkpointed beside it, for `daemonloop log verify`.
+  const checkpoints = options.dataDir ? await startLocalCheckpoints({ client: dynamodb.client, table: EVENT_LOG_TABLE_NAME, stateDir, clock, telemetry }) : undefined;
 
   const clusterVersion = () => simulator?.resourceVersion;
   const settle = () => quiescent(work, clusterVersion);
@@ -182,6 +185,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       bus.close();
       reconcileQueue.close();
       timerQueue.close();
+      await checkpoints?.stop();
       await rm(dynamoDbEndpointIn(stateDir), { force: true });
       await dynamodb.close();
       if (ownSimulator) await simulator!.close();

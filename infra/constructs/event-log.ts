@@ -1,5 +1,5 @@
 // The append-only event log (DESIGN.md §4), built from the same key constants as the adapter.
-import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
@@ -22,6 +22,7 @@ export class EventLog extends Construct {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true, // the log is the system of record; the table's removal policy is RETAIN too
+      stream: StreamViewType.OLD_IMAGE, // the commit guard sees what a MODIFY or REMOVE replaced (tamper-evidence.ts)
     });
     this.table.addGlobalSecondaryIndex({
       indexName: EVENT_LOG_STREAMS_INDEX, // sparse: only a stream's first commit carries the cluster id

@@ -19,7 +19,7 @@ export interface LoopFunctionProps
     'description' | 'environment' | 'memorySize' | 'deadLetterQueue' | 'retryAttempts' | 'reservedConcurrentExecutions'
   > {
   /** The handler module under functions/handlers/, without extension (it exports `handler`). */
-  handler: 'ingest' | 'reconcile' | 'timer';
+  handler: 'ingest' | 'reconcile' | 'timer' | 'checkpoint' | 'commit-guard';
   timeout: Duration;
 }
 

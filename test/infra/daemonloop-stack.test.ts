@@ -84,7 +84,7 @@ describe('resources', () => {
 
   it('routes exactly INGEST_RULE_PATTERN from the named bus to the ingest function, retrying into a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'test-bus' });
-    const rules = ofType('AWS::Events::Rule');
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern); // not the checkpoint schedule
     expect(rules).toHaveLength(1);
     const rule = rules[0]![1].Properties;
     expect(rule.EventBusName).toEqual(ref(bus));
@@ -138,7 +138,7 @@ describe('resources', () => {
   });
 
   it('consumes both queues with partial batch failures; batch size and concurrency of reconcile come from context', () => {
-    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties);
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties).filter((m) => !m.StartingPosition); // not the commit guard's table stream
     expect(mappings).toHaveLength(2);
     expect(mappings).toContainEqual({
       EventSourceArn: arn(reconcileQueue),
@@ -162,7 +162,7 @@ describe('resources', () => {
   });
 
   it('runs every handler on nodejs22.x, arm64, with JSON logs into its own log group with retention', () => {
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(3); // no CDK helper functions (e.g. a log-retention one)
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(5); // the loop's three, checkpoint and commit guard; no CDK helper functions (e.g. a log-retention one)
     for (const loop of Object.values(functions)) {
       const fn = resources[id(loop.fn)]!.Properties;
       expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
@@ -206,7 +206,7 @@ describe('resources', () => {
     expect(watched('ApproximateNumberOfMessagesVisible')).toEqual(
       [ingestDeadLetters, reconcileDeadLetters, timerDeadLetters].map((q) => ({ 'Fn::GetAtt': [q, 'QueueName'] })),
     );
-    expect(watched('Errors')).toEqual(Object.values(functions).map((f) => ref(id(f.fn))));
+    expect(watched('Errors')).toEqual([...Object.values(functions), stack.tamperEvidence.checkpoint].map((f) => ref(id(f.fn))));
     const backlog = alarms.find((a) => a.MetricName === 'ApproximateAgeOfOldestMessage');
     expect(backlog).toMatchObject({
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [reconcileQueue, 'QueueName'] } }],
@@ -216,12 +216,12 @@ describe('resources', () => {
     const refusals = alarms.filter((a) => a.Namespace === METRICS_NAMESPACE);
     expect(refusals.map((a) => a.MetricName).sort()).toEqual(['DecisionRefused', 'IngestRejectedSource']);
     for (const a of refusals) expect(a).toMatchObject({ Dimensions: [{ Name: 'service', Value: SERVICE_NAME }], Statistic: 'Sum', Threshold: 1 });
-    expect(alarms).toHaveLength(9);
+    expect(alarms).toHaveLength(11); // + checkpoint errors and CommitRewritten (test/infra/tamper-evidence.test.ts)
   });
 
   it('outputs what deploying a cluster needs: bus, table, the reconcile, forwarder and operator roles, the alarm topic', () => {
     expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(
-      ['AlarmTopicArn', 'EventBusName', 'ForwarderRoleArn', 'OperatorRoleArn', 'ReconcileRoleArn', 'TableName'],
+      ['AlarmTopicArn', 'CheckpointBucketName', 'CheckpointKeyArn', 'EventBusName', 'ForwarderRoleArn', 'OperatorRoleArn', 'ReconcileRoleArn', 'TableName'],
     );
   });
 });
@@ -325,7 +325,8 @@ describe('IAM', () => {
     const dynamodb = statements.filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')));
     const actions = new Set(dynamodb.flatMap((s) => list(s.Action)));
     expect(actions).toEqual(
-      new Set(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+      new Set(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
+        'dynamodb:Scan', 'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']), // the checkpoint writer's index scan, the commit guard's stream
     );
     for (const s of dynamodb.filter((s) => list(s.Action).includes('dynamodb:BatchWriteItem'))) {
       expect(s.Action).toBe('dynamodb:BatchWriteItem');

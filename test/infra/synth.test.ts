@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoPath } from '../../infra/constructs/loop-function';
 
-const HANDLERS = ['ingest', 'reconcile', 'timer'];
+const HANDLERS = ['ingest', 'reconcile', 'timer', 'checkpoint', 'commit-guard'];
 
 // Loaded into every Node process of the run (NODE_OPTIONS): records, in a file, each TCP connect
 // and each DNS lookup. Unix-socket connects (tsx talks to its child that way) are local.
@@ -81,5 +81,5 @@ describe('npm run synth', () => {
       const bundle = readFileSync(join(asset, 'index.mjs'), 'utf8');
       expect(bundle, fn.Properties.Description).toMatch(/export\s*\{[^}]*\bas handler\b|export\s*\{[^}]*\bhandler\b/);
     }
-  }, 120_000);
+  }, 300_000); // five bundles on a loaded machine
 });

@@ -1,46 +1,56 @@
 // The event store in memory, for unit tests and benchmarks. It keeps each commit as the item
-// DynamoDB would hold (events as JSON) and reads back through the same codec, so what passes here
-// passes there; the contract suite runs both.
+// DynamoDB would hold (events as deflated JSON, chained by hash) and reads back through the same
+// codec and chain check, so what passes here passes there; the contract suite runs both.
 import type { LogEvent } from '../../../domain/events';
 import { systemClock, type Clock } from '../../clock';
 import { decodeEvents } from './codec';
-import { commitItem } from './commit-item';
-import { EVENT_LOG_EVENTS_ATTRIBUTE } from './keys';
-import { StreamVersionConflict, type Commit, type EventStore, type Snapshot } from './port';
+import { commitItem, storedCommit, type CommitItem } from './commit-item';
+import type { EventStoreOptions } from './dynamodb';
+import { GENESIS, verifiedFrom, type StoredCommit } from './hash-chain';
+import { EVENT_LOG_HASH_ATTRIBUTE } from './keys';
+import { ChainBroken, StreamVersionConflict, type Commit, type EventStore, type Snapshot } from './port';
 
-interface StoredCommit {
-  time: string;
-  events: Uint8Array; // as in the table
-}
+/** The "table": each stream's items by commit − 1. Tests reach in to play a writer that rewrites history. */
+export type InMemoryItems = Map<string, (CommitItem | undefined)[]>;
 
 export class InMemoryEventStore implements EventStore {
-  private readonly streams = new Map<string, StoredCommit[]>();
   private readonly clusters = new Map<string, Set<string>>(); // the streamsByCluster index
   private readonly snapshots = new Map<string, Snapshot>();
+  private readonly chained: boolean;
+  private readonly items: InMemoryItems;
 
-  constructor(private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly clock: Clock = systemClock,
+    options: EventStoreOptions & { items?: InMemoryItems } = {},
+  ) {
+    this.chained = options.hashChain ?? true;
+    this.items = options.items ?? new Map();
+  }
 
   async *read(streamId: string, fromCommit = 1): AsyncIterable<Commit> {
-    const commits = this.streams.get(streamId) ?? [];
-    for (let n = Math.max(1, fromCommit); n <= commits.length; n++) {
-      const stored = commits[n - 1]!;
-      yield { streamId, commit: n, time: stored.time, events: decodeEvents(stored.events) };
-    }
+    const from = Math.max(1, fromCommit);
+    // Every read starts one commit early to anchor its chain: no cache, nothing to trust.
+    const items = this.storedCommits(streamId, this.chained ? Math.max(1, from - 1) : from);
+    const verified = this.chained ? verifiedFrom(streamId, from, undefined, items, () => undefined) : items;
+    for await (const stored of verified) yield { streamId, commit: stored.commit, time: stored.time, events: decodeEvents(stored.events) };
   }
 
   async latestCommit(streamId: string): Promise<number> {
-    return this.streams.get(streamId)?.length ?? 0;
+    return this.items.get(streamId)?.length ?? 0;
   }
 
   async append(streamId: string, expected: number, events: LogEvent[]): Promise<Commit> {
     if (!Number.isInteger(expected) || expected < 0) throw new RangeError(`stream ${streamId}: expected must be a commit number ≥ 0, got ${expected}`);
     const time = this.clock.now().toISOString();
-    const item = commitItem(streamId, expected + 1, time, events);
-    const commits = this.streams.get(streamId) ?? [];
+    const commits = this.items.get(streamId) ?? [];
     if (expected > commits.length) throw new StreamVersionConflict(streamId, expected, `commit ${expected} does not exist`);
     if (expected < commits.length) throw new StreamVersionConflict(streamId, expected);
-    commits.push({ time, events: item[EVENT_LOG_EVENTS_ATTRIBUTE] as Uint8Array });
-    this.streams.set(streamId, commits);
+    const before = expected === 0 ? undefined : commits[expected - 1];
+    if (expected > 0 && !before) throw new StreamVersionConflict(streamId, expected, `commit ${expected} does not exist`);
+    // Links to the head's stored hash, as DynamoDB's append after latestCommit does.
+    const previous = !this.chained ? undefined : before ? headHash(streamId, expected, before) : GENESIS;
+    commits.push(commitItem(streamId, expected + 1, time, events, previous));
+    this.items.set(streamId, commits);
     if (expected === 0) {
       const streams = this.clusters.get(events[0]!.clusterId) ?? new Set<string>();
       this.clusters.set(events[0]!.clusterId, streams.add(streamId));
@@ -60,4 +70,18 @@ export class InMemoryEventStore implements EventStore {
   async loadSnapshot(streamId: string): Promise<Snapshot | undefined> {
     return this.snapshots.get(streamId);
   }
+
+  private async *storedCommits(streamId: string, from: number): AsyncIterable<StoredCommit> {
+    const commits = this.items.get(streamId) ?? [];
+    for (let n = from; n <= commits.length; n++) {
+      const item = commits[n - 1];
+      if (item) yield storedCommit(item); // a hole is an item someone deleted
+    }
+  }
+}
+
+function headHash(streamId: string, commit: number, item: CommitItem): Uint8Array {
+  const hash = item[EVENT_LOG_HASH_ATTRIBUTE];
+  if (!(hash instanceof Uint8Array)) throw new ChainBroken(streamId, commit, 'it carries no chain hash');
+  return hash;
 }

@@ -4,6 +4,10 @@ export const EVENT_LOG_PARTITION_KEY = 'streamId'; // S: <cluster>/<kind>/… (d
 export const EVENT_LOG_SORT_KEY = 'commit'; // N: 1, 2, 3 … contiguous per stream
 export const EVENT_LOG_EVENTS_ATTRIBUTE = 'events'; // B: the commit's events (deflated JSON), appended atomically
 export const EVENT_LOG_TIME_ATTRIBUTE = 'time'; // ISO 8601 time of the append
+/** The hash chain (hash-chain.ts): B, SHA-256 of the stream's previous commit (zeros for commit 1)… */
+export const EVENT_LOG_PREVIOUS_HASH_ATTRIBUTE = 'previous';
+/** …and B, this commit's own SHA-256 over every other attribute: what checkpoints sign. */
+export const EVENT_LOG_HASH_ATTRIBUTE = 'hash';
 /** Set only on a stream's first commit, so the index below is sparse: one row per stream. */
 export const EVENT_LOG_CLUSTER_ATTRIBUTE = 'clusterId';
 export const EVENT_LOG_STREAMS_INDEX = 'streamsByCluster'; // PK clusterId, SK streamId, KEYS_ONLY

@@ -63,3 +63,20 @@ export class CommitTooLarge extends Error {
 }
 export const isCommitTooLarge = (e: unknown): e is CommitTooLarge =>
   e instanceof Error && (e as { code?: unknown }).code === 'CommitTooLarge';
+
+/**
+ * A commit that does not match the hash chain (hash-chain.ts): altered, forged, missing, or
+ * unchained. Never retried: the log is not what was written, and a decision must not rest on it.
+ */
+export class ChainBroken extends Error {
+  readonly code = 'ChainBroken';
+  constructor(
+    readonly streamId: string,
+    readonly commit: number,
+    readonly reason: string,
+  ) {
+    super(`stream ${streamId}: commit ${commit} does not match the hash chain: ${reason}`);
+    this.name = 'ChainBroken';
+  }
+}
+export const isChainBroken = (e: unknown): e is ChainBroken => e instanceof Error && (e as { code?: unknown }).code === 'ChainBroken';

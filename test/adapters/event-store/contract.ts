@@ -1,11 +1,34 @@
 // The EventStore contract, one suite for every backend: in memory, dynalite and DynamoDB Local.
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../../domain/events';
-import { isCommitTooLarge, isStreamVersionConflict, type EventStore } from '../../../functions/adapters/event-store/port';
+import { encodeEvents } from '../../../functions/adapters/event-store/codec';
+import type { CommitItem } from '../../../functions/adapters/event-store/commit-item';
+import { commitHash } from '../../../functions/adapters/event-store/hash-chain';
+import { EVENT_LOG_EVENTS_ATTRIBUTE, EVENT_LOG_HASH_ATTRIBUTE, EVENT_LOG_PREVIOUS_HASH_ATTRIBUTE } from '../../../functions/adapters/event-store/keys';
+import { isChainBroken, isCommitTooLarge, isStreamVersionConflict, type EventStore } from '../../../functions/adapters/event-store/port';
+import { storedCommit } from '../../../functions/adapters/event-store/commit-item';
 import { CLUSTER, nodeObserved, podObserved } from '../../log/fixtures';
+
+/** The backend's raw items, reached past the store: what a writer with PutItem/DeleteItem on the table could do. */
+export interface RawItems {
+  get(streamId: string, commit: number): Promise<CommitItem>;
+  put(item: CommitItem): Promise<void>;
+  delete(streamId: string, commit: number): Promise<void>;
+}
 
 export interface StoreUnderTest {
   store: EventStore;
+  /** A second store on the same items: a process that has cached nothing. */
+  fresh(): EventStore;
+  items: RawItems;
+}
+
+/** A commit's payload replaced by another, as an attacker with PutItem would: keeping its hash, or re-hashing it. */
+async function forge(items: RawItems, streamId: string, commit: number, rehash: boolean): Promise<void> {
+  const item = await items.get(streamId, commit);
+  const forged: CommitItem = { ...item, [EVENT_LOG_EVENTS_ATTRIBUTE]: encodeEvents([nodeObserved('forged', '999999')]) };
+  if (rehash) forged[EVENT_LOG_HASH_ATTRIBUTE] = commitHash({ ...storedCommit(forged), previous: forged[EVENT_LOG_PREVIOUS_HASH_ATTRIBUTE] as Uint8Array });
+  await items.put(forged);
 }
 
 const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
@@ -119,6 +142,68 @@ export function eventStoreContract(name: string, subject: () => StoreUnderTest):
       expect(loaded?.commit).toBe(200);
       expect(loaded?.state === large).toBe(true); // not toEqual: a diff of megabytes helps no one
       expect(await store().listStreams(CLUSTER)).not.toContain(`${stream}#snapshot`);
+    });
+
+    describe('the hash chain: a read verifies every commit it returns and its link to the one before', () => {
+      const fiveCommits = async () => {
+        const stream = freshStream('chained');
+        for (let n = 0; n < 5; n++) await store().append(stream, n, [nodeObserved(`n${n}`, String(n + 1))]);
+        return stream;
+      };
+      const readAll = async (from?: number) => collect(subject().fresh().read(await fiveCommits(), from));
+      const brokenAt = async (stream: string, from?: number) => {
+        const error = await caught(collect(subject().fresh().read(stream, from)));
+        expect(isChainBroken(error), String(error)).toBe(true);
+        return error as { commit: number; streamId: string; message: string };
+      };
+
+      it('reads back an untouched stream, whole and from any commit', async () => {
+        expect((await readAll()).map((c) => c.commit)).toEqual([1, 2, 3, 4, 5]);
+        expect((await readAll(3)).map((c) => c.commit)).toEqual([3, 4, 5]);
+      });
+
+      it('names a commit whose payload was rewritten under its old hash', async () => {
+        const stream = await fiveCommits();
+        await forge(subject().items, stream, 3, false);
+        const error = await brokenAt(stream);
+        expect(error).toMatchObject({ streamId: stream, commit: 3 });
+        expect(error.message).toMatch(/contents do not match its hash/);
+        expect((await brokenAt(stream, 3)).commit).toBe(3);
+      });
+
+      it('names a commit replaced by a re-hashed forgery: the next commit was chained to the original', async () => {
+        const stream = await fiveCommits();
+        await forge(subject().items, stream, 3, true);
+        const error = await brokenAt(stream);
+        expect(error.commit).toBe(3);
+        expect(error.message).toMatch(/commit 4 was chained to a different commit 3/);
+        expect((await brokenAt(stream, 4)).commit).toBe(3); // a tail read checks its seam too
+      });
+
+      it('names a deleted middle commit as missing', async () => {
+        const stream = await fiveCommits();
+        await subject().items.delete(stream, 2);
+        const error = await brokenAt(stream);
+        expect(error.commit).toBe(2);
+        expect(error.message).toMatch(/missing/);
+      });
+
+      it('chains an append to the stored head, so a head rewritten before the next append is still caught', async () => {
+        const stream = await fiveCommits();
+        await forge(subject().items, stream, 5, false);
+        const writer = subject().fresh();
+        await writer.append(stream, await writer.latestCommit(stream), [nodeObserved('n6', '6')]);
+        expect((await brokenAt(stream)).commit).toBe(5);
+      });
+
+      it('refuses a commit that carries no chain hash', async () => {
+        const stream = await fiveCommits();
+        const { [EVENT_LOG_HASH_ATTRIBUTE]: _hash, [EVENT_LOG_PREVIOUS_HASH_ATTRIBUTE]: _previous, ...bare } = await subject().items.get(stream, 4);
+        await subject().items.put(bare);
+        const error = await brokenAt(stream);
+        expect(error).toMatchObject({ commit: 4 });
+        expect(error.message).toMatch(/carries no chain hash/);
+      });
     });
 
     it('lets exactly one of 20 concurrent appenders win each commit: no gap, no duplicate, nothing lost on retry', async () => {

