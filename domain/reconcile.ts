@@ -109,7 +109,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   // 2. the update strategy, on the pods as manage left them
   if (plan) {
     for (const update of plan.updates) {
-      const updated = rollingUpdate({ ...scope, nodes: update.nodes }, viewOf(view, update.nodes), templateGen, update);
+      const updated = rollingUpdate({ ...scope, nodes: update.nodes }, viewOf(view, update.nodes), templateGen, update.budget);
       waits.push(...updated.waits);
       act(updated.createOn, updated.deletions);
     }

@@ -14,7 +14,7 @@ import { scaledValue } from '../int-or-percent';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../labels';
 import type { SyncScope } from '../manage';
 import { isPodAvailable, isTerminating } from '../pod-readiness';
-import { isPodUpdated } from '../rolling-update';
+import { isPodUpdated, type UpdateBudget } from '../rolling-update';
 import { millisOf } from '../timestamps';
 import type { Revision, Wait } from '../types';
 import { AVAILABLE, PAUSED, PROGRESSING, REASON, setConditions, type ConditionValue, type RolloutCondition } from './conditions';
@@ -34,8 +34,7 @@ export const ROLLOUT_WAITS = [WAIT_PAUSED, WAIT_STOPPED, WAIT_SOAKING, WAIT_WAVE
 export interface UpdateScope {
   wave: string;
   nodes: V1Node[];
-  maxUnavailable?: IntOrString;
-  maxSurge?: IntOrString;
+  budget?: UpdateBudget; // the wave's own; else the strategy's
 }
 
 export interface CreateRevision {
@@ -163,7 +162,7 @@ export function planRollout(
       updates.push({
         wave: w.name,
         nodes: w.release,
-        ...(own ? { maxUnavailable: w.maxUnavailable ?? 0, maxSurge: w.maxSurge ?? 0 } : {}),
+        ...(own ? { budget: { maxUnavailable: w.maxUnavailable ?? 0, maxSurge: w.maxSurge ?? 0 } } : {}),
       });
     }
   }
