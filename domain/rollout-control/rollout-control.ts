@@ -4,11 +4,13 @@
 // comes from the spec, the nodes, the pods, `now`, the known revisions and the previous status —
 // so replay decides it again. reconcile.ts calls it only when the DaemonSet sets a rollout field.
 //
-// A node that joins while the rollout is paused or stopped gets the revision most pods run now
-// (ADS's choice): a pause must not spread the new revision, and must not roll a mostly-updated
-// fleet back either. A node that joins an unstarted wave, or one held by the selector or the
-// partition, gets the old revision most old pods run; a node of a started wave gets the new one.
-// Only when the old template is unknown (no recorded revision) does a node get the current one.
+// A node that joins while the rollout is paused gets the revision most pods run now (ADS's
+// choice): a pause must not spread the new revision, nor roll a mostly-updated fleet back. After a
+// failure-budget stop, a node without a pod (a new one, or one whose failed pod was deleted) gets
+// the old revision: the failing one must not spread. A node of an unstarted wave, or one held by
+// the selector or the partition, gets the old revision most old pods run (with none left, the
+// newest recorded old revision); a node of a started wave gets the new one. Only when no old
+// template is recorded does a node get the current revision.
 import type { IntOrString, V1DaemonSet, V1DaemonSetStatus, V1Node, V1Pod, V1PodTemplateSpec } from '@kubernetes/client-node';
 import { scaledValue } from '../int-or-percent';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../labels';
@@ -127,9 +129,15 @@ export function planRollout(
     soakEnd.push(until);
   }
 
-  // 2. The current wave: the first not complete, or complete but still soaking (the last wave needs no soak).
+  // 2. The current wave: the first not complete, or complete but still soaking — a soak guards the
+  // waves after it, so a wave with none left to update after it does not soak.
   const last = plan.waves.length - 1;
-  let current = plan.waves.findIndex((_, i) => !complete[i] || (i < last && soakEnd[i]! > now));
+  const workAfter: boolean[] = [];
+  for (let i = last, any = false; i >= 0; i--) {
+    workAfter[i] = any;
+    any ||= plan.waves[i]!.release.length > 0;
+  }
+  let current = plan.waves.findIndex((_, i) => !complete[i] || (workAfter[i]! && soakEnd[i]! > now));
   const allComplete = current < 0;
   if (allComplete) current = last;
   // Waves only move forward within a revision: a node joining a finished wave does not send the rollout back.
@@ -169,7 +177,8 @@ export function planRollout(
   const strategy = ds.spec?.updateStrategy?.rollingUpdate;
   const allowsSurge = positive(strategy?.maxSurge) || plan.waves.some((w) => positive(w.maxSurge));
   const createRevision = revisionChooser(ds, hash, view, revisions, (nodeName) => {
-    if (halted) return 'majority';
+    if (stopped) return 'old'; // the failing revision does not spread, not even to a node whose pod failed
+    if (paused) return 'majority';
     const wave = plan.waveOf.get(nodeName);
     return plan.held.has(nodeName) || (wave !== undefined && wave > current) ? 'old' : 'current';
   });
@@ -291,7 +300,13 @@ function revisionChooser(
       }
       return !pick || pick.h === hash ? current : { hash: pick.h, template: known.get(pick.h)!.template, current: false };
     };
-    return { old: best((h) => h !== hash), majority: best(() => true) };
+    // No old pod left: the newest recorded old revision.
+    const newestOld = (revisions ?? []).filter((r) => r.hash !== hash).reduce<Revision | undefined>((a, r) => (!a || r.revision > a.revision ? r : a), undefined);
+    const old = best((h) => h !== hash);
+    return {
+      old: old.current && newestOld ? { hash: newestOld.hash, template: newestOld.template, current: false } : old,
+      majority: best(() => true),
+    };
   };
   return (nodeName) => {
     const policyFor = policy(nodeName);

@@ -203,7 +203,7 @@ describe('rollingUpdate.maxFailedNodes', () => {
     const healthy = v1Pods(nodes(2, 5)); // manage deleted the failed pods; node-0 and node-1 are empty
     const still = run({ ...ds, status: stopped }, nodeList, healthy, { revisions: revisions(ds) });
     expect(deleted(still)).toEqual([]);
-    expect(createdHashes(still)).toEqual([H1, H1]); // the revision most pods run
+    expect(createdHashes(still)).toEqual([H1, H1]); // the old revision: the failing one does not spread
     const resumed = v2({ maxFailedNodes: 1, maxUnavailable: 3, annotations: { [RESUME_ANNOTATION]: '1' } });
     const again = run({ ...resumed, status: stopped }, nodeList, healthy, { revisions: revisions(resumed) });
     expect(condition(again.status, 'Paused')).toMatchObject({ status: 'False' });
