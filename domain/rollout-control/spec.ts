@@ -38,7 +38,7 @@ export interface RolloutControlSpec {
  */
 export const RESUME_ANNOTATION = 'rollout.daemonloop.dev/resume';
 /** `daemonloop rollout restart` sets this template annotation, as kubectl does for apps/v1. */
-export const RESTARTED_AT_ANNOTATION = 'daemonloop.dev/restartedAt';
+export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
 
 type RollingUpdateExtension = { partition?: IntOrString; selector?: V1LabelSelector; waves?: RolloutWave[]; maxFailedNodes?: IntOrString };
 type SpecExtension = { paused?: boolean; progressDeadlineSeconds?: number };
