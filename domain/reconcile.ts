@@ -15,7 +15,7 @@ import { currentRevision, templateGeneration } from './revisions';
 import { allowsSurge, onDeleteWaits, rollingUpdate } from './rolling-update';
 import { ROLLOUT_CONDITION_TYPES } from './rollout-control/conditions';
 import { planRollout, rolloutConditions, type RolloutPlan } from './rollout-control/rollout-control';
-import type { StatusWithRollout } from './rollout-control/rollout-status';
+import { toRecord, type StatusWithRollout } from './rollout-control/rollout-status';
 import { rolloutControlOf } from './rollout-control/spec';
 import { statusCounts, withSpecCondition } from './status';
 import { millisOf } from './timestamps';
@@ -162,7 +162,7 @@ function viewOf(view: Map<string, V1Pod[]>, nodes: readonly V1Node[]): Map<strin
 /** Progressing, Available and Paused, and status.rollout, for a DaemonSet under rollout control. */
 function withRollout(status: V1DaemonSetStatus, plan: RolloutPlan, ds: V1DaemonSet, counts: { desiredNumberScheduled: number; numberAvailable: number }, now: Date, generation: number | undefined): void {
   status.conditions = rolloutConditions(plan, ds, counts, status, now, generation);
-  (status as StatusWithRollout).rollout = plan.rollout;
+  (status as StatusWithRollout).rollout = toRecord(plan.rollout);
 }
 
 /** The rollout fields were removed from the spec: so go their conditions and status.rollout. */

@@ -35,9 +35,34 @@ export interface RolloutStatus {
   waiting?: string[];
 }
 
-export type StatusWithRollout = V1DaemonSetStatus & { rollout?: RolloutStatus };
+/**
+ * status.rollout as written: every key present, so the JSON merge patch that writes a status
+ * replaces each one (an absent key would leave the previous value standing — a stale stop or soak).
+ * "None" is '' for soakUntil, an empty list for failedNodes and waiting, an empty reason for stopped.
+ */
+export type RolloutStatusRecord = Omit<RolloutStatus, 'soakUntil' | 'failedNodes' | 'stopped' | 'waiting'> & {
+  soakUntil: string;
+  failedNodes: FailedNode[];
+  stopped: { reason: string; message: string; at: string };
+  waiting: string[];
+};
 
+export type StatusWithRollout = V1DaemonSetStatus & { rollout?: RolloutStatusRecord };
+
+export function toRecord(r: RolloutStatus): RolloutStatusRecord {
+  return { ...r, soakUntil: r.soakUntil ?? '', failedNodes: r.failedNodes ?? [], stopped: r.stopped ?? { reason: '', message: '', at: '' }, waiting: r.waiting ?? [] };
+}
+
+/** The rollout a status records, with "none" read back as absent. */
 export const rolloutOf = (status: V1DaemonSetStatus | undefined): RolloutStatus | undefined => {
-  const r = (status as StatusWithRollout | undefined)?.rollout;
-  return typeof r === 'object' && r !== null && typeof r.updateRevision === 'string' ? r : undefined;
+  const r = (status as StatusWithRollout | undefined)?.rollout as Partial<RolloutStatusRecord> | undefined;
+  if (typeof r !== 'object' || r === null || typeof r.updateRevision !== 'string') return undefined;
+  const { soakUntil, failedNodes, stopped, waiting, ...rest } = r as RolloutStatusRecord;
+  return {
+    ...rest,
+    ...(soakUntil ? { soakUntil } : {}),
+    ...(Array.isArray(failedNodes) && failedNodes.length > 0 ? { failedNodes } : {}),
+    ...(stopped?.reason ? { stopped } : {}),
+    ...(Array.isArray(waiting) && waiting.length > 0 ? { waiting } : {}),
+  };
 };
