@@ -15,7 +15,7 @@ import type { IntOrString, V1DaemonSet, V1DaemonSetStatus, V1Node, V1Pod, V1PodT
 import { scaledValue } from '../int-or-percent';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../labels';
 import type { SyncScope } from '../manage';
-import { isPodAvailable, isTerminating } from '../pod-readiness';
+import { isTerminating } from '../pod-readiness';
 import { isPodUpdated, type UpdateBudget } from '../rolling-update';
 import { millisOf } from '../timestamps';
 import type { Revision, Wait } from '../types';
@@ -60,9 +60,11 @@ interface NodePods {
   oldPod?: V1Pod;
 }
 
+const NO_PODS: NodePods = {};
 function podsOn(pods: readonly V1Pod[] | undefined, hash: string, generation: number | undefined): NodePods {
+  if (!pods) return NO_PODS;
   const found: NodePods = {};
-  for (const pod of pods ?? []) {
+  for (const pod of pods) {
     if (isTerminating(pod)) continue;
     if (isPodUpdated(pod, hash, generation)) found.newPod ??= pod;
     else found.oldPod ??= pod;
@@ -70,11 +72,22 @@ function podsOn(pods: readonly V1Pod[] | undefined, hash: string, generation: nu
   return found;
 }
 
-/** When the pod became available: its Ready transition plus minReadySeconds (-Infinity when unknown: nothing to soak against). */
-function availableSince(pod: V1Pod, minReadySeconds: number): number {
-  const ready = pod.status?.conditions?.find((c) => c?.type === 'Ready');
-  const since = millisOf(ready?.lastTransitionTime);
-  return since === undefined ? -Infinity : since + minReadySeconds * 1000;
+/**
+ * When the pod became available — Ready since its last transition, plus minReadySeconds — or
+ * undefined when it is not Ready. A Ready pod without a transition time is available at once when
+ * minReadySeconds is 0 (as isPodAvailable has it) and has nothing to soak against (-Infinity).
+ */
+function availableSince(pod: V1Pod, minReadySeconds: number): number | undefined {
+  const conditions = pod.status?.conditions;
+  if (!conditions) return undefined;
+  for (const c of conditions) {
+    if (c?.type !== 'Ready') continue;
+    if (c.status !== 'True') return undefined;
+    const since = millisOf(c.lastTransitionTime);
+    if (since === undefined) return minReadySeconds <= 0 ? -Infinity : undefined;
+    return since + minReadySeconds * 1000;
+  }
+  return undefined;
 }
 
 const positive = (v: IntOrString | undefined) => v !== undefined && (scaledValue(v, 1) ?? 0) > 0;
@@ -104,19 +117,22 @@ export function planRollout(
   const complete: boolean[] = [];
   const soakEnd: number[] = [];
   let doneTotal = 0;
+  const countFailures = control.maxFailedNodes !== undefined; // failures matter only to a budget
   for (const wave of plan.waves) {
     const p: WaveProgress = { name: wave.name, nodes: wave.nodes.length, done: 0, inProgress: 0, waiting: 0, held: wave.nodes.length - wave.release.length };
+    const soaks = wave.minSuccessSeconds > 0;
     let lastAvailable = -Infinity;
     for (const node of wave.release) {
       const name = node.metadata!.name!;
       const { newPod, oldPod } = podsOn(view.get(name), hash, generation);
-      if (newPod) {
+      if (newPod && countFailures) {
         const failure = newPodFailure(newPod, now, readyDeadline);
         if (failure) found.push({ nodeName: name, reason: failure });
       }
-      if (newPod && !oldPod && isPodAvailable(newPod, scope.minReadySeconds, now)) {
+      const since = newPod && !oldPod ? availableSince(newPod, scope.minReadySeconds) : undefined;
+      if (since !== undefined && since <= now) {
         p.done++;
-        lastAvailable = Math.max(lastAvailable, availableSince(newPod, scope.minReadySeconds));
+        if (soaks) lastAvailable = Math.max(lastAvailable, since);
       } else if (newPod || !oldPod) p.inProgress++;
       else p.waiting++;
     }
@@ -179,8 +195,8 @@ export function planRollout(
   const createRevision = revisionChooser(ds, hash, view, revisions, (nodeName) => {
     if (stopped) return 'old'; // the failing revision does not spread, not even to a node whose pod failed
     if (paused) return 'majority';
-    const wave = plan.waveOf.get(nodeName);
-    return plan.held.has(nodeName) || (wave !== undefined && wave > current) ? 'old' : 'current';
+    const wave = plan.waveOf(nodeName);
+    return plan.isHeld(nodeName) || (wave !== undefined && wave > current) ? 'old' : 'current';
   });
 
   // 5. Why it waits (one line per wave or knob, not per node: a 5,000-node rollout stays small in the log).
@@ -221,7 +237,7 @@ export function planRollout(
       : exceeded
         ? { type: PROGRESSING, status: 'False', reason: REASON.deadline, message: `no progress for ${deadline}s in ${wave.name}: ${p.done} of ${wave.release.length} nodes updated` }
         : allComplete
-          ? { type: PROGRESSING, status: 'True', reason: REASON.complete, message: `${doneTotal} of ${releaseTotal} nodes updated${plan.held.size > 0 ? `, ${plan.held.size} held on the old revision` : ''}` }
+          ? { type: PROGRESSING, status: 'True', reason: REASON.complete, message: `${doneTotal} of ${releaseTotal} nodes updated${plan.held > 0 ? `, ${plan.held} held on the old revision` : ''}` }
           : soaking
             ? { type: PROGRESSING, status: 'True', reason: REASON.soaking, message: `${wave.name} soaking until ${p.soakUntil}` }
             : { type: PROGRESSING, status: 'True', reason: REASON.rolling, message: `${wave.name}: ${p.done} of ${wave.release.length} nodes updated` };

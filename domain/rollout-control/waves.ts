@@ -25,45 +25,52 @@ export interface PlannedWave {
 
 export interface WavePlan {
   waves: PlannedWave[];
-  /** Node name → index of its wave. */
-  waveOf: Map<string, number>;
-  /** Node names the canary selector or the partition keep on the old revision. */
-  held: Set<string>;
+  /** Index of the node's wave (undefined: not a desired node). */
+  waveOf(nodeName: string): number | undefined;
+  /** Whether the canary selector or the partition keep the node on the old revision. */
+  isHeld(nodeName: string): boolean;
+  held: number;
   heldBySelector: number;
   heldByPartition: number;
 }
 
 const nameOf = (n: V1Node): string => n.metadata?.name ?? '';
-const byName = (a: V1Node, b: V1Node): number => (nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0);
 
-/** `desired`: the nodes that should run the daemon pod, in any order. */
+/**
+ * `desired`: the nodes that should run the daemon pod, in any order. Linear after one sort by name;
+ * membership is kept in arrays by sorted position, not in sets (this runs on every pass over
+ * thousands of nodes), and the by-name lookups are built only if asked for.
+ */
 export function planWaves(control: RolloutControlSpec, desired: readonly V1Node[]): WavePlan {
-  const sorted = [...desired].sort(byName);
-  const taken = new Set<string>();
+  const names = desired.map(nameOf);
+  const order = names.map((_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+  const taken = new Uint8Array(desired.length);
   const waves: PlannedWave[] = [];
-  const wave = (name: string, nodes: V1Node[], w?: { maxUnavailable?: IntOrString; maxSurge?: IntOrString; minSuccessSeconds?: number }) => {
-    for (const n of nodes) taken.add(nameOf(n));
+  const members: number[][] = [];
+  const wave = (name: string, picked: number[], w?: { maxUnavailable?: IntOrString; maxSurge?: IntOrString; minSuccessSeconds?: number }) => {
+    for (const i of picked) taken[i] = 1;
+    members.push(picked);
     waves.push({
       name,
-      nodes,
+      nodes: picked.map((i) => desired[i]!),
       release: [],
       ...(w?.maxUnavailable !== undefined ? { maxUnavailable: w.maxUnavailable } : {}),
       ...(w?.maxSurge !== undefined ? { maxSurge: w.maxSurge } : {}),
       minSuccessSeconds: w?.minSuccessSeconds ?? 0,
     });
   };
-  (control.waves ?? []).forEach((w, i) => {
-    const name = w.name ?? `wave-${i + 1}`;
-    const matches: Matcher = w.selector ? compileLabelSelector(w.selector) : () => true;
-    const free = sorted.filter((n) => !taken.has(nameOf(n)) && matches(n.metadata?.labels));
+  (control.waves ?? []).forEach((w, k) => {
+    const name = w.name ?? `wave-${k + 1}`;
+    const matches: Matcher | undefined = w.selector ? compileLabelSelector(w.selector) : undefined;
+    const free = order.filter((i) => taken[i] === 0 && (!matches || matches(desired[i]!.metadata?.labels)));
     if (w.topologyKey !== undefined) {
-      const byValue = new Map<string, V1Node[]>();
-      for (const n of free) {
-        const value = n.metadata?.labels?.[w.topologyKey];
+      const byValue = new Map<string, number[]>();
+      for (const i of free) {
+        const value = desired[i]!.metadata?.labels?.[w.topologyKey];
         if (value === undefined) continue;
         const group = byValue.get(value);
-        if (group) group.push(n);
-        else byValue.set(value, [n]);
+        if (group) group.push(i);
+        else byValue.set(value, [i]);
       }
       for (const value of [...byValue.keys()].sort()) wave(`${name}/${value}`, byValue.get(value)!, w);
     } else if (w.nodes !== undefined) {
@@ -72,20 +79,44 @@ export function planWaves(control: RolloutControlSpec, desired: readonly V1Node[
       wave(name, free, w);
     }
   });
-  const rest = sorted.filter((n) => !taken.has(nameOf(n)));
+  const rest = order.filter((i) => taken[i] === 0);
   if (waves.length === 0 || rest.length > 0) wave(waves.length === 0 ? 'all' : 'rest', rest);
 
-  const waveOf = new Map<string, number>();
-  waves.forEach((w, i) => w.nodes.forEach((n) => waveOf.set(nameOf(n), i)));
-
   // Hold back: outside the canary selector, then the last `partition` of the selected in rollout order.
-  const held = new Set<string>();
-  const canary: Matcher = control.selector ? compileLabelSelector(control.selector) : () => true;
-  const selected: V1Node[] = [];
-  for (const w of waves) for (const n of w.nodes) (canary(n.metadata?.labels) ? selected.push(n) : held.add(nameOf(n)));
-  const heldBySelector = held.size;
+  const held = new Uint8Array(desired.length);
+  const canary: Matcher | undefined = control.selector ? compileLabelSelector(control.selector) : undefined;
+  const selected: number[] = [];
+  let heldBySelector = 0;
+  for (const picked of members) {
+    for (const i of picked) {
+      if (!canary || canary(desired[i]!.metadata?.labels)) selected.push(i);
+      else (held[i] = 1), heldBySelector++;
+    }
+  }
   const partition = Math.min(selected.length, Math.max(0, scaledValue(control.partition ?? 0, desired.length) ?? 0));
-  for (const n of selected.slice(selected.length - partition)) held.add(nameOf(n));
-  for (const w of waves) w.release = w.nodes.filter((n) => !held.has(nameOf(n)));
-  return { waves, waveOf, held, heldBySelector, heldByPartition: partition };
+  for (const i of selected.slice(selected.length - partition)) held[i] = 1;
+  members.forEach((picked, k) => (waves[k]!.release = heldBySelector + partition === 0 ? waves[k]!.nodes : picked.filter((i) => held[i] === 0).map((i) => desired[i]!)));
+
+  let byName: Map<string, number> | undefined; // node name → position in `desired`
+  let waveIndex: Int32Array | undefined;
+  const positionOf = (nodeName: string) => (byName ??= new Map(names.map((n, i) => [n, i]))).get(nodeName);
+  return {
+    waves,
+    waveOf(nodeName) {
+      const i = positionOf(nodeName);
+      if (i === undefined) return undefined;
+      if (!waveIndex) {
+        waveIndex = new Int32Array(desired.length);
+        members.forEach((picked, k) => picked.forEach((j) => (waveIndex![j] = k)));
+      }
+      return waveIndex[i];
+    },
+    isHeld(nodeName) {
+      const i = positionOf(nodeName);
+      return i !== undefined && held[i] === 1;
+    },
+    held: heldBySelector + partition,
+    heldBySelector,
+    heldByPartition: partition,
+  };
 }
