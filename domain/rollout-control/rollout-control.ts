@@ -55,23 +55,6 @@ export interface RolloutPlan {
   conditions: ConditionValue[]; // Progressing and Paused; Available needs the counts (rolloutConditions)
 }
 
-interface NodePods {
-  newPod?: V1Pod;
-  oldPod?: V1Pod;
-}
-
-const NO_PODS: NodePods = {};
-function podsOn(pods: readonly V1Pod[] | undefined, hash: string, generation: number | undefined): NodePods {
-  if (!pods) return NO_PODS;
-  const found: NodePods = {};
-  for (const pod of pods) {
-    if (isTerminating(pod)) continue;
-    if (isPodUpdated(pod, hash, generation)) found.newPod ??= pod;
-    else found.oldPod ??= pod;
-  }
-  return found;
-}
-
 /**
  * When the pod became available — Ready since its last transition, plus minReadySeconds — or
  * undefined when it is not Ready. A Ready pod without a transition time is available at once when
@@ -124,7 +107,15 @@ export function planRollout(
     let lastAvailable = -Infinity;
     for (const node of wave.release) {
       const name = node.metadata!.name!;
-      const { newPod, oldPod } = podsOn(view.get(name), hash, generation);
+      const pods = view.get(name);
+      let newPod: V1Pod | undefined, oldPod: V1Pod | undefined;
+      if (pods) {
+        for (const pod of pods) {
+          if (isTerminating(pod)) continue;
+          if (isPodUpdated(pod, hash, generation)) newPod ??= pod;
+          else oldPod ??= pod;
+        }
+      }
       if (newPod && countFailures) {
         const failure = newPodFailure(newPod, now, readyDeadline);
         if (failure) found.push({ nodeName: name, reason: failure });

@@ -85,16 +85,19 @@ export function planWaves(control: RolloutControlSpec, desired: readonly V1Node[
   // Hold back: outside the canary selector, then the last `partition` of the selected in rollout order.
   const held = new Uint8Array(desired.length);
   const canary: Matcher | undefined = control.selector ? compileLabelSelector(control.selector) : undefined;
-  const selected: number[] = [];
   let heldBySelector = 0;
-  for (const picked of members) {
-    for (const i of picked) {
-      if (!canary || canary(desired[i]!.metadata?.labels)) selected.push(i);
-      else (held[i] = 1), heldBySelector++;
+  let partition = Math.max(0, scaledValue(control.partition ?? 0, desired.length) ?? 0);
+  if (canary || partition > 0) {
+    const selected: number[] = [];
+    for (const picked of members) {
+      for (const i of picked) {
+        if (!canary || canary(desired[i]!.metadata?.labels)) selected.push(i);
+        else (held[i] = 1), heldBySelector++;
+      }
     }
+    partition = Math.min(selected.length, partition);
+    for (const i of selected.slice(selected.length - partition)) held[i] = 1;
   }
-  const partition = Math.min(selected.length, Math.max(0, scaledValue(control.partition ?? 0, desired.length) ?? 0));
-  for (const i of selected.slice(selected.length - partition)) held[i] = 1;
   members.forEach((picked, k) => (waves[k]!.release = heldBySelector + partition === 0 ? waves[k]!.nodes : picked.filter((i) => held[i] === 0).map((i) => desired[i]!)));
 
   let byName: Map<string, number> | undefined; // node name → position in `desired`
