@@ -83,6 +83,7 @@ const podProjection = z.object({
       conditions: z
         .array(z.object({ type: text, status: text, lastTransitionTime: k8sTime.optional() }))
         .optional(),
+      containerStatuses: z.array(z.object({ name: z.string(), restartCount: z.number().int().nonnegative() })).optional(),
     })
     .optional(),
 });

@@ -1,7 +1,7 @@
 // Projections: the part of each object the controller reads. Observations store these, never whole
 // objects, so the log stays small (a node's status alone is kilobytes of images and conditions) and
 // an update that changes nothing here (a node heartbeat) can be dropped at the forwarder.
-import type { V1DaemonSet, V1Node, V1NodeSelectorTerm, V1ObjectMeta, V1Pod, V1PodCondition } from '@kubernetes/client-node';
+import type { V1ContainerStatus, V1DaemonSet, V1Node, V1NodeSelectorTerm, V1ObjectMeta, V1Pod, V1PodCondition } from '@kubernetes/client-node';
 
 /** Node: identity, labels (node affinity, nodeSelector), taints and unschedulable (eligibility). */
 export function projectNode(node: V1Node): V1Node {
@@ -20,8 +20,9 @@ export function projectNode(node: V1Node): V1Node {
 
 /**
  * Pod: identity and ownership, the node it runs on or targets (spec.nodeName, or the
- * `metadata.name` matchFields term a daemon pod is scheduled by), phase and the Ready condition
- * whose lastTransitionTime gates minReadySeconds.
+ * `metadata.name` matchFields term a daemon pod is scheduled by), phase, the Ready condition
+ * whose lastTransitionTime gates minReadySeconds, and each container's restartCount (a crash
+ * loop counts against a rollout's failure budget; a restart is rare, so this adds few events).
  */
 export function projectPod(pod: V1Pod): V1Pod {
   const m = pod.metadata ?? {};
@@ -46,7 +47,7 @@ export function projectPod(pod: V1Pod): V1Pod {
         : undefined,
     }),
     status: pod.status
-      ? defined({ phase: pod.status.phase, conditions: ready ? [projectCondition(ready)] : undefined })
+      ? defined({ phase: pod.status.phase, conditions: ready ? [projectCondition(ready)] : undefined, containerStatuses: restartCounts(pod) })
       : undefined,
   });
 }
@@ -86,6 +87,12 @@ function targetNodeTerms(pod: V1Pod): V1NodeSelectorTerm[] | undefined {
     .map((t) => ({ matchFields: (t.matchFields ?? []).filter((f) => f.key === 'metadata.name') }))
     .filter((t) => t.matchFields.length > 0);
   return kept.length > 0 ? kept : undefined;
+}
+
+/** Only containers that restarted: the usual pod carries none. */
+function restartCounts(pod: V1Pod): V1ContainerStatus[] | undefined {
+  const restarted = (pod.status?.containerStatuses ?? []).filter((c) => (c.restartCount ?? 0) > 0);
+  return restarted.length > 0 ? restarted.map((c) => ({ name: c.name, restartCount: c.restartCount }) as V1ContainerStatus) : undefined;
 }
 
 function projectCondition(c: V1PodCondition): V1PodCondition {

@@ -13,6 +13,10 @@ import { availableAtMs, isTerminating } from './pod-readiness';
 import { podsByNode } from './pods-by-node';
 import { currentRevision, templateGeneration } from './revisions';
 import { allowsSurge, onDeleteWaits, rollingUpdate } from './rolling-update';
+import { ROLLOUT_CONDITION_TYPES } from './rollout-control/conditions';
+import { planRollout, rolloutConditions, type RolloutPlan } from './rollout-control/rollout-control';
+import { toRecord, type StatusWithRollout } from './rollout-control/rollout-status';
+import { rolloutControlOf } from './rollout-control/spec';
 import { statusCounts, withSpecCondition } from './status';
 import { millisOf } from './timestamps';
 import type { Eligibility, PodCreate, ReconcileInput, ReconcileResult, Wait } from './types';
@@ -69,12 +73,23 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const waits: Wait[] = [];
   // The view: claimed pods by target node, updated by each step's actions as if observed at once.
   const view = podsByNode(claim.claimed);
+  // Rollout control (paused, partition, canary selector, waves, deadline, failure budget): only when the spec asks for it.
+  const control = rolloutControlOf(ds);
+  const plan = control ? planRollout(control, scope, view, templateGen, input.revisions, previous) : undefined;
+  const oldNamers = new Map<string, (nodeName: string) => string>();
+  const podFor = (nodeName: string) => {
+    const chosen = plan?.createRevision(nodeName);
+    if (!chosen || chosen.current) return newDaemonPod(ds, nodeName, revision.hash, templateGen, namer(nodeName));
+    if (!oldNamers.has(chosen.hash)) oldNamers.set(chosen.hash, podNamer(ds, chosen.hash, pods));
+    const old = { ...ds, spec: { ...ds.spec!, template: chosen.template } };
+    return newDaemonPod(old, nodeName, chosen.hash, undefined, oldNamers.get(chosen.hash)!(nodeName));
+  };
 
   // Each step may use what the BurstReplicas cap leaves of the pass.
   const act = (createOn: string[], wanted: PodDeletion[]) => {
     const room = Math.min(createOn.length, BURST_REPLICAS - creates.length);
     for (const nodeName of createOn.slice(0, room)) {
-      const pod = newDaemonPod(ds, nodeName, revision.hash, templateGen, namer(nodeName));
+      const pod = podFor(nodeName);
       creates.push({ nodeName, pod });
       addToView(view, nodeName, { ...pod, metadata: { ...pod.metadata, creationTimestamp: now } });
     }
@@ -86,12 +101,19 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   };
 
   // 1. manage: missing pods, duplicates, failed and succeeded pods, ineligible and vanished nodes
-  const managed = manage(scope, view, allowsSurge(ds), failedPodBackoff);
+  if (plan) waits.push(...plan.waits);
+  const managed = manage(scope, view, plan?.allowsSurge ?? allowsSurge(ds), failedPodBackoff);
   waits.push(...managed.waits);
   act(managed.createOn, managed.deletions);
 
   // 2. the update strategy, on the pods as manage left them
-  if (ds.spec!.updateStrategy!.type === 'RollingUpdate') {
+  if (plan) {
+    for (const update of plan.updates) {
+      const updated = rollingUpdate({ ...scope, nodes: update.nodes }, viewOf(view, update.nodes), templateGen, update.budget);
+      waits.push(...updated.waits);
+      act(updated.createOn, updated.deletions);
+    }
+  } else if (ds.spec!.updateStrategy!.type === 'RollingUpdate') {
     const updated = rollingUpdate(scope, view, templateGen);
     waits.push(...updated.waits);
     act(updated.createOn, updated.deletions);
@@ -108,11 +130,13 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     collisionCount: revision.collisionCount,
     conditions: withSpecCondition(previous.conditions, [], now),
   };
+  if (plan) withRollout(status, plan, ds, counts, now, generation);
+  else if (previous.conditions?.some((c) => ROLLOUT_CONDITION_TYPES.includes(c?.type)) || 'rollout' in previous) withoutRollout(status);
   if (status.conditions === undefined) delete status.conditions;
   if (status.collisionCount === undefined) delete status.collisionCount;
   if (status.observedGeneration === undefined) delete status.observedGeneration;
 
-  const requeue = [...managed.requeueSeconds, ...minReadyGate(scope, view, counts)];
+  const requeue = [...managed.requeueSeconds, ...minReadyGate(scope, view, counts), ...(plan?.requeueSeconds ?? [])];
   return {
     create: creates,
     delete: deletions.map(({ pod, nodeName, reason }) => ({ podName: pod.metadata?.name ?? '', nodeName, reason })),
@@ -123,6 +147,29 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     waits,
     failedPodBackoff,
   };
+}
+
+/** The pods of `nodes` only: one wave's part of the view (the pod lists are shared, so actions stay visible). */
+function viewOf(view: Map<string, V1Pod[]>, nodes: readonly V1Node[]): Map<string, V1Pod[]> {
+  const part = new Map<string, V1Pod[]>();
+  for (const node of nodes) {
+    const pods = view.get(node.metadata!.name!);
+    if (pods) part.set(node.metadata!.name!, pods);
+  }
+  return part;
+}
+
+/** Progressing, Available and Paused, and status.rollout, for a DaemonSet under rollout control. */
+function withRollout(status: V1DaemonSetStatus, plan: RolloutPlan, ds: V1DaemonSet, counts: { desiredNumberScheduled: number; numberAvailable: number }, now: Date, generation: number | undefined): void {
+  status.conditions = rolloutConditions(plan, ds, counts, status, now, generation);
+  (status as StatusWithRollout).rollout = toRecord(plan.rollout);
+}
+
+/** The rollout fields were removed from the spec: so go their conditions and status.rollout. */
+function withoutRollout(status: V1DaemonSetStatus): void {
+  delete (status as StatusWithRollout).rollout;
+  if (status.conditions) status.conditions = status.conditions.filter((c) => !ROLLOUT_CONDITION_TYPES.includes(c?.type));
+  if (status.conditions?.length === 0) delete status.conditions;
 }
 
 function addToView(view: Map<string, V1Pod[]>, nodeName: string, pod: V1Pod): void {

@@ -5,7 +5,7 @@
 // Invariants (as upstream): without surge, at most maxUnavailable nodes lack an available pod
 // because of us — unavailable old pods are replaced regardless, since they are down anyway; with
 // surge, at most maxSurge nodes run a second pod, except where the old pod is unavailable.
-import type { V1DaemonSet, V1Pod } from '@kubernetes/client-node';
+import type { IntOrString, V1DaemonSet, V1Pod } from '@kubernetes/client-node';
 import { scaledValue } from './int-or-percent';
 import { CONTROLLER_REVISION_HASH_LABEL, POD_TEMPLATE_GENERATION_LABEL } from './labels';
 import type { PodDeletion, SyncScope } from './manage';
@@ -31,10 +31,23 @@ export function allowsSurge(ds: V1DaemonSet): boolean {
   return maxSurge !== undefined && (scaledValue(maxSurge, 1) ?? 0) > 0;
 }
 
-const surgeCount = (ds: V1DaemonSet, desired: number): number =>
-  Math.max(0, scaledValue(rollingUpdateOf(ds)?.maxSurge ?? 0, desired) ?? 0);
-const unavailableCount = (ds: V1DaemonSet, desired: number): number =>
-  Math.max(0, scaledValue(rollingUpdateOf(ds)?.maxUnavailable ?? 0, desired) ?? 0);
+/** Budgets that replace the strategy's for one update scope: a rollout wave's own values. */
+export interface UpdateBudget {
+  maxUnavailable?: IntOrString;
+  maxSurge?: IntOrString;
+}
+
+/**
+ * The effective budgets for `desired` nodes: the one place they are computed (SurgeCount,
+ * UnavailableCount, and upstream's "both zero means maxUnavailable 1").
+ */
+export function effectiveBudgets(ds: V1DaemonSet, desired: number, override?: UpdateBudget): { maxUnavailable: number; maxSurge: number } {
+  const given = override ?? rollingUpdateOf(ds);
+  let maxUnavailable = Math.max(0, scaledValue(given?.maxUnavailable ?? 0, desired) ?? 0);
+  const maxSurge = Math.max(0, scaledValue(given?.maxSurge ?? 0, desired) ?? 0);
+  if (desired > 0 && maxUnavailable === 0 && maxSurge === 0) maxUnavailable = 1;
+  return { maxUnavailable, maxSurge };
+}
 
 interface UpdatedPods {
   newPod?: V1Pod;
@@ -84,11 +97,10 @@ function nodesInOrder(scope: SyncScope, byNode: ReadonlyMap<string, V1Pod[]>): {
   return { order: order.concat(unknown.sort()), desired };
 }
 
-export function rollingUpdate(scope: SyncScope, byNode: ReadonlyMap<string, V1Pod[]>, generation: number | undefined): RollingUpdateResult {
+/** `budget`: a rollout wave's own maxUnavailable/maxSurge in place of the strategy's. */
+export function rollingUpdate(scope: SyncScope, byNode: ReadonlyMap<string, V1Pod[]>, generation: number | undefined, budget?: UpdateBudget): RollingUpdateResult {
   const { order, desired } = nodesInOrder(scope, byNode);
-  let maxUnavailable = unavailableCount(scope.ds, desired);
-  const maxSurge = surgeCount(scope.ds, desired);
-  if (desired > 0 && maxUnavailable === 0 && maxSurge === 0) maxUnavailable = 1;
+  const { maxUnavailable, maxSurge } = effectiveBudgets(scope.ds, desired, budget);
   const classify = (nodeName: string) => findUpdatedPodsOnNode(byNode.get(nodeName) ?? NO_PODS, scope.hash, generation);
   return maxSurge > 0
     ? surgeUpdate(scope, order, classify, maxSurge, desired)

@@ -6,6 +6,7 @@ import type { SyncScope } from './manage';
 import { isPodAvailable, isPodReady } from './pod-readiness';
 import { compareOldestFirst } from './pods-by-node';
 import { isPodUpdated } from './rolling-update';
+import { controlledRolloutStatus, rolloutOf } from './rollout-control/rollout-message';
 import type { ValidationError } from './validation';
 
 export type StatusCounts = Pick<
@@ -67,8 +68,11 @@ export function withSpecCondition(conditions: V1DaemonSetCondition[] | undefined
   ];
 }
 
-/** kubectl rollout status for a DaemonSet. */
-export function rolloutStatus(daemonSet: V1DaemonSet): { done: boolean; message: string } {
+/**
+ * kubectl rollout status for a DaemonSet; under rollout control, with the wave, the soak countdown
+ * (from `now`), and `failed` when only the user can move it on (a failure-budget stop, a deadline breach).
+ */
+export function rolloutStatus(daemonSet: V1DaemonSet, now?: Date): { done: boolean; message: string; failed?: boolean } {
   const ds = withDefaults(daemonSet);
   const name = JSON.stringify(ds.metadata?.name ?? '');
   if (ds.spec?.updateStrategy?.type !== 'RollingUpdate') {
@@ -78,6 +82,8 @@ export function rolloutStatus(daemonSet: V1DaemonSet): { done: boolean; message:
   if ((ds.metadata?.generation ?? 0) > (status.observedGeneration ?? 0)) {
     return { done: false, message: 'Waiting for daemon set spec update to be observed...' };
   }
+  const controlled = rolloutOf(ds.status);
+  if (controlled) return controlledRolloutStatus(ds, controlled, now);
   const desired = status.desiredNumberScheduled ?? 0;
   const updated = status.updatedNumberScheduled ?? 0;
   const available = status.numberAvailable ?? 0;

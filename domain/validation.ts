@@ -5,6 +5,7 @@ import type { V1DaemonSet } from '@kubernetes/client-node';
 import { withDefaults } from './defaults';
 import { intOrPercentError, isZeroIntOrPercent } from './int-or-percent';
 import { compileLabelSelector, labelSelectorError } from './label-selector';
+import { validateRolloutControl } from './rollout-control/validation';
 
 export interface ValidationError {
   field: string;
@@ -75,5 +76,6 @@ export function validateDaemonSet(given: V1DaemonSet): ValidationError[] {
       }
     }
   }
+  errors.push(...validateRolloutControl(ds));
   return errors;
 }

@@ -37,6 +37,11 @@ export class ControlPlane {
     return 'configured';
   }
 
+  /** A JSON merge patch of the DaemonSet (kubectl rollout pause/resume/restart); `resourceVersion` in it makes it conditional. */
+  async patchDaemonSet(namespace: string, name: string, patch: object): Promise<V1DaemonSet> {
+    return (await this.custom.patchNamespacedCustomObject({ ...resource, namespace, name, body: patch }, mergePatch)) as V1DaemonSet;
+  }
+
   async getDaemonSet(namespace: string, name: string): Promise<V1DaemonSet> {
     return (await this.custom.getNamespacedCustomObject({ ...resource, namespace, name })) as V1DaemonSet;
   }

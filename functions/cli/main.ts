@@ -15,7 +15,12 @@ import * as getDs from './commands/get-ds';
 import * as history from './commands/history';
 import * as logVerify from './commands/log-verify';
 import * as nodes from './commands/nodes';
+import * as rolloutHistory from './commands/rollout-history';
+import * as rolloutPause from './commands/rollout-pause';
+import * as rolloutRestart from './commands/rollout-restart';
+import * as rolloutResume from './commands/rollout-resume';
 import * as rolloutStatus from './commands/rollout-status';
+import * as rolloutUndo from './commands/rollout-undo';
 import * as up from './commands/up';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -33,8 +38,13 @@ export const COMMANDS: Command[] = [
   { words: ['up'], usage: 'up [--nodes N | --kubeconfig PATH] [--state DIR]', options: { ...cluster, nodes: { type: 'string' } }, run: up.run },
   { words: ['demo'], usage: 'demo [--nodes N] [--virtual] [--exit] [--json] [--state DIR]', options: { nodes: { type: 'string' }, virtual: { type: 'boolean' }, exit: { type: 'boolean' }, json: { type: 'boolean' }, state: { type: 'string' } }, run: demo.run },
   { words: ['apply'], usage: 'apply -f FILE [--kubeconfig PATH]', options: { ...cluster, filename: { type: 'string', short: 'f' } }, run: apply.run },
-  { words: ['get', 'ds'], usage: 'get ds [-n NS | -A] [--json]', options: { ...namespaced, 'all-namespaces': { type: 'boolean', short: 'A' }, json: { type: 'boolean' } }, run: getDs.run },
+  { words: ['get', 'ds'], usage: 'get ds [-n NS | -A] [-o wide] [--json]', options: { ...namespaced, 'all-namespaces': { type: 'boolean', short: 'A' }, output: { type: 'string', short: 'o' }, json: { type: 'boolean' } }, run: getDs.run },
   { words: ['cost'], usage: 'cost [DS] [-n NS | -A] [--prices FILE.json] [--json]', options: { ...namespaced, 'all-namespaces': { type: 'boolean', short: 'A' }, prices: { type: 'string' }, json: { type: 'boolean' } }, run: cost.run },
+  { words: ['rollout', 'pause'], usage: 'rollout pause DS [-n NS]', options: namespaced, run: rolloutPause.run },
+  { words: ['rollout', 'resume'], usage: 'rollout resume DS [-n NS]', options: namespaced, run: rolloutResume.run },
+  { words: ['rollout', 'restart'], usage: 'rollout restart DS [-n NS]', options: namespaced, run: rolloutRestart.run },
+  { words: ['rollout', 'undo'], usage: 'rollout undo DS [-n NS] [--to-revision N] [--table NAME [--region R]] [--cluster-id ID]', options: { ...namespaced, 'to-revision': { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, 'cluster-id': { type: 'string' } }, run: rolloutUndo.run },
+  { words: ['rollout', 'history'], usage: 'rollout history DS [-n NS] [--revision N] [--table NAME [--region R]] [--cluster-id ID]', options: { ...namespaced, revision: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, 'cluster-id': { type: 'string' } }, run: rolloutHistory.run },
   { words: ['rollout', 'status'], usage: 'rollout status DS [-n NS] [--json] [--timeout SECONDS]', options: { ...namespaced, json: { type: 'boolean' }, timeout: { type: 'string' } }, run: rolloutStatus.run },
   {
     words: ['history'],

@@ -3,7 +3,9 @@
 // folded from its first commit up to the mark the decision recorded, merged, viewed at the
 // decision's time — never from a snapshot (a snapshot holds only the latest state). Marks only
 // grow from one decision to the next, so each stream is read once, forward: linear in history.
+import type { V1DaemonSetStatus } from '@kubernetes/client-node';
 import { reconcile } from '../../domain';
+import { rolloutOf } from '../../domain/rollout-control/rollout-status';
 import { emptyClusterState, mergeStates, type ClusterState } from '../../domain/cluster-state';
 import { decisionEvents } from '../../domain/decision-events';
 import * as E from '../../domain/events';
@@ -93,6 +95,7 @@ async function replayOne(
     const [was, is] = [recorded.status[counter], replayedDecision.status[counter]];
     if (was !== is) differences.push(`status.${counter}: recorded ${was}, replayed ${is}`);
   }
+  differences.push(...rolloutDifferences(recorded.status, replayedDecision.status));
   if (recorded.requeueAfterSeconds !== replayedDecision.requeueAfterSeconds) {
     differences.push(`requeueAfterSeconds: recorded ${recorded.requeueAfterSeconds ?? 'none'}, replayed ${replayedDecision.requeueAfterSeconds ?? 'none'}`);
   }
@@ -101,6 +104,26 @@ async function replayOne(
   const settled = recorded.inputs.settledIntents ?? { creates: [], deletes: [] };
   differences.push(...setDifference('settled creates', settled.creates, view.settledIntents.creates));
   differences.push(...setDifference('settled deletes', settled.deletes, view.settledIntents.deletes));
+  return differences;
+}
+
+/**
+ * Rollout control's part of a status: each condition's status and reason, and where the rollout
+ * stands (wave, phase, soak end, deadline clock, failure-budget stop) — what `history` reports as
+ * pauses, resumes, wave starts and finishes, deadline breaches and stops.
+ */
+function rolloutDifferences(recorded: V1DaemonSetStatus, replayed: V1DaemonSetStatus): string[] {
+  const differences: string[] = [];
+  const conditions = (s: V1DaemonSetStatus) => Object.fromEntries((s.conditions ?? []).map((c) => [c.type, `${c.status}/${c.reason ?? ''}`]));
+  const [was, is] = [conditions(recorded), conditions(replayed)];
+  for (const type of new Set([...Object.keys(was), ...Object.keys(is)])) {
+    if (was[type] !== is[type]) differences.push(`status.conditions[${type}]: recorded ${was[type] ?? 'none'}, replayed ${is[type] ?? 'none'}`);
+  }
+  const [a, b] = [rolloutOf(recorded), rolloutOf(replayed)];
+  for (const field of ['updateRevision', 'currentWave', 'phase', 'soakUntil', 'progressedAt'] as const) {
+    if (a?.[field] !== b?.[field]) differences.push(`status.rollout.${field}: recorded ${a?.[field] ?? 'none'}, replayed ${b?.[field] ?? 'none'}`);
+  }
+  if (a?.stopped?.message !== b?.stopped?.message) differences.push(`status.rollout.stopped: recorded ${a?.stopped?.message ?? 'none'}, replayed ${b?.stopped?.message ?? 'none'}`);
   return differences;
 }
 

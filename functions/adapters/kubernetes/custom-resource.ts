@@ -28,4 +28,7 @@ export const DAEMONSET_PRINTER_COLUMNS = [
   { name: 'Available', type: 'integer', jsonPath: '.status.numberAvailable' },
   { name: 'Node Selector', type: 'string', jsonPath: '.spec.template.spec.nodeSelector' },
   { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  // -o wide only (priority 1): the rollout-control columns.
+  { name: 'Wave', type: 'string', jsonPath: '.status.rollout.currentWave', priority: 1 },
+  { name: 'Paused', type: 'string', jsonPath: '.status.conditions[?(@.type=="Paused")].status', priority: 1 },
 ] as const;

@@ -4,6 +4,7 @@
 // controller observed of the DaemonSet. Node lists are summarised: a 5,000-node rollout stays readable.
 import { templateHash } from '../../../domain';
 import * as E from '../../../domain/events';
+import { rolloutTransitions } from '../../../domain/rollout-control/transitions';
 import type { Commit } from '../../adapters/event-store/port';
 import type { ReplayReport } from '../../log/replay';
 
@@ -15,6 +16,7 @@ export function renderHistory(streamId: string, commits: readonly Commit[]): str
   let template: string | undefined;
   let shown: { commit: number; conclusion: string } | undefined; // the last decision shown in full
   let repeats: { count: number; first: Commit; last: Commit } | undefined; // decisions since that concluded the same and did nothing
+  let lastStatus: E.ReconcileDecided['status'] | undefined; // the previous decision's: rollout transitions are changes from it
   const flush = () => {
     if (repeats) {
       const { count: n, first, last } = repeats;
@@ -25,7 +27,9 @@ export function renderHistory(streamId: string, commits: readonly Commit[]): str
   };
   for (const commit of commits) {
     const decided = commit.events.find((e): e is E.ReconcileDecided => e.type === E.RECONCILE_DECIDED);
-    const concluded = decided && conclusion(commit, decided);
+    const transitions = decided ? rolloutTransitions(lastStatus, decided.status) : [];
+    if (decided) lastStatus = decided.status;
+    const concluded = decided && transitions.length === 0 ? conclusion(commit, decided) : undefined;
     if (concluded !== undefined && concluded === shown?.conclusion) {
       repeats = { count: (repeats?.count ?? 0) + 1, first: repeats?.first ?? commit, last: commit };
       continue;
@@ -33,6 +37,7 @@ export function renderHistory(streamId: string, commits: readonly Commit[]): str
     flush();
     if (decided) {
       lines.push(...renderDecision(commit, decided));
+      for (const t of transitions) lines.push(`      rollout  ${t.kind}${t.message ? `: ${t.message}` : ''}`);
       shown = concluded === undefined ? undefined : { commit: commit.commit, conclusion: concluded };
     } else lines.push(`${stamp(commit.time)}  #${commit.commit}  ${renderFacts(commit.events)}`);
     for (const event of commit.events) {

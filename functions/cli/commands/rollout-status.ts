@@ -22,6 +22,12 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
         io.err(rolloutStatus(ds).message);
         return 1;
       }
+      const verdict = rolloutStatus(ds, new Date());
+      if (verdict.failed) {
+        progress.end();
+        io.err(`error: ${verdict.message}`);
+        return 1;
+      }
       if (progress.show(ds)) {
         progress.end();
         if (!flag(options, 'json')) io.out(rolloutStatus(ds).message);

@@ -18,9 +18,13 @@ function age(since: string | undefined, now: Date): string {
   return `${Math.floor(seconds / 86400)}d`;
 }
 
-/** The value at a JSONPath of the simple `.a.b.c` form the printer columns use. */
+/** The value at a JSONPath of the forms the printer columns use: `.a.b.c`, and `.list[?(@.key=="v")].c` (the first match). */
 const at = (obj: unknown, path: string): unknown =>
-  path.split('.').filter(Boolean).reduce<unknown>((o, key) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[key] : undefined), obj);
+  (path.match(/\[\?\(@\.\w+=="[^"]*"\)\]|[^.[\]]+/g) ?? []).reduce<unknown>((o, step) => {
+    const filter = /^\[\?\(@\.(\w+)=="([^"]*)"\)\]$/.exec(step);
+    if (filter) return Array.isArray(o) ? o.find((item) => (item as Record<string, unknown>)?.[filter[1]!] === filter[2]) : undefined;
+    return o && typeof o === 'object' ? (o as Record<string, unknown>)[step] : undefined;
+  }, obj);
 
 interface Column {
   name: string;
@@ -58,6 +62,7 @@ const podColumns: Column[] = [
 
 const daemonSetColumns: Column[] = DAEMONSET_PRINTER_COLUMNS.map((c) => ({
   name: c.name,
+  ...('priority' in c ? { priority: c.priority } : {}),
   cell: (o: KubeObject, now: Date) => {
     const value = at(o, c.jsonPath);
     if (c.type === 'date') return age(value as string | undefined, now);

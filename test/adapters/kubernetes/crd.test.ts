@@ -28,13 +28,14 @@ describe('infra/manifests/crd.yaml', () => {
 
   it('prints the columns of kubectl get ds', () => {
     expect(version.additionalPrinterColumns).toEqual(DAEMONSET_PRINTER_COLUMNS.map((c) => ({ ...c })));
-    expect(version.additionalPrinterColumns.map((c: { name: string }) => c.name.toUpperCase())).toEqual(['DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE']);
+    expect(version.additionalPrinterColumns.map((c: { name: string }) => c.name.toUpperCase())).toEqual(['DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE', 'WAVE', 'PAUSED']);
   });
 
   it('has a schema field for every apps/v1 DaemonSetSpec and DaemonSetStatus field', () => {
     const names = (model: { getAttributeTypeMap(): { name: string }[] }) => model.getAttributeTypeMap().map((a) => a.name).sort();
-    expect(Object.keys(schema.spec.properties).sort()).toEqual(names(V1DaemonSetSpec));
-    expect(Object.keys(schema.status.properties).sort()).toEqual(names(V1DaemonSetStatus));
+    // Plus our rollout-control fields (domain/rollout-control/spec.ts).
+    expect(Object.keys(schema.spec.properties).sort()).toEqual([...names(V1DaemonSetSpec), 'paused', 'progressDeadlineSeconds'].sort());
+    expect(Object.keys(schema.status.properties).sort()).toEqual([...names(V1DaemonSetStatus), 'rollout'].sort());
     expect(schema.spec.required).toEqual(['selector', 'template']);
   });
 });
@@ -60,5 +61,24 @@ describe('infra/manifests/rbac.yaml', () => {
       expect(binding.subjects).toContainEqual({ kind: 'ServiceAccount', name, namespace: 'daemonloop-system' });
       expect(docs).toContainEqual(expect.objectContaining({ kind: 'ServiceAccount', metadata: { name, namespace: 'daemonloop-system' } }));
     }
+  });
+});
+
+describe('crd.yaml: rollout-control fields', () => {
+  const rollingUpdate = schema.spec.properties.updateStrategy.properties.rollingUpdate;
+  it('declares paused, progressDeadlineSeconds, partition, selector, maxFailedNodes and waves', () => {
+    expect(schema.spec.properties.paused.type).toBe('boolean');
+    expect(schema.spec.properties.progressDeadlineSeconds.minimum).toBe(1);
+    expect(Object.keys(rollingUpdate.properties).sort()).toEqual(['maxFailedNodes', 'maxSurge', 'maxUnavailable', 'partition', 'selector', 'waves']);
+    expect(Object.keys(rollingUpdate.properties.waves.items.properties).sort()).toEqual(['maxSurge', 'maxUnavailable', 'minSuccessSeconds', 'name', 'nodes', 'selector', 'topologyKey']);
+  });
+
+  it('checks rules that span fields with x-kubernetes-validations, each with a message', () => {
+    const messages = (rules: { rule: string; message: string }[]) => rules.map((r) => r.message);
+    expect(messages(rollingUpdate['x-kubernetes-validations'])).toContain('maxUnavailable and maxSurge cannot both be 0');
+    expect(messages(rollingUpdate.properties.waves.items['x-kubernetes-validations'])).toEqual(
+      expect.arrayContaining(['one of selector, topologyKey or nodes is required', "a wave's maxUnavailable and maxSurge cannot both be 0"]),
+    );
+    expect(messages(schema.spec['x-kubernetes-validations'])).toEqual(['progressDeadlineSeconds must be greater than minReadySeconds']);
   });
 });
