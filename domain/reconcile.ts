@@ -60,6 +60,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     hash: revision.hash,
     minReadySeconds: ds.spec!.minReadySeconds ?? 0,
     now: nowMs!,
+    ...(typeof input.disruptionAllowance === 'number' ? { disruptionAllowance: Math.max(0, input.disruptionAllowance) } : {}),
   };
   const pods = list<V1Pod>(input.pods);
   const claim = claimPods(ds, pods, compileLabelSelector(ds.spec!.selector));

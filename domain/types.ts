@@ -17,6 +17,8 @@ export interface ReconcileInput {
   now: Date;
   revisions?: Revision[]; // known history
   failedPodBackoff?: FailedPodBackoff; // per node
+  /** A fleet's node-disruption grant: at most this many more nodes may lose an available pod to the rolling update. */
+  disruptionAllowance?: number;
 }
 
 export interface PodCreate {

@@ -1,0 +1,111 @@
+// The fleet-wide node-disruption budget as a ledger on its own stream (`fleet/<name>/budget`).
+// A per-cluster reconcile takes nodes from it before it deletes an available old pod and gives
+// them back once the node has an available pod again; both go through a conditional append at
+// the ledger's expected commit, so two clusters racing for the last node cannot both win — the
+// loser re-reads and decides again. No lock service: the log's condition is the lock.
+//
+// Invariant: the nodes held across the fleet never exceed `limit`, and every node a rollout made
+// unavailable is held until its new pod is available. So the fleet's rollout-caused unavailable
+// count never exceeds the budget, whatever the timing and concurrency of the reconciles.
+import type { IntOrString } from '@kubernetes/client-node';
+import type { FleetDisruptionBudget } from './types';
+
+export interface FleetBudgetSized {
+  type: 'FleetBudgetSized';
+  time: string;
+  limit: number | null; // null: the fleet has no node budget
+  window?: { nodes: number; windowSeconds: number };
+}
+export interface FleetBudgetGranted {
+  type: 'FleetBudgetGranted';
+  time: string;
+  clusterId: string;
+  nodes: string[];
+}
+export interface FleetBudgetReturned {
+  type: 'FleetBudgetReturned';
+  time: string;
+  clusterId: string;
+  nodes: string[];
+}
+export type BudgetEvent = FleetBudgetSized | FleetBudgetGranted | FleetBudgetReturned;
+
+export interface BudgetLedger {
+  limit?: number | null; // undefined: not sized yet — nothing is granted
+  window?: { nodes: number; windowSeconds: number };
+  held: Record<string, string[]>; // cluster id → node names
+  grants: { at: number; count: number }[]; // recent grants, for the rate window
+}
+
+export const emptyLedger = (): BudgetLedger => ({ held: {}, grants: [] });
+
+export function evolveBudget(ledger: BudgetLedger, event: BudgetEvent): BudgetLedger {
+  switch (event.type) {
+    case 'FleetBudgetSized': {
+      const { window: _old, ...rest } = ledger;
+      return { ...rest, limit: event.limit, ...(event.window ? { window: event.window } : {}) };
+    }
+    case 'FleetBudgetGranted': {
+      const mine = new Set(ledger.held[event.clusterId] ?? []);
+      const fresh = event.nodes.filter((n) => !mine.has(n));
+      const at = Date.parse(event.time);
+      // Entries older than any window we could be asked about are dropped, so the list stays short.
+      const horizon = at - (ledger.window?.windowSeconds ?? 0) * 1000;
+      return {
+        ...ledger,
+        held: { ...ledger.held, [event.clusterId]: [...mine, ...fresh] },
+        grants: [...ledger.grants.filter((g) => g.at > horizon), { at, count: fresh.length }],
+      };
+    }
+    case 'FleetBudgetReturned': {
+      const gone = new Set(event.nodes);
+      const left = (ledger.held[event.clusterId] ?? []).filter((n) => !gone.has(n));
+      const { [event.clusterId]: _old, ...held } = ledger.held;
+      return { ...ledger, held: left.length > 0 ? { ...held, [event.clusterId]: left } : held };
+    }
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+}
+
+export const heldTotal = (ledger: BudgetLedger): number => Object.values(ledger.held).reduce((n, nodes) => n + nodes.length, 0);
+
+/** How many more nodes any cluster may take now, and why not more. */
+export function budgetAllowance(ledger: BudgetLedger, now: Date): { allowance: number; reason: string } {
+  if (ledger.limit === undefined) return { allowance: 0, reason: 'fleet node budget not sized yet' };
+  if (ledger.limit === null) return { allowance: Infinity, reason: 'no fleet node budget' };
+  const held = heldTotal(ledger);
+  let allowance = ledger.limit - held;
+  let reason = `fleet maxUnavailableNodes ${ledger.limit}, ${held} held`;
+  if (ledger.window) {
+    const since = now.getTime() - ledger.window.windowSeconds * 1000;
+    const recent = ledger.grants.reduce((n, g) => (g.at > since ? n + g.count : n), 0);
+    if (ledger.window.nodes - recent < allowance) {
+      allowance = ledger.window.nodes - recent;
+      reason = `fleet maxDisruptionsPerWindow ${ledger.window.nodes} per ${ledger.window.windowSeconds}s, ${recent} used`;
+    }
+  }
+  return { allowance: Math.max(0, allowance), reason };
+}
+
+/** The cluster's held nodes that are no longer disrupted: they go back to the fleet. */
+export function settledHolds(ledger: BudgetLedger, clusterId: string, disrupted: (nodeName: string) => boolean): string[] {
+  return (ledger.held[clusterId] ?? []).filter((n) => !disrupted(n));
+}
+
+/** The budget's size for the fleet's current eligible nodes: a percentage rounds down, but never below 1 (a rollout must be able to move). */
+export function budgetLimit(budget: FleetDisruptionBudget | undefined, eligibleNodes: number): Omit<FleetBudgetSized, 'type' | 'time'> {
+  if (!budget) return { limit: null };
+  const limit = percentOrCount(budget.maxUnavailableNodes, eligibleNodes);
+  return { limit, ...(budget.maxDisruptionsPerWindow ? { window: budget.maxDisruptionsPerWindow } : {}) };
+}
+
+function percentOrCount(value: IntOrString, total: number): number {
+  if (typeof value === 'number') return value;
+  return Math.max(1, Math.floor((parseInt(value, 10) * total) / 100));
+}
+
+export const sameBudgetSize = (ledger: BudgetLedger, size: Omit<FleetBudgetSized, 'type' | 'time'>): boolean =>
+  ledger.limit === size.limit && ledger.window?.nodes === size.window?.nodes && ledger.window?.windowSeconds === size.window?.windowSeconds;
