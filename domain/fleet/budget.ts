@@ -7,6 +7,9 @@
 // Invariant: the nodes held across the fleet never exceed `limit`, and every node a rollout made
 // unavailable is held until its new pod is available. So the fleet's rollout-caused unavailable
 // count never exceeds the budget, whatever the timing and concurrency of the reconciles.
+// A grant names the DaemonSet-stream commit its decision will be; a hold is returned only by a
+// reconcile whose view includes that commit — so a concurrent run that has not yet seen the
+// deletion it was granted for can never give the node back early.
 import type { IntOrString } from '@kubernetes/client-node';
 import type { FleetDisruptionBudget } from './types';
 
@@ -21,6 +24,7 @@ export interface FleetBudgetGranted {
   time: string;
   clusterId: string;
   nodes: string[];
+  decisionCommit: number; // the DaemonSet-stream commit of the decision that takes the nodes
 }
 export interface FleetBudgetReturned {
   type: 'FleetBudgetReturned';
@@ -33,7 +37,7 @@ export type BudgetEvent = FleetBudgetSized | FleetBudgetGranted | FleetBudgetRet
 export interface BudgetLedger {
   limit?: number | null; // undefined: not sized yet — nothing is granted
   window?: { nodes: number; windowSeconds: number };
-  held: Record<string, string[]>; // cluster id → node names
+  held: Record<string, Record<string, number>>; // cluster id → node name → decision commit of its grant
   grants: { at: number; count: number }[]; // recent grants, for the rate window
 }
 
@@ -46,22 +50,23 @@ export function evolveBudget(ledger: BudgetLedger, event: BudgetEvent): BudgetLe
       return { ...rest, limit: event.limit, ...(event.window ? { window: event.window } : {}) };
     }
     case 'FleetBudgetGranted': {
-      const mine = new Set(ledger.held[event.clusterId] ?? []);
-      const fresh = event.nodes.filter((n) => !mine.has(n));
+      const mine = { ...ledger.held[event.clusterId] };
+      const fresh = event.nodes.filter((n) => mine[n] === undefined);
+      for (const n of event.nodes) mine[n] = Math.max(mine[n] ?? 0, event.decisionCommit);
       const at = Date.parse(event.time);
       // Entries older than any window we could be asked about are dropped, so the list stays short.
       const horizon = at - (ledger.window?.windowSeconds ?? 0) * 1000;
       return {
         ...ledger,
-        held: { ...ledger.held, [event.clusterId]: [...mine, ...fresh] },
+        held: { ...ledger.held, [event.clusterId]: mine },
         grants: [...ledger.grants.filter((g) => g.at > horizon), { at, count: fresh.length }],
       };
     }
     case 'FleetBudgetReturned': {
-      const gone = new Set(event.nodes);
-      const left = (ledger.held[event.clusterId] ?? []).filter((n) => !gone.has(n));
+      const left = { ...ledger.held[event.clusterId] };
+      for (const n of event.nodes) delete left[n];
       const { [event.clusterId]: _old, ...held } = ledger.held;
-      return { ...ledger, held: left.length > 0 ? { ...held, [event.clusterId]: left } : held };
+      return { ...ledger, held: Object.keys(left).length > 0 ? { ...held, [event.clusterId]: left } : held };
     }
     default: {
       const unknown: never = event;
@@ -70,7 +75,8 @@ export function evolveBudget(ledger: BudgetLedger, event: BudgetEvent): BudgetLe
   }
 }
 
-export const heldTotal = (ledger: BudgetLedger): number => Object.values(ledger.held).reduce((n, nodes) => n + nodes.length, 0);
+export const heldTotal = (ledger: BudgetLedger): number => Object.values(ledger.held).reduce((n, nodes) => n + Object.keys(nodes).length, 0);
+export const heldBy = (ledger: BudgetLedger, clusterId: string): string[] => Object.keys(ledger.held[clusterId] ?? {});
 
 /** How many more nodes any cluster may take now, and why not more. */
 export function budgetAllowance(ledger: BudgetLedger, now: Date): { allowance: number; reason: string } {
@@ -90,9 +96,11 @@ export function budgetAllowance(ledger: BudgetLedger, now: Date): { allowance: n
   return { allowance: Math.max(0, allowance), reason };
 }
 
-/** The cluster's held nodes that are no longer disrupted: they go back to the fleet. */
-export function settledHolds(ledger: BudgetLedger, clusterId: string, disrupted: (nodeName: string) => boolean): string[] {
-  return (ledger.held[clusterId] ?? []).filter((n) => !disrupted(n));
+/** The cluster's held nodes that a view including `viewCommit` shows no longer disrupted: they go back to the fleet. */
+export function settledHolds(ledger: BudgetLedger, clusterId: string, disrupted: (nodeName: string) => boolean, viewCommit: number): string[] {
+  return Object.entries(ledger.held[clusterId] ?? {})
+    .filter(([n, grantedAt]) => grantedAt <= viewCommit && !disrupted(n))
+    .map(([n]) => n);
 }
 
 /** The budget's size for the fleet's current eligible nodes: a percentage rounds down, but never below 1 (a rollout must be able to move). */

@@ -9,7 +9,7 @@ import { at } from './builders';
 
 const fold = (events: BudgetEvent[]): BudgetLedger => events.reduce(evolveBudget, emptyLedger());
 const sized = (limit: number | null, window?: { nodes: number; windowSeconds: number }): BudgetEvent => ({ type: 'FleetBudgetSized', time: at(0).toISOString(), limit, ...(window ? { window } : {}) });
-const grant = (clusterId: string, nodeNames: string[], s = 0): BudgetEvent => ({ type: 'FleetBudgetGranted', time: at(s).toISOString(), clusterId, nodes: nodeNames });
+const grant = (clusterId: string, nodeNames: string[], s = 0, decisionCommit = 1): BudgetEvent => ({ type: 'FleetBudgetGranted', time: at(s).toISOString(), clusterId, nodes: nodeNames, decisionCommit });
 const giveBack = (clusterId: string, nodeNames: string[], s = 0): BudgetEvent => ({ type: 'FleetBudgetReturned', time: at(s).toISOString(), clusterId, nodes: nodeNames });
 
 describe('the budget ledger', () => {
@@ -24,7 +24,7 @@ describe('the budget ledger', () => {
     expect(heldTotal(ledger)).toBe(3);
     expect(budgetAllowance(ledger, at(0))).toEqual({ allowance: 2, reason: 'fleet maxUnavailableNodes 5, 3 held' });
     const back = evolveBudget(ledger, giveBack('a', ['n1', 'n2']));
-    expect(back.held).toEqual({ b: ['n1'] });
+    expect(back.held).toEqual({ b: { n1: 1 } });
     expect(budgetAllowance(back, at(0)).allowance).toBe(4);
   });
   it('never reports a negative allowance when the limit shrinks below the holds', () => {
@@ -36,9 +36,13 @@ describe('the budget ledger', () => {
     expect(budgetAllowance(ledger, at(601)).allowance).toBe(4); // the first grant left the window
   });
   it('returns the held nodes that are no longer disrupted', () => {
-    const ledger = fold([sized(5), grant('a', ['n1', 'n2', 'n3'])]);
-    expect(settledHolds(ledger, 'a', (n) => n === 'n2')).toEqual(['n1', 'n3']);
-    expect(settledHolds(ledger, 'b', () => false)).toEqual([]);
+    const ledger = fold([sized(5), grant('a', ['n1', 'n2', 'n3'], 0, 7)]);
+    expect(settledHolds(ledger, 'a', (n) => n === 'n2', 7)).toEqual(['n1', 'n3']);
+    expect(settledHolds(ledger, 'b', () => false, 7)).toEqual([]);
+  });
+  it('keeps a hold while the view predates the decision it was granted for', () => {
+    const ledger = fold([sized(5), grant('a', ['n1'], 0, 7)]);
+    expect(settledHolds(ledger, 'a', () => false, 6)).toEqual([]); // that decision's delete is not in this view yet
   });
   it('sizes a percentage of eligible nodes rounding down, never below one', () => {
     expect(budgetLimit({ maxUnavailableNodes: '10%' }, 1234)).toEqual({ limit: 123 });
