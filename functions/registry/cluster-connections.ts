@@ -1,6 +1,7 @@
 // A cluster's API from its registry entry: the credential reference becomes a bearer token (a
 // Secrets Manager secret, or an EKS IAM token) or a kubeconfig file, and the client is kept while
 // warm — an EKS token for 10 of its 15 minutes, other credentials until the process ends.
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { AwsCredentialIdentity, Provider } from '@smithy/types';
 import { z } from 'zod';
 import { kubeConfigFor, type ClusterAccess } from '../adapters/kubernetes/kubeconfig';
@@ -43,6 +44,13 @@ export class RegistryClusterConnections implements ClusterConnections {
     const api = new KubernetesCluster(kubeConfigFor(await this.access(record)), { clock: this.options.clock, qps: this.options.qps, burst: this.options.burst });
     this.cached.set(clusterId, { api, until: record.credentials.kind === 'eks' ? now + EKS_TOKEN_REUSE_MS : Number.POSITIVE_INFINITY });
     return api;
+  }
+
+  /** The cluster's KubeConfig from its registry entry (the fleet writes its DaemonSets through it). */
+  async kubeConfig(clusterId: string): Promise<KubeConfig> {
+    const record = await this.registry.lookup(clusterId);
+    if (!record) throw new Error(`cluster ${JSON.stringify(clusterId)} is not registered`);
+    return kubeConfigFor(await this.access(record));
   }
 
   private async access(record: ClusterRecord): Promise<ClusterAccess> {

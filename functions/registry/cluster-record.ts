@@ -12,4 +12,5 @@ export interface ClusterRecord {
   credentials: CredentialRef;
   priceTable?: string; // a reference to the price table for cost figures
   registeredAt: string; // ISO 8601
+  labels?: Record<string, string>; // what fleets place by (`clusters register --label k=v`)
 }
