@@ -191,3 +191,17 @@ describe('decideFleet: revisions and placement', () => {
     expect(h.step(0).budget).toEqual({ limit: 100 });
   });
 });
+
+describe('fleetStatus', () => {
+  it('sums node counters over placed clusters, counts updated only at the current revision, and says why it waits', async () => {
+    const { fleetStatus } = await import('../../../domain/fleet/status');
+    const h = new Harness([applied(staged())]);
+    h.step(0);
+    h.observed = { 'dev-1': rolling(1, 4), 'prod-a': done(0, 20), 'prod-b': done(0, 20), 'staging-1': done(0, 5) };
+    const s = fleetStatus(h.state, FOUR, h.observed, at(10))!;
+    expect([s.revision, s.clusters, s.desired, s.updated, s.available, s.stage]).toEqual([1, 4, 55, 4, 49, 'dev']);
+    expect(s.perCluster.find((c) => c.clusterId === 'prod-a')).toMatchObject({ stage: 'prod', state: 'Pending', updated: 0, revision: 0 });
+    expect(s.conditions.find((c) => c.type === 'Progressing')).toMatchObject({ status: 'True', reason: 'Stage dev', message: 'rolling out: 4/10 updated, 4/10 available' });
+    expect(s.conditions.find((c) => c.type === 'Available')).toMatchObject({ status: 'False', message: 'dev-1 4/10' });
+  });
+});
