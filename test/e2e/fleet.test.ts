@@ -59,7 +59,8 @@ const unavailableNodes = (sim: Simulator, now: Date) => {
   const pods = livePods(sim);
   return sim.nodes().filter((n) => !pods.some((p) => p.spec?.nodeName === n.metadata!.name && isAvailable(p, 0, now))).length;
 };
-const allOn = (sim: Simulator, image: string, now: Date) => imagesOf(sim).size === 1 && imagesOf(sim).has(image) && livePods(sim).length === NODES && unavailableNodes(sim, now) === 0;
+const allOnN = (sim: Simulator, image: string, nodes: number, now: Date) => imagesOf(sim).size === 1 && imagesOf(sim).has(image) && livePods(sim).length === nodes && unavailableNodes(sim, now) === 0;
+const allOn = (sim: Simulator, image: string, now: Date) => allOnN(sim, image, NODES, now);
 
 let runtime: LocalRuntime | undefined;
 let owned: Simulator[] = [];
@@ -128,5 +129,59 @@ describe('a fleet, end to end', () => {
     await until(everywhere('fluentd:v2'), 'revision 2 everywhere');
     await until(async () => (await readFleet(runtime!.fleet, 'fluentd')).state.run?.outcome === 'Succeeded', 'run 2 succeeded');
     expect(worst).toBe(BUDGET); // the fleet budget bound (each cluster alone would take 3)
+  }, 300_000);
+
+  it('halts the run when a cluster’s pods never become available, and follows clusters joining and leaving the placement', async () => {
+    const clock = new VirtualClock();
+    const stateDir = await mkdtemp(join(tmpdir(), 'daemonloop-fleet-'));
+    const specs = [
+      { clusterId: 'dev-1', labels: { env: 'dev', region: 'us' } },
+      { clusterId: 'lab-1', labels: { env: 'lab', region: 'us' } }, // outside the placement, at first
+      { clusterId: 'prod-a', labels: { env: 'prod', region: 'us' } },
+      { clusterId: 'prod-b', labels: { env: 'prod', region: 'us' } },
+    ];
+    runtime = await startLocalRuntime({
+      clock, stateDir, telemetry: localTelemetry('silent'), cluster: { nodes: 0 },
+      fleetClusters: specs.map((c) => ({ ...c, nodes: 3, simulatorOptions: { kubelet: { startDelayMs: 1_000, readyDelayMs: 0 } } })),
+    });
+    const sim = (id: string) => runtime!.fleet.clusters.get(id)!.simulator;
+    const until = async (predicate: () => boolean | Promise<boolean>, what: string) => {
+      if (!(await runtime!.runUntil(predicate, 4 * 3600_000))) throw new Error(`never reached: ${what}`);
+    };
+    const run = async () => (await readFleet(runtime!.fleet, 'fluentd')).state.run;
+    const relabel = async (clusterId: string, labels: Record<string, string>) => {
+      const record = (await runtime!.deps.registry.lookup(clusterId))!;
+      await (runtime!.deps.registry as unknown as { register(r: typeof record): Promise<void> }).register({ ...record, labels });
+      await runtime!.fleet.requests.request('fluentd');
+    };
+    const f = (image: string) => {
+      const spec = fleet(image);
+      spec.spec.rollout = { stages: [{ name: 'dev', clusterSelector: { matchLabels: { env: 'dev' } } }, { name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } }, progressDeadlineSeconds: 300 }] };
+      return spec;
+    };
+    const on = (id: string, image: string) => allOnN(sim(id), image, 3, clock.now());
+
+    await applyFleet(runtime.fleet.store, f('fluentd:v1'), clock.now());
+    await runtime.fleet.requests.request('fluentd');
+    await until(async () => on('dev-1', 'fluentd:v1') && on('prod-a', 'fluentd:v1') && on('prod-b', 'fluentd:v1') && (await run())?.outcome === 'Succeeded', 'revision 1 on the placed clusters');
+    expect(livePods(sim('lab-1'))).toEqual([]); // not placed
+
+    // Revision 2: prod-a cannot pull the new image, so its pods never become available.
+    sim('prod-a').setImagePullFailure('fluentd:v2');
+    await applyFleet(runtime.fleet.store, f('fluentd:v2'), clock.now());
+    await runtime.fleet.requests.request('fluentd');
+    await until(() => on('dev-1', 'fluentd:v2'), 'dev on v2');
+    // Mid-run, lab-1 joins the placement (it gets the run's revision at once) and dev-1 leaves it (its DaemonSet is deleted).
+    await relabel('lab-1', { env: 'dev', region: 'us' });
+    await until(() => on('lab-1', 'fluentd:v2'), 'the joining cluster on the run revision');
+    await relabel('dev-1', { env: 'retired', region: 'us' });
+    await until(() => livePods(sim('dev-1')).length === 0 && sim('dev-1').daemonSet('kube-system', 'fluentd') === undefined, 'the leaving cluster’s DaemonSet removed');
+
+    await until(async () => (await run())?.outcome === 'Failed', 'the run halted');
+    const halted = (await run())!;
+    expect(halted.clusters['prod-a']?.reason).toMatch(/^progress deadline of 300s exceeded: /);
+    expect(halted.reason).toBe('stage prod: 1 failed cluster(s) (prod-a), maxFailedClusters 0');
+    // maxConcurrency 1: prod-b waited behind prod-a, and the halt keeps it on revision 1.
+    expect(imagesOf(sim('prod-b')).has('fluentd:v2')).toBe(false);
   }, 300_000);
 });
