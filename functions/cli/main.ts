@@ -9,6 +9,7 @@ import * as apply from './commands/apply';
 import * as clustersRegister from './commands/clusters-register';
 import * as cost from './commands/cost';
 import * as demo from './commands/demo';
+import * as demoFleet from './commands/demo-fleet';
 import * as fleetApply from './commands/fleet-apply';
 import * as fleetControl from './commands/fleet-control';
 import * as fleetGet from './commands/fleet-get';
@@ -35,7 +36,12 @@ const fleetLog: Options = { state: { type: 'string' }, table: { type: 'string' }
 
 export const COMMANDS: Command[] = [
   { words: ['up'], usage: 'up [--nodes N | --kubeconfig PATH] [--clusters N] [--state DIR]', options: { ...cluster, nodes: { type: 'string' }, clusters: { type: 'string' } }, run: up.run },
-  { words: ['demo'], usage: 'demo [--nodes N] [--virtual] [--exit] [--json] [--state DIR]', options: { nodes: { type: 'string' }, virtual: { type: 'boolean' }, exit: { type: 'boolean' }, json: { type: 'boolean' }, state: { type: 'string' } }, run: demo.run },
+  {
+    words: ['demo'],
+    usage: 'demo [--single [--virtual]] [--nodes N] [--exit] [--json] [--state DIR]',
+    options: { nodes: { type: 'string' }, virtual: { type: 'boolean' }, exit: { type: 'boolean' }, json: { type: 'boolean' }, state: { type: 'string' }, single: { type: 'boolean' } },
+    run: (o, io) => (o.values.single === true ? demo.run(o, io) : demoFleet.run(o, io)),
+  },
   { words: ['apply'], usage: 'apply -f FILE [--kubeconfig PATH]', options: { ...cluster, filename: { type: 'string', short: 'f' } }, run: apply.run },
   { words: ['get', 'ds'], usage: 'get ds [-n NS | -A] [--json]', options: { ...namespaced, 'all-namespaces': { type: 'boolean', short: 'A' }, json: { type: 'boolean' } }, run: getDs.run },
   { words: ['cost'], usage: 'cost [DS] [-n NS | -A] [--prices FILE.json] [--json]', options: { ...namespaced, 'all-namespaces': { type: 'boolean', short: 'A' }, prices: { type: 'string' }, json: { type: 'boolean' } }, run: cost.run },

@@ -98,7 +98,8 @@ export async function startLocalFleet(w: FleetWiring): Promise<LocalFleet> {
     registry: w.registry,
     observe: async (clusterId, namespace, name, now) => observationOf((await w.deps.log.rebuild({ clusterId, namespace, name }, now)).input?.daemonSet),
     daemonSets: new KubernetesFleetDaemonSets((clusterId) => connections.kubeConfig(clusterId)),
-    timers: { schedule: async (fleet, dueAt) => timers.send(fleet, Math.max(0, dueAt.getTime() - w.clock.now().getTime())) },
+    // The due time is part of the body: the delay queue drops a body already waiting, and an earlier wake-up must not be lost to a later one.
+    timers: { schedule: async (fleet, dueAt) => timers.send(JSON.stringify({ fleet, dueAt: dueAt.toISOString() }), Math.max(0, dueAt.getTime() - w.clock.now().getTime())) },
     clock: w.clock,
     telemetry: w.telemetry,
   };
@@ -114,7 +115,7 @@ export async function startLocalFleet(w: FleetWiring): Promise<LocalFleet> {
     }
     return failed;
   });
-  timers.consume(async (fleet) => requests.request(fleet));
+  timers.consume(async (body) => requests.request((JSON.parse(body) as { fleet: string }).fleet));
 
   let forwarders: RunningForwarder[] = [];
   return {
