@@ -8,7 +8,7 @@
 //   fleet.budget.max_unavailable_over_budget: the highest fleet-wide count of nodes without an
 //     available daemon pod seen at any tick, over the budget (≤ 1 means never exceeded)
 
-import { emptyLedger, evolveBudget, heldBy, type BudgetEvent } from '../domain/fleet/budget';
+import { emptyLedger, evolveBudget, heldBy, sameBudgetSize, type BudgetEvent } from '../domain/fleet/budget';
 import { decideFleet } from '../domain/fleet/decide';
 import { disruptedNodes } from '../domain/fleet/disruption';
 import type { FleetEvent } from '../domain/fleet/events';
@@ -95,6 +95,7 @@ function rollout(): { durationMs: number; maxUnavailable: number } {
       c.revision = w.revision;
     }
     state = foldFleet([...decision.events, ...written], state);
+    if (!sameBudgetSize(ledger, decision.budget)) ledger = evolveBudget(ledger, { type: 'FleetBudgetSized', time: new Date(now).toISOString(), ...decision.budget });
     if (state.run?.outcome) break;
 
     // Each cluster on the new revision that is not done (or still holds budget) reconciles once.

@@ -18,6 +18,8 @@ export interface FleetBudgetSized {
   time: string;
   limit: number | null; // null: the fleet has no node budget
   window?: { nodes: number; windowSeconds: number };
+  /** A fair share: the most one cluster may hold, so clusters rolling at once split the budget instead of the first ones taking it all. */
+  perCluster?: number;
 }
 export interface FleetBudgetGranted {
   type: 'FleetBudgetGranted';
@@ -37,6 +39,7 @@ export type BudgetEvent = FleetBudgetSized | FleetBudgetGranted | FleetBudgetRet
 export interface BudgetLedger {
   limit?: number | null; // undefined: not sized yet — nothing is granted
   window?: { nodes: number; windowSeconds: number };
+  perCluster?: number;
   held: Record<string, Record<string, number>>; // cluster id → node name → decision commit of its grant
   grants: { at: number; count: number }[]; // recent grants, for the rate window
 }
@@ -46,8 +49,8 @@ export const emptyLedger = (): BudgetLedger => ({ held: {}, grants: [] });
 export function evolveBudget(ledger: BudgetLedger, event: BudgetEvent): BudgetLedger {
   switch (event.type) {
     case 'FleetBudgetSized': {
-      const { window: _old, ...rest } = ledger;
-      return { ...rest, limit: event.limit, ...(event.window ? { window: event.window } : {}) };
+      const { window: _old, perCluster: _share, ...rest } = ledger;
+      return { ...rest, limit: event.limit, ...(event.window ? { window: event.window } : {}), ...(event.perCluster !== undefined ? { perCluster: event.perCluster } : {}) };
     }
     case 'FleetBudgetGranted': {
       const mine = { ...ledger.held[event.clusterId] };
@@ -78,8 +81,8 @@ export function evolveBudget(ledger: BudgetLedger, event: BudgetEvent): BudgetLe
 export const heldTotal = (ledger: BudgetLedger): number => Object.values(ledger.held).reduce((n, nodes) => n + Object.keys(nodes).length, 0);
 export const heldBy = (ledger: BudgetLedger, clusterId: string): string[] => Object.keys(ledger.held[clusterId] ?? {});
 
-/** How many more nodes any cluster may take now, and why not more. */
-export function budgetAllowance(ledger: BudgetLedger, now: Date): { allowance: number; reason: string } {
+/** How many more nodes a cluster (or, without one, any cluster) may take now, and why not more. */
+export function budgetAllowance(ledger: BudgetLedger, now: Date, clusterId?: string): { allowance: number; reason: string } {
   if (ledger.limit === undefined) return { allowance: 0, reason: 'fleet node budget not sized yet' };
   if (ledger.limit === null) return { allowance: Infinity, reason: 'no fleet node budget' };
   const held = heldTotal(ledger);
@@ -93,6 +96,13 @@ export function budgetAllowance(ledger: BudgetLedger, now: Date): { allowance: n
       reason = `fleet maxDisruptionsPerWindow ${ledger.window.nodes} per ${ledger.window.windowSeconds}s, ${recent} used`;
     }
   }
+  if (clusterId !== undefined && ledger.perCluster !== undefined) {
+    const mine = heldBy(ledger, clusterId).length;
+    if (ledger.perCluster - mine < allowance) {
+      allowance = ledger.perCluster - mine;
+      reason = `fair share ${ledger.perCluster} per rolling cluster, ${mine} held by this one`;
+    }
+  }
   return { allowance: Math.max(0, allowance), reason };
 }
 
@@ -103,11 +113,15 @@ export function settledHolds(ledger: BudgetLedger, clusterId: string, disrupted:
     .map(([n]) => n);
 }
 
-/** The budget's size for the fleet's current eligible nodes: a percentage rounds down, but never below 1 (a rollout must be able to move). */
-export function budgetLimit(budget: FleetDisruptionBudget | undefined, eligibleNodes: number): Omit<FleetBudgetSized, 'type' | 'time'> {
+/**
+ * The budget's size for the fleet's current eligible nodes: a percentage rounds down, but never
+ * below 1 (a rollout must be able to move); with `rolling` clusters at once, each may hold at most
+ * its share (rounded up, so the shares together can use the whole budget).
+ */
+export function budgetLimit(budget: FleetDisruptionBudget | undefined, eligibleNodes: number, rolling = 0): Omit<FleetBudgetSized, 'type' | 'time'> {
   if (!budget) return { limit: null };
   const limit = percentOrCount(budget.maxUnavailableNodes, eligibleNodes);
-  return { limit, ...(budget.maxDisruptionsPerWindow ? { window: budget.maxDisruptionsPerWindow } : {}) };
+  return { limit, ...(budget.maxDisruptionsPerWindow ? { window: budget.maxDisruptionsPerWindow } : {}), ...(rolling > 1 ? { perCluster: Math.ceil(limit / rolling) } : {}) };
 }
 
 function percentOrCount(value: IntOrString, total: number): number {
@@ -116,4 +130,4 @@ function percentOrCount(value: IntOrString, total: number): number {
 }
 
 export const sameBudgetSize = (ledger: BudgetLedger, size: Omit<FleetBudgetSized, 'type' | 'time'>): boolean =>
-  ledger.limit === size.limit && ledger.window?.nodes === size.window?.nodes && ledger.window?.windowSeconds === size.window?.windowSeconds;
+  ledger.limit === size.limit && ledger.window?.nodes === size.window?.nodes && ledger.window?.windowSeconds === size.window?.windowSeconds && ledger.perCluster === size.perCluster;

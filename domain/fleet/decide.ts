@@ -78,14 +78,18 @@ export function decideFleet({ state: given, clusters, observed, now }: FleetInpu
     .sort()
     .map((clusterId) => ({ clusterId, policy: fleet.spec.removalPolicy ?? ('Delete' as const) }));
 
-  // 5. the node budget over the placement's eligible nodes (each cluster's desired count)
+  // 5. the node budget over the placement's eligible nodes (each cluster's desired count), shared fairly by the clusters rolling now
   const eligible = placed.reduce((n, c) => n + (observed[c.clusterId]?.desired ?? 0), 0);
+  const rolling = placed.filter(({ clusterId: id }) => {
+    const c = run().clusters[id];
+    return c !== undefined && !c.failedAt && !c.succeededAt;
+  }).length;
 
   return {
     events,
     write,
     remove,
-    budget: budgetLimit(fleet.spec.disruptionBudget, eligible),
+    budget: budgetLimit(fleet.spec.disruptionBudget, eligible, rolling),
     waits: step.waits,
     ...(step.activeStage ? { activeStage: step.activeStage } : {}),
     ...(step.recheckAfterSeconds !== undefined ? { requeueAfterSeconds: step.recheckAfterSeconds } : {}),

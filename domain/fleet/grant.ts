@@ -17,7 +17,7 @@ export interface GrantPlan {
 export function planGrant(ledger: BudgetLedger, clusterId: string, input: ReconcileInput, viewCommit: number, now: Date): GrantPlan {
   const returned = settledHolds(ledger, clusterId, disruptedNodes(input), viewCommit);
   const after = returned.length > 0 ? evolveBudget(ledger, { type: 'FleetBudgetReturned', time: now.toISOString(), clusterId, nodes: returned }) : ledger;
-  return { returned, ...budgetAllowance(after, now) };
+  return { returned, ...budgetAllowance(after, now, clusterId) };
 }
 
 /** Nodes with an available daemon pod before the decision and none after it. */

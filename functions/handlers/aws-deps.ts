@@ -5,6 +5,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { DynamoDbEventStore } from '../adapters/event-store/dynamodb';
+import { DynamoDbFleetStore } from '../adapters/fleet-store/dynamodb';
+import { FleetBudget } from '../fleet/budget-client';
 import { DynamoDbPendingReconciles } from '../adapters/sqs/pending-reconciles';
 import { SqsReconcileQueue } from '../adapters/sqs/reconcile-queue';
 import { SqsTimerQueue } from '../adapters/sqs/timer-queue';
@@ -53,6 +55,7 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env): LoopDeps {
     }),
     clock,
     telemetry: powertoolsTelemetry(),
+    fleetBudget: new FleetBudget(new DynamoDbFleetStore(dynamodb, table, clock)), // fleet members take node disruptions from their fleet's ledger
   };
 }
 

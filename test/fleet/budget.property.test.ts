@@ -23,6 +23,7 @@ interface Scenario {
   maxUnavailable: number[];
   limit: number;
   window?: { nodes: number; windowSeconds: number };
+  perCluster?: number;
   minReadySeconds: number;
   concurrency: number; // reconciles in flight per cluster at most
 }
@@ -33,6 +34,7 @@ const scenario: fc.Arbitrary<Scenario> = fc
     clusters: fc.integer({ min: 2, max: 20 }),
     limit: fc.integer({ min: 1, max: 12 }),
     useWindow: fc.boolean(),
+    share: fc.integer({ min: 0, max: 6 }), // 0: no fair-share cap
     windowNodes: fc.integer({ min: 2, max: 20 }),
     minReadySeconds: fc.integer({ min: 0, max: 5 }),
     concurrency: fc.integer({ min: 1, max: 3 }),
@@ -47,6 +49,7 @@ const scenario: fc.Arbitrary<Scenario> = fc
       maxUnavailable: c.maxUnavailable,
       limit: r.limit,
       ...(r.useWindow ? { window: { nodes: Math.max(r.windowNodes, r.limit), windowSeconds: 30 } } : {}),
+      ...(r.share > 0 ? { perCluster: r.share } : {}),
       minReadySeconds: r.minReadySeconds,
       concurrency: r.concurrency,
     })),
@@ -90,7 +93,7 @@ function runScenario(s: Scenario): void {
   const random = prng(s.seed);
   let now = T0;
   const ledger = new LedgerStream();
-  ledger.append(0, [{ type: 'FleetBudgetSized', time: new Date(now).toISOString(), limit: s.limit, ...(s.window ? { window: s.window } : {}) }]);
+  ledger.append(0, [{ type: 'FleetBudgetSized', time: new Date(now).toISOString(), limit: s.limit, ...(s.window ? { window: s.window } : {}), ...(s.perCluster ? { perCluster: s.perCluster } : {}) }]);
   const clusters: FleetCluster[] = s.nodeCounts.map((count, i) => {
     const ds: V1DaemonSet = aDaemonSet({ name: 'fluentd', uid: `uid-${i}`, strategy: RU(s.maxUnavailable[i]!), minReadySeconds: s.minReadySeconds, generation: 1 });
     const sim = new Cluster(ds, random, now);

@@ -35,6 +35,13 @@ describe('the budget ledger', () => {
     expect(budgetAllowance(ledger, at(301))).toEqual({ allowance: 1, reason: 'fleet maxDisruptionsPerWindow 5 per 600s, 4 used' });
     expect(budgetAllowance(ledger, at(601)).allowance).toBe(4); // the first grant left the window
   });
+  it('caps each cluster at its fair share while several roll at once', () => {
+    const ledger = fold([{ type: 'FleetBudgetSized', time: at(0).toISOString(), limit: 100, perCluster: 34 }, grant('a', ['n1', 'n2'])]);
+    expect(budgetAllowance(ledger, at(0), 'a')).toEqual({ allowance: 32, reason: 'fair share 34 per rolling cluster, 2 held by this one' });
+    expect(budgetAllowance(ledger, at(0), 'b').allowance).toBe(34);
+    expect(budgetAllowance(ledger, at(0)).allowance).toBe(98);
+    expect(budgetLimit({ maxUnavailableNodes: 100 }, 5000, 3)).toEqual({ limit: 100, perCluster: 34 });
+  });
   it('returns the held nodes that are no longer disrupted', () => {
     const ledger = fold([sized(5), grant('a', ['n1', 'n2', 'n3'], 0, 7)]);
     expect(settledHolds(ledger, 'a', (n) => n === 'n2', 7)).toEqual(['n1', 'n3']);
