@@ -159,6 +159,7 @@ const decisionSchemas = [
       daemonSetUid: z.string().optional(),
       daemonSetResourceVersion: z.string().optional(),
       settledIntents: z.object({ creates: z.array(z.string()), deletes: z.array(z.string()) }).optional(),
+      disruptionAllowance: z.number().int().nonnegative().optional(),
     }),
     creates: z.number().int().nonnegative(),
     deletes: z.number().int().nonnegative(),

@@ -97,6 +97,8 @@ export interface InputMarks {
   daemonSetResourceVersion?: string;
   /** Pod names of earlier intents this decision saw fulfilled: the fold ends them here. */
   settledIntents?: { creates: string[]; deletes: string[] };
+  /** The fleet node-budget grant the decision was given (ReconcileInput.disruptionAllowance), when one applied. */
+  disruptionAllowance?: number;
 }
 export interface ReconcileDecided extends EventBase<typeof RECONCILE_DECIDED> {
   decisionId: string; // `<DaemonSet stream id>@<commit>`: unique, deterministic

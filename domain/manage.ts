@@ -28,6 +28,7 @@ export interface SyncScope {
   hash: string; // H
   minReadySeconds: number;
   now: number; // ms
+  disruptionAllowance?: number; // ReconcileInput.disruptionAllowance
 }
 
 export interface ManageResult {

@@ -64,6 +64,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     hash: revision.hash,
     minReadySeconds: ds.spec!.minReadySeconds ?? 0,
     now: nowMs!,
+    ...(typeof input.disruptionAllowance === 'number' ? { disruptionAllowance: Math.max(0, input.disruptionAllowance) } : {}),
   };
   const pods = list<V1Pod>(input.pods);
   const claim = claimPods(ds, pods, compileLabelSelector(ds.spec!.selector));
@@ -80,7 +81,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const podFor = (nodeName: string) => {
     const chosen = plan?.createRevision(nodeName);
     if (!chosen || chosen.current) return newDaemonPod(ds, nodeName, revision.hash, templateGen, namer(nodeName));
-    if (!oldNamers.has(chosen.hash)) oldNamers.set(chosen.hash, podNamer(ds, chosen.hash, pods));
+    if (!oldNamers.has(chosen.hash)) oldNamers.set(chosen.hash, podNamer(ds, chosen.hash, pods, list<string>(input.takenPodNames)));
     const old = { ...ds, spec: { ...ds.spec!, template: chosen.template } };
     return newDaemonPod(old, nodeName, chosen.hash, undefined, oldNamers.get(chosen.hash)!(nodeName));
   };

@@ -143,9 +143,12 @@ function unavailableUpdate(
       candidates.push([nodeName, oldPod!]);
     }
   }
-  const remaining = Math.max(0, Math.min(maxUnavailable - numUnavailable, candidates.length));
+  const upstream = Math.max(0, Math.min(maxUnavailable - numUnavailable, candidates.length));
+  // The fleet's node-budget grant: the one cap on top of upstream's (a surge update makes no node unavailable).
+  const remaining = Math.min(upstream, scope.disruptionAllowance ?? upstream);
   for (const [nodeName, pod] of candidates.slice(0, remaining)) result.deletions.push({ pod, nodeName, reason: 'rolling update' });
-  for (const [nodeName] of candidates.slice(remaining)) heldBack.push(nodeName);
+  for (const [nodeName] of candidates.slice(remaining, upstream)) result.waits.push(waitFor.fleetBudget(nodeName, remaining));
+  for (const [nodeName] of candidates.slice(upstream)) heldBack.push(nodeName);
   for (const nodeName of heldBack) result.waits.push(waitFor.budget(nodeName, 'maxUnavailable', numUnavailable + remaining, maxUnavailable));
   return result;
 }

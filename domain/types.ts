@@ -18,6 +18,8 @@ export interface ReconcileInput {
   revisions?: Revision[]; // known history
   failedPodBackoff?: FailedPodBackoff; // per node
   takenPodNames?: string[]; // names a created pod must not get: held by pods outside `pods`, or lately deleted
+  /** A fleet's node-disruption grant: at most this many more nodes may lose an available pod to the rolling update. */
+  disruptionAllowance?: number;
 }
 
 export interface PodCreate {

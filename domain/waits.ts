@@ -10,6 +10,7 @@ export const WAIT_NOT_READY = 'waiting for the updated pod to become ready';
 export const WAIT_ON_DELETE = 'OnDelete';
 export const WAIT_BURST = 'burst limit';
 export const WAIT_INELIGIBLE = 'ineligible node drained later';
+export const WAIT_FLEET_BUDGET = 'fleet node budget';
 
 export const waitFor = {
   backoff: (nodeName: string, delaySeconds: number): Wait => ({
@@ -27,6 +28,7 @@ export const waitFor = {
   burst: (action: 'creates' | 'deletes', deferred: number): Wait => ({
     reason: `${WAIT_BURST}: ${deferred} ${action} deferred to the next pass (at most 250 per pass)`,
   }),
+  fleetBudget: (nodeName: string, allowance: number): Wait => ({ nodeName, reason: `${WAIT_FLEET_BUDGET}: ${allowance} more node(s) granted to this cluster now` }),
   ineligible: (nodeName: string): Wait => ({
     nodeName,
     reason: `${WAIT_INELIGIBLE}: its pod stays until more pods are available than desired`,

@@ -41,7 +41,7 @@ export async function eventLogOf(options: CommandOptions): Promise<EventLogSourc
 }
 
 /** The endpoint a running control plane wrote, when it still answers; a crashed one leaves a stale file. */
-async function runningEndpoint(stateDir: string): Promise<string | undefined> {
+export async function runningEndpoint(stateDir: string): Promise<string | undefined> {
   const file = dynamoDbEndpointIn(stateDir);
   if (!existsSync(file)) return undefined;
   const endpoint = (await readFile(file, 'utf8')).trim();

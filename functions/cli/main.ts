@@ -10,6 +10,12 @@ import * as clustersLabel from './commands/clusters-label';
 import * as clustersRegister from './commands/clusters-register';
 import * as cost from './commands/cost';
 import * as demo from './commands/demo';
+import * as demoFleet from './commands/demo-fleet';
+import * as fleetApply from './commands/fleet-apply';
+import * as fleetControl from './commands/fleet-control';
+import * as fleetGet from './commands/fleet-get';
+import * as fleetHistory from './commands/fleet-history';
+import * as fleetStatus from './commands/fleet-status';
 import * as forward from './commands/forward';
 import * as getDs from './commands/get-ds';
 import * as history from './commands/history';
@@ -33,10 +39,16 @@ interface Command {
 
 const cluster: Options = { kubeconfig: { type: 'string' }, state: { type: 'string' } };
 const namespaced: Options = { ...cluster, namespace: { type: 'string', short: 'n' } };
+const fleetLog: Options = { state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } };
 
 export const COMMANDS: Command[] = [
-  { words: ['up'], usage: 'up [--nodes N | --kubeconfig PATH] [--state DIR]', options: { ...cluster, nodes: { type: 'string' } }, run: up.run },
-  { words: ['demo'], usage: 'demo [--nodes N] [--virtual] [--exit] [--json] [--state DIR]', options: { nodes: { type: 'string' }, virtual: { type: 'boolean' }, exit: { type: 'boolean' }, json: { type: 'boolean' }, state: { type: 'string' } }, run: demo.run },
+  { words: ['up'], usage: 'up [--nodes N | --kubeconfig PATH] [--clusters N] [--state DIR]', options: { ...cluster, nodes: { type: 'string' }, clusters: { type: 'string' } }, run: up.run },
+  {
+    words: ['demo'],
+    usage: 'demo [--single [--virtual]] [--nodes N] [--exit] [--json] [--state DIR]',
+    options: { nodes: { type: 'string' }, virtual: { type: 'boolean' }, exit: { type: 'boolean' }, json: { type: 'boolean' }, state: { type: 'string' }, single: { type: 'boolean' } },
+    run: (o, io) => (o.values.single === true ? demo.run(o, io) : demoFleet.run(o, io)),
+  },
   { words: ['apply'], usage: 'apply -f FILE [--kubeconfig PATH]', options: { ...cluster, filename: { type: 'string', short: 'f' } }, run: apply.run },
   { words: ['get', 'ds'], usage: 'get ds [-n NS | -A] [-o wide] [--json]', options: { ...namespaced, 'all-namespaces': { type: 'boolean', short: 'A' }, output: { type: 'string', short: 'o' }, json: { type: 'boolean' } }, run: getDs.run },
   { words: ['cost'], usage: 'cost [DS] [-n NS | -A] [--prices FILE.json] [--json]', options: { ...namespaced, 'all-namespaces': { type: 'boolean', short: 'A' }, prices: { type: 'string' }, json: { type: 'boolean' } }, run: cost.run },
@@ -67,6 +79,15 @@ export const COMMANDS: Command[] = [
     run: clustersRegister.run,
   },
   { words: ['clusters', 'label'], usage: 'clusters label ID k=v… [k-]… [--table NAME]', options: { table: { type: 'string' } }, run: clustersLabel.run },
+  { words: ['fleet', 'apply'], usage: 'fleet apply -f FILE [--state DIR | --table NAME]', options: { ...fleetLog, filename: { type: 'string', short: 'f' } }, run: fleetApply.run },
+  { words: ['fleet', 'get'], usage: 'fleet get [NAME] [--json]', options: { ...fleetLog, json: { type: 'boolean' } }, run: fleetGet.run },
+  { words: ['fleet', 'status'], usage: 'fleet status NAME [--json]', options: { ...fleetLog, json: { type: 'boolean' } }, run: fleetStatus.run },
+  { words: ['fleet', 'rollout', 'status'], usage: 'fleet rollout status NAME [--timeout SECONDS]', options: { ...fleetLog, timeout: { type: 'string' } }, run: fleetStatus.runRolloutStatus },
+  { words: ['fleet', 'rollout', 'pause'], usage: 'fleet rollout pause NAME', options: fleetLog, run: fleetControl.runPause },
+  { words: ['fleet', 'rollout', 'resume'], usage: 'fleet rollout resume NAME', options: fleetLog, run: fleetControl.runResume },
+  { words: ['fleet', 'rollout', 'undo'], usage: 'fleet rollout undo NAME [--to-revision N]', options: { ...fleetLog, 'to-revision': { type: 'string' } }, run: fleetControl.runUndo },
+  { words: ['fleet', 'approve'], usage: 'fleet approve NAME --stage S', options: { ...fleetLog, stage: { type: 'string' } }, run: fleetControl.runApprove },
+  { words: ['fleet', 'history'], usage: 'fleet history NAME [--json]', options: { ...fleetLog, json: { type: 'boolean' } }, run: fleetHistory.run },
 ];
 
 const ALIASES: Record<string, string> = { daemonset: 'ds', daemonsets: 'ds' };

@@ -3,6 +3,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDbEventStore } from '../adapters/event-store/dynamodb';
+import { DynamoDbFleetStore } from '../adapters/fleet-store/dynamodb';
+import { FleetBudget } from '../fleet/budget-client';
 import { DynamoDbPendingReconciles } from '../adapters/sqs/pending-reconciles';
 import { SqsReconcileQueue } from '../adapters/sqs/reconcile-queue';
 import { SqsTimerQueue } from '../adapters/sqs/timer-queue';
@@ -50,6 +52,7 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env): LoopDeps {
     }),
     clock,
     telemetry: powertoolsTelemetry(),
+    fleetBudget: new FleetBudget(new DynamoDbFleetStore(dynamodb, table, clock)), // fleet members take node disruptions from their fleet's ledger
   };
 }
 

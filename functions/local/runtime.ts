@@ -34,6 +34,7 @@ import { delayEvent, fifoEvent, localReconcileQueue, localTimerQueue } from './l
 import { quiescent } from './quiescence';
 import { Simulator, type SimulatorOptions } from './simulator/simulator';
 import { WorkTracker } from './work-tracker';
+import { startLocalFleet, type LocalFleet, type LocalFleetCluster } from './fleet';
 
 export const LOCAL_EVENT_BUS = 'daemonloop';
 export const LOCAL_CLUSTER_ID = 'local';
@@ -59,6 +60,8 @@ export interface LocalRuntimeOptions {
   clusterBurst?: number;
   /** Fault injection for tests: what the forwarder's PutEvents meets on its way to the bus (duplicates, reordering). */
   wrapPutEvents?: (port: PutEventsPort) => PutEventsPort;
+  /** More simulated clusters beside the main one, each with its own simulator, forwarder and labels (`up --clusters`). */
+  fleetClusters?: LocalFleetCluster[];
   /** Fault injection for tests: the handlers' dependencies (a log that dies midway, …). */
   wrapDeps?: (deps: LoopDeps) => LoopDeps;
 }
@@ -70,6 +73,8 @@ export interface LocalRuntime {
   readonly simulator?: Simulator;
   /** The handlers' dependencies, for tests that call the loop directly beside the queues. */
   readonly deps: LoopDeps;
+  /** The fleet loop, its store and the extra simulated clusters. */
+  readonly fleet: LocalFleet;
   /** Waits until nothing is in flight (the clock does not move). */
   settle(): Promise<void>;
   /**
@@ -133,6 +138,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     telemetry,
   });
 
+  const fleet = await startLocalFleet({ dynamodb: dynamodb.client, registry, deps, clock, work, telemetry, stateDir, clusters: options.fleetClusters ?? [] });
+  deps.fleetBudget = fleet.budget; // fleet members decide within their fleet's node budget
+  deps.fleets = fleet.requests; // a fleet member's DaemonSet changed: its fleet looks again
+
   // The in-process queues start empty: marks of requests a previous run's queue held are void.
   for (const key of await deps.log.daemonSetsOfCluster(clusterId)) await deps.pending.release(key);
 
@@ -152,10 +161,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const toBus: PutEventsPort = { putEvents: (entries) => work.track(() => bus.putEvents(entries)) };
   const sink = new PutEventsSink((options.wrapPutEvents ?? ((p) => p))(toBus), { eventBus: LOCAL_EVENT_BUS, clock });
   const forwarder: RunningForwarder = await runForwarder({ clusterId, kubeconfigPath, eventBus: LOCAL_EVENT_BUS, sink, clock, telemetry });
+  await fleet.forward((c) => runForwarder({ ...c, eventBus: LOCAL_EVENT_BUS, sink, clock, telemetry }));
   // A log kept on disk is checkpointed beside it, for `daemonloop log verify`.
   const checkpoints = options.dataDir ? await startLocalCheckpoints({ client: dynamodb.client, table: EVENT_LOG_TABLE_NAME, stateDir, clock, telemetry }) : undefined;
 
-  const clusterVersion = () => simulator?.resourceVersion;
+  const clusterVersion = () => [simulator?.resourceVersion, ...fleet.simulators().map((s) => s.resourceVersion)].join(',');
   const settle = () => quiescent(work, clusterVersion);
   return {
     clock,
@@ -163,6 +173,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     kubeconfigPath,
     simulator,
     deps,
+    fleet,
     settle,
     async runUntil(predicate, withinMs = 3_600_000) {
       const deadline = clock.now().getTime() + withinMs;
@@ -181,7 +192,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     async stop() {
       await forwarder.stop();
+      await fleet.stopForwarders();
       await settle();
+      fleet.close();
       bus.close();
       reconcileQueue.close();
       timerQueue.close();
@@ -189,6 +202,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await rm(dynamoDbEndpointIn(stateDir), { force: true });
       await dynamodb.close();
       if (ownSimulator) await simulator!.close();
+      await fleet.closeSimulators();
     },
   };
 }

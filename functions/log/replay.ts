@@ -83,7 +83,8 @@ async function replayOne(
   const now = new Date(recorded.time);
   const view = decisionView(mergeStates([...parts, own]), key, now); // rebuild's order: nodes, pods, then the DaemonSet
   if (!view) return [...differences, 'daemonSet: the replayed input holds no live DaemonSet of that name'];
-  const input = { ...view.input, now };
+  const allowance = recorded.inputs.disruptionAllowance;
+  const input = { ...view.input, now, ...(allowance !== undefined ? { disruptionAllowance: allowance } : {}) };
   const replayed = decisionEvents({ key, commit: commit.commit, input, result: reconcile(input), marks: recorded.inputs });
   const replayedDecision = replayed[0] as E.ReconcileDecided;
 

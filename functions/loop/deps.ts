@@ -2,6 +2,7 @@
 // clusters' APIs, a clock and telemetry. handlers/aws-deps.ts builds them on AWS; local/runtime.ts
 // builds them in-process. Tests build them from the same parts.
 import type { ClusterApi } from '../adapters/kubernetes/cluster-api';
+import type { FleetBudget } from '../fleet/budget-client';
 import type { Clock } from '../clock';
 import type { EventLog } from '../log/event-log';
 import type { Telemetry } from '../observability';
@@ -21,6 +22,7 @@ export interface IngestDeps {
   reconciles: ReconcileQueue;
   pending: PendingReconciles;
   telemetry: Telemetry;
+  fleets?: { request(fleet: string): Promise<void> }; // the fleet loop's queue
 }
 
 export interface ReconcileDeps {
@@ -30,6 +32,7 @@ export interface ReconcileDeps {
   timers: TimerQueue;
   pending: Pick<PendingReconciles, 'waiting'>;
   telemetry: Telemetry;
+  fleetBudget?: FleetBudget; // fleet members take node disruptions from their fleet's ledger
 }
 
 /** The reconcile handler also clears the DaemonSet's pending mark before each reconcile. */

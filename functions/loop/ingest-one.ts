@@ -3,7 +3,8 @@
 // metric, and nothing is written; it is not retried (it would fail the same way again).
 import type { EventBridgeEvent } from 'aws-lambda';
 import { InvalidEventError, isInvalidEventError, parseObservation } from '../../domain/event-schema';
-import type { Observation } from '../../domain/events';
+import { DAEMONSET_OBSERVED, type Observation } from '../../domain/events';
+import { FLEET_NAME_ANNOTATION } from '../../domain/fleet/types';
 import { observationIdentity } from '../log/routing';
 import { affectedDaemonSets } from './affected-daemonsets';
 import type { IngestDeps } from './deps';
@@ -29,6 +30,8 @@ export async function ingestOne(event: EventBridgeEvent<string, unknown>, deps: 
   const affected = await affectedDaemonSets(observation, deps.log);
   const position = observationIdentity(observation);
   const requested = await Promise.all(affected.map((key) => requestReconcile(key, position, deps))); // 4. unless one is waiting
+  const fleet = observation.type === DAEMONSET_OBSERVED ? observation.daemonSet.metadata?.annotations?.[FLEET_NAME_ANNOTATION] : undefined;
+  if (fleet) await deps.fleets?.request(fleet); // 5. a fleet member's DaemonSet changed: its fleet looks again
   deps.telemetry.count('IngestAccepted');
   return { accepted: true, reconciles: requested.filter(Boolean).length };
 }

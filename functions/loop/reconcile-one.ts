@@ -36,13 +36,15 @@ export async function reconcileOne(key: DaemonSetKey, deps: ReconcileDeps): Prom
     if (await finishInterruptedDecision(key, rebuilt, api, deps)) rebuilt = await deps.log.rebuild(key, now);
     if (!rebuilt.input) return 'no-daemonset'; // deleted: the cluster's garbage collector owns its pods now
 
-    const input = { ...rebuilt.input, now };
+    const fleet = await deps.fleetBudget?.grant(key, { ...rebuilt.input, now }, rebuilt.daemonSetCommit); // a fleet member decides within its node-budget grant
+    const input = fleet?.input ?? { ...rebuilt.input, now };
     const result = reconcile(input); // 2. the pure decision
     if (await refusedByCluster(key, api, input, result, deps)) return 'refused'; // … acted on only if the API server has the DaemonSet it was made on
     const commit = rebuilt.daemonSetCommit + 1;
     const decisionId = decisionIdOf(key, commit);
     try {
-      await deps.log.appendDecision(key, rebuilt.daemonSetCommit, decisionEvents({ key, commit, input, result, marks: rebuilt.marks })); // 3.
+      await fleet?.commit(result, commit); // the nodes it takes, at the ledger's expected commit
+      await deps.log.appendDecision(key, rebuilt.daemonSetCommit, decisionEvents({ key, commit, input, result, marks: fleet?.marks(rebuilt.marks) ?? rebuilt.marks })); // 3.
     } catch (error) {
       if (!isStreamVersionConflict(error) || attempt >= DECISION_ATTEMPTS) throw error;
       deps.telemetry.count('ReconcileConflict');

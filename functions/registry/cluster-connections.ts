@@ -3,6 +3,8 @@
 // warm — an EKS token for 10 of its 15 minutes, other credentials until the process ends. AWS
 // credentials are the cluster's own role's (cluster-aws.ts); an EKS endpoint and CA come from
 // eks:DescribeCluster; a plain-http endpoint is refused unless it is on this machine.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { AwsCredentialIdentity, Provider } from '@smithy/types';
 import { z } from 'zod';
 import { kubeConfigFor, type ClusterAccess } from '../adapters/kubernetes/kubeconfig';
 import type { ClusterApi } from '../adapters/kubernetes/cluster-api';
@@ -45,6 +47,13 @@ export class RegistryClusterConnections implements ClusterConnections {
     const api = new KubernetesCluster(kubeConfigFor(await this.access(record)), { clock: this.options.clock, qps: this.options.qps, burst: this.options.burst });
     this.cached.set(clusterId, { api, until: record.credentials.kind === 'eks' ? now + EKS_TOKEN_REUSE_MS : Number.POSITIVE_INFINITY });
     return api;
+  }
+
+  /** The cluster's KubeConfig from its registry entry (the fleet writes its DaemonSets through it). */
+  async kubeConfig(clusterId: string): Promise<KubeConfig> {
+    const record = await this.registry.lookup(clusterId);
+    if (!record) throw new Error(`cluster ${JSON.stringify(clusterId)} is not registered`);
+    return kubeConfigFor(await this.access(record));
   }
 
   private async access(record: ClusterRecord): Promise<ClusterAccess> {

@@ -12,7 +12,7 @@ describe('daemonloop demo', () => {
     const state = await mkdtemp(join(tmpdir(), 'daemonloop-demo-'));
     try {
       const io = recordingIo();
-      expect(await main(['demo', '--virtual', '--exit', '--state', state], io)).toBe(0);
+      expect(await main(['demo', '--single', '--virtual', '--exit', '--state', state], io)).toBe(0);
       expect(io.stdout).toHaveLength(1);
       const [, eligible, updated, seconds] = /^demo: (\d+) eligible nodes, (\d+)\/\d+ pods updated and available, rollout took ([\d.]+) s$/.exec(io.stdout[0]!) ?? [];
       expect([Number(eligible), Number(updated)]).toEqual([21, 21]); // 20 nodes, the tainted control plane tolerated, +2 −1

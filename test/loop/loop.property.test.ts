@@ -175,10 +175,12 @@ async function run(strategy: Strategy, before: Step[], during: Step[]): Promise<
     return mine.length === NODES.length && NODES.every((n) => mine.some((p) => p.spec!.nodeName === n && ready(p) && p.spec!.containers[0]!.image === image));
   };
 
-  await log.appendObservations([{ type: E.DAEMONSET_OBSERVED, ...base(), daemonSet: daemonSet('agent:1', '10', 1, strategy) }]);
+  cluster.daemonSet = daemonSet('agent:1', '10', 1, strategy);
+  await log.appendObservations([{ type: E.DAEMONSET_OBSERVED, ...base(), daemonSet: cluster.daemonSet }]);
   await play(before);
   await converge(convergedOn('agent:1'), 'agent:1 on every node');
   rolloutStarted = true;
+  cluster.daemonSet = v2;
   await log.appendObservations([{ type: E.DAEMONSET_OBSERVED, ...base(), daemonSet: v2 }]);
   await play(during);
   await converge(convergedOn('agent:2'), 'agent:2 on every node');

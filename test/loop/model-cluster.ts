@@ -5,7 +5,7 @@
 // after it is created. Every change of a daemon pod is one watch event in `watch`, for the test
 // to deliver late, twice, out of order or never; a stranger's pod is never sent (the forwarder
 // sends daemon pods only).
-import type { V1DaemonSetStatus, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1DaemonSetStatus, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import { podTargetNodeName } from '../../domain/daemon-pod';
 import * as E from '../../domain/events';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../../domain/labels';
@@ -30,6 +30,8 @@ export class ModelCluster implements ClusterApi {
   /** Watch events in the order the API server emitted them. */
   readonly watch: E.Observation[] = [];
   status?: V1DaemonSetStatus;
+  /** The DaemonSet as the API server has it: what reconcile confirms its decision against. */
+  daemonSet?: V1DaemonSet;
 
   constructor(
     private readonly clock: Clock,
@@ -115,6 +117,10 @@ export class ModelCluster implements ClusterApi {
   async writeDaemonSetStatus(_namespace: string, _name: string, status: V1DaemonSetStatus): Promise<ActionResult> {
     this.status = status;
     return { outcome: 'succeeded' };
+  }
+
+  async readDaemonSet(): Promise<V1DaemonSet | undefined> {
+    return this.daemonSet && structuredClone(this.daemonSet);
   }
 
   /** What an informer's list shows now: every pod's observation, then the relist marker in `parts` parts. */
