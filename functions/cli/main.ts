@@ -13,6 +13,8 @@ import * as forward from './commands/forward';
 import * as getDs from './commands/get-ds';
 import * as history from './commands/history';
 import * as nodes from './commands/nodes';
+import * as replay from './commands/replay';
+import * as rolloutReceipt from './commands/rollout-receipt';
 import * as rolloutStatus from './commands/rollout-status';
 import * as up from './commands/up';
 
@@ -26,18 +28,21 @@ interface Command {
 
 const cluster: Options = { kubeconfig: { type: 'string' }, state: { type: 'string' } };
 const namespaced: Options = { ...cluster, namespace: { type: 'string', short: 'n' } };
+const fromLog: Options = { state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, 'cluster-id': { type: 'string' } }; // where the event log is
 
 export const COMMANDS: Command[] = [
   { words: ['up'], usage: 'up [--nodes N | --kubeconfig PATH] [--state DIR]', options: { ...cluster, nodes: { type: 'string' } }, run: up.run },
   { words: ['demo'], usage: 'demo [--nodes N] [--virtual] [--exit] [--json] [--state DIR]', options: { nodes: { type: 'string' }, virtual: { type: 'boolean' }, exit: { type: 'boolean' }, json: { type: 'boolean' }, state: { type: 'string' } }, run: demo.run },
   { words: ['apply'], usage: 'apply -f FILE [--kubeconfig PATH]', options: { ...cluster, filename: { type: 'string', short: 'f' } }, run: apply.run },
   { words: ['get', 'ds'], usage: 'get ds [-n NS | -A] [--json]', options: { ...namespaced, 'all-namespaces': { type: 'boolean', short: 'A' }, json: { type: 'boolean' } }, run: getDs.run },
-  { words: ['cost'], usage: 'cost [DS] [-n NS | -A] [--prices FILE.json] [--json]', options: { ...namespaced, 'all-namespaces': { type: 'boolean', short: 'A' }, prices: { type: 'string' }, json: { type: 'boolean' } }, run: cost.run },
+  { words: ['cost'], usage: 'cost [DS] [-n NS | -A] [--prices FILE.json] [--json] | cost DS --since 7d [--until TIME] [--by cluster|instance-type|revision|node]', options: { ...namespaced, ...fromLog, 'all-namespaces': { type: 'boolean', short: 'A' }, prices: { type: 'string' }, json: { type: 'boolean' }, since: { type: 'string' }, until: { type: 'string' }, by: { type: 'string' } }, run: cost.run },
+  { words: ['rollout', 'receipt'], usage: 'rollout receipt DS [-n NS] [--revision N] [-o json|csv] [--prices FILE.json]', options: { ...fromLog, namespace: { type: 'string', short: 'n' }, revision: { type: 'string' }, output: { type: 'string', short: 'o' }, prices: { type: 'string' } }, run: rolloutReceipt.run },
+  { words: ['replay'], usage: 'replay FILE.jsonl… [--json]', options: { json: { type: 'boolean' } }, run: replay.run },
   { words: ['rollout', 'status'], usage: 'rollout status DS [-n NS] [--json] [--timeout SECONDS]', options: { ...namespaced, json: { type: 'boolean' }, timeout: { type: 'string' } }, run: rolloutStatus.run },
   {
     words: ['history'],
-    usage: 'history DS [-n NS] [--json] [--verify] [--state DIR | --table NAME [--region R]] [--cluster-id ID]',
-    options: { namespace: { type: 'string', short: 'n' }, json: { type: 'boolean' }, verify: { type: 'boolean' }, state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, 'cluster-id': { type: 'string' } },
+    usage: 'history DS [-n NS] [--json] [--verify] [--html FILE] [--svg FILE] [--group-by auto|wave|zone|none] [--at TIME] [--export FILE.jsonl] [--state DIR | --table NAME [--region R]] [--cluster-id ID]',
+    options: { namespace: { type: 'string', short: 'n' }, json: { type: 'boolean' }, verify: { type: 'boolean' }, html: { type: 'string' }, svg: { type: 'string' }, 'group-by': { type: 'string' }, at: { type: 'string' }, export: { type: 'string' }, state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, 'cluster-id': { type: 'string' } },
     run: history.run,
   },
   { words: ['nodes'], usage: 'nodes add NAME [--label k=v]… [--taint k=v:Effect]… | remove NAME | label NAME k=v… | taint NAME k=v:Effect…', options: { ...cluster, label: { type: 'string', multiple: true }, taint: { type: 'string', multiple: true } }, run: nodes.run },

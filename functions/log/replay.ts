@@ -96,7 +96,8 @@ async function replayOne(
   if (recorded.requeueAfterSeconds !== replayedDecision.requeueAfterSeconds) {
     differences.push(`requeueAfterSeconds: recorded ${recorded.requeueAfterSeconds ?? 'none'}, replayed ${replayedDecision.requeueAfterSeconds ?? 'none'}`);
   }
-  if (recorded.waits.length !== replayedDecision.waits.length) differences.push(`waits: recorded ${recorded.waits.length}, replayed ${replayedDecision.waits.length}`);
+  const waits = (ws: E.ReconcileDecided['waits']) => ws.map((w) => (w.nodeName ? `${w.nodeName} (${w.reason})` : w.reason));
+  differences.push(...setDifference('waits', waits(recorded.waits), waits(replayedDecision.waits)));
   if (recorded.currentHash !== replayedDecision.currentHash) differences.push(`currentHash: recorded ${recorded.currentHash}, replayed ${replayedDecision.currentHash}`);
   const settled = recorded.inputs.settledIntents ?? { creates: [], deletes: [] };
   differences.push(...setDifference('settled creates', settled.creates, view.settledIntents.creates));
