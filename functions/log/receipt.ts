@@ -160,7 +160,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Until a pod stops serving: it is deleted (terminating), fails, or is gone. */
 const endOf = (p: PodLife): number => Math.min(p.terminatingMs ?? Infinity, p.failedMs ?? Infinity, p.goneMs ?? Infinity);
-const availableAt = (p: PodLife, at: number): boolean => p.availableMs !== undefined && p.availableMs <= at && endOf(p) > at;
+/** Available at `at` — a pod deleted at that very instant included: the rollout's first deletes land at its start. */
+const availableAt = (p: PodLife, at: number): boolean => p.availableMs !== undefined && p.availableMs <= at && endOf(p) >= at;
 
 /** How much of [from, to) some pod on the node was available: the union of their available intervals. */
 function covered(pods: PodLife[], from: number, to: number): number {
