@@ -8,9 +8,8 @@ import * as E from '../../domain/events';
 import { main } from '../../functions/cli/main';
 import { exportLines, parseExport, replayCommits } from '../../functions/log/history-export';
 import { recordingIo } from '../cli/fake-io';
+import { FIXTURES, fixturePath } from '../fixtures/record';
 
-export const FIXTURES = ['demo', 'rolling-update', 'surge', 'failures', 'node-churn'];
-export const fixturePath = (name: string): string => new URL(`../fixtures/histories/${name}.jsonl`, import.meta.url).pathname;
 
 describe('committed histories replay with the current domain', () => {
   it.each(FIXTURES)('%s: every recorded decision decides the same again', async (name) => {
