@@ -280,7 +280,7 @@ h1{font-size:16px;margin:0 0 4px}h2{font-size:13px;margin:10px 0 2px}h2 small{co
 .rows{display:flex}.labels{width:${LABEL_WIDTH}px;flex:none;overflow:hidden;text-align:right;padding-right:6px;white-space:nowrap}
 .chart{flex:1;width:100%;display:block;background:#fafafa}
 #axis{margin-left:${LABEL_WIDTH + 6}px;height:18px;position:relative;font-size:10px}#axis span{position:absolute;transform:translateX(-50%)}
-#tip{position:fixed;pointer-events:none;background:#263238;color:#fff;padding:4px 6px;border-radius:3px;font-size:12px;display:none;max-width:520px;z-index:3}
+#tip{position:fixed;pointer-events:none;background:#263238;color:#fff;padding:4px 6px;border-radius:3px;font-size:12px;display:none;white-space:nowrap;z-index:3}
 #tip b{display:block}
 button{font:inherit}.fold{border:none;background:none;cursor:pointer;padding:0}
 ${STYLE}
@@ -367,7 +367,11 @@ const PAGE_SCRIPT = `
     });
     tip.style.display = 'block';
   });
-  document.addEventListener('mousemove', (e) => { tip.style.left = (e.clientX + 12) + 'px'; tip.style.top = (e.clientY + 12) + 'px'; });
+  document.addEventListener('mousemove', (e) => { // beside the pointer, flipped to stay inside the window
+    const right = e.clientX + 12 + tip.offsetWidth > innerWidth, below = e.clientY + 12 + tip.offsetHeight > innerHeight;
+    tip.style.left = (right ? e.clientX - 12 - tip.offsetWidth : e.clientX + 12) + 'px';
+    tip.style.top = (below ? e.clientY - 12 - tip.offsetHeight : e.clientY + 12) + 'px';
+  });
   window.addEventListener('resize', draw);
   draw();
 })();
