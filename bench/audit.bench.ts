@@ -176,9 +176,9 @@ async function picture(emit: Emit): Promise<void> {
 }
 
 async function longHistory(emit: Emit): Promise<void> {
-  const { log, events } = rolloutHistory(24);
+  const { log, events } = rolloutHistory(29);
   const receipts = receiptsOf(log);
-  if (receipts.length !== 25 || receipts.some((r) => r.nodesUpdated !== NODES || r.end === undefined)) throw new Error('the receipts do not describe the history: a fast wrong answer measures nothing');
+  if (receipts.length !== 30 || receipts.some((r) => r.nodesUpdated !== NODES || r.end === undefined)) throw new Error('the receipts do not describe the history: a fast wrong answer measures nothing');
   const end = Date.parse(log.daemonSet.at(-1)!.time);
   const cost = costOf(log, OPENCOST_DEFAULT_PRICES, end - 7 * 86_400_000, end, 'instance-type');
   if (cost.podSeconds <= 0) throw new Error('the windowed cost saw no pod');

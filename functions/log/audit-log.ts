@@ -2,7 +2,6 @@
 // outcome) and the two input streams its decisions saw (the cluster's nodes, its namespace's pods),
 // merged into one timeline in commit-time order. The views — lifecycles, receipts, cost, the
 // picture, point-in-time — are pure functions of this; only loadAuditLog touches the store.
-import type { LogEvent } from '../../domain/events';
 import { daemonSetStreamId, nodesStreamId, podsStreamId, type DaemonSetKey } from '../../domain/streams';
 import type { Commit, EventStore } from '../adapters/event-store/port';
 
@@ -23,18 +22,12 @@ export async function loadAuditLog(store: Pick<EventStore, 'read'>, key: DaemonS
   return { key, daemonSet, nodes, pods };
 }
 
-/** One event where it sits in the log. */
-export interface LoggedEvent {
-  event: LogEvent;
-  commit: Commit;
-}
-
 /**
- * Every event of the three streams in commit-time order (a three-way merge of streams already in
+ * Every commit of the three streams in commit-time order (a three-way merge of streams already in
  * commit order: linear). Equal times keep nodes before pods before the DaemonSet, the order in
  * which rebuild() merges them, so a decision follows the observations it could have seen.
  */
-export function* timeline(log: AuditLog): Generator<LoggedEvent> {
+export function* timeline(log: AuditLog): Generator<Commit> {
   const streams = [log.nodes, log.pods, log.daemonSet];
   const at = [0, 0, 0];
   for (;;) {
@@ -44,8 +37,7 @@ export function* timeline(log: AuditLog): Generator<LoggedEvent> {
       if (c && (pick < 0 || c.time < streams[pick]![at[pick]!]!.time)) pick = s;
     }
     if (pick < 0) return;
-    const commit = streams[pick]![at[pick]!++]!;
-    for (const event of commit.events) yield { event, commit };
+    yield streams[pick]![at[pick]!++]!;
   }
 }
 

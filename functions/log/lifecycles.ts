@@ -150,7 +150,7 @@ export function readLifecycles(log: AuditLog, untilMs = Infinity): Lifecycles {
   const name = log.key.name;
   const pods = new Map<string, PodLife>();
   const nodes = new Map<string, NodeLife>(); // by uid
-  const openWaits = new Map<string, WaitSpan>(); // by node
+  const openWaits = new Map<string, WaitSpan & { seen: number }>(); // by node; `seen`: the last decision that held it
   const out: Lifecycles = { pods: [], nodes: [], waits: [], actions: [], decisions: [], specChanges: [], revisions: [], controls: [], apiCalls: [], commits: { daemonSet: 0, nodes: 0, pods: 0 }, startMs: Infinity, endMs: -Infinity };
   const actionsByPod = new Map<string, PodAction>(); // `<decisionId>/<action>/<pod>` → its request
   const relists = new Map<string, { parts: number; present: Set<string>; seen: Set<number> }>();
@@ -161,131 +161,151 @@ export function readLifecycles(log: AuditLog, untilMs = Infinity): Lifecycles {
     if (life && life.goneMs === undefined) life.goneMs = at;
   };
 
-  for (const { event, commit } of timeline(log)) {
-    const at = ms(event.time);
+  const phrases = new Map<string, string>(); // reason → its fixed phrase: reasons repeat across thousands of nodes
+  const phraseOf = (reason: string) => {
+    let p = phrases.get(reason);
+    if (p === undefined) phrases.set(reason, (p = waitPhrase(reason)));
+    return p;
+  };
+  let decisionCount = 0;
+  for (const commit of timeline(log)) {
     if (ms(commit.time) > untilMs) break;
-    out.startMs = Math.min(out.startMs, at);
-    out.endMs = Math.max(out.endMs, at);
     const which = commit.streamId === log.daemonSet[0]?.streamId ? 'daemonSet' : commit.streamId === log.nodes[0]?.streamId ? 'nodes' : 'pods';
     out.commits[which] = commit.commit;
-    switch (event.type) {
-      case E.POD_OBSERVED: {
-        const pod = event.pod;
-        const m = pod.metadata!;
-        if (!ownPod(pod) && !pods.has(m.uid!)) break;
-        let life = pods.get(m.uid!);
-        if (!life) {
-          life = { uid: m.uid!, name: m.name!, createdMs: millisOf(m.creationTimestamp) ?? at, lastResourceVersion: m.resourceVersion! };
-          pods.set(m.uid!, life);
-        } else if (isNewer(life.lastResourceVersion, m.resourceVersion!)) break; // a stale redelivery
-        life.lastResourceVersion = m.resourceVersion!;
-        life.nodeName ??= targetNode(pod);
-        life.hash ??= m.labels?.[CONTROLLER_REVISION_HASH_LABEL];
-        if (pod.spec?.nodeName && life.scheduledMs === undefined) life.scheduledMs = at;
-        const ready = pod.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
-        if (ready && life.readyMs === undefined) {
-          life.readyMs = millisOf(ready.lastTransitionTime) ?? at;
-          life.availableMs = life.readyMs + minReadySeconds * 1000;
+    for (const event of commit.events) {
+      const at = ms(event.time);
+      if (at < out.startMs) out.startMs = at;
+      if (at > out.endMs) out.endMs = at;
+      switch (event.type) {
+        case E.POD_OBSERVED: {
+          const pod = event.pod;
+          const m = pod.metadata!;
+          if (!ownPod(pod) && !pods.has(m.uid!)) break;
+          let life = pods.get(m.uid!);
+          if (!life) {
+            life = { uid: m.uid!, name: m.name!, createdMs: millisOf(m.creationTimestamp) ?? at, lastResourceVersion: m.resourceVersion! };
+            pods.set(m.uid!, life);
+          } else if (isNewer(life.lastResourceVersion, m.resourceVersion!)) break; // a stale redelivery
+          life.lastResourceVersion = m.resourceVersion!;
+          life.nodeName ??= targetNode(pod);
+          life.hash ??= m.labels?.[CONTROLLER_REVISION_HASH_LABEL];
+          if (pod.spec?.nodeName && life.scheduledMs === undefined) life.scheduledMs = at;
+          const ready = pod.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
+          if (ready && life.readyMs === undefined) {
+            life.readyMs = millisOf(ready.lastTransitionTime) ?? at;
+            life.availableMs = life.readyMs + minReadySeconds * 1000;
+          }
+          if (m.deletionTimestamp && life.terminatingMs === undefined) life.terminatingMs = at;
+          if (pod.status?.phase === 'Failed' && life.failedMs === undefined) life.failedMs = at;
+          break;
         }
-        if (m.deletionTimestamp && life.terminatingMs === undefined) life.terminatingMs = at;
-        if (pod.status?.phase === 'Failed' && life.failedMs === undefined) life.failedMs = at;
-        break;
-      }
-      case E.POD_DELETED:
-        gone(pods.get(event.ref.uid), at);
-        break;
-      case E.NODE_OBSERVED: {
-        const n = event.node;
-        const uid = n.metadata!.uid!;
-        const life = nodes.get(uid);
-        if (life && isNewer(life.lastResourceVersion, n.metadata!.resourceVersion!)) break;
-        const allocatable = (n as V1Node).status?.allocatable;
-        nodes.set(uid, { name: n.metadata!.name!, uid, labels: n.metadata!.labels ?? {}, ...(allocatable ? { allocatable } : {}), firstMs: life?.firstMs ?? at, lastResourceVersion: n.metadata!.resourceVersion!, ...(life?.goneMs !== undefined ? { goneMs: life.goneMs } : {}) });
-        break;
-      }
-      case E.NODE_DELETED:
-        gone(nodes.get(event.ref.uid), at);
-        break;
-      case E.RELIST_COMPLETED: {
-        if (event.kind === 'DaemonSet') break;
-        const relist = relists.get(event.relistId) ?? { parts: event.parts, present: new Set<string>(), seen: new Set<number>() };
-        relists.set(event.relistId, relist);
-        relist.seen.add(event.part);
-        for (const uid of event.presentUids) relist.present.add(uid);
-        if (relist.seen.size < relist.parts) break;
-        relists.delete(event.relistId);
-        const lives: Iterable<PodLife | NodeLife> = event.kind === 'Pod' ? pods.values() : nodes.values();
-        for (const life of lives) if (!relist.present.has(life.uid) && !isNewer(life.lastResourceVersion, event.resourceVersion)) gone(life, at);
-        break;
-      }
-      case E.DAEMONSET_OBSERVED: {
-        const ds = event.daemonSet;
-        const template = ds.spec!.template;
-        minReadySeconds = ds.spec?.minReadySeconds ?? 0;
-        const hash = templateHash(template, ds.status?.collisionCount ?? undefined);
-        const last = out.specChanges.at(-1);
-        if (last && last.hash === hash && last.generation === ds.metadata?.generation) break; // a status write, not a change
-        const writer = specWriter(ds.metadata?.managedFields);
-        const strategy = ds.spec?.updateStrategy;
-        out.specChanges.push({
-          ms: at,
-          commit: commit.commit,
-          generation: ds.metadata?.generation,
-          hash,
-          template,
-          minReadySeconds,
-          strategy: { type: strategy?.type ?? 'RollingUpdate', maxUnavailable: strategy?.rollingUpdate?.maxUnavailable, maxSurge: strategy?.rollingUpdate?.maxSurge },
-          ...writer,
-          ...(ds.metadata?.annotations?.['kubernetes.io/change-cause'] ? { changeCause: ds.metadata.annotations['kubernetes.io/change-cause'] } : {}),
-        });
-        break;
-      }
-      case E.RECONCILE_DECIDED: {
-        out.decisions.push({ ms: at, commit: commit.commit, currentHash: event.currentHash, status: event.status, creates: event.creates, deletes: event.deletes, waits: event.waits.length });
-        const now = new Map<string, string>();
-        for (const w of event.waits) if (w.nodeName && !now.has(w.nodeName)) now.set(w.nodeName, w.reason);
-        for (const [node, span] of openWaits) {
-          const reason = now.get(node);
-          if (reason !== undefined && waitPhrase(reason) === span.phrase) continue;
-          span.toMs = at;
-          openWaits.delete(node);
+        case E.POD_DELETED:
+          gone(pods.get(event.ref.uid), at);
+          break;
+        case E.NODE_OBSERVED: {
+          const n = event.node;
+          const uid = n.metadata!.uid!;
+          const life = nodes.get(uid);
+          if (life && isNewer(life.lastResourceVersion, n.metadata!.resourceVersion!)) break;
+          const allocatable = (n as V1Node).status?.allocatable;
+          nodes.set(uid, { name: n.metadata!.name!, uid, labels: n.metadata!.labels ?? {}, ...(allocatable ? { allocatable } : {}), firstMs: life?.firstMs ?? at, lastResourceVersion: n.metadata!.resourceVersion!, ...(life?.goneMs !== undefined ? { goneMs: life.goneMs } : {}) });
+          break;
         }
-        for (const [node, reason] of now) {
-          if (openWaits.has(node)) continue;
-          const span: WaitSpan = { nodeName: node, phrase: waitPhrase(reason), reason, fromMs: at, fromCommit: commit.commit };
-          openWaits.set(node, span);
-          out.waits.push(span);
+        case E.NODE_DELETED:
+          gone(nodes.get(event.ref.uid), at);
+          break;
+        case E.RELIST_COMPLETED: {
+          if (event.kind === 'DaemonSet') break;
+          const relist = relists.get(event.relistId) ?? { parts: event.parts, present: new Set<string>(), seen: new Set<number>() };
+          relists.set(event.relistId, relist);
+          relist.seen.add(event.part);
+          for (const uid of event.presentUids) relist.present.add(uid);
+          if (relist.seen.size < relist.parts) break;
+          relists.delete(event.relistId);
+          const lives: Iterable<PodLife | NodeLife> = event.kind === 'Pod' ? pods.values() : nodes.values();
+          for (const life of lives) if (!relist.present.has(life.uid) && !isNewer(life.lastResourceVersion, event.resourceVersion)) gone(life, at);
+          break;
         }
-        break;
-      }
-      case E.POD_CREATE_REQUESTED:
-      case E.POD_DELETE_REQUESTED: {
-        const action: PodAction = { ms: at, commit: commit.commit, action: event.type === E.POD_CREATE_REQUESTED ? 'create' : 'delete', podName: event.podName, ...(event.nodeName ? { nodeName: event.nodeName } : {}), ...(event.type === E.POD_DELETE_REQUESTED ? { reason: event.reason } : {}) };
-        actionsByPod.set(`${event.decisionId}/${action.action}/${event.podName}`, action);
-        out.actions.push(action);
-        break;
-      }
-      case E.POD_ACTION_COMPLETED: {
-        out.apiCalls.push({ ms: at, kind: event.action, outcome: event.outcome });
-        const request = actionsByPod.get(`${event.decisionId}/${event.action}/${event.podName}`);
-        if (request) {
-          request.outcome = event.outcome;
-          if (event.reason) request.outcomeReason = event.reason;
+        case E.DAEMONSET_OBSERVED: {
+          const ds = event.daemonSet;
+          const template = ds.spec!.template;
+          minReadySeconds = ds.spec?.minReadySeconds ?? 0;
+          const hash = templateHash(template, ds.status?.collisionCount ?? undefined);
+          const last = out.specChanges.at(-1);
+          if (last && last.hash === hash && last.generation === ds.metadata?.generation) break; // a status write, not a change
+          const writer = specWriter(ds.metadata?.managedFields);
+          const strategy = ds.spec?.updateStrategy;
+          out.specChanges.push({
+            ms: at,
+            commit: commit.commit,
+            generation: ds.metadata?.generation,
+            hash,
+            template,
+            minReadySeconds,
+            strategy: { type: strategy?.type ?? 'RollingUpdate', maxUnavailable: strategy?.rollingUpdate?.maxUnavailable, maxSurge: strategy?.rollingUpdate?.maxSurge },
+            ...writer,
+            ...(ds.metadata?.annotations?.['kubernetes.io/change-cause'] ? { changeCause: ds.metadata.annotations['kubernetes.io/change-cause'] } : {}),
+          });
+          break;
         }
-        break;
+        case E.RECONCILE_DECIDED: {
+          out.decisions.push({ ms: at, commit: commit.commit, currentHash: event.currentHash, status: event.status, creates: event.creates, deletes: event.deletes, waits: event.waits.length });
+          // A node's span goes on while each decision gives it the same phrase; one pass, no copy of the waits.
+          const stamp = ++decisionCount;
+          let kept = 0;
+          for (const w of event.waits) {
+            if (!w.nodeName) continue;
+            const phrase = phraseOf(w.reason);
+            const span = openWaits.get(w.nodeName);
+            if (span?.seen === stamp) continue; // a second wait for the node in one decision
+            if (span && span.phrase === phrase) {
+              span.seen = stamp;
+              kept++;
+              continue;
+            }
+            if (span) span.toMs = at;
+            const opened: WaitSpan & { seen: number } = { nodeName: w.nodeName, phrase, reason: w.reason, fromMs: at, fromCommit: commit.commit, seen: stamp };
+            openWaits.set(w.nodeName, opened);
+            out.waits.push(opened);
+          }
+          if (openWaits.size > kept) {
+            for (const [node, span] of openWaits) {
+              if (span.seen === stamp) continue;
+              span.toMs = at;
+              openWaits.delete(node);
+            }
+          }
+          break;
+        }
+        case E.POD_CREATE_REQUESTED:
+        case E.POD_DELETE_REQUESTED: {
+          const action: PodAction = { ms: at, commit: commit.commit, action: event.type === E.POD_CREATE_REQUESTED ? 'create' : 'delete', podName: event.podName, ...(event.nodeName ? { nodeName: event.nodeName } : {}), ...(event.type === E.POD_DELETE_REQUESTED ? { reason: event.reason } : {}) };
+          actionsByPod.set(`${event.decisionId}/${action.action}/${event.podName}`, action);
+          out.actions.push(action);
+          break;
+        }
+        case E.POD_ACTION_COMPLETED: {
+          out.apiCalls.push({ ms: at, kind: event.action, outcome: event.outcome });
+          const request = actionsByPod.get(`${event.decisionId}/${event.action}/${event.podName}`);
+          if (request) {
+            request.outcome = event.outcome;
+            if (event.reason) request.outcomeReason = event.reason;
+          }
+          break;
+        }
+        case E.STATUS_WRITTEN:
+          out.apiCalls.push({ ms: at, kind: 'status', outcome: event.outcome });
+          break;
+        case E.REVISION_RECORDED:
+          out.revisions.push({ revision: event.revision, hash: event.hash, template: event.template, ms: at, commit: commit.commit });
+          break;
+        case E.DAEMONSET_DELETED:
+        case E.TIMER_SCHEDULED:
+        case E.TIMER_FIRED:
+          break;
+        default:
+          controlMark(event as unknown as Record<string, unknown>, at, commit.commit, commit.streamId, out.controls);
       }
-      case E.STATUS_WRITTEN:
-        out.apiCalls.push({ ms: at, kind: 'status', outcome: event.outcome });
-        break;
-      case E.REVISION_RECORDED:
-        out.revisions.push({ revision: event.revision, hash: event.hash, template: event.template, ms: at, commit: commit.commit });
-        break;
-      case E.DAEMONSET_DELETED:
-      case E.TIMER_SCHEDULED:
-      case E.TIMER_FIRED:
-        break;
-      default:
-        controlMark(event as unknown as Record<string, unknown>, at, commit.commit, commit.streamId, out.controls);
     }
   }
   out.pods = [...pods.values()];

@@ -3,7 +3,7 @@
 // at every step of the virtual clock, what the simulator itself shows of every pod. The receipt's
 // durations, unavailability and pod-hours, the windowed cost and the point-in-time state must
 // equal what that recorder saw — computed here without the code under test.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
@@ -19,6 +19,8 @@ import { loadAuditLog, type AuditLog } from '../../functions/log/audit-log';
 import { windowCost } from '../../functions/log/cost-window';
 import { readLifecycles } from '../../functions/log/lifecycles';
 import { pointInTime } from '../../functions/log/point-in-time';
+import { main } from '../../functions/cli/main';
+import { recordingIo } from '../cli/fake-io';
 import { NAMESPACE, startHarness, targetNode, type Harness } from '../e2e/harness';
 import { allAvailable, gracefulAgent } from '../fixtures/scenarios';
 
@@ -61,11 +63,12 @@ let h: Harness;
 let log: AuditLog;
 let seen: Map<string, Seen>;
 let appliedAt: { v1: number; v2: number };
+let state: string;
 beforeAll(async () => {
   const clock = new VirtualClock();
   const rec = recorder(clock);
   seen = rec.pods;
-  const state = await mkdtemp(join(tmpdir(), 'daemonloop-audit-'));
+  state = await mkdtemp(join(tmpdir(), 'daemonloop-audit-'));
   h = await startHarness({ clock, nodes: NODES, runtime: { stateDir: state }, invariants: rec.record });
   const knobs = { maxUnavailable: 2, minReadySeconds: 5 };
   appliedAt = { v1: clock.now().getTime(), v2: 0 };
@@ -151,5 +154,46 @@ describe('history --at on a known rolling update', () => {
       const simulated = new Set([...seen.values()].filter((s) => s.created <= at && (s.gone ?? Infinity) > at).map((s) => s.name));
       expect([...logged].sort(), `at +${(at - appliedAt.v1) / 1000}s`).toEqual([...simulated].sort());
     }
+  });
+});
+
+describe('the audit commands on the same log', () => {
+  const cli = async (...args: string[]) => {
+    const io = recordingIo();
+    const code = await main([...args, '-n', NAMESPACE, '--state', state], io);
+    return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+  };
+
+  it('rollout receipt: a table, CSV with one line per rollout, JSON of one revision; a revision not in the log exits 1', async () => {
+    const table = await cli('rollout', 'receipt', 'agent');
+    expect(table.code).toBe(0);
+    expect(table.out.split('\n')[0]).toMatch(/^REVISION +STARTED-BY +START +END +DURATION-S/);
+    expect(table.out).toContain('daemonloop-cli "agent 2: new image"');
+    const csv = await cli('rollout', 'receipt', 'agent', '-o', 'csv');
+    expect(csv.out.split('\n')).toHaveLength(3);
+    expect(csv.out.split('\n')[2]).toMatch(/^2,\w+,daemonloop-cli,Update,agent 2: new image,2,/);
+    const json = await cli('rollout', 'receipt', 'agent', '-o', 'json', '--revision', '2');
+    expect(JSON.parse(json.out)).toEqual(receiptsOf(log)[1]);
+    expect((await cli('rollout', 'receipt', 'agent', '--revision', '7')).code).toBe(1);
+    expect((await cli('rollout', 'receipt', 'agent', '-o', 'yaml')).code).toBe(2);
+  });
+
+  it('history --at, cost --since and history --export | replay', async () => {
+    const at = await cli('history', 'agent', '--at', '+20s');
+    expect(at.out).toMatch(/^at 2026-01-01T00:00:20\.000Z: the log up to commits daemonSet #\d+/);
+    expect(at.out).toMatch(/node-1 +agent-\w+@\w+ +\w+/);
+    const end = new Date(readLifecycles(log).endMs).toISOString();
+    const cost = await cli('cost', 'agent', '--since', '1h', '--until', end, '--by', 'revision', '--json');
+    expect(cost.code).toBe(0);
+    const window = windowCost(readLifecycles(log, Date.parse(end)), OPENCOST_DEFAULT_PRICES, Date.parse(end) - 3_600_000, Date.parse(end), 'revision', 'local');
+    expect(JSON.parse(cost.out).podSeconds).toBe(window.podSeconds);
+    expect((await cli('cost', 'agent', '--since', 'a week')).err).toMatch(/--since "a week": expected a duration/);
+
+    const file = join(state, 'agent.jsonl');
+    expect((await cli('history', 'agent', '--export', file, '--svg', join(state, 'agent.svg'))).code).toBe(0);
+    expect((await readFile(join(state, 'agent.svg'), 'utf8')).match(/<g class="row"/g)).toHaveLength(NODES);
+    const replayed = recordingIo();
+    expect(await main(['replay', file], replayed)).toBe(0);
+    expect(replayed.stdout.join('\n')).toMatch(/\nreplayed \d+ decisions: all match$/);
   });
 });
