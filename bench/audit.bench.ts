@@ -7,7 +7,7 @@
 // 20 waves of 250 nodes (maxUnavailable 250, minReadySeconds 5, a 30 s grace period) — the
 // decision that deletes a wave (every waiting node listed in its waits), the outcomes, the old
 // pods terminating and gone, the decision that creates their replacements, the new pods pending
-// and ready, the decision that sees them available. 25 rollouts are about a million events.
+// and ready, the decision that sees them available. 30 revisions are over a million events.
 import type { V1DaemonSet, V1Node, V1Pod, V1PodTemplateSpec } from '@kubernetes/client-node';
 import { OPENCOST_DEFAULT_PRICES } from '../domain/cost';
 import { emptyClusterState } from '../domain/cluster-state';
