@@ -197,3 +197,48 @@ describe('the audit commands on the same log', () => {
     expect(replayed.stdout.join('\n')).toMatch(/\nreplayed \d+ decisions: all match$/);
   });
 });
+
+describe('rollout receipt on a known surge (maxSurge 1, maxUnavailable 0)', () => {
+  let surge: Harness;
+  let surgeLog: AuditLog;
+  let surgeSeen: Map<string, Seen>;
+  let started: number;
+  beforeAll(async () => {
+    const clock = new VirtualClock();
+    const rec = recorder(clock);
+    surgeSeen = rec.pods;
+    const dir = await mkdtemp(join(tmpdir(), 'daemonloop-audit-surge-'));
+    surge = await startHarness({ clock, nodes: 4, runtime: { stateDir: dir }, invariants: rec.record });
+    const knobs = { maxSurge: 1, maxUnavailable: 0, minReadySeconds: 5 };
+    await surge.cp.applyDaemonSet(gracefulAgent(knobs));
+    await surge.until(allAvailable(surge, 'agent:1', 4, 5), 'revision 1 available everywhere');
+    started = clock.now().getTime();
+    await surge.cp.applyDaemonSet(gracefulAgent({ ...knobs, image: 'agent:2' }));
+    await surge.until(allAvailable(surge, 'agent:2', 4, 5), 'revision 2 available everywhere');
+    await surge.until(() => [...surgeSeen.values()].every((p) => p.created >= started || p.gone !== undefined), 'every old pod gone');
+    await surge.runtime.settle();
+    const source = await eventLogOf({ positionals: [], values: { state: dir } });
+    try {
+      surgeLog = await loadAuditLog(source.store, KEY);
+    } finally {
+      await source.close();
+    }
+  }, 120_000);
+  afterAll(async () => surge?.close());
+
+  it('counts surge pod-hours as the time old and new pod lived side by side on each node, and prices them', () => {
+    const [, second] = receiptsOf(surgeLog);
+    const end = Date.parse(second!.end!);
+    expect(Date.parse(second!.start)).toBe(started);
+    let overlapMs = 0;
+    for (const old of [...surgeSeen.values()].filter((p) => p.created < started)) {
+      const fresh = [...surgeSeen.values()].find((p) => p.created >= started && p.node === old.node)!;
+      overlapMs += Math.max(0, Math.min(old.gone!, end) - Math.max(fresh.created, started));
+    }
+    expect(overlapMs).toBeGreaterThan(0);
+    expect(second!.surgePodHours * 3_600_000).toBeCloseTo(overlapMs, 6);
+    const hourly = 0.1 * 0.031611 + (200 / 1024) * 0.004237;
+    expect(second!.cost.surge).toBeCloseTo((overlapMs / 3_600_000) * hourly, 12);
+    expect(second!.unavailableSeconds.total).toBe(0); // the old pod serves until the new one is available
+  });
+});
