@@ -42,14 +42,12 @@ export function pointInTime(log: AuditLog, atMs: number): PointInTime {
   const current = controller?.revisions.find((r) => r.hash === lastDecision?.currentHash);
   if (current) revision = { revision: current.revision, hash: current.hash };
   const at = new Date(atMs);
+  const view = decisionView(state, log.key, at);
   return {
     at: at.toISOString(),
     commits: { daemonSet: ds.last, nodes: nodes.last, pods: pods.last },
     state,
-    ...(() => {
-      const view = decisionView(state, log.key, at);
-      return view ? { input: view.input } : {};
-    })(),
+    ...(view ? { input: view.input } : {}),
     ...(lastDecision ? { lastDecision } : {}),
     ...(revision ? { revision } : {}),
   };
