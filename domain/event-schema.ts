@@ -106,6 +106,7 @@ const daemonSetProjection = z.object({
     annotations: stringMap.optional(),
     creationTimestamp: k8sTime.optional(),
     deletionTimestamp: k8sTime.optional(),
+    managedFields: z.array(z.object({ manager: z.string().optional(), operation: z.string().optional(), subresource: z.string().optional(), time: k8sTime.optional() })).optional(),
   }),
   spec: z.looseObject({ selector: z.looseObject({}), template: z.looseObject({}) }),
   status: daemonSetStatus.optional(),

@@ -68,10 +68,19 @@ export function projectDaemonSet(ds: V1DaemonSet): V1DaemonSet {
       annotations: m.annotations,
       creationTimestamp: m.creationTimestamp,
       deletionTimestamp: m.deletionTimestamp,
+      managedFields: managers(m.managedFields),
     } satisfies V1ObjectMeta),
     spec: ds.spec,
     status: ds.status,
   });
+}
+
+/**
+ * Who wrote the object: each managedFields entry's manager (the client's field manager, or its user
+ * agent when it named none), operation, subresource and time — without the field sets, which are large.
+ */
+function managers(entries: V1ObjectMeta['managedFields']): V1ObjectMeta['managedFields'] {
+  return entries?.map((f) => defined({ manager: f.manager, operation: f.operation, subresource: f.subresource, time: f.time }));
 }
 
 /** Two projections the controller cannot tell apart: equal in everything but resourceVersion. */

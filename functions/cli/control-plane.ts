@@ -7,6 +7,8 @@ import { DAEMONSET_GROUP, DAEMONSET_PLURAL, DAEMONSET_VERSION } from '../adapter
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const resource = { group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, plural: DAEMONSET_PLURAL };
 const isConflict = (error: unknown) => (error as { code?: number }).code === 409;
+/** What the API server records in managedFields for our writes: the log's answer to "who changed the spec". */
+const FIELD_MANAGER = 'daemonloop-cli';
 
 export class ControlPlane {
   private readonly core: CoreV1Api;
@@ -22,7 +24,7 @@ export class ControlPlane {
     const namespace = ds.metadata?.namespace ?? 'default';
     const body = { ...ds, metadata: { ...ds.metadata, namespace } };
     try {
-      await this.custom.createNamespacedCustomObject({ ...resource, namespace, body });
+      await this.custom.createNamespacedCustomObject({ ...resource, namespace, body, fieldManager: FIELD_MANAGER });
       return 'created';
     } catch (error) {
       if (!isConflict(error)) throw error;
@@ -30,6 +32,7 @@ export class ControlPlane {
     const current = await this.getDaemonSet(namespace, ds.metadata!.name!);
     await this.custom.replaceNamespacedCustomObject({
       ...resource,
+      fieldManager: FIELD_MANAGER,
       namespace,
       name: ds.metadata!.name!,
       body: { ...body, metadata: { ...body.metadata, resourceVersion: current.metadata?.resourceVersion }, status: current.status },

@@ -25,6 +25,8 @@ import * as rolloutHistory from './commands/rollout-history';
 import * as rolloutPause from './commands/rollout-pause';
 import * as rolloutRestart from './commands/rollout-restart';
 import * as rolloutResume from './commands/rollout-resume';
+import * as replay from './commands/replay';
+import * as rolloutReceipt from './commands/rollout-receipt';
 import * as rolloutStatus from './commands/rollout-status';
 import * as rolloutUndo from './commands/rollout-undo';
 import * as up from './commands/up';
@@ -40,6 +42,7 @@ interface Command {
 const cluster: Options = { kubeconfig: { type: 'string' }, state: { type: 'string' } };
 const namespaced: Options = { ...cluster, namespace: { type: 'string', short: 'n' } };
 const fleetLog: Options = { state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } };
+const fromLog: Options = { state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, 'cluster-id': { type: 'string' } }; // where the event log is
 
 export const COMMANDS: Command[] = [
   { words: ['up'], usage: 'up [--nodes N | --kubeconfig PATH] [--clusters N] [--state DIR]', options: { ...cluster, nodes: { type: 'string' }, clusters: { type: 'string' } }, run: up.run },
@@ -51,17 +54,19 @@ export const COMMANDS: Command[] = [
   },
   { words: ['apply'], usage: 'apply -f FILE [--kubeconfig PATH]', options: { ...cluster, filename: { type: 'string', short: 'f' } }, run: apply.run },
   { words: ['get', 'ds'], usage: 'get ds [-n NS | -A] [-o wide] [--json]', options: { ...namespaced, 'all-namespaces': { type: 'boolean', short: 'A' }, output: { type: 'string', short: 'o' }, json: { type: 'boolean' } }, run: getDs.run },
-  { words: ['cost'], usage: 'cost [DS] [-n NS | -A] [--prices FILE.json] [--json]', options: { ...namespaced, 'all-namespaces': { type: 'boolean', short: 'A' }, prices: { type: 'string' }, json: { type: 'boolean' } }, run: cost.run },
   { words: ['rollout', 'pause'], usage: 'rollout pause DS [-n NS]', options: namespaced, run: rolloutPause.run },
   { words: ['rollout', 'resume'], usage: 'rollout resume DS [-n NS]', options: namespaced, run: rolloutResume.run },
   { words: ['rollout', 'restart'], usage: 'rollout restart DS [-n NS]', options: namespaced, run: rolloutRestart.run },
   { words: ['rollout', 'undo'], usage: 'rollout undo DS [-n NS] [--to-revision N] [--table NAME [--region R]] [--cluster-id ID]', options: { ...namespaced, 'to-revision': { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, 'cluster-id': { type: 'string' } }, run: rolloutUndo.run },
   { words: ['rollout', 'history'], usage: 'rollout history DS [-n NS] [--revision N] [--table NAME [--region R]] [--cluster-id ID]', options: { ...namespaced, revision: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, 'cluster-id': { type: 'string' } }, run: rolloutHistory.run },
+  { words: ['cost'], usage: 'cost [DS] [-n NS | -A] [--prices FILE.json] [--json] | cost DS --since 7d [--until TIME] [--by cluster|instance-type|revision|node]', options: { ...namespaced, ...fromLog, 'all-namespaces': { type: 'boolean', short: 'A' }, prices: { type: 'string' }, json: { type: 'boolean' }, since: { type: 'string' }, until: { type: 'string' }, by: { type: 'string' } }, run: cost.run },
+  { words: ['rollout', 'receipt'], usage: 'rollout receipt DS [-n NS] [--revision N] [-o json|csv] [--prices FILE.json]', options: { ...fromLog, namespace: { type: 'string', short: 'n' }, revision: { type: 'string' }, output: { type: 'string', short: 'o' }, prices: { type: 'string' } }, run: rolloutReceipt.run },
+  { words: ['replay'], usage: 'replay FILE.jsonl… [--json]', options: { json: { type: 'boolean' } }, run: replay.run },
   { words: ['rollout', 'status'], usage: 'rollout status DS [-n NS] [--json] [--timeout SECONDS]', options: { ...namespaced, json: { type: 'boolean' }, timeout: { type: 'string' } }, run: rolloutStatus.run },
   {
     words: ['history'],
-    usage: 'history DS [-n NS] [--json] [--verify] [--state DIR | --table NAME [--region R]] [--cluster-id ID]',
-    options: { namespace: { type: 'string', short: 'n' }, json: { type: 'boolean' }, verify: { type: 'boolean' }, state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, 'cluster-id': { type: 'string' } },
+    usage: 'history DS [-n NS] [--json] [--verify] [--html FILE] [--svg FILE] [--group-by auto|wave|zone|none] [--at TIME] [--export FILE.jsonl] [--state DIR | --table NAME [--region R]] [--cluster-id ID]',
+    options: { namespace: { type: 'string', short: 'n' }, json: { type: 'boolean' }, verify: { type: 'boolean' }, html: { type: 'string' }, svg: { type: 'string' }, 'group-by': { type: 'string' }, at: { type: 'string' }, export: { type: 'string' }, state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, 'cluster-id': { type: 'string' } },
     run: history.run,
   },
   {

@@ -100,7 +100,7 @@ async function replayOne(
   if (recorded.requeueAfterSeconds !== replayedDecision.requeueAfterSeconds) {
     differences.push(`requeueAfterSeconds: recorded ${recorded.requeueAfterSeconds ?? 'none'}, replayed ${replayedDecision.requeueAfterSeconds ?? 'none'}`);
   }
-  if (recorded.waits.length !== replayedDecision.waits.length) differences.push(`waits: recorded ${recorded.waits.length}, replayed ${replayedDecision.waits.length}`);
+  differences.push(...waitsDifference(recorded.waits, replayedDecision.waits));
   if (recorded.currentHash !== replayedDecision.currentHash) differences.push(`currentHash: recorded ${recorded.currentHash}, replayed ${replayedDecision.currentHash}`);
   const settled = recorded.inputs.settledIntents ?? { creates: [], deletes: [] };
   differences.push(...setDifference('settled creates', settled.creates, view.settledIntents.creates));
@@ -164,6 +164,21 @@ function setDifference(field: string, recorded: string[], replayed: string[]): s
   if (onlyRecorded.length === 0 && onlyReplayed.length === 0) return [];
   const list = (xs: string[]) => (xs.length === 0 ? 'none' : summarise(xs));
   return [`${field}: recorded only ${list(onlyRecorded)}; replayed only ${list(onlyReplayed)}`];
+}
+
+/** Waits that differ, grouped by reason: `recorded only <reason> on node-3, node-4; replayed only …`. */
+function waitsDifference(recorded: E.ReconcileDecided['waits'], replayed: E.ReconcileDecided['waits']): string[] {
+  const key = (w: E.ReconcileDecided['waits'][number]) => `${w.nodeName ?? ''}\0${w.reason}`;
+  const [was, is] = [new Set(recorded.map(key)), new Set(replayed.map(key))];
+  const byReason = (ws: E.ReconcileDecided['waits']) => {
+    const groups = new Map<string, string[]>();
+    for (const w of ws) groups.set(w.reason, [...(groups.get(w.reason) ?? []), ...(w.nodeName ? [w.nodeName] : [])]);
+    return ws.length === 0 ? 'none' : [...groups].map(([reason, nodes]) => (nodes.length > 0 ? `${reason} on ${summarise(nodes)}` : reason)).join('; ');
+  };
+  const onlyRecorded = recorded.filter((w) => !is.has(key(w)));
+  const onlyReplayed = replayed.filter((w) => !was.has(key(w)));
+  if (onlyRecorded.length === 0 && onlyReplayed.length === 0) return [];
+  return [`waits: recorded only ${byReason(onlyRecorded)}; replayed only ${byReason(onlyReplayed)}`];
 }
 
 const summarise = (xs: string[], shown = 5): string => (xs.length <= shown ? xs.join(', ') : `${xs.slice(0, shown).join(', ')}, … (${xs.length} in all)`);

@@ -101,6 +101,24 @@ describe('projection', () => {
       status: { currentNumberScheduled: 1, desiredNumberScheduled: 1, numberMisscheduled: 0, numberReady: 1 },
     };
     const { managedFields: _, ...metadata } = ds.metadata!;
-    expect(projectDaemonSet(ds)).toEqual({ ...ds, metadata });
+    expect(projectDaemonSet(ds)).toEqual({ ...ds, metadata: { ...metadata, managedFields: [] } });
+  });
+
+  it('keeps who wrote a DaemonSet — each managedFields manager, operation, subresource and time — without the field sets', () => {
+    const time = new Date('2026-01-01T00:00:10Z');
+    const ds: V1DaemonSet = {
+      metadata: {
+        name: 'ds', namespace: 'ns', uid: 'u', resourceVersion: '3',
+        managedFields: [
+          { manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'apps/v1', time, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } },
+          { manager: 'daemonloop', operation: 'Update', subresource: 'status', time, fieldsType: 'FieldsV1', fieldsV1: { 'f:status': {} } },
+        ],
+      },
+      spec: { selector: {}, template: {} },
+    };
+    expect(projectDaemonSet(ds).metadata!.managedFields).toEqual([
+      { manager: 'kubectl-client-side-apply', operation: 'Update', time },
+      { manager: 'daemonloop', operation: 'Update', subresource: 'status', time },
+    ]);
   });
 });

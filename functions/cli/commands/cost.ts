@@ -1,11 +1,13 @@
 // `daemonloop cost [DS] [-n NS | -A] [--prices FILE.json] [--json]`: what each daemon fleet costs
-// — its eligible nodes × one pod's requests × the price of each node (domain/cost.ts).
+// — its eligible nodes × one pod's requests × the price of each node (domain/cost.ts). With
+// --since, what one DaemonSet actually cost over that window, from the log (cost-since.ts).
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { daemonSetCost, OPENCOST_DEFAULT_PRICES, type PriceTable } from '../../../domain/cost';
 import { controlPlaneOf } from '../connect';
 import type { CliIo } from '../io';
 import { flag, stringOption, UsageError, type CommandOptions } from '../options';
+import { runSince } from './cost-since';
 import { costJsonLine, renderCostTable } from './render-cost';
 
 const rates = z.strictObject({ cpuCoreHour: z.number().nonnegative(), memoryGiBHour: z.number().nonnegative() });
@@ -34,6 +36,10 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   if ('error' in prices) {
     io.err(`error: ${prices.error}`);
     return 2;
+  }
+  if (stringOption(options, 'since') !== undefined) {
+    if (!name) throw new UsageError('cost --since needs the DaemonSet name');
+    return runSince(name, prices, options, io);
   }
   const namespace = allNamespaces ? undefined : (stringOption(options, 'namespace') ?? 'default');
   const cp = controlPlaneOf(options);

@@ -1,12 +1,15 @@
 // `daemonloop history DS [-n NS] [--json] [--verify]`: what the controller knew and decided for one
 // DaemonSet, and why it waited — its stream of the event log as a timeline. --verify decides every
 // recorded decision again from the log and exits 1 when one differs from what was recorded.
+// --html/--svg/--at/--export are the audit views (history-audit.ts).
 import { daemonSetStreamId } from '../../../domain/streams';
 import type { Commit } from '../../adapters/event-store/port';
 import { LOCAL_CLUSTER_ID } from '../../local/runtime';
 import { replayDecisions } from '../../log/replay';
 import { eventLogOf } from '../event-log-source';
 import type { CliIo } from '../io';
+import * as historyAudit from './history-audit';
+import { wantsAuditView } from './history-audit';
 import { flag, stringOption, UsageError, type CommandOptions } from '../options';
 import { historyJsonLines, renderHistory, renderReplay } from './render-history';
 
@@ -14,6 +17,7 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const [name] = options.positionals;
   if (!name) throw new UsageError('history needs the DaemonSet name');
   const key = { clusterId: stringOption(options, 'cluster-id') ?? LOCAL_CLUSTER_ID, namespace: stringOption(options, 'namespace') ?? 'default', name };
+  if (wantsAuditView(options)) return historyAudit.run(key, options, io);
   const stream = daemonSetStreamId(key);
   const log = await eventLogOf(options);
   try {

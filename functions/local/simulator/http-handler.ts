@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { V1DeleteOptions } from '@kubernetes/client-node';
 import { discoveryDocument } from './discovery';
 import type { Faults, Verb } from './faults';
-import type { Registry } from './registry';
+import type { Registry, Writer } from './registry';
 import { apiVersionOf } from './resources';
 import { parseResourcePath, type ResourceRoute } from './routes';
 import { parseFieldSelector, parseLabelSelector, type KubeObject } from './selectors';
@@ -64,6 +64,12 @@ function deleteOptions(body: unknown, query: URLSearchParams): V1DeleteOptions {
   return options;
 }
 
+/** The request's field manager: `?fieldManager=`, else the user agent's program name (before the first `/`). */
+function writerOf(req: IncomingMessage, query: URLSearchParams): Writer {
+  const manager = query.get('fieldManager') || (req.headers['user-agent'] ?? '').split('/')[0] || 'unknown';
+  return { manager, operation: (req.headers['content-type'] ?? '').includes('apply-patch') ? 'Apply' : 'Update' };
+}
+
 export function createHttpHandler({ registry, watches, faults, token }: HandlerDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
@@ -106,11 +112,11 @@ export function createHttpHandler({ registry, watches, faults, token }: HandlerD
           return send(res, 200, { kind: resource.listKind, apiVersion: apiVersionOf(resource), metadata: { resourceVersion }, items });
         }
         case 'create':
-          return send(res, 201, registry.create(resource, namespace, body as KubeObject));
+          return send(res, 201, registry.create(resource, namespace, body as KubeObject, writerOf(req, query)));
         case 'update':
-          return send(res, 200, registry.update(resource, namespace, name!, body as KubeObject, subresource));
+          return send(res, 200, registry.update(resource, namespace, name!, body as KubeObject, subresource, writerOf(req, query)));
         case 'patch':
-          return send(res, 200, registry.patch(resource, namespace, name!, req.headers['content-type'] ?? '', body, subresource));
+          return send(res, 200, registry.patch(resource, namespace, name!, req.headers['content-type'] ?? '', body, subresource, writerOf(req, query)));
         case 'delete':
           return send(res, 200, registry.delete(resource, namespace, name!, deleteOptions(body, query)));
       }

@@ -59,7 +59,7 @@ export class Registry {
     return obj;
   }
 
-  create(r: ResourceType, namespace: string | undefined, body: KubeObject): KubeObject {
+  create(r: ResourceType, namespace: string | undefined, body: KubeObject, writer?: Writer): KubeObject {
     this.checkTypeMeta(r, body);
     const meta = body.metadata ?? ({} as KubeObject['metadata']);
     if (r.namespaced) {
@@ -87,13 +87,14 @@ export class Registry {
     };
     delete obj.metadata.deletionTimestamp;
     delete obj.metadata.deletionGracePeriodSeconds;
+    stampManager(obj, undefined, writer, undefined, this.clock.now());
     this.prepareForCreate(r, obj);
     this.store.write(r, 'ADDED', obj);
     return obj;
   }
 
   /** PUT: the body replaces the object; a stale resourceVersion or another uid is a conflict. */
-  update(r: ResourceType, namespace: string | undefined, name: string, body: KubeObject, subresource?: Subresource): KubeObject {
+  update(r: ResourceType, namespace: string | undefined, name: string, body: KubeObject, subresource?: Subresource, writer?: Writer): KubeObject {
     this.checkTypeMeta(r, body);
     const old = this.get(r, namespace, name);
     if (body.metadata?.name !== undefined && body.metadata.name !== name) throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
@@ -101,13 +102,17 @@ export class Registry {
     if (rv && rv !== old.metadata.resourceVersion) throw staleResourceVersion(r, name);
     const uid = body.metadata?.uid;
     if (uid && uid !== old.metadata.uid) throw conflict(r, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${old.metadata.uid}`);
-    return this.replace(r, old, this.prepareForUpdate(r, old, body, subresource));
+    const next = this.prepareForUpdate(r, old, body, subresource);
+    stampManager(next, old, writer, subresource, this.clock.now());
+    const { managedFields: _before, ...was } = old.metadata, { managedFields: _after, ...is } = next.metadata;
+    if (sameJson({ ...next, metadata: { ...is, resourceVersion: '' } }, { ...old, metadata: { ...was, resourceVersion: '' } })) return old; // a no-op write records no manager
+    return this.replace(r, old, next);
   }
 
-  patch(r: ResourceType, namespace: string | undefined, name: string, contentType: string, patch: unknown, subresource?: Subresource): KubeObject {
+  patch(r: ResourceType, namespace: string | undefined, name: string, contentType: string, patch: unknown, subresource?: Subresource, writer?: Writer): KubeObject {
     const old = this.get(r, namespace, name);
     const patched = applyPatch(old, contentType, patch) as KubeObject; // never mutates `old`
-    return this.update(r, namespace, name, patched, subresource);
+    return this.update(r, namespace, name, patched, subresource, writer);
   }
 
   delete(r: ResourceType, namespace: string | undefined, name: string, options: V1DeleteOptions = {}): KubeObject {
@@ -213,4 +218,25 @@ export class Registry {
     if (!obj.spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
     return requested ?? (obj.spec.terminationGracePeriodSeconds as number | undefined) ?? 30;
   }
+}
+
+/** Who writes: the request's fieldManager, else its user agent's program name (as the API server defaults it). */
+export interface Writer {
+  manager: string;
+  operation: 'Update' | 'Apply';
+}
+
+/**
+ * managedFields as the API server keeps them, without the field sets: one entry per manager and
+ * subresource, its time the last write. Only an object written through the API with a writer gets them.
+ */
+function stampManager(next: KubeObject, old: KubeObject | undefined, writer: Writer | undefined, subresource: Subresource | undefined, now: Date): void {
+  const kept = (old?.metadata.managedFields ?? []) as { manager?: string; subresource?: string }[];
+  if (!writer) {
+    if (old?.metadata.managedFields) next.metadata.managedFields = old.metadata.managedFields;
+    else delete next.metadata.managedFields;
+    return;
+  }
+  const entry = { manager: writer.manager, operation: writer.operation, apiVersion: next.apiVersion, time: timestamp(now), fieldsType: 'FieldsV1', ...(subresource ? { subresource } : {}) };
+  next.metadata.managedFields = [...kept.filter((f) => f.manager !== writer.manager || f.subresource !== subresource), entry];
 }

@@ -1,0 +1,65 @@
+// The audit views of `daemonloop history DS`: `--html FILE` / `--svg FILE` (the rollout as a
+// picture), `--at TIME` (what the controller knew then), `--export FILE.jsonl` (the history as a
+// replayable file). Each reads the DaemonSet's stream and the nodes and pods streams beside it.
+import { writeFile } from 'node:fs/promises';
+import { daemonSetStreamId, type DaemonSetKey } from '../../../domain/streams';
+import { loadAuditLog, type AuditLog } from '../../log/audit-log';
+import { exportLines } from '../../log/history-export';
+import { readLifecycles } from '../../log/lifecycles';
+import { pointInTime } from '../../log/point-in-time';
+import { eventLogOf } from '../event-log-source';
+import type { CliIo } from '../io';
+import { flag, stringOption, UsageError, type CommandOptions } from '../options';
+import { pictureModel, renderRolloutHtml, renderRolloutSvg, type GroupBy } from './render-rollout-picture';
+import { pointInTimeJson, renderPointInTime } from './render-point-in-time';
+
+export const AUDIT_VIEWS = ['html', 'svg', 'at', 'export'] as const;
+export const wantsAuditView = (options: CommandOptions): boolean => AUDIT_VIEWS.some((v) => stringOption(options, v) !== undefined);
+
+const GROUPINGS: GroupBy[] = ['auto', 'wave', 'zone', 'none'];
+
+/** An ISO 8601 time, or one the log names relative to its start: `+90s`, `+5m`, `+1h`. */
+export function parseAt(text: string, logStartMs: number): number {
+  const relative = /^\+(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text);
+  if (relative) return logStartMs + Number(relative[1]) * { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[relative[2] as 'ms']!;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}/.test(text)) throw new UsageError(`--at ${JSON.stringify(text)}: expected an ISO 8601 time (2026-01-01T00:01:30Z) or +DURATION from the log's start (+90s, +5m)`);
+  return ms;
+}
+
+export async function run(key: DaemonSetKey, options: CommandOptions, io: CliIo): Promise<number> {
+  const groupBy = (stringOption(options, 'group-by') ?? 'auto') as GroupBy;
+  if (!GROUPINGS.includes(groupBy)) throw new UsageError(`--group-by must be one of ${GROUPINGS.join(', ')}, got ${JSON.stringify(groupBy)}`);
+  const source = await eventLogOf(options);
+  let log: AuditLog;
+  try {
+    io.err(`reading ${daemonSetStreamId(key)} and its input streams from ${source.description}`);
+    log = await loadAuditLog(source.store, key);
+  } finally {
+    await source.close();
+  }
+  if (log.daemonSet.length === 0) {
+    io.err(`no history for ${daemonSetStreamId(key)}`);
+    return 1;
+  }
+  const exportTo = stringOption(options, 'export');
+  if (exportTo !== undefined) {
+    const lines = exportLines(log);
+    await writeFile(exportTo, `${lines.join('\n')}\n`);
+    io.err(`wrote ${exportTo}: ${lines.length} commits (${log.daemonSet.length} of the DaemonSet, ${log.nodes.length} of nodes, ${log.pods.length} of pods)`);
+  }
+  const at = stringOption(options, 'at');
+  if (at !== undefined) {
+    const state = pointInTime(log, parseAt(at, Date.parse(log.daemonSet[0]!.time)));
+    io.out(flag(options, 'json') ? pointInTimeJson(state) : renderPointInTime(state));
+  }
+  const html = stringOption(options, 'html'), svg = stringOption(options, 'svg');
+  if (html !== undefined || svg !== undefined) {
+    const model = pictureModel(readLifecycles(log), { title: `${key.namespace}/${key.name} on ${key.clusterId}`, groupBy });
+    if (html !== undefined) await writeFile(html, renderRolloutHtml(model));
+    if (svg !== undefined) await writeFile(svg, renderRolloutSvg(model));
+    const rows = model.groups.reduce((n, g) => n + g.rows.length, 0);
+    io.err(`wrote ${[html, svg].filter(Boolean).join(' and ')}: ${rows} nodes in ${model.groups.length} group${model.groups.length === 1 ? '' : 's'}, ${model.pods.length} pods`);
+  }
+  return 0;
+}
