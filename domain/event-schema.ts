@@ -36,8 +36,10 @@ const ownerReference = z.object({
   blockOwnerDeletion: z.boolean().optional(),
 });
 
+const quantity = z.string().regex(/^[0-9.]+[a-zA-Z]{0,2}$/, 'a resource quantity (100m, 2, 8Gi)');
 const nodeProjection = z.object({
   metadata: z.object({ name: text, uid: text, resourceVersion, labels: stringMap.optional() }),
+  status: z.object({ allocatable: z.record(z.string(), quantity).optional() }).optional(),
   spec: z
     .object({
       taints: z.array(z.object({ key: text, value: z.string().optional(), effect: text })).optional(),
@@ -122,6 +124,14 @@ const objectRef = z.object({ namespace: text.optional(), name: text, uid: text, 
 
 // ── observations ─────────────────────────────────────────────────────────────
 const observationSchemas = [
+  z.object({
+    ...base,
+    type: z.literal(E.NODE_REQUESTS_OBSERVED),
+    nodeName: text,
+    requested: z.object({ cpu: quantity, memory: quantity }),
+    pods: z.number().int().nonnegative(),
+    resourceVersion,
+  }),
   z.object({ ...base, type: z.literal(E.NODE_OBSERVED), node: nodeProjection }),
   z.object({ ...base, type: z.literal(E.NODE_DELETED), ref: objectRef }),
   z.object({ ...base, type: z.literal(E.POD_OBSERVED), pod: podProjection }),

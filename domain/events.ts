@@ -15,6 +15,7 @@ export const POD_DELETED = 'PodDeleted';
 export const DAEMONSET_OBSERVED = 'DaemonSetObserved';
 export const DAEMONSET_DELETED = 'DaemonSetDeleted';
 export const RELIST_COMPLETED = 'RelistCompleted';
+export const NODE_REQUESTS_OBSERVED = 'NodeRequestsObserved';
 export const RECONCILE_DECIDED = 'ReconcileDecided';
 export const POD_CREATE_REQUESTED = 'PodCreateRequested';
 export const POD_DELETE_REQUESTED = 'PodDeleteRequested';
@@ -32,6 +33,7 @@ export const OBSERVATION_TYPES = [
   DAEMONSET_OBSERVED,
   DAEMONSET_DELETED,
   RELIST_COMPLETED,
+  NODE_REQUESTS_OBSERVED,
 ] as const;
 export type ObservationType = (typeof OBSERVATION_TYPES)[number];
 
@@ -85,6 +87,18 @@ export interface RelistCompleted extends EventBase<typeof RELIST_COMPLETED> {
   part: number; // 1-based
   parts: number;
   presentUids: string[];
+}
+
+/**
+ * What the pods bound to a node request in total (every non-terminal pod, daemon or not, as the
+ * scheduler counts them): with the node's allocatable, whether a new revision would fit. The
+ * forwarder sends it when the total changes; `resourceVersion` is the pod watch's, so the newest wins.
+ */
+export interface NodeRequestsObserved extends EventBase<typeof NODE_REQUESTS_OBSERVED> {
+  nodeName: string;
+  requested: { cpu: string; memory: string };
+  pods: number;
+  resourceVersion: string;
 }
 
 // ── decisions ────────────────────────────────────────────────────────────────
@@ -164,7 +178,8 @@ export type Observation =
   | PodDeleted
   | DaemonSetObserved
   | DaemonSetDeleted
-  | RelistCompleted;
+  | RelistCompleted
+  | NodeRequestsObserved;
 export type Decision =
   | ReconcileDecided
   | PodCreateRequested

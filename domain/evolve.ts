@@ -46,6 +46,8 @@ export function evolve(state: ClusterState, event: E.LogEvent): ClusterState {
     case E.RELIST_COMPLETED:
       relisted(state, event);
       return state;
+    case E.NODE_REQUESTS_OBSERVED:
+      return state; // for the planner (domain/plan), which reads it from the nodes stream; no decision uses it
     case E.RECONCILE_DECIDED: {
       const controller = controllerOf(state, event.decisionId, event.daemonSetUid);
       settleIntents(controller, event.inputs.settledIntents);
