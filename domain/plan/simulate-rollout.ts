@@ -184,6 +184,7 @@ export function simulateRollout(input: SimulationInput): SimulationResult {
   const advance = (to: number) => {
     for (let next = queue.peek(); next && next.at <= to; next = queue.peek()) {
       queue.pop();
+      next.applied = true;
       const sim = pods.get(next.pod);
       if (!sim || sim !== next.sim) continue; // the pod went, or its name was reused
       if (next.kind === 'gone') {
@@ -201,8 +202,8 @@ export function simulateRollout(input: SimulationInput): SimulationResult {
 
   /** When the controller next has a reason to decide: a pod it watches changed, or its requeue is due. */
   const nextTrigger = (): number | undefined => {
-    const observed = queue.firstObservable(now);
-    const at = observed === undefined ? undefined : observed + input.loopLatencyMs;
+    const observed = queue.firstObservable();
+    const at = observed === undefined ? undefined : Math.max(observed, now) + input.loopLatencyMs;
     return wake === undefined ? at : at === undefined ? wake : Math.min(wake, at);
   };
 
@@ -289,6 +290,7 @@ interface Happening {
   kind: 'ready' | 'available' | 'gone';
   pod: string;
   sim: SimPod;
+  applied?: boolean;
 }
 
 /** A binary min-heap of what will happen to pods, by time; and how many of them the controller would observe. */
@@ -308,9 +310,9 @@ class Happenings {
     return siftDown(this.heap);
   }
   /** The time of the earliest observable happening still ahead (stale entries are dropped on the way). */
-  firstObservable(now: number): number | undefined {
+  firstObservable(): number | undefined {
     for (let h = this.observable[0]; h; h = this.observable[0]) {
-      if (h.at > now && isLive(h)) return h.at;
+      if (!h.applied && isLive(h)) return h.at;
       siftDown(this.observable); // already applied, or the pod was asked to go before it got Ready
     }
     return undefined;

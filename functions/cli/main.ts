@@ -13,6 +13,7 @@ import * as forward from './commands/forward';
 import * as getDs from './commands/get-ds';
 import * as history from './commands/history';
 import * as nodes from './commands/nodes';
+import * as plan from './commands/plan';
 import * as rolloutStatus from './commands/rollout-status';
 import * as up from './commands/up';
 
@@ -39,6 +40,17 @@ export const COMMANDS: Command[] = [
     usage: 'history DS [-n NS] [--json] [--verify] [--state DIR | --table NAME [--region R]] [--cluster-id ID]',
     options: { namespace: { type: 'string', short: 'n' }, json: { type: 'boolean' }, verify: { type: 'boolean' }, state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, 'cluster-id': { type: 'string' } },
     run: history.run,
+  },
+  {
+    words: ['plan'],
+    usage: 'plan -f NEW.yaml [-n NS] [--cluster ID] [--set-image C=IMAGE]… [--max-unavailable V[,V…]] [--max-surge V[,V…]] [--runs N] [--seed N] [--qps N] [--burst N] [--prices FILE.json] [--svg FILE] [-o json] [--state DIR | --table NAME [--region R]]',
+    options: {
+      filename: { type: 'string', short: 'f' }, namespace: { type: 'string', short: 'n' }, cluster: { type: 'string' }, 'set-image': { type: 'string', multiple: true },
+      'max-unavailable': { type: 'string', multiple: true }, 'max-surge': { type: 'string', multiple: true }, runs: { type: 'string' }, seed: { type: 'string' },
+      qps: { type: 'string' }, burst: { type: 'string' }, prices: { type: 'string' }, svg: { type: 'string' }, output: { type: 'string', short: 'o' },
+      state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' },
+    },
+    run: plan.run,
   },
   { words: ['nodes'], usage: 'nodes add NAME [--label k=v]… [--taint k=v:Effect]… | remove NAME | label NAME k=v… | taint NAME k=v:Effect…', options: { ...cluster, label: { type: 'string', multiple: true }, taint: { type: 'string', multiple: true } }, run: nodes.run },
   { words: ['forward'], usage: 'forward --cluster-id ID [--kubeconfig PATH] --event-bus NAME', options: { kubeconfig: { type: 'string' }, 'cluster-id': { type: 'string' }, 'event-bus': { type: 'string' } }, run: forward.run },
