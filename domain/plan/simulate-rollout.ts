@@ -122,10 +122,10 @@ export function simulateRollout(input: SimulationInput): SimulationResult {
     queue.push({ at: readyAt, kind: 'ready', pod: sim.pod.metadata!.name!, sim });
     queue.push({ at: readyAt + minReadyMs, kind: 'available', pod: sim.pod.metadata!.name!, sim });
   };
-  const add = (pod: V1Pod, node: string, readyAt: number | undefined) => {
+  const add = (pod: V1Pod, node: string, createdAt: number, readyAt: number | undefined) => {
     const sim: SimPod = { pod, node, counted: false, ...(readyAt !== undefined ? { readyAt, availableAt: readyAt + minReadyMs } : {}) };
     pods.set(pod.metadata!.name!, sim);
-    podCountChanged(node, +1, readyAt ?? start);
+    podCountChanged(node, +1, createdAt);
     if (readyAt !== undefined) schedule(sim, readyAt);
     return sim;
   };
@@ -133,7 +133,7 @@ export function simulateRollout(input: SimulationInput): SimulationResult {
     const node = podTargetNodeName(pod) ?? pod.spec?.nodeName;
     if (!node) continue;
     const ready = pod.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
-    const sim = add(structuredClone(pod), node, undefined);
+    const sim = add(structuredClone(pod), node, start, undefined);
     if (ready) {
       sim.readyAt = sim.availableAt = -Infinity; // available since before the plan
       if (!pod.metadata?.deletionTimestamp) {
@@ -230,7 +230,7 @@ export function simulateRollout(input: SimulationInput): SimulationResult {
       work.observations += OBSERVATIONS_PER_CREATE;
       const created = { ...pod, metadata: { ...pod.metadata, uid: `planned-${++uid}`, creationTimestamp: new Date(applied) }, spec: { ...pod.spec!, nodeName }, status: { phase: 'Pending' } };
       const fits = !input.unfit.has(nodeName);
-      add(created, nodeName, fits ? applied + draw(timing.startup(nodeGroupOf(nodeByName.get(nodeName))), random()) : undefined);
+      add(created, nodeName, applied, fits ? applied + draw(timing.startup(nodeGroupOf(nodeByName.get(nodeName))), random()) : undefined);
     }
     for (const d of result.delete) {
       const sim = pods.get(d.podName);
