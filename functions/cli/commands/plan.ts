@@ -56,8 +56,8 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
     prices,
     qps: positiveInteger(options, 'qps', DEFAULT_QPS),
     burst: positiveInteger(options, 'burst', DEFAULT_BURST),
-    loopLatencyMs: LOOP_LATENCY_MS,
-    runs: positiveInteger(options, 'runs', 20),
+    loopLatencyMs: nonNegativeInteger(options, 'loop-latency-ms', LOOP_LATENCY_MS),
+    ...(stringOption(options, 'runs') !== undefined ? { runs: positiveInteger(options, 'runs', 20) } : {}),
     seed: positiveInteger(options, 'seed', 1),
     horizonMs: HORIZON_MS,
   };
@@ -123,4 +123,11 @@ function strategiesOf(ds: V1DaemonSet, unavailable: string[], surge: string[]): 
     const r = withDefaults(daemonSet).spec?.updateStrategy?.rollingUpdate;
     return { strategy: strategy.type === 'OnDelete' ? 'OnDelete' : `maxUnavailable ${r?.maxUnavailable ?? 1}, maxSurge ${r?.maxSurge ?? 0}`, daemonSet };
   });
+}
+
+function nonNegativeInteger(options: CommandOptions, name: string, fallback: number): number {
+  const raw = stringOption(options, name);
+  if (raw === undefined) return fallback;
+  if (!/^[0-9]+$/.test(raw)) throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  return Number(raw);
 }
