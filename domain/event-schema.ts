@@ -208,6 +208,15 @@ const decisionSchemas = [
     outcome: z.enum(['succeeded', 'failed']),
     reason: z.string().optional(),
   }),
+  z.object({
+    ...base,
+    type: z.literal(E.ROLLOUT_PLANNED),
+    hash: text,
+    strategy: z.string(),
+    p50Ms: z.number().nonnegative(),
+    p90Ms: z.number().nonnegative(),
+    peakUnavailable: z.number().int().nonnegative(),
+  }),
   z.object({ ...base, type: z.literal(E.REVISION_RECORDED), decisionId: text, revision: z.number().int().min(1), hash: text, template: z.looseObject({}) }),
 ] as const;
 

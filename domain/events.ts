@@ -24,6 +24,7 @@ export const TIMER_SCHEDULED = 'TimerScheduled';
 export const TIMER_FIRED = 'TimerFired';
 export const STATUS_WRITTEN = 'StatusWritten';
 export const REVISION_RECORDED = 'RevisionRecorded';
+export const ROLLOUT_PLANNED = 'RolloutPlanned';
 
 export const OBSERVATION_TYPES = [
   NODE_OBSERVED,
@@ -171,6 +172,15 @@ export interface RevisionRecorded extends EventBase<typeof REVISION_RECORDED> {
   template: V1PodTemplateSpec;
 }
 
+/** A prediction `daemonloop plan --record` made for rolling out the template with `hash`: held against what happened. */
+export interface RolloutPlanned extends EventBase<typeof ROLLOUT_PLANNED> {
+  hash: string;
+  strategy: string;
+  p50Ms: number;
+  p90Ms: number;
+  peakUnavailable: number;
+}
+
 export type Observation =
   | NodeObserved
   | NodeDeleted
@@ -188,6 +198,7 @@ export type Decision =
   | TimerScheduled
   | TimerFired
   | StatusWritten
-  | RevisionRecorded;
+  | RevisionRecorded
+  | RolloutPlanned;
 export type LogEvent = Observation | Decision;
 export type LogEventType = LogEvent['type'];

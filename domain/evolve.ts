@@ -97,6 +97,8 @@ export function evolve(state: ClusterState, event: E.LogEvent): ClusterState {
     }
     case E.STATUS_WRITTEN:
       return state; // an audit record: the next decision computes status afresh
+    case E.ROLLOUT_PLANNED:
+      return state; // a prediction, held against the decisions that follow it (functions/log/planned-vs-actual.ts)
     case E.REVISION_RECORDED: {
       // By hash: re-applying an old template renumbers its revision rather than adding one.
       const { revision, hash, template } = event;

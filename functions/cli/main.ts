@@ -43,11 +43,11 @@ export const COMMANDS: Command[] = [
   },
   {
     words: ['plan'],
-    usage: 'plan -f NEW.yaml [-n NS] [--cluster ID] [--set-image C=IMAGE]… [--max-unavailable V[,V…]] [--max-surge V[,V…]] [--runs N] [--seed N] [--qps N] [--burst N] [--loop-latency-ms MS] [--prices FILE.json] [--svg FILE] [-o json] [--state DIR | --table NAME [--region R]]',
+    usage: 'plan -f NEW.yaml [-n NS] [--cluster ID] [--set-image C=IMAGE]… [--max-unavailable V[,V…]] [--max-surge V[,V…]] [--runs N] [--seed N] [--qps N] [--burst N] [--loop-latency-ms MS] [--prices FILE.json] [--svg FILE] [--record] [-o json] [--state DIR | --table NAME [--region R]]',
     options: {
       filename: { type: 'string', short: 'f' }, namespace: { type: 'string', short: 'n' }, cluster: { type: 'string' }, 'set-image': { type: 'string', multiple: true },
       'max-unavailable': { type: 'string', multiple: true }, 'max-surge': { type: 'string', multiple: true }, runs: { type: 'string' }, seed: { type: 'string' }, 'loop-latency-ms': { type: 'string' },
-      qps: { type: 'string' }, burst: { type: 'string' }, prices: { type: 'string' }, svg: { type: 'string' }, output: { type: 'string', short: 'o' },
+      qps: { type: 'string' }, burst: { type: 'string' }, prices: { type: 'string' }, svg: { type: 'string' }, record: { type: 'boolean' }, output: { type: 'string', short: 'o' },
       state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' },
     },
     run: plan.run,

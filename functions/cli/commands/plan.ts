@@ -6,14 +6,18 @@ import type { IntOrString, V1DaemonSet } from '@kubernetes/client-node';
 import { OPENCOST_DEFAULT_PRICES } from '../../../domain/cost';
 import { withDefaults } from '../../../domain/defaults';
 import { nextDaemonSet, planRollout, type PlanInput } from '../../../domain/plan/plan';
+import { EVENT_SCHEMA_VERSION, ROLLOUT_PLANNED, type RolloutPlanned } from '../../../domain/events';
+import { currentRevision } from '../../../domain/revisions';
+import { daemonSetStreamId, type DaemonSetKey } from '../../../domain/streams';
 import { validateDaemonSet } from '../../../domain/validation';
 import { DEFAULT_BURST, DEFAULT_QPS } from '../../adapters/kubernetes/rate-limiter';
 import { parseDaemonSetManifests } from '../../adapters/kubernetes/manifest';
 import { LOCAL_CLUSTER_ID } from '../../local/runtime';
+import { EventLog } from '../../log/event-log';
 import { planInputsFromLog } from '../../log/plan-inputs';
 import { eventLogOf } from '../event-log-source';
 import type { CliIo } from '../io';
-import { listOption, positiveInteger, requireString, stringOption, UsageError, type CommandOptions } from '../options';
+import { flag, listOption, positiveInteger, requireString, stringOption, UsageError, type CommandOptions } from '../options';
 import { readPriceTable } from './cost';
 import { planSvg, renderComparison, renderPlan, type StrategyPlan } from './render-plan';
 
@@ -37,9 +41,10 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
 
   const log = await eventLogOf(options);
   const now = new Date();
+  const key = { clusterId: stringOption(options, 'cluster') ?? LOCAL_CLUSTER_ID, namespace, name };
   let inputs;
   try {
-    inputs = await planInputsFromLog(log.store, { clusterId: stringOption(options, 'cluster') ?? LOCAL_CLUSTER_ID, namespace, name }, now);
+    inputs = await planInputsFromLog(log.store, key, now);
   } finally {
     await log.close();
   }
@@ -75,6 +80,11 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   if (plans.length === 0) return 1;
 
   const title = `${namespace}/${name}`;
+  if (flag(options, 'record')) {
+    if (plans.length !== 1) throw new UsageError('--record keeps one plan: give at most one --max-unavailable and one --max-surge');
+    await record(options, key, currentRevision(nextDaemonSet(inputs.current, strategies[0]!.daemonSet), inputs.revisions).hash, plans[0]!, now);
+    io.err(`plan recorded in ${daemonSetStreamId(key)}: \`rollout status\` and \`history\` show it beside the actual rollout`);
+  }
   const svgPath = stringOption(options, 'svg');
   if (svgPath) await writeFile(svgPath, planSvg(title, plans));
   if (output === 'json') io.out(JSON.stringify(plans.length === 1 ? { daemonSet: title, ...plans[0] } : { daemonSet: title, strategies: plans }));
@@ -130,4 +140,18 @@ function nonNegativeInteger(options: CommandOptions, name: string, fallback: num
   if (raw === undefined) return fallback;
   if (!/^[0-9]+$/.test(raw)) throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(raw)}`);
   return Number(raw);
+}
+
+/** Appends the prediction to the DaemonSet's stream, where the rollout's own decisions will follow it. */
+async function record(options: CommandOptions, key: DaemonSetKey, hash: string, { strategy, plan }: StrategyPlan, now: Date): Promise<void> {
+  const log = await eventLogOf(options);
+  try {
+    const planned: RolloutPlanned = {
+      type: ROLLOUT_PLANNED, clusterId: key.clusterId, schemaVersion: EVENT_SCHEMA_VERSION, time: now.toISOString(),
+      hash, strategy, p50Ms: plan.durationP50Ms, p90Ms: plan.durationP90Ms, peakUnavailable: plan.peakUnavailable,
+    };
+    await new EventLog(log.store).appendOutcomes(key, [planned]);
+  } finally {
+    await log.close();
+  }
 }
