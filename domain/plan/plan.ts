@@ -137,10 +137,10 @@ export function planRollout(input: PlanInput): RolloutPlan {
 }
 
 /**
- * Twenty runs on a small cluster, down to five at 2,000 nodes and more: a big rollout draws
+ * Twenty runs on a small cluster, down to three from about 4,000 nodes: a big rollout draws
  * thousands of start-up times, so one run's duration already sits close to the median, while each
  * run costs a decision per wave step at the cluster's size.
  */
-export const defaultRuns = (eligibleNodes: number): number => Math.min(20, Math.max(5, Math.round(10_000 / Math.max(1, eligibleNodes))));
+export const defaultRuns = (eligibleNodes: number): number => Math.min(20, Math.max(3, Math.round(10_000 / Math.max(1, eligibleNodes))));
 
 const summary = (d: Distribution): DistributionSummary => ({ source: d.source, p50Ms: quantile(d.samples, 0.5), p90Ms: quantile(d.samples, 0.9) });
