@@ -25,7 +25,7 @@ const STARTUP_MS: Record<string, [number, number]> = { 'm5.large': [3_000, 6_000
 function agent(image: string): V1DaemonSet {
   return {
     apiVersion: DAEMONSET_API_VERSION, kind: 'DaemonSet',
-    metadata: { name: 'agent', namespace: NS, uid: 'ds-uid', generation: 1 },
+    metadata: { name: 'agent', namespace: NS },
     spec: {
       selector: { matchLabels: { app: 'agent' } },
       minReadySeconds: 10,
@@ -77,10 +77,13 @@ async function accuracy(nodes: number): Promise<{ error: number; predictedMs: nu
   }
 }
 
+/** The DaemonSet as the log knows it once created. */
+const created = (ds: V1DaemonSet): V1DaemonSet => ({ ...ds, metadata: { ...ds.metadata, uid: 'ds-uid', generation: 1 } });
+
 /** A 5,000-node cluster running revision 1 everywhere, in memory. */
 function cluster(size: number): { nodes: V1Node[]; pods: V1Pod[] } {
   const nodes: V1Node[] = Array.from({ length: size }, (_, i) => ({ metadata: { name: `node-${i}`, uid: `n${i}`, labels: { [INSTANCE_TYPE]: i % 2 ? 'm5.large' : 'c5.xlarge' } } }));
-  const pods = reconcile({ daemonSet: agent('agent:1'), nodes, pods: [], now: new Date(0) }).create.map((c, i) => ({
+  const pods = reconcile({ daemonSet: created(agent('agent:1')), nodes, pods: [], now: new Date(0) }).create.map((c, i) => ({
     ...c.pod,
     metadata: { ...c.pod.metadata, uid: `p${i}` },
     spec: { ...c.pod.spec!, nodeName: c.nodeName },
@@ -93,7 +96,7 @@ const suite: BenchSuite = {
   name: 'plan',
   async run(emit) {
     const { nodes, pods } = cluster(5_000);
-    const current = agent('agent:1');
+    const current = created(agent('agent:1'));
     const next = nextDaemonSet(current, agent('agent:2'));
     const reconcileMs = await medianMs(() => reconcile({ daemonSet: next, nodes, pods, now: new Date(3_600_000) }), 5);
     const planMs = await medianMs(
