@@ -1,7 +1,7 @@
 // What a DaemonSet's fleet costs to run, as OpenCost prices a workload: requests × eligible
 // nodes × an hourly price per CPU core and per GiB of memory (spec/opencost-specv01.md). Pure:
 // the nodes, the DaemonSet and the price table are the whole input.
-import type { V1Container, V1DaemonSet, V1Node } from '@kubernetes/client-node';
+import type { V1Container, V1DaemonSet, V1Node, V1PodSpec } from '@kubernetes/client-node';
 import { daemonNodeEligibility } from './eligibility';
 import { scaledValue } from './int-or-percent';
 
@@ -120,8 +120,11 @@ const pick = (values: Record<string, string>): Record<string, string> =>
  * taken per resource, then the pod overhead added.
  */
 export function podRequests(ds: V1DaemonSet): PodRequests {
-  const spec = ds.spec?.template?.spec;
-  const path = 'spec.template.spec';
+  return podSpecRequests(ds.spec?.template?.spec, 'spec.template.spec');
+}
+
+/** The same for any pod's spec; `path` names the spec in an error. */
+export function podSpecRequests(spec: V1PodSpec | undefined, path = 'spec'): PodRequests {
   let requests = (spec?.containers ?? []).reduce((sum, c, i) => add(sum, containerRequests(c, `${path}.containers[${i}]`)), ZERO);
   let sidecars = ZERO;
   let init = ZERO;

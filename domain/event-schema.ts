@@ -37,8 +37,10 @@ const ownerReference = z.object({
   blockOwnerDeletion: z.boolean().optional(),
 });
 
+const quantity = z.string().regex(/^[0-9.]+[a-zA-Z]{0,2}$/, 'a resource quantity (100m, 2, 8Gi)');
 const nodeProjection = z.object({
   metadata: z.object({ name: text, uid: text, resourceVersion, labels: stringMap.optional() }),
+  status: z.object({ allocatable: z.record(z.string(), quantity).optional() }).optional(),
   spec: z
     .object({
       taints: z.array(z.object({ key: text, value: z.string().optional(), effect: text })).optional(),
@@ -125,6 +127,14 @@ const objectRef = z.object({ namespace: text.optional(), name: text, uid: text, 
 
 // ── observations ─────────────────────────────────────────────────────────────
 const observationSchemas = [
+  z.object({
+    ...base,
+    type: z.literal(E.NODE_REQUESTS_OBSERVED),
+    nodeName: text,
+    requested: z.object({ cpu: quantity, memory: quantity }),
+    pods: z.number().int().nonnegative(),
+    resourceVersion,
+  }),
   z.object({ ...base, type: z.literal(E.NODE_OBSERVED), node: nodeProjection }),
   z.object({ ...base, type: z.literal(E.NODE_DELETED), ref: objectRef }),
   z.object({ ...base, type: z.literal(E.POD_OBSERVED), pod: podProjection }),
@@ -203,6 +213,15 @@ const decisionSchemas = [
     status: daemonSetStatus,
     outcome: z.enum(['succeeded', 'failed']),
     reason: z.string().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal(E.ROLLOUT_PLANNED),
+    hash: text,
+    strategy: z.string(),
+    p50Ms: z.number().nonnegative(),
+    p90Ms: z.number().nonnegative(),
+    peakUnavailable: z.number().int().nonnegative(),
   }),
   z.object({ ...base, type: z.literal(E.REVISION_RECORDED), decisionId: text, revision: z.number().int().min(1), hash: text, template: z.looseObject({}) }),
   z.object({ ...base, type: z.literal(E.REVISIONS_PRUNED), decisionId: text, hashes: z.array(text).min(1) }),

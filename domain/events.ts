@@ -15,6 +15,7 @@ export const POD_DELETED = 'PodDeleted';
 export const DAEMONSET_OBSERVED = 'DaemonSetObserved';
 export const DAEMONSET_DELETED = 'DaemonSetDeleted';
 export const RELIST_COMPLETED = 'RelistCompleted';
+export const NODE_REQUESTS_OBSERVED = 'NodeRequestsObserved';
 export const RECONCILE_DECIDED = 'ReconcileDecided';
 export const POD_CREATE_REQUESTED = 'PodCreateRequested';
 export const POD_DELETE_REQUESTED = 'PodDeleteRequested';
@@ -25,6 +26,7 @@ export const STATUS_WRITTEN = 'StatusWritten';
 export const REVISION_RECORDED = 'RevisionRecorded';
 export const REVISIONS_PRUNED = 'RevisionsPruned';
 export const DECISION_REFUSED = 'DecisionRefused';
+export const ROLLOUT_PLANNED = 'RolloutPlanned';
 
 export const OBSERVATION_TYPES = [
   NODE_OBSERVED,
@@ -34,6 +36,7 @@ export const OBSERVATION_TYPES = [
   DAEMONSET_OBSERVED,
   DAEMONSET_DELETED,
   RELIST_COMPLETED,
+  NODE_REQUESTS_OBSERVED,
 ] as const;
 export type ObservationType = (typeof OBSERVATION_TYPES)[number];
 
@@ -87,6 +90,18 @@ export interface RelistCompleted extends EventBase<typeof RELIST_COMPLETED> {
   part: number; // 1-based
   parts: number;
   presentUids: string[];
+}
+
+/**
+ * What the pods bound to a node request in total (every non-terminal pod, daemon or not, as the
+ * scheduler counts them): with the node's allocatable, whether a new revision would fit. The
+ * forwarder sends it when the total changes; `resourceVersion` is the pod watch's, so the newest wins.
+ */
+export interface NodeRequestsObserved extends EventBase<typeof NODE_REQUESTS_OBSERVED> {
+  nodeName: string;
+  requested: { cpu: string; memory: string };
+  pods: number;
+  resourceVersion: string;
 }
 
 // ── decisions ────────────────────────────────────────────────────────────────
@@ -190,6 +205,15 @@ export interface DecisionRefused extends EventBase<typeof DECISION_REFUSED> {
   deletes: number;
 }
 
+/** A prediction `daemonloop plan --record` made for rolling out the template with `hash`: held against what happened. */
+export interface RolloutPlanned extends EventBase<typeof ROLLOUT_PLANNED> {
+  hash: string;
+  strategy: string;
+  p50Ms: number;
+  p90Ms: number;
+  peakUnavailable: number;
+}
+
 export type Observation =
   | NodeObserved
   | NodeDeleted
@@ -197,7 +221,8 @@ export type Observation =
   | PodDeleted
   | DaemonSetObserved
   | DaemonSetDeleted
-  | RelistCompleted;
+  | RelistCompleted
+  | NodeRequestsObserved;
 export type Decision =
   | ReconcileDecided
   | PodCreateRequested
@@ -208,6 +233,7 @@ export type Decision =
   | StatusWritten
   | RevisionRecorded
   | RevisionsPruned
-  | DecisionRefused;
+  | DecisionRefused
+  | RolloutPlanned;
 export type LogEvent = Observation | Decision;
 export type LogEventType = LogEvent['type'];

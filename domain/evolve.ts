@@ -47,6 +47,8 @@ export function evolve(state: ClusterState, event: E.LogEvent): ClusterState {
     case E.RELIST_COMPLETED:
       relisted(state, event);
       return state;
+    case E.NODE_REQUESTS_OBSERVED:
+      return state; // for the planner (domain/plan), which reads it from the nodes stream; no decision uses it
     case E.RECONCILE_DECIDED: {
       const controller = controllerOf(state, event.decisionId, event.daemonSetUid);
       settleIntents(controller, event.inputs.settledIntents);
@@ -101,6 +103,8 @@ export function evolve(state: ClusterState, event: E.LogEvent): ClusterState {
       return state; // an audit record: the next decision computes status afresh
     case E.DECISION_REFUSED:
       return state; // an audit record: nothing was requested, so no intent opens
+    case E.ROLLOUT_PLANNED:
+      return state; // a prediction, held against the decisions that follow it (functions/log/planned-vs-actual.ts)
     case E.REVISION_RECORDED: {
       // By hash: re-applying an old template renumbers its revision rather than adding one.
       const { revision, hash, template } = event;

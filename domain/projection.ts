@@ -3,10 +3,14 @@
 // an update that changes nothing here (a node heartbeat) can be dropped at the forwarder.
 import type { V1ContainerStatus, V1DaemonSet, V1Node, V1NodeSelectorTerm, V1ObjectMeta, V1Pod, V1PodCondition } from '@kubernetes/client-node';
 
-/** Node: identity, labels (node affinity, nodeSelector), taints and unschedulable (eligibility). */
+/**
+ * Node: identity, labels (node affinity, nodeSelector), taints and unschedulable (eligibility);
+ * allocatable CPU and memory (the planner's fit check — it changes only when the kubelet restarts).
+ */
 export function projectNode(node: V1Node): V1Node {
   const m = node.metadata ?? {};
   const spec = node.spec;
+  const allocatable = node.status?.allocatable;
   return defined({
     metadata: defined({ name: m.name, uid: m.uid, resourceVersion: m.resourceVersion, labels: m.labels }),
     spec: spec
@@ -14,6 +18,9 @@ export function projectNode(node: V1Node): V1Node {
           taints: spec.taints?.map((t) => defined({ key: t.key, value: t.value, effect: t.effect })),
           unschedulable: spec.unschedulable,
         })
+      : undefined,
+    status: allocatable?.cpu !== undefined || allocatable?.memory !== undefined
+      ? { allocatable: defined({ cpu: allocatable.cpu, memory: allocatable.memory }) as Record<string, string> }
       : undefined,
   });
 }

@@ -27,6 +27,7 @@ import * as rolloutRestart from './commands/rollout-restart';
 import * as rolloutResume from './commands/rollout-resume';
 import * as replay from './commands/replay';
 import * as rolloutReceipt from './commands/rollout-receipt';
+import * as plan from './commands/plan';
 import * as rolloutStatus from './commands/rollout-status';
 import * as rolloutUndo from './commands/rollout-undo';
 import * as up from './commands/up';
@@ -74,6 +75,17 @@ export const COMMANDS: Command[] = [
     usage: 'log verify [--stream ID] [--since TIME] [--public-key FILE] [--json] [--state DIR | --table NAME --bucket NAME [--region R]]',
     options: { stream: { type: 'string' }, since: { type: 'string' }, 'public-key': { type: 'string' }, json: { type: 'boolean' }, state: { type: 'string' }, table: { type: 'string' }, bucket: { type: 'string' }, region: { type: 'string' } },
     run: logVerify.run,
+  },
+  {
+    words: ['plan'],
+    usage: 'plan -f NEW.yaml [-n NS] [--cluster ID] [--set-image C=IMAGE]… [--max-unavailable V[,V…]] [--max-surge V[,V…]] [--runs N] [--seed N] [--qps N] [--burst N] [--loop-latency-ms MS] [--prices FILE.json] [--svg FILE] [--record] [-o json] [--state DIR | --table NAME [--region R]]',
+    options: {
+      filename: { type: 'string', short: 'f' }, namespace: { type: 'string', short: 'n' }, cluster: { type: 'string' }, 'set-image': { type: 'string', multiple: true },
+      'max-unavailable': { type: 'string', multiple: true }, 'max-surge': { type: 'string', multiple: true }, runs: { type: 'string' }, seed: { type: 'string' }, 'loop-latency-ms': { type: 'string' },
+      qps: { type: 'string' }, burst: { type: 'string' }, prices: { type: 'string' }, svg: { type: 'string' }, record: { type: 'boolean' }, output: { type: 'string', short: 'o' },
+      state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' },
+    },
+    run: plan.run,
   },
   { words: ['nodes'], usage: 'nodes add NAME [--label k=v]… [--taint k=v:Effect]… | remove NAME | label NAME k=v… | taint NAME k=v:Effect…', options: { ...cluster, label: { type: 'string', multiple: true }, taint: { type: 'string', multiple: true } }, run: nodes.run },
   { words: ['forward'], usage: 'forward --cluster-id ID [--source-name NAME] [--kubeconfig PATH] --event-bus NAME', options: { kubeconfig: { type: 'string' }, 'cluster-id': { type: 'string' }, 'source-name': { type: 'string' }, 'event-bus': { type: 'string' } }, run: forward.run },

@@ -11,6 +11,7 @@ import { localTelemetry, type Telemetry } from '../observability';
 import { DaemonPodSelector } from './daemon-pods';
 import { eventBridgeSink, type EventSink } from './event-sink';
 import { DAEMONSET_KIND, KindForwarder, NODE_KIND, POD_KIND } from './kind-forwarder';
+import { NodeRequests } from './node-requests';
 import { Outbox } from './outbox';
 import { startInformer, type RunningInformer } from './resilient-informer';
 
@@ -53,13 +54,14 @@ export async function runForwarder(options: ForwarderOptions): Promise<RunningFo
   const pods = new KindForwarder(POD_KIND, deps, (pod) => daemonPods.isDaemonPod(pod));
   let podInformer: RunningInformer<V1Pod> | undefined;
 
-  const watch = <T extends KubernetesObject>(name: string, source: ListWatchSource<T>, forwarder: KindForwarder<T>, before: { upsert?(o: T): void; delete?(o: T): void } = {}) =>
+  const nodeRequests = new NodeRequests(deps, clock);
+  const watch = <T extends KubernetesObject>(name: string, source: ListWatchSource<T>, forwarder: KindForwarder<T>, before: { upsert?(o: T): void; delete?(o: T): void; listed?(items: T[], rv: string): void } = {}) =>
     startInformer(kubeConfig, {
       name,
       ...source,
       onUpsert: (o) => { before.upsert?.(o); forwarder.upsert(o); },
       onDelete: (o) => { before.delete?.(o); forwarder.delete(o); },
-      onListed: (items, rv) => forwarder.listed(items, rv),
+      onListed: (items, rv) => { before.listed?.(items, rv); forwarder.listed(items, rv); },
     }, { clock, telemetry });
 
   // DaemonSets first: the pod informer's first list is filtered by their selectors.
@@ -73,7 +75,12 @@ export async function runForwarder(options: ForwarderOptions): Promise<RunningFo
     delete: (ds) => daemonPods.deleteDaemonSet(ds.metadata?.uid ?? ''),
   }));
   informers.push(await watch('nodes', sources.nodes, nodes));
-  podInformer = await watch('pods', sources.pods, pods);
+  // Every pod, daemon or not, counts towards what its node has left (the planner's fit check).
+  podInformer = await watch('pods', sources.pods, pods, {
+    upsert: (pod) => nodeRequests.upsert(pod),
+    delete: (pod) => nodeRequests.delete(pod),
+    listed: (items, rv) => nodeRequests.listed(items, rv),
+  });
   informers.push(podInformer);
   telemetry.info('forwarder: watching', { clusterId: options.clusterId });
 
@@ -81,6 +88,8 @@ export async function runForwarder(options: ForwarderOptions): Promise<RunningFo
     idle: () => outbox.idle(),
     async stop() {
       await Promise.all(informers.map((i) => i.stop()));
+      nodeRequests.flush();
+      nodeRequests.stop();
       await outbox.idle();
     },
   };

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createEventLogTable } from '../adapters/event-store/table';
 import { DynamoDbEventStore } from '../adapters/event-store/dynamodb';
 import { EVENT_LOG_TABLE_NAME } from '../adapters/event-store/keys';
+import type { EventStore } from '../adapters/event-store/port';
 import { kubeConfigFor } from '../adapters/kubernetes/kubeconfig';
 import { dynamoDbEndpointIn, kubeconfigIn } from '../cli/state-dir';
 import type { PutEventsPort } from '../adapters/eventbridge/put-events-port';
@@ -75,6 +76,8 @@ export interface LocalRuntime {
   readonly deps: LoopDeps;
   /** The fleet loop, its store and the extra simulated clusters. */
   readonly fleet: LocalFleet;
+  /** The event log's store, for readers of the whole log (the planner, audits). */
+  readonly store: EventStore;
   /** Waits until nothing is in flight (the clock does not move). */
   settle(): Promise<void>;
   /**
@@ -127,8 +130,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     labels: {},
     registeredAt: clock.now().toISOString(),
   });
+  const store = new DynamoDbEventStore(dynamodb.client, EVENT_LOG_TABLE_NAME, clock);
   const deps: LoopDeps = (options.wrapDeps ?? ((d) => d))({
-    log: new EventLog(new DynamoDbEventStore(dynamodb.client, EVENT_LOG_TABLE_NAME, clock), { snapshotEvery: options.snapshotEvery }),
+    log: new EventLog(store, { snapshotEvery: options.snapshotEvery }),
     registry,
     reconciles: localReconcileQueue(reconcileQueue),
     pending: new DynamoDbPendingReconciles(dynamodb.client, EVENT_LOG_TABLE_NAME, clock),
@@ -174,6 +178,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     simulator,
     deps,
     fleet,
+    store,
     settle,
     async runUntil(predicate, withinMs = 3_600_000) {
       const deadline = clock.now().getTime() + withinMs;

@@ -10,6 +10,7 @@ export function routeOf(event: E.Observation): Route {
   switch (event.type) {
     case E.NODE_OBSERVED:
     case E.NODE_DELETED:
+    case E.NODE_REQUESTS_OBSERVED:
       return { stream: nodesStreamId(c) };
     case E.POD_OBSERVED:
       return { stream: podsStreamId(c, event.pod.metadata!.namespace!) };
@@ -46,6 +47,8 @@ export function observationIdentity(event: E.Observation): string {
       return `${event.clusterId}/${event.type}/${event.ref.uid}/${event.ref.resourceVersion}`;
     case E.RELIST_COMPLETED:
       return `${event.clusterId}/${event.type}/${event.relistId}/${event.part}`;
+    case E.NODE_REQUESTS_OBSERVED:
+      return `${event.clusterId}/${event.type}/${event.nodeName}/${event.resourceVersion}`;
     default: {
       const unknown: never = event;
       throw new Error(`no identity for ${JSON.stringify((unknown as { type?: unknown }).type)}`);

@@ -31,6 +31,8 @@ export async function affectedDaemonSets(event: E.Observation, log: IngestDeps['
       return ofNamespace(event.ref.namespace); // a tombstone names no owner
     case E.RELIST_COMPLETED:
       return event.kind === 'Node' ? ofCluster() : ofNamespace(event.namespace);
+    case E.NODE_REQUESTS_OBSERVED:
+      return []; // read by the planner, never by a decision
     default: {
       const unknown: never = event;
       throw new Error(`no affected DaemonSets for ${JSON.stringify((unknown as { type?: unknown }).type)}`);

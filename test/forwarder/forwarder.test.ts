@@ -46,6 +46,7 @@ const describeEvent = (o: Observation): string => {
     case 'PodObserved': return `PodObserved ${o.pod.metadata?.name}`;
     case 'DaemonSetObserved': return `DaemonSetObserved ${o.daemonSet.metadata?.name}`;
     case 'RelistCompleted': return `RelistCompleted ${o.kind} ${o.presentUids.length}`;
+    case 'NodeRequestsObserved': return `NodeRequestsObserved ${o.nodeName}`;
     default: return `${o.type} ${o.ref.name}`;
   }
 };

@@ -140,6 +140,9 @@ function renderFacts(events: readonly E.LogEvent[]): string {
       case E.REVISIONS_PRUNED:
         clauses.push(`revisions pruned (${e.hashes.join(', ')})`);
         break;
+      case E.ROLLOUT_PLANNED:
+        clauses.push(`rollout of ${e.hash} planned (${e.strategy}): p50 ${(e.p50Ms / 1000).toFixed(1)} s, p90 ${(e.p90Ms / 1000).toFixed(1)} s, peak ${e.peakUnavailable} unavailable`);
+        break;
       case E.STATUS_WRITTEN:
         clauses.push(`status written ${e.outcome}${e.reason ? ` (${e.reason})` : ''}: desired ${e.status.desiredNumberScheduled} updated ${e.status.updatedNumberScheduled ?? 0} available ${e.status.numberAvailable ?? 0}`);
         break;

@@ -5,6 +5,11 @@ import { controlPlaneOf } from '../connect';
 import type { CliIo } from '../io';
 import { flag, positiveInteger, stringOption, UsageError, type CommandOptions } from '../options';
 import { RolloutProgress } from '../rollout-progress';
+import { daemonSetStreamId } from '../../../domain/streams';
+import type { LogEvent } from '../../../domain/events';
+import { LOCAL_CLUSTER_ID } from '../../local/runtime';
+import { plannedVsActual } from '../../log/planned-vs-actual';
+import { eventLogOf } from '../event-log-source';
 
 const POLL_MS = 500;
 
@@ -31,6 +36,7 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
       if (progress.show(ds)) {
         progress.end();
         if (!flag(options, 'json')) io.out(rolloutStatus(ds).message);
+        await showPlanned(options, namespace, name, io);
         return 0;
       }
       if (Date.now() > deadline) {
@@ -42,5 +48,24 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
     }
   } finally {
     progress.end();
+  }
+}
+
+/** Where `plan --record` predicted this rollout, the prediction beside what it took (from the log, when one is at hand). */
+async function showPlanned(options: CommandOptions, namespace: string, name: string, io: CliIo): Promise<void> {
+  // The local control plane's log; against another cluster only when its log is named (--state).
+  if (stringOption(options, 'kubeconfig') && !stringOption(options, 'state')) return;
+  const log = await eventLogOf(options).catch(() => undefined); // no log at hand: nothing to compare
+  if (!log) return;
+  try {
+    const events: LogEvent[] = [];
+    for await (const commit of log.store.read(daemonSetStreamId({ clusterId: LOCAL_CLUSTER_ID, namespace, name }))) events.push(...commit.events);
+    const last = plannedVsActual(events).at(-1);
+    if (last?.actualMs === undefined) return;
+    const { p50Ms, p90Ms } = last.planned;
+    const off = ((last.actualMs - p50Ms) / p50Ms) * 100;
+    io.err(`planned: p50 ${(p50Ms / 1000).toFixed(1)} s (p90 ${(p90Ms / 1000).toFixed(1)} s); took ${(last.actualMs / 1000).toFixed(1)} s (${off >= 0 ? '+' : ''}${off.toFixed(0)}% of p50)`);
+  } finally {
+    await log.close();
   }
 }

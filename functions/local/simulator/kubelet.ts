@@ -10,7 +10,8 @@ import type { KubeObject } from './selectors';
 import type { Change } from './store';
 
 export interface KubeletOptions {
-  startDelayMs: number;
+  /** From binding to Running: a number, or per pod (a node group's image pulls are slower). */
+  startDelayMs: number | ((pod: KubeObject) => number);
   readyDelayMs: number;
 }
 
@@ -90,7 +91,7 @@ export class Kubelet {
     if (phase === 'Pending') {
       const failing = this.containers(pod).find((c) => c.image && this.failingImages.has(c.image));
       if (failing) this.failImagePull(pod, failing);
-      else this.schedule(uid, this.options.startDelayMs, () => this.start(uid));
+      else this.schedule(uid, typeof this.options.startDelayMs === 'number' ? this.options.startDelayMs : this.options.startDelayMs(pod), () => this.start(uid));
     } else if (phase === 'Running' && !ready) this.schedule(uid, this.options.readyDelayMs, () => this.becomeReady(uid));
   }
 

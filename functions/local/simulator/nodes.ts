@@ -8,6 +8,8 @@ export interface NodeOptions {
   taints?: V1Taint[];
   ready?: boolean;
   unschedulable?: boolean;
+  /** What pods may request in total (default 4 CPUs, 16Gi). */
+  allocatable?: { cpu: string; memory: string };
 }
 
 /** The taints the node lifecycle controller puts on a NotReady node. */
@@ -34,7 +36,7 @@ export function newNode(name: string, options: NodeOptions, now: Date): KubeObje
     status: {
       conditions: [readyCondition(ready, now)],
       capacity: { cpu: '4', memory: '16Gi', pods: '110' },
-      allocatable: { cpu: '4', memory: '16Gi', pods: '110' },
+      allocatable: { cpu: '4', memory: '16Gi', pods: '110', ...options.allocatable },
       addresses: [{ type: 'InternalIP', address: '10.0.0.1' }, { type: 'Hostname', address: name }],
       nodeInfo: {
         kubeletVersion: 'v1.32.0', kubeProxyVersion: 'v1.32.0', containerRuntimeVersion: 'containerd://1.7.0', operatingSystem: 'linux',
