@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../functions/cli/main';
 import { recordingIo } from './fake-io';
 
-describe('daemonloop demo', () => {
+// The seeds' 30 s grace periods make ten waves of termination: more virtual steps, so more real time.
+describe('daemonloop demo', { timeout: 240_000 }, () => {
   it('prints one summary line: 21 eligible nodes, all updated and available, a rollout at the theoretical pace', async () => {
     const state = await mkdtemp(join(tmpdir(), 'daemonloop-demo-'));
     try {
