@@ -11,20 +11,26 @@ import {
   PENDING_RECONCILE_PREFIX,
 } from '../adapters/event-store/keys';
 import { ChainBroken } from '../adapters/event-store/port';
+import { fleetStreamId } from '../adapters/fleet-store/port';
 import { REGISTRY_STREAM_ID } from '../registry/cluster-registry';
 import type { StreamHead } from './checkpoint';
 
 const PARALLEL_QUERIES = 16;
 /** The registry's key space (`registry/clusters`, …): `registry` is never a cluster id. */
 const REGISTRY_PREFIX = REGISTRY_STREAM_ID.slice(0, REGISTRY_STREAM_ID.indexOf('/') + 1);
+/** The fleet store's key space (`fleet/<name>`, `fleet/<name>/budget`): `fleet` is never a cluster id. */
+const FLEET_PREFIX = fleetStreamId('');
 
 /**
  * Partitions of the table that are not chained streams: snapshots (rewritten and pruned), the
- * reconcile marks (updated, deleted), and the cluster registry, which writes its own items
- * (TODO(#10): chain the registry's commits once it has its own key space).
+ * reconcile marks (updated, deleted), and the cluster registry and the fleet store, which write
+ * their own commit items (not yet chained: the commit guard alarms on any rewrite of them).
  */
 export const isChainedStream = (partition: string): boolean =>
-  !partition.endsWith(EVENT_LOG_SNAPSHOT_SUFFIX) && !partition.startsWith(PENDING_RECONCILE_PREFIX) && !partition.startsWith(REGISTRY_PREFIX);
+  !partition.endsWith(EVENT_LOG_SNAPSHOT_SUFFIX) &&
+  !partition.startsWith(PENDING_RECONCILE_PREFIX) &&
+  !partition.startsWith(REGISTRY_PREFIX) &&
+  !partition.startsWith(FLEET_PREFIX);
 
 /** Every stream: one row per stream in the sparse streamsByCluster index (a cheap keys-only scan). */
 export async function indexedStreams(client: DynamoDBClient, table: string): Promise<string[]> {

@@ -28,7 +28,7 @@ const copies: string[] = [];
 
 beforeAll(async () => {
   demo = await mkdtemp(join(tmpdir(), 'daemonloop-verify-'));
-  expect(await main(['demo', '--virtual', '--exit', '--state', demo], recordingIo())).toBe(0);
+  expect(await main(['demo', '--single', '--virtual', '--exit', '--state', demo], recordingIo())).toBe(0);
 }, 240_000);
 afterAll(async () => {
   for (const dir of [demo, ...copies]) await rm(dir, { recursive: true, force: true });

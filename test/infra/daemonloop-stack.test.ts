@@ -214,7 +214,7 @@ describe('resources', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
     const refusals = alarms.filter((a) => a.Namespace === METRICS_NAMESPACE);
-    expect(refusals.map((a) => a.MetricName).sort()).toEqual(['DecisionRefused', 'IngestRejectedSource']);
+    expect(refusals.map((a) => a.MetricName).sort()).toEqual(['CommitRewritten', 'DecisionRefused', 'IngestRejectedSource']);
     for (const a of refusals) expect(a).toMatchObject({ Dimensions: [{ Name: 'service', Value: SERVICE_NAME }], Statistic: 'Sum', Threshold: 1 });
     expect(alarms).toHaveLength(11); // + checkpoint errors and CommitRewritten (test/infra/tamper-evidence.test.ts)
   });
