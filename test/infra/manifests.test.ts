@@ -28,7 +28,7 @@ describe('forwarder-deployment.yaml', () => {
     // Kubernetes expands $(VAR) in args from the container's environment, here the ConfigMap.
     const argv = (container.args as string[]).map((a) => a.replace(/\$\((\w+)\)/g, (_, name: string) => configMap.data[name]));
     const { command, options } = parseCommand(argv);
-    expect(command.words).toEqual(['forward']);
+    expect(command.name).toBe('forward');
     expect(options.values).toEqual({ 'cluster-id': configMap.data.CLUSTER_ID, 'event-bus': configMap.data.EVENT_BUS });
   });
 

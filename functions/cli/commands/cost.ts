@@ -1,11 +1,12 @@
-// `daemonloop cost [DS] [-n NS | -A] [--prices FILE.json] [--json]`: what each daemon fleet costs
+// `daemonloop cost [ds/NAME] [-n NS | -A] [--prices FILE.json] [-o json|yaml|name]`: what each daemon fleet costs
 // — its eligible nodes × one pod's requests × the price of each node (domain/cost.ts).
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { daemonSetCost, OPENCOST_DEFAULT_PRICES, type PriceTable } from '../../../domain/cost';
-import { controlPlaneOf } from '../connect';
+import { clusterOf } from '../connect';
 import type { CliIo } from '../io';
 import { flag, stringOption, UsageError, type CommandOptions } from '../options';
+import { daemonSetName, daemonSetRef, outputFormatOf, toYaml } from '../output';
 import { costJsonLine, renderCostTable } from './render-cost';
 
 const rates = z.strictObject({ cpuCoreHour: z.number().nonnegative(), memoryGiBHour: z.number().nonnegative() });
@@ -26,7 +27,8 @@ export async function readPriceTable(path: string): Promise<PriceTable | { error
 }
 
 export async function run(options: CommandOptions, io: CliIo): Promise<number> {
-  const name = options.positionals[0]?.replace(/^(ds|daemonset|daemonsets)\//, '');
+  const name = daemonSetName(options.positionals[0]);
+  const format = outputFormatOf(options, ['json', 'yaml', 'name']);
   const allNamespaces = flag(options, 'all-namespaces');
   if (name && allNamespaces) throw new UsageError('a DaemonSet name cannot be used with -A');
   const pricesPath = stringOption(options, 'prices');
@@ -35,15 +37,16 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
     io.err(`error: ${prices.error}`);
     return 2;
   }
-  const namespace = allNamespaces ? undefined : (stringOption(options, 'namespace') ?? 'default');
-  const cp = controlPlaneOf(options);
+  const cluster = clusterOf(options);
+  const cp = cluster.cp;
+  const namespace = allNamespaces ? undefined : cluster.namespace;
   const daemonSets = name ? [await cp.getDaemonSet(namespace!, name)] : await cp.listDaemonSets(namespace);
   const nodes = await cp.listNodes();
   const rows = daemonSets.map((ds) => ({ name: ds.metadata?.name ?? '', namespace: ds.metadata?.namespace ?? '', cost: daemonSetCost(ds, nodes, prices) }));
-  if (flag(options, 'json')) {
-    for (const row of rows) io.out(costJsonLine(row));
-    return 0;
-  }
+  if (format === 'json') for (const row of rows) io.out(costJsonLine(row));
+  else if (format === 'yaml') for (const row of rows) io.out(`---\n${await toYaml(JSON.parse(costJsonLine(row)))}`);
+  else if (format === 'name') for (const row of rows) io.out(daemonSetRef(row.name));
+  if (format !== 'table') return 0;
   if (rows.length === 0) io.err(namespace === undefined ? 'No resources found' : `No resources found in ${namespace} namespace.`);
   else io.out(renderCostTable(rows));
   return 0;

@@ -1,9 +1,11 @@
-// `kubectl get ds` output for our DaemonSet resource: the same columns, the same AGE format.
-import type { V1DaemonSet } from '@kubernetes/client-node';
+// `kubectl get ds` output for our DaemonSet resource: the same columns, the same AGE format; -o wide
+// adds kubectl's CONTAINERS, IMAGES and SELECTOR, and the conditions (an InvalidSpec shows here).
+import type { V1DaemonSet, V1LabelSelector } from '@kubernetes/client-node';
 import { humanDuration } from '../human-duration';
 import { renderTable } from '../render-table';
 
 const COLUMNS = ['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE'];
+const WIDE_COLUMNS = ['CONTAINERS', 'IMAGES', 'SELECTOR', 'CONDITIONS'];
 
 const nodeSelector = (ds: V1DaemonSet): string => {
   const selector = ds.spec?.template?.spec?.nodeSelector ?? {};
@@ -16,7 +18,35 @@ const age = (ds: V1DaemonSet, now: Date): string => {
   return created ? humanDuration(now.getTime() - new Date(created).getTime()) : '<unknown>';
 };
 
-export function renderDaemonSetTable(daemonSets: V1DaemonSet[], now: Date, options: { allNamespaces?: boolean } = {}): string {
+/** A label selector as kubectl prints it (metav1.LabelSelectorAsSelector's String). */
+export function renderSelector(selector: V1LabelSelector | undefined): string {
+  const terms = [
+    ...Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(selector?.matchExpressions ?? []).map((e) => {
+      switch (e.operator) {
+        case 'In': return `${e.key} in (${(e.values ?? []).join(',')})`;
+        case 'NotIn': return `${e.key} notin (${(e.values ?? []).join(',')})`;
+        case 'Exists': return e.key;
+        case 'DoesNotExist': return `!${e.key}`;
+        default: return `${e.key} ${e.operator}`;
+      }
+    }),
+  ].sort();
+  return terms.length === 0 ? '<none>' : terms.join(',');
+}
+
+const wideCells = (ds: V1DaemonSet): string[] => {
+  const containers = ds.spec?.template?.spec?.containers ?? [];
+  const conditions = ds.status?.conditions ?? [];
+  return [
+    containers.map((c) => c.name).join(',') || '<none>',
+    containers.map((c) => c.image ?? '').join(',') || '<none>',
+    renderSelector(ds.spec?.selector),
+    conditions.map((c) => `${c.type}=${c.status}`).join(',') || '<none>',
+  ];
+};
+
+export function renderDaemonSetTable(daemonSets: V1DaemonSet[], now: Date, options: { allNamespaces?: boolean; wide?: boolean } = {}): string {
   if (daemonSets.length === 0) return '';
   const rows = daemonSets.map((ds) => {
     const s = ds.status;
@@ -29,8 +59,10 @@ export function renderDaemonSetTable(daemonSets: V1DaemonSet[], now: Date, optio
       String(s?.numberAvailable ?? 0),
       nodeSelector(ds),
       age(ds, now),
+      ...(options.wide ? wideCells(ds) : []),
     ];
     return options.allNamespaces ? [ds.metadata?.namespace ?? '', ...cells] : cells;
   });
-  return renderTable(options.allNamespaces ? ['NAMESPACE', ...COLUMNS] : COLUMNS, rows);
+  const header = options.wide ? [...COLUMNS, ...WIDE_COLUMNS] : COLUMNS;
+  return renderTable(options.allNamespaces ? ['NAMESPACE', ...header] : header, rows);
 }

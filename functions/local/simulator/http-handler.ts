@@ -83,6 +83,7 @@ export function createHttpHandler({ registry, watches, faults, token }: HandlerD
       const fault = faults.take(verb, url.pathname);
       if (fault) return sendError(res, fault);
       const { resource, namespace, name, subresource } = route;
+      const dryRun = query.getAll('dryRun').includes('All'); // the server's dry run: validated, answered, not stored
       const body = verb === 'get' || verb === 'list' || verb === 'watch' ? undefined : await readBody(req);
       switch (verb) {
         case 'get':
@@ -106,9 +107,9 @@ export function createHttpHandler({ registry, watches, faults, token }: HandlerD
           return send(res, 200, { kind: resource.listKind, apiVersion: apiVersionOf(resource), metadata: { resourceVersion }, items });
         }
         case 'create':
-          return send(res, 201, registry.create(resource, namespace, body as KubeObject));
+          return send(res, 201, registry.create(resource, namespace, body as KubeObject, dryRun));
         case 'update':
-          return send(res, 200, registry.update(resource, namespace, name!, body as KubeObject, subresource));
+          return send(res, 200, registry.update(resource, namespace, name!, body as KubeObject, subresource, dryRun));
         case 'patch':
           return send(res, 200, registry.patch(resource, namespace, name!, req.headers['content-type'] ?? '', body, subresource));
         case 'delete':

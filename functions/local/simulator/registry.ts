@@ -59,7 +59,8 @@ export class Registry {
     return obj;
   }
 
-  create(r: ResourceType, namespace: string | undefined, body: KubeObject): KubeObject {
+  /** POST; with `dryRun` (the API's dryRun=All) everything but storing it. */
+  create(r: ResourceType, namespace: string | undefined, body: KubeObject, dryRun = false): KubeObject {
     this.checkTypeMeta(r, body);
     const meta = body.metadata ?? ({} as KubeObject['metadata']);
     if (r.namespaced) {
@@ -80,7 +81,7 @@ export class Registry {
         name,
         ...(r.namespaced ? { namespace } : {}),
         uid: randomUUID(),
-        resourceVersion: this.store.nextResourceVersion(),
+        ...(dryRun ? {} : { resourceVersion: this.store.nextResourceVersion() }),
         creationTimestamp: timestamp(this.clock.now()),
         ...(r.hasGeneration ? { generation: 1 } : {}),
       },
@@ -88,12 +89,13 @@ export class Registry {
     delete obj.metadata.deletionTimestamp;
     delete obj.metadata.deletionGracePeriodSeconds;
     this.prepareForCreate(r, obj);
+    if (dryRun) return obj;
     this.store.write(r, 'ADDED', obj);
     return obj;
   }
 
   /** PUT: the body replaces the object; a stale resourceVersion or another uid is a conflict. */
-  update(r: ResourceType, namespace: string | undefined, name: string, body: KubeObject, subresource?: Subresource): KubeObject {
+  update(r: ResourceType, namespace: string | undefined, name: string, body: KubeObject, subresource?: Subresource, dryRun = false): KubeObject {
     this.checkTypeMeta(r, body);
     const old = this.get(r, namespace, name);
     if (body.metadata?.name !== undefined && body.metadata.name !== name) throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
@@ -101,7 +103,8 @@ export class Registry {
     if (rv && rv !== old.metadata.resourceVersion) throw staleResourceVersion(r, name);
     const uid = body.metadata?.uid;
     if (uid && uid !== old.metadata.uid) throw conflict(r, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${old.metadata.uid}`);
-    return this.replace(r, old, this.prepareForUpdate(r, old, body, subresource));
+    const next = this.prepareForUpdate(r, old, body, subresource);
+    return dryRun ? next : this.replace(r, old, next);
   }
 
   patch(r: ResourceType, namespace: string | undefined, name: string, contentType: string, patch: unknown, subresource?: Subresource): KubeObject {
