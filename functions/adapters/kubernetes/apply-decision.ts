@@ -1,10 +1,12 @@
 // Applies one reconcile decision to the cluster as upstream's syncNodes does: creates in slow-start
 // batches (1, 2, 4, … concurrently within a batch, stopping after the first batch with a failure,
 // so a failing create does not hammer the API server), then all deletes concurrently, then the
-// ownership changes. Every action yields an outcome, including the creates never attempted.
+// ownership changes. Every action yields an outcome, including the creates never attempted; then
+// the Events upstream would record on the DaemonSet (best effort: a lost event costs nothing).
 import { controllerRef } from '../../../domain/daemon-pod';
 import type { ReconcileInput, ReconcileResult } from '../../../domain/types';
 import type { ActionResult, ClusterApi } from './cluster-api';
+import { daemonSetEvents } from './daemon-set-events';
 
 export interface Outcome extends ActionResult {
   action: 'create' | 'delete' | 'adopt' | 'release';
@@ -49,5 +51,11 @@ export async function applyDecision(
   const owner = controllerRef(input.daemonSet);
   for (const a of result.adopt) outcomes.push({ action: 'adopt', podName: a.podName, ...(await api.adoptPod(namespace, a.podName, a.podUid, owner)) });
   for (const r of result.release) outcomes.push({ action: 'release', podName: r.podName, ...(await api.releasePod(namespace, r.podName, r.podUid, owner.uid)) });
+
+  const events = daemonSetEvents(namespace, result, outcomes);
+  if (events.length > 0) {
+    const ds = input.daemonSet;
+    await api.recordEvents({ apiVersion: ds.apiVersion, kind: ds.kind ?? 'DaemonSet', namespace, name: ds.metadata?.name, uid: ds.metadata?.uid, resourceVersion: ds.metadata?.resourceVersion }, events);
+  }
   return outcomes;
 }

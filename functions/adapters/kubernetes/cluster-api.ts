@@ -1,6 +1,7 @@
 // The port the reconcile handler applies decisions through (upstream's podControl plus the status
 // writer). Every call reports an outcome instead of throwing: what happened is recorded, never swallowed.
-import type { V1DaemonSetStatus, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import type { V1DaemonSetStatus, V1ObjectReference, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import type { DaemonSetEvent } from './daemon-set-events';
 
 export interface ActionResult {
   outcome: 'succeeded' | 'already-done' | 'failed';
@@ -19,4 +20,6 @@ export interface ClusterApi {
   /** Removes the reference to `ownerUid` from the pod with this uid (upstream ReleasePod); the pod keeps running. */
   releasePod(namespace: string, name: string, uid: string, ownerUid: string): Promise<ActionResult>;
   writeDaemonSetStatus(namespace: string, name: string, status: V1DaemonSetStatus): Promise<ActionResult>;
+  /** Kubernetes Events about `involvedObject` (upstream's EventRecorder): best effort, as upstream's are. */
+  recordEvents(involvedObject: V1ObjectReference, events: readonly DaemonSetEvent[]): Promise<ActionResult>;
 }
