@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// The daemonloop CLI, compiled by `npm run build` (npm ci runs it) into dist/cli/.
-import('../dist/cli/entry.js').catch((error) => {
-  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('dist/cli/entry.js')) throw error;
-  console.error('error: the CLI is not built: run `npm run build` (npm ci runs it)');
-  process.exitCode = 1;
+// The daemonloop CLI, compiled by `npm run build` (npm ci runs it) into dist/cli/. Where it was not
+// built (an image installed with --ignore-scripts), the TypeScript sources run through tsx instead.
+const isMissingBundle = (error) => error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli/entry.js');
+
+import('../dist/cli/entry.js').catch(async (error) => {
+  if (!isMissingBundle(error)) throw error;
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../functions/cli/entry.ts');
 });
