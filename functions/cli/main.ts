@@ -31,7 +31,7 @@ export const COMMANDS: CommandEntry[] = [
 ];
 
 /** Resource words kubectl accepts for a DaemonSet: `get daemonsets`, `get dlds`, `get ds/NAME`. */
-const RESOURCE_ALIASES: Record<string, string> = { daemonset: 'ds', daemonsets: 'ds', dlds: 'ds', [`daemonsets.daemonloop.dev`]: 'ds', [`daemonset.daemonloop.dev`]: 'ds' };
+const RESOURCE_ALIASES: Record<string, string> = { daemonset: 'ds', daemonsets: 'ds', dlds: 'ds', 'daemonsets.daemonloop.dev': 'ds', 'daemonset.daemonloop.dev': 'ds' };
 
 /** `get daemonset/x` → `get ds x`: the resource word normalised, a TYPE/NAME split in two. */
 function normaliseWords(argv: string[]): string[] {

@@ -17,11 +17,13 @@ export function bashCompletion(): string {
   return [
     '# daemonloop bash completion: source <(daemonloop completion bash)',
     '_daemonloop() {',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's own ${…}, not a template
     '  local cur="${COMP_WORDS[COMP_CWORD]}" line="${COMP_WORDS[*]:1:COMP_CWORD-1}" words="" flags=""',
     '  if [ "$COMP_CWORD" -eq 1 ]; then',
     `    COMPREPLY=($(compgen -W "${firsts} --help --version" -- "$cur")); return`,
     '  fi',
     '  if [ "$COMP_CWORD" -eq 2 ]; then',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's own ${…}, not a template
     '  case "${COMP_WORDS[1]}" in',
     ...seconds,
     '  esac',
