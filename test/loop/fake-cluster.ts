@@ -13,7 +13,7 @@ export class FakeCluster implements ClusterApi {
   daemonSet: V1DaemonSet | undefined = aDaemonSet();
   daemonSetReads = 0;
 
-  async createPod(namespace: string, pod: V1Pod): Promise<ActionResult> {
+  async createPod(_namespace: string, pod: V1Pod): Promise<ActionResult> {
     const name = pod.metadata!.name!;
     this.calls.push(`create ${name}`);
     if (this.pods.has(name)) return { outcome: 'already-done', reason: 'AlreadyExists' };
