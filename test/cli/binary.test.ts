@@ -156,8 +156,8 @@ describe('the daemonloop binary against a running control plane', () => {
     }
 
     const wide = await cli(['get', 'ds', '-o', 'wide', ...args]);
-    expect(wide.stdout.split('\n')[0]).toMatch(/AGE +CONTAINERS +IMAGES +SELECTOR +CONDITIONS$/);
-    expect(wide.stdout.split('\n')[1]).toMatch(/fluentd-elasticsearch +quay\.io\/fluentd_elasticsearch\/fluentd:v2\.5\.2 +name=fluentd-elasticsearch +<none>$/);
+    expect(wide.stdout.split('\n')[0]).toMatch(/AGE +CONTAINERS +IMAGES +SELECTOR +CONDITIONS +WAVE +PAUSED$/);
+    expect(wide.stdout.split('\n')[1]).toMatch(/fluentd-elasticsearch +quay\.io\/fluentd_elasticsearch\/fluentd:v2\.5\.2 +name=fluentd-elasticsearch +<none> +<none> +<none>$/);
 
     expect(await cli(['get', 'ds', 'nope', ...args])).toEqual({ code: 1, stdout: '', stderr: 'Error from server (NotFound): daemonsets.daemonloop.dev "nope" not found\n' });
     const badFormat = await cli(['get', 'ds', '-o', 'table', ...args]);
@@ -179,7 +179,7 @@ describe('the daemonloop binary against a running control plane', () => {
     expect(status.code).toBe(1);
     expect(status.stderr).toMatch(/^error: daemon set "bad" has condition InvalidSpec \(FieldValueInvalid\): spec\.updateStrategy\.rollingUpdate\.maxUnavailable: "2": must be an integer or percentage/m);
     const wide = await cli(['get', 'ds', 'bad', '-n', 'kube-system', '-o', 'wide', '--kubeconfig', kubeconfig]);
-    expect(wide.stdout.split('\n')[1]).toMatch(/ InvalidSpec=True$/);
+    expect(wide.stdout.split('\n')[1]).toMatch(/ InvalidSpec=True +\S+ +\S+$/);
   });
 
   it('diffs a changed manifest (exit 1) against the live object, dry-runs apply on client and server, then deletes orphaning the pods', SLOW, async () => {
