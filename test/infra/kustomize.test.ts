@@ -46,11 +46,11 @@ describe.skipIf(!kubectlPresent)('kustomize', () => {
     const docs = await render(`infra/kustomize/overlays/${overlay}`);
     const { configMap, container } = forwarderOf(docs);
     expect(configMap.data).toMatchObject(settings);
-    expect(Object.keys(settings).sort()).toEqual(['AWS_REGION', 'CLUSTER_ID', 'EVENT_BUS']);
+    expect(Object.keys(settings).sort()).toEqual(['AWS_REGION', 'CLUSTER_ID', 'EVENT_BUS', 'SOURCE_NAME']);
     const argv = (container.args as string[]).map((a) => a.replace(/\$\((\w+)\)/g, (_, name: string) => configMap.data[name]));
     const { command, options } = parseCommand(argv);
     expect(command.name).toBe('forward');
-    expect(options.values).toEqual({ 'cluster-id': settings.CLUSTER_ID, 'event-bus': settings.EVENT_BUS });
+    expect(options.values).toEqual({ 'cluster-id': settings.CLUSTER_ID, 'source-name': settings.SOURCE_NAME, 'event-bus': settings.EVENT_BUS });
   });
 
   it('gives the token-secret path a controller token and the forwarder AWS keys from a Secret; the EKS path stores no credential', async () => {
