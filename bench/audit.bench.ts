@@ -17,7 +17,6 @@ import * as E from '../domain/events';
 import { fold } from '../domain/evolve';
 import { templateHash } from '../domain/revisions';
 import { daemonSetStreamId, nodesStreamId, podsStreamId, type DaemonSetKey } from '../domain/streams';
-import type { Commit } from '../functions/adapters/event-store/port';
 import { costOf } from '../functions/cli/commands/cost-since';
 import { pictureModel, renderRolloutHtml } from '../functions/cli/commands/render-rollout-picture';
 import { receiptsOf } from '../functions/cli/commands/rollout-receipt';

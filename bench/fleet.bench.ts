@@ -21,7 +21,6 @@ import { aDaemonSet, nodes as nodeList, RU, T0, withImage } from '../test/domain
 import { Cluster } from '../test/domain/simulator';
 import type { BenchSuite } from './emit';
 
-const CLUSTERS = 10;
 const NODES = 500;
 const MAX_UNAVAILABLE = 50;
 const BUDGET = 100;

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// The daemonloop CLI: TypeScript sources run through tsx's loader, no build step.
-import { register } from 'tsx/esm/api';
+// The daemonloop CLI, compiled by `npm run build` (npm ci runs it) into dist/cli/. Where it was not
+// built (an image installed with --ignore-scripts), the TypeScript sources run through tsx instead.
+const isMissingBundle = (error) => error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli/entry.js');
 
-register();
-const { main } = await import('../functions/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+import('../dist/cli/entry.js').catch(async (error) => {
+  if (!isMissingBundle(error)) throw error;
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../functions/cli/entry.ts');
+});

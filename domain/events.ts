@@ -1,4 +1,4 @@
-// The event log's vocabulary: what the controller observed and what it decided (DESIGN.md §4).
+// The event log's vocabulary: what the controller observed and what it decided (docs/DESIGN.md §4).
 // Observations carry projections (only the fields the controller reads), typed as the
 // @kubernetes/client-node models they are cut from. evolve.ts folds these; the schemas that
 // validate them at the boundary live in event-schema.ts.

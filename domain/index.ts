@@ -1,4 +1,4 @@
-// The domain's public contract (DESIGN.md §3): pure functions of their inputs, time included.
+// The domain's public contract (docs/DESIGN.md §3): pure functions of their inputs, time included.
 export { reconcile } from './reconcile';
 export { nodeShouldRunDaemonPod } from './eligibility';
 export { templateHash, currentRevision, revisionsToDelete, templateGeneration, type CurrentRevision } from './revisions';

@@ -24,7 +24,7 @@ function parseInt64(s: unknown): bigint | undefined {
 
 /** labels.Set.Lookup: the label's own value only — a key such as "constructor" is absent unless set. */
 const lookup = (labels: Labels, key: string): string | undefined =>
-  labels != null && Object.prototype.hasOwnProperty.call(labels, key) ? labels[key] : undefined;
+  labels != null && Object.hasOwn(labels, key) ? labels[key] : undefined;
 
 /** A qualified label key: an optional DNS-subdomain prefix and `/`, then a name of ≤ 63 characters. */
 function labelKeyError(key: unknown): string | undefined {

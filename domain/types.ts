@@ -1,4 +1,4 @@
-// The domain's public contract (DESIGN.md §3). Kubernetes shapes come from @kubernetes/client-node.
+// The domain's public contract (docs/DESIGN.md §3). Kubernetes shapes come from @kubernetes/client-node.
 import type { V1DaemonSet, V1DaemonSetStatus, V1Node, V1Pod, V1PodTemplateSpec } from '@kubernetes/client-node';
 
 export interface Revision {

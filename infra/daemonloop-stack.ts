@@ -1,4 +1,4 @@
-// The whole loop in one stack (DESIGN.md §1): bus → ingest → log → FIFO → reconcile → timer queue → timer.
+// The whole loop in one stack (docs/DESIGN.md §1): bus → ingest → log → FIFO → reconcile → timer queue → timer.
 // Env-agnostic: ARNs use the deploying account and region, so synth needs no account.
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';

@@ -10,6 +10,11 @@ const isConflict = (error: unknown) => (error as { code?: number }).code === 409
 /** What the API server records in managedFields for our writes: the log's answer to "who changed the spec". */
 const FIELD_MANAGER = 'daemonloop-cli';
 
+/** What apply sets: a change elsewhere (status, resourceVersion) is not the user's. */
+const userFields = (ds: V1DaemonSet) => ({ spec: ds.spec, labels: ds.metadata?.labels, annotations: ds.metadata?.annotations });
+
+export type ApplyAction = 'created' | 'configured' | 'unchanged';
+
 export class ControlPlane {
   private readonly core: CoreV1Api;
   private readonly custom: CustomObjectsApi;
@@ -20,24 +25,35 @@ export class ControlPlane {
   }
 
   /** Creates the DaemonSet, or replaces the spec of the one by that name (kubectl apply's effect). */
-  async applyDaemonSet(ds: V1DaemonSet): Promise<'created' | 'configured'> {
+  async applyDaemonSet(ds: V1DaemonSet): Promise<ApplyAction> {
+    return (await this.apply(ds)).action;
+  }
+
+  /**
+   * kubectl apply's effect, or with `dryRun` the API server's answer without storing anything:
+   * the object as it would be, and whether it would be created, configured or left unchanged.
+   */
+  async apply(ds: V1DaemonSet, options: { dryRun?: boolean } = {}): Promise<{ action: ApplyAction; object: V1DaemonSet }> {
     const namespace = ds.metadata?.namespace ?? 'default';
     const body = { ...ds, metadata: { ...ds.metadata, namespace } };
+    const dryRun = options.dryRun ? 'All' : undefined;
     try {
-      await this.custom.createNamespacedCustomObject({ ...resource, namespace, body, fieldManager: FIELD_MANAGER });
-      return 'created';
+      const object = (await this.custom.createNamespacedCustomObject({ ...resource, namespace, body, fieldManager: FIELD_MANAGER, dryRun })) as V1DaemonSet;
+      return { action: 'created', object };
     } catch (error) {
       if (!isConflict(error)) throw error;
     }
     const current = await this.getDaemonSet(namespace, ds.metadata!.name!);
-    await this.custom.replaceNamespacedCustomObject({
+    const object = (await this.custom.replaceNamespacedCustomObject({
       ...resource,
       fieldManager: FIELD_MANAGER,
       namespace,
       name: ds.metadata!.name!,
       body: { ...body, metadata: { ...body.metadata, resourceVersion: current.metadata?.resourceVersion }, status: current.status },
-    });
-    return 'configured';
+      dryRun,
+    })) as V1DaemonSet;
+    const unchanged = JSON.stringify(userFields(object)) === JSON.stringify(userFields(current));
+    return { action: unchanged ? 'unchanged' : 'configured', object };
   }
 
   /** A JSON merge patch of the DaemonSet (kubectl rollout pause/resume/restart); `resourceVersion` in it makes it conditional. */

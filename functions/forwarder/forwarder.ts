@@ -1,4 +1,4 @@
-// The watch forwarder (DESIGN.md §1): informers on our DaemonSets, nodes and daemon pods; each
+// The watch forwarder (docs/DESIGN.md §1): informers on our DaemonSets, nodes and daemon pods; each
 // change becomes one projected observation, unless the controller could not tell it from the
 // last one sent (node heartbeats); every (re)list is followed by a relist marker. Observations
 // leave through the outbox, which retries until the sink takes them.

@@ -1,5 +1,7 @@
 // The handlers' dependencies on AWS, built once per cold start — on first use, so importing a
 // handler module (tests, CDK synth) needs no environment. A missing variable fails by name.
+// Ingest and timer need the log, the registry and the queues; only reconcile reaches clusters
+// (handlers/reconcile-aws-deps.ts), so only its bundle carries @kubernetes/client-node.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDbEventStore } from '../adapters/event-store/dynamodb';
@@ -9,12 +11,10 @@ import { DynamoDbPendingReconciles } from '../adapters/sqs/pending-reconciles';
 import { SqsReconcileQueue } from '../adapters/sqs/reconcile-queue';
 import { SqsTimerQueue } from '../adapters/sqs/timer-queue';
 import { systemClock } from '../clock';
-import { CLUSTER_BURST_ENV, CLUSTER_QPS_ENV, RECONCILE_QUEUE_URL_ENV, SNAPSHOT_EVERY_ENV, TABLE_NAME_ENV, TIMER_QUEUE_URL_ENV } from '../config-names';
+import { RECONCILE_QUEUE_URL_ENV, SNAPSHOT_EVERY_ENV, TABLE_NAME_ENV, TIMER_QUEUE_URL_ENV } from '../config-names';
 import { EventLog } from '../log/event-log';
-import type { LoopDeps } from '../loop/deps';
+import type { IngestDeps, TimerDeps } from '../loop/deps';
 import { powertoolsTelemetry } from '../observability';
-import { sdkClusterAws } from '../registry/cluster-aws';
-import { RegistryClusterConnections } from '../registry/cluster-connections';
 import { DynamoDbClusterRegistry } from '../registry/cluster-registry';
 
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -23,7 +23,7 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
   return value;
 }
 
-const optionalNumber = (name: string, env: NodeJS.ProcessEnv): number | undefined => {
+export const optionalNumber = (name: string, env: NodeJS.ProcessEnv): number | undefined => {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
@@ -31,31 +31,24 @@ const optionalNumber = (name: string, env: NodeJS.ProcessEnv): number | undefine
   return value;
 };
 
-export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env): LoopDeps {
+/** What every handler shares: the table (log, registry, pending marks), both queues, clock and telemetry. */
+export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env) {
   const table = requireEnv(TABLE_NAME_ENV, env);
   const dynamodb = new DynamoDBClient({});
   const sqs = new SQSClient({});
   const clock = systemClock;
-  const registry = new DynamoDbClusterRegistry(dynamodb, table, clock);
   return {
     log: new EventLog(new DynamoDbEventStore(dynamodb, table, clock), { snapshotEvery: optionalNumber(SNAPSHOT_EVERY_ENV, env) }),
-    registry,
+    registry: new DynamoDbClusterRegistry(dynamodb, table, clock),
     reconciles: new SqsReconcileQueue(sqs, requireEnv(RECONCILE_QUEUE_URL_ENV, env)),
     pending: new DynamoDbPendingReconciles(dynamodb, table, clock),
     timers: new SqsTimerQueue(sqs, requireEnv(TIMER_QUEUE_URL_ENV, env), clock),
-    clusters: new RegistryClusterConnections(registry, {
-      clock,
-      aws: sdkClusterAws({ region: env.AWS_REGION }),
-      awsRegion: env.AWS_REGION,
-      qps: optionalNumber(CLUSTER_QPS_ENV, env),
-      burst: optionalNumber(CLUSTER_BURST_ENV, env),
-    }),
     clock,
     telemetry: powertoolsTelemetry(),
     fleetBudget: new FleetBudget(new DynamoDbFleetStore(dynamodb, table, clock)), // fleet members take node disruptions from their fleet's ledger
   };
 }
 
-let built: LoopDeps | undefined;
-/** The process's one set of AWS dependencies. */
-export const awsDeps = (): LoopDeps => (built ??= buildAwsDeps());
+let built: ReturnType<typeof buildAwsDeps> | undefined;
+/** The process's one set of AWS dependencies (ingest and timer). */
+export const awsDeps = (): IngestDeps & TimerDeps & ReturnType<typeof buildAwsDeps> => (built ??= buildAwsDeps());

@@ -9,7 +9,7 @@ import { daemonSetStreamId } from '../../domain/streams';
 import { parseReconcileRequest } from '../adapters/sqs/messages';
 import type { ReconcileHandlerDeps } from '../loop/deps';
 import { reconcileOne, type ReconcileOutcome } from '../loop/reconcile-one';
-import { awsDeps } from './aws-deps';
+import { reconcileAwsDeps } from './reconcile-aws-deps';
 
 export function makeHandler(deps: ReconcileHandlerDeps | (() => ReconcileHandlerDeps)) {
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
@@ -37,4 +37,4 @@ function failed(daemonSet: string, error: unknown, deps: ReconcileHandlerDeps): 
   throw error;
 }
 
-export const handler = makeHandler(awsDeps);
+export const handler = makeHandler(reconcileAwsDeps);

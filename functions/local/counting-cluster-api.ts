@@ -3,7 +3,7 @@ import type { ClusterApi } from '../adapters/kubernetes/cluster-api';
 import type { ClusterConnections } from '../loop/deps';
 import type { Telemetry } from '../observability';
 
-const OPERATIONS = ['createPod', 'deletePod', 'adoptPod', 'releasePod', 'writeDaemonSetStatus', 'readDaemonSet'] as const;
+const OPERATIONS = ['createPod', 'deletePod', 'adoptPod', 'releasePod', 'writeDaemonSetStatus', 'readDaemonSet', 'recordEvents'] as const;
 
 function countingApi(api: ClusterApi, telemetry: Telemetry): ClusterApi {
   const counted = {} as Record<(typeof OPERATIONS)[number], unknown>;

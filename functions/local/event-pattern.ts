@@ -34,11 +34,18 @@ function matchesOperator(rule: Json, value: unknown): boolean {
   const operand = rule[operator];
   switch (operator) {
     case 'prefix':
-      return typeof value === 'string' && typeof operand === 'string' && value.startsWith(operand);
-    case 'suffix':
-      return typeof value === 'string' && typeof operand === 'string' && value.endsWith(operand);
+    case 'suffix': {
+      // A string, or { 'equals-ignore-case': string } for a case-insensitive prefix or suffix.
+      const ignoreCase = isObject(operand) && Object.keys(operand).length === 1 && typeof operand['equals-ignore-case'] === 'string';
+      const affix = ignoreCase ? (operand['equals-ignore-case'] as string) : operand;
+      if (typeof affix !== 'string') throw new Error(`event pattern: ${operator} wants a string or {"equals-ignore-case": string}, got ${JSON.stringify(operand)}`);
+      if (typeof value !== 'string') return false;
+      const [text, part] = ignoreCase ? [value.toLowerCase(), affix.toLowerCase()] : [value, affix];
+      return operator === 'prefix' ? text.startsWith(part) : text.endsWith(part);
+    }
     case 'equals-ignore-case':
-      return typeof value === 'string' && typeof operand === 'string' && value.toLowerCase() === operand.toLowerCase();
+      if (typeof operand !== 'string') throw new Error(`event pattern: equals-ignore-case wants a string, got ${JSON.stringify(operand)}`);
+      return typeof value === 'string' && value.toLowerCase() === operand.toLowerCase();
     case 'anything-but':
       return !anythingButExcludes(operand, value);
     case 'numeric':

@@ -1,4 +1,4 @@
-// The embedded control plane (DESIGN.md §5): the same handlers as on AWS, wired to dynalite, the
+// The embedded control plane (docs/DESIGN.md §5): the same handlers as on AWS, wired to dynalite, the
 // in-process bus and queues, and a cluster — the simulator by default, or a real one through a
 // kubeconfig. With a VirtualClock, time moves only when a driver calls runUntil, and only once
 // every queue is idle, so a test or benchmark runs an hour-long rollout in seconds.

@@ -4,7 +4,6 @@
 // credentials are the cluster's own role's (cluster-aws.ts); an EKS endpoint and CA come from
 // eks:DescribeCluster; a plain-http endpoint is refused unless it is on this machine.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { AwsCredentialIdentity, Provider } from '@smithy/types';
 import { z } from 'zod';
 import { kubeConfigFor, type ClusterAccess } from '../adapters/kubernetes/kubeconfig';
 import type { ClusterApi } from '../adapters/kubernetes/cluster-api';

@@ -1,4 +1,4 @@
-// The append-only event log (DESIGN.md §4), built from the same key constants as the adapter.
+// The append-only event log (docs/DESIGN.md §4), built from the same key constants as the adapter.
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';

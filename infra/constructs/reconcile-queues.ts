@@ -1,4 +1,4 @@
-// The two queues of the reconcile loop, each with its dead-letter queue (DESIGN.md §1):
+// The two queues of the reconcile loop, each with its dead-letter queue (docs/DESIGN.md §1):
 // - reconcile: SQS FIFO, MessageGroupId = DaemonSet stream id, so one reconcile per DaemonSet at a time;
 // - timer: standard SQS, because only a standard queue takes a per-message DelaySeconds.
 import { Duration } from 'aws-cdk-lib';

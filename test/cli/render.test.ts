@@ -43,7 +43,7 @@ describe('renderDaemonSetTable', () => {
   });
 
   it('adds a NAMESPACE column for all namespaces and prints nothing for no DaemonSets', () => {
-    expect(renderDaemonSetTable([aDaemonSet('a')], now, { allNamespaces: true }).split('\n')[1]).toMatch(/^kube-system   a   /);
+    expect(renderDaemonSetTable([aDaemonSet('a')], now, { allNamespaces: true }).split('\n')[1]).toMatch(/^kube-system {3}a {3}/);
     expect(renderDaemonSetTable([], now)).toBe('');
   });
 });

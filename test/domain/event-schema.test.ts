@@ -1,6 +1,6 @@
 // The boundary check: bad input is rejected with the field path named; good input comes back projected.
 import { describe, expect, it } from 'vitest';
-import { InvalidEventError, isInvalidEventError, MAX_EVENT_BYTES, parseLogEvent, parseObservation } from '../../domain/event-schema';
+import { type InvalidEventError, isInvalidEventError, MAX_EVENT_BYTES, parseLogEvent, parseObservation } from '../../domain/event-schema';
 import { EVENT_SCHEMA_VERSION, type LogEvent } from '../../domain/events';
 
 const base = { clusterId: 'c1', schemaVersion: EVENT_SCHEMA_VERSION, time: '2026-01-01T00:00:00Z' };

@@ -83,7 +83,7 @@ describe('replayDecisions', () => {
     const pods = podsStreamId('local', NAMESPACE);
     const decisions = own.filter((c) => c.events.some((e) => e.type === E.RECONCILE_DECIDED));
     const marksOf = (c: Commit) => (c.events[0] as E.ReconcileDecided).inputs.streams;
-    const target = decisions.find((c, i) => i > 0 && marksOf(decisions[i - 1]!)[pods]! > 1)!;
+    const target = decisions.find((_c, i) => i > 0 && marksOf(decisions[i - 1]!)[pods]! > 1)!;
     const lowered = own.map((c) =>
       c !== target ? c : { ...c, events: c.events.map((e) => (e.type === E.RECONCILE_DECIDED ? { ...e, inputs: { ...e.inputs, streams: { ...e.inputs.streams, [pods]: 1 } } } : e)) },
     );

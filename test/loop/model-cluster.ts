@@ -5,12 +5,13 @@
 // after it is created. Every change of a daemon pod is one watch event in `watch`, for the test
 // to deliver late, twice, out of order or never; a stranger's pod is never sent (the forwarder
 // sends daemon pods only).
-import type { V1DaemonSet, V1DaemonSetStatus, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1DaemonSetStatus, V1ObjectReference, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import { podTargetNodeName } from '../../domain/daemon-pod';
 import * as E from '../../domain/events';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../../domain/labels';
 import { projectPod } from '../../domain/projection';
 import type { ActionResult, ClusterApi } from '../../functions/adapters/kubernetes/cluster-api';
+import type { DaemonSetEvent } from '../../functions/adapters/kubernetes/daemon-set-events';
 import type { Clock } from '../../functions/clock';
 
 export const CLUSTER_ID = 'model';
@@ -121,6 +122,13 @@ export class ModelCluster implements ClusterApi {
 
   async readDaemonSet(): Promise<V1DaemonSet | undefined> {
     return this.daemonSet && structuredClone(this.daemonSet);
+  }
+
+  /** Kubernetes Events change nothing the model checks; kept, so a test can read what was recorded. */
+  readonly events: DaemonSetEvent[] = [];
+  async recordEvents(_involvedObject: V1ObjectReference, events: readonly DaemonSetEvent[]): Promise<ActionResult> {
+    this.events.push(...events);
+    return { outcome: 'succeeded' };
   }
 
   /** What an informer's list shows now: every pod's observation, then the relist marker in `parts` parts. */

@@ -15,7 +15,7 @@ import { systemClock, type Clock } from '../../clock';
 import { decodeEvents } from './codec';
 import { commitItem, storedCommit, type CommitItem } from './commit-item';
 import { loadSnapshot, saveSnapshot } from './dynamodb-snapshots';
-import { GENESIS, ownHash, verifiedFrom, type ChainLink, type StoredCommit } from './hash-chain';
+import { GENESIS, ownHash, verifiedFrom, type StoredCommit } from './hash-chain';
 import { EVENT_LOG_CLUSTER_ATTRIBUTE, EVENT_LOG_HASH_ATTRIBUTE, EVENT_LOG_PARTITION_KEY, EVENT_LOG_SORT_KEY, EVENT_LOG_STREAMS_INDEX } from './keys';
 import { StreamVersionConflict, type Commit, type EventStore, type Snapshot } from './port';
 

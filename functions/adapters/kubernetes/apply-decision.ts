@@ -3,11 +3,13 @@
 // (1, 2, 4, … concurrently within a batch, stopping after the first batch with a failure, so a
 // failing create does not hammer the API server), then all deletes concurrently — except of a pod
 // the decision meant to adopt and could not (another controller took it: not ours to delete).
-// Every action yields an outcome, including those never attempted.
+// Every action yields an outcome, including those never attempted; then the Events upstream would
+// record on the DaemonSet (best effort: a lost event costs nothing).
 import { controllerRef } from '../../../domain/daemon-pod';
 import { isRequestedPodUid } from '../../../domain/intents';
 import type { ReconcileInput, ReconcileResult } from '../../../domain/types';
 import type { ActionResult, ClusterApi } from './cluster-api';
+import { daemonSetEvents } from './daemon-set-events';
 
 export interface Outcome extends ActionResult {
   action: 'create' | 'delete' | 'adopt' | 'release';
@@ -63,5 +65,11 @@ export async function applyDecision(
     }),
   );
   outcomes.push(...deletes);
+
+  const events = daemonSetEvents(namespace, result, outcomes);
+  if (events.length > 0) {
+    const ds = input.daemonSet;
+    await api.recordEvents({ apiVersion: ds.apiVersion, kind: ds.kind ?? 'DaemonSet', namespace, name: ds.metadata?.name, uid: ds.metadata?.uid, resourceVersion: ds.metadata?.resourceVersion }, events);
+  }
   return outcomes;
 }

@@ -1,6 +1,7 @@
 // The port the reconcile handler applies decisions through (upstream's podControl plus the status
 // writer). Every call reports an outcome instead of throwing: what happened is recorded, never swallowed.
-import type { V1DaemonSet, V1DaemonSetStatus, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1DaemonSetStatus, V1ObjectReference, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import type { DaemonSetEvent } from './daemon-set-events';
 
 export interface ActionResult {
   outcome: 'succeeded' | 'already-done' | 'failed';
@@ -25,4 +26,6 @@ export interface ClusterApi {
   writeDaemonSetStatus(namespace: string, name: string, status: V1DaemonSetStatus): Promise<ActionResult>;
   /** The DaemonSet as the API server has it now (undefined: 404). Any other failure throws. */
   readDaemonSet(namespace: string, name: string): Promise<V1DaemonSet | undefined>;
+  /** Kubernetes Events about `involvedObject` (upstream's EventRecorder): best effort, as upstream's are. */
+  recordEvents(involvedObject: V1ObjectReference, events: readonly DaemonSetEvent[]): Promise<ActionResult>;
 }

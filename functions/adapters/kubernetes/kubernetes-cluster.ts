@@ -2,13 +2,14 @@
 // CustomObjectsApi, every request through one client-side rate limiter.
 import {
   CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions,
-  type KubeConfig, type V1DaemonSet, type V1DaemonSetStatus, type V1OwnerReference, type V1Pod,
+  type CoreV1Event, type KubeConfig, type V1DaemonSet, type V1DaemonSetStatus, type V1ObjectReference, type V1OwnerReference, type V1Pod,
 } from '@kubernetes/client-node';
 import { systemClock, type Clock } from '../../clock';
 import { podTargetNodeName } from '../../../domain/daemon-pod';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../../../domain/labels';
 import { classifyApiError, type ApiFailure } from './api-errors';
 import type { ActionResult, ClusterApi } from './cluster-api';
+import type { DaemonSetEvent } from './daemon-set-events';
 import { DAEMONSET_GROUP, DAEMONSET_PLURAL, DAEMONSET_VERSION } from './custom-resource';
 import { DEFAULT_BURST, DEFAULT_QPS, TokenBucket } from './rate-limiter';
 
@@ -27,6 +28,8 @@ const failed = (f: Pick<ApiFailure, 'message' | 'retryable' | 'retryAfterSeconds
 
 /** Merge patches carry metadata.uid and metadata.resourceVersion: the API server checks both (409 on a mismatch). */
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+/** Upstream's event source for the DaemonSet controller. */
+const EVENT_SOURCE_COMPONENT = 'daemonset-controller';
 /** Adopt and release read the pod, then patch it at that version; a concurrent writer costs a re-read. */
 const CLAIM_ATTEMPTS = 3;
 
@@ -34,8 +37,10 @@ export class KubernetesCluster implements ClusterApi {
   private readonly core: CoreV1Api;
   private readonly custom: CustomObjectsApi;
   private readonly limiter: TokenBucket;
+  private readonly clock: Clock;
 
   constructor(kubeConfig: KubeConfig, options: KubernetesClusterOptions = {}) {
+    this.clock = options.clock ?? systemClock;
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
     this.limiter = new TokenBucket(options.clock ?? systemClock, options.qps ?? DEFAULT_QPS, options.burst ?? DEFAULT_BURST);
@@ -117,6 +122,38 @@ export class KubernetesCluster implements ClusterApi {
       if (f.code === 404) return undefined;
       throw new Error(`reading DaemonSet ${namespace}/${name}: ${f.message}`, { cause: error });
     }
+  }
+
+  /**
+   * core/v1 Events as upstream's recorder writes them: named `<object>.<hex nanoseconds>`, from
+   * daemonset-controller. Our clock counts milliseconds, so the nanoseconds below one are random:
+   * two decisions in the same millisecond (or on a virtual clock) do not collide.
+   */
+  async recordEvents(involvedObject: V1ObjectReference, events: readonly DaemonSetEvent[]): Promise<ActionResult> {
+    const now = this.clock.now();
+    const namespace = involvedObject.namespace ?? 'default';
+    let failure: ActionResult | undefined;
+    for (const e of events) {
+      const body: CoreV1Event = {
+        metadata: { name: `${involvedObject.name}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000))).toString(16)}`, namespace },
+        involvedObject,
+        type: e.type,
+        reason: e.reason,
+        message: e.message,
+        count: e.count,
+        firstTimestamp: now,
+        lastTimestamp: now,
+        source: { component: EVENT_SOURCE_COMPONENT },
+        reportingComponent: EVENT_SOURCE_COMPONENT,
+        reportingInstance: '',
+      };
+      try {
+        await this.call(() => this.core.createNamespacedEvent({ namespace, body }));
+      } catch (error) {
+        failure ??= failed(classifyApiError(error));
+      }
+    }
+    return failure ?? succeeded;
   }
 
   /**

@@ -47,7 +47,7 @@ export async function runSince(name: string, prices: PriceTable, options: Comman
     return 1;
   }
   const cost = costOf(log, prices, fromMs, toMs, by);
-  if (flag(options, 'json')) io.out(JSON.stringify({ name, namespace: key.namespace, clusterId: key.clusterId, by, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), ...cost }));
+  if (flag(options, 'json') || stringOption(options, 'output') === 'json') io.out(JSON.stringify({ name, namespace: key.namespace, clusterId: key.clusterId, by, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), ...cost }));
   else io.out(renderWindowCost(cost, by));
   return 0;
 }

@@ -1,12 +1,13 @@
-// `daemonloop cost [DS] [-n NS | -A] [--prices FILE.json] [--json]`: what each daemon fleet costs
+// `daemonloop cost [ds/NAME] [-n NS | -A] [--prices FILE.json] [-o json|yaml|name]`: what each daemon fleet costs
 // — its eligible nodes × one pod's requests × the price of each node (domain/cost.ts). With
 // --since, what one DaemonSet actually cost over that window, from the log (cost-since.ts).
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { daemonSetCost, OPENCOST_DEFAULT_PRICES, type PriceTable } from '../../../domain/cost';
-import { controlPlaneOf } from '../connect';
+import { clusterOf } from '../connect';
 import type { CliIo } from '../io';
 import { flag, stringOption, UsageError, type CommandOptions } from '../options';
+import { daemonSetName, daemonSetRef, outputFormatOf, toYaml } from '../output';
 import { runSince } from './cost-since';
 import { costJsonLine, renderCostTable } from './render-cost';
 
@@ -28,7 +29,8 @@ export async function readPriceTable(path: string): Promise<PriceTable | { error
 }
 
 export async function run(options: CommandOptions, io: CliIo): Promise<number> {
-  const name = options.positionals[0]?.replace(/^(ds|daemonset|daemonsets)\//, '');
+  const name = daemonSetName(options.positionals[0]);
+  const format = outputFormatOf(options, ['json', 'yaml', 'name']);
   const allNamespaces = flag(options, 'all-namespaces');
   if (name && allNamespaces) throw new UsageError('a DaemonSet name cannot be used with -A');
   const pricesPath = stringOption(options, 'prices');
@@ -41,15 +43,16 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
     if (!name) throw new UsageError('cost --since needs the DaemonSet name');
     return runSince(name, prices, options, io);
   }
-  const namespace = allNamespaces ? undefined : (stringOption(options, 'namespace') ?? 'default');
-  const cp = controlPlaneOf(options);
+  const cluster = clusterOf(options);
+  const cp = cluster.cp;
+  const namespace = allNamespaces ? undefined : cluster.namespace;
   const daemonSets = name ? [await cp.getDaemonSet(namespace!, name)] : await cp.listDaemonSets(namespace);
   const nodes = await cp.listNodes();
   const rows = daemonSets.map((ds) => ({ name: ds.metadata?.name ?? '', namespace: ds.metadata?.namespace ?? '', cost: daemonSetCost(ds, nodes, prices) }));
-  if (flag(options, 'json')) {
-    for (const row of rows) io.out(costJsonLine(row));
-    return 0;
-  }
+  if (format === 'json') for (const row of rows) io.out(costJsonLine(row));
+  else if (format === 'yaml') for (const row of rows) io.out(`---\n${await toYaml(JSON.parse(costJsonLine(row)))}`);
+  else if (format === 'name') for (const row of rows) io.out(daemonSetRef(row.name));
+  if (format !== 'table') return 0;
   if (rows.length === 0) io.err(namespace === undefined ? 'No resources found' : `No resources found in ${namespace} namespace.`);
   else io.out(renderCostTable(rows));
   return 0;

@@ -6,6 +6,7 @@
 // old pods' 30 s grace period, so the summary comes after about six minutes; --virtual runs it on
 // a virtual clock: the same steps in a few seconds of real time.
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { V1DaemonSet } from '@kubernetes/client-node';
 import { rolloutStatus } from '../../../domain';
 import { kubeConfigFor } from '../../adapters/kubernetes/kubeconfig';
@@ -16,13 +17,14 @@ import { Simulator } from '../../local/simulator/simulator';
 import { localTelemetry } from '../../observability';
 import { ControlPlane } from '../control-plane';
 import type { CliIo } from '../io';
+import { packageRoot } from '../package-root';
 import { flag, positiveInteger, stringOption, type CommandOptions } from '../options';
 import { RolloutProgress } from '../rollout-progress';
 import { dataDirIn, DEFAULT_STATE_DIR } from '../state-dir';
 import { renderDaemonSetTable } from './render-daemonsets';
 import { DEMO_KUBELET } from './up';
 
-const EXAMPLE = new URL('../../../examples/fluentd-elasticsearch.yaml', import.meta.url);
+const example = () => join(packageRoot(), 'examples', 'fluentd-elasticsearch.yaml');
 const CONTROL_PLANE_ROLE = 'node-role.kubernetes.io/control-plane';
 const NEW_IMAGE = 'quay.io/fluentd_elasticsearch/fluentd:v2.6.0';
 const MIN_READY_SECONDS = 5;
@@ -76,7 +78,7 @@ class DemoNodes {
 async function demo(runtime: LocalRuntime, cluster: DemoNodes, io: CliIo, json: boolean): Promise<DemoSummary> {
   const sim = cluster.sim;
   const cp = new ControlPlane(kubeConfigFor({ kubeconfigPath: runtime.kubeconfigPath }));
-  const [fluentd] = parseDaemonSetManifests(await readFile(EXAMPLE, 'utf8'));
+  const [fluentd] = parseDaemonSetManifests(await readFile(example(), 'utf8'));
   const { namespace, name } = fluentd!.metadata as { namespace: string; name: string };
   const current = () => sim.daemonSet(namespace, name);
   const follow = async (what: string, until: (ds: V1DaemonSet) => boolean) => {

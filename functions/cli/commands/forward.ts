@@ -1,19 +1,21 @@
-// `daemonloop forward --cluster-id ID [--source-name NAME] [--kubeconfig PATH] --event-bus NAME`: the
-// watch forwarder against a cluster, sending to EventBridge (credentials and region from the AWS
-// environment) under the source daemonloop.forwarder/NAME — the cluster id by default; on EKS, the
-// EKS cluster's name, which the forwarder role's events:source condition reads from Pod Identity.
+// `daemonloop forward --cluster-id ID [--source-name NAME] --event-bus NAME`: the watch forwarder
+// against the cluster kubectl would pick (--kubeconfig, --context), sending to EventBridge
+// (credentials and region from the AWS environment) under the source daemonloop.forwarder/NAME — the
+// cluster id by default; on EKS, the EKS cluster's name, which the forwarder role's events:source
+// condition reads from Pod Identity.
 import { forwarderSource } from '../../bus/patterns';
 import { runForwarder } from '../../forwarder';
 import { localTelemetry } from '../../observability';
 import type { CliIo } from '../io';
+import { targetOf } from '../connect';
 import { requireString, stringOption, type CommandOptions } from '../options';
 
 export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const clusterId = requireString(options, 'cluster-id');
   const eventBus = requireString(options, 'event-bus');
-  const kubeconfigPath = stringOption(options, 'kubeconfig');
+  const { kubeConfig } = targetOf(options);
   const source = forwarderSource(stringOption(options, 'source-name') ?? clusterId);
-  const forwarder = await runForwarder({ clusterId, eventBus, source, telemetry: localTelemetry('info'), ...(kubeconfigPath ? { kubeconfigPath } : {}) });
+  const forwarder = await runForwarder({ clusterId, eventBus, source, telemetry: localTelemetry('info'), kubeConfig });
   io.err(`forwarding cluster ${clusterId} to event bus ${eventBus} as ${source}; Ctrl-C to stop`);
   await io.interrupted();
   await forwarder.stop();

@@ -1,4 +1,4 @@
-// `daemonloop history DS [-n NS] [--json] [--verify]`: what the controller knew and decided for one
+// `daemonloop history ds/NAME [-n NS] [-o json|yaml|name] [--verify]`: what the controller knew and decided for one
 // DaemonSet, and why it waited — its stream of the event log as a timeline. --verify decides every
 // recorded decision again from the log and exits 1 when one differs from what was recorded.
 // --html/--svg/--at/--export are the audit views (history-audit.ts).
@@ -11,11 +11,13 @@ import type { CliIo } from '../io';
 import * as historyAudit from './history-audit';
 import { wantsAuditView } from './history-audit';
 import { flag, stringOption, UsageError, type CommandOptions } from '../options';
+import { daemonSetName, daemonSetRef, outputFormatOf, toYaml } from '../output';
 import { historyJsonLines, renderHistory, renderReplay } from './render-history';
 
 export async function run(options: CommandOptions, io: CliIo): Promise<number> {
-  const [name] = options.positionals;
+  const name = daemonSetName(options.positionals[0]);
   if (!name) throw new UsageError('history needs the DaemonSet name');
+  const format = outputFormatOf(options, ['json', 'yaml', 'name']);
   const key = { clusterId: stringOption(options, 'cluster-id') ?? LOCAL_CLUSTER_ID, namespace: stringOption(options, 'namespace') ?? 'default', name };
   if (wantsAuditView(options)) return historyAudit.run(key, options, io);
   const stream = daemonSetStreamId(key);
@@ -28,11 +30,13 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
       io.err(`no history for ${stream}`);
       return 1;
     }
-    if (flag(options, 'json')) for (const line of historyJsonLines(commits)) io.out(line);
+    if (format === 'json') for (const line of historyJsonLines(commits)) io.out(line);
+    else if (format === 'yaml') for (const line of historyJsonLines(commits)) io.out(`---\n${await toYaml(JSON.parse(line))}`);
+    else if (format === 'name') io.out(daemonSetRef(name));
     else io.out(renderHistory(stream, commits));
     if (!flag(options, 'verify')) return 0;
     const report = await replayDecisions((s, from) => (s === stream && from === undefined ? fromArray(commits) : log.store.read(s, from)), key);
-    io.out(flag(options, 'json') ? JSON.stringify({ replayed: report.decisions, mismatches: report.mismatches }) : renderReplay(report));
+    io.out(format === 'json' ? JSON.stringify({ replayed: report.decisions, mismatches: report.mismatches }) : renderReplay(report));
     return report.mismatches.length === 0 ? 0 : 1;
   } finally {
     await log.close();

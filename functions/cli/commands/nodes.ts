@@ -4,7 +4,7 @@
 //   nodes label NAME k=v… | k-…          (k- removes the label)
 //   nodes taint NAME k[=v]:Effect… | k:Effect-…   (a trailing - removes the taint)
 import type { V1Taint } from '@kubernetes/client-node';
-import { controlPlaneOf } from '../connect';
+import { clusterOf } from '../connect';
 import type { CliIo } from '../io';
 import { listOption, UsageError, type CommandOptions } from '../options';
 
@@ -28,7 +28,7 @@ export function parseLabel(spec: string): [string, string | null] {
 export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const [verb, name, ...rest] = options.positionals;
   if (!name) throw new UsageError(`nodes ${verb ?? ''} needs a node name`);
-  const cp = controlPlaneOf(options);
+  const { cp } = clusterOf(options);
   switch (verb) {
     case 'add': {
       const labels = Object.fromEntries(listOption(options, 'label').map(parseLabel)) as Record<string, string>;

@@ -42,7 +42,7 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const log = await eventLogOf(options);
   const now = new Date();
   const key = { clusterId: stringOption(options, 'cluster') ?? LOCAL_CLUSTER_ID, namespace, name };
-  let inputs;
+  let inputs: Awaited<ReturnType<typeof planInputsFromLog>>;
   try {
     inputs = await planInputsFromLog(log.store, key, now);
   } finally {

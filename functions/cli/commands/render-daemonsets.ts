@@ -1,18 +1,14 @@
-// `kubectl get ds` output for our DaemonSet resource: the same columns, the same AGE format.
-import type { V1DaemonSet } from '@kubernetes/client-node';
+// `kubectl get ds` output for our DaemonSet resource: the same columns, the same AGE format; -o wide
+// adds kubectl's CONTAINERS, IMAGES and SELECTOR, the conditions (an InvalidSpec shows here), and
+// the CRD's priority-1 printer columns: the rollout's wave and its Paused condition.
+import type { V1DaemonSet, V1LabelSelector } from '@kubernetes/client-node';
 import { PAUSED } from '../../../domain/rollout-control/conditions';
 import { rolloutOf } from '../../../domain/rollout-control/rollout-status';
 import { humanDuration } from '../human-duration';
 import { renderTable } from '../render-table';
 
 const COLUMNS = ['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE'];
-/** -o wide: the CRD's priority-1 printer columns, the rollout's wave and its Paused condition. */
-const WIDE_COLUMNS = ['WAVE', 'PAUSED'];
-
-const wide = (ds: V1DaemonSet): string[] => [
-  rolloutOf(ds.status)?.currentWave ?? '<none>',
-  ds.status?.conditions?.find((c) => c.type === PAUSED)?.status ?? '<none>',
-];
+const WIDE_COLUMNS = ['CONTAINERS', 'IMAGES', 'SELECTOR', 'CONDITIONS', 'WAVE', 'PAUSED'];
 
 const nodeSelector = (ds: V1DaemonSet): string => {
   const selector = ds.spec?.template?.spec?.nodeSelector ?? {};
@@ -23,6 +19,36 @@ const nodeSelector = (ds: V1DaemonSet): string => {
 const age = (ds: V1DaemonSet, now: Date): string => {
   const created = ds.metadata?.creationTimestamp;
   return created ? humanDuration(now.getTime() - new Date(created).getTime()) : '<unknown>';
+};
+
+/** A label selector as kubectl prints it (metav1.LabelSelectorAsSelector's String). */
+export function renderSelector(selector: V1LabelSelector | undefined): string {
+  const terms = [
+    ...Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(selector?.matchExpressions ?? []).map((e) => {
+      switch (e.operator) {
+        case 'In': return `${e.key} in (${(e.values ?? []).join(',')})`;
+        case 'NotIn': return `${e.key} notin (${(e.values ?? []).join(',')})`;
+        case 'Exists': return e.key;
+        case 'DoesNotExist': return `!${e.key}`;
+        default: return `${e.key} ${e.operator}`;
+      }
+    }),
+  ].sort();
+  return terms.length === 0 ? '<none>' : terms.join(',');
+}
+
+const wideCells = (ds: V1DaemonSet): string[] => {
+  const containers = ds.spec?.template?.spec?.containers ?? [];
+  const conditions = ds.status?.conditions ?? [];
+  return [
+    containers.map((c) => c.name).join(',') || '<none>',
+    containers.map((c) => c.image ?? '').join(',') || '<none>',
+    renderSelector(ds.spec?.selector),
+    conditions.map((c) => `${c.type}=${c.status}`).join(',') || '<none>',
+    rolloutOf(ds.status)?.currentWave ?? '<none>',
+    conditions.find((c) => c.type === PAUSED)?.status ?? '<none>',
+  ];
 };
 
 export function renderDaemonSetTable(daemonSets: V1DaemonSet[], now: Date, options: { allNamespaces?: boolean; wide?: boolean } = {}): string {
@@ -38,10 +64,10 @@ export function renderDaemonSetTable(daemonSets: V1DaemonSet[], now: Date, optio
       String(s?.numberAvailable ?? 0),
       nodeSelector(ds),
       age(ds, now),
-      ...(options.wide ? wide(ds) : []),
+      ...(options.wide ? wideCells(ds) : []),
     ];
     return options.allNamespaces ? [ds.metadata?.namespace ?? '', ...cells] : cells;
   });
-  const columns = options.wide ? [...COLUMNS, ...WIDE_COLUMNS] : COLUMNS;
-  return renderTable(options.allNamespaces ? ['NAMESPACE', ...columns] : columns, rows);
+  const header = options.wide ? [...COLUMNS, ...WIDE_COLUMNS] : COLUMNS;
+  return renderTable(options.allNamespaces ? ['NAMESPACE', ...header] : header, rows);
 }

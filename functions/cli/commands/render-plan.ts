@@ -55,7 +55,7 @@ export function renderComparison(plans: StrategyPlan[]): string {
   );
 }
 
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The median run's unavailable nodes over time, one step line per strategy. */
 export function planSvg(title: string, plans: StrategyPlan[]): string {
@@ -72,14 +72,14 @@ export function planSvg(title: string, plans: StrategyPlan[]): string {
     for (const p of plan.unavailable) d += ` H ${x(p.atMs).toFixed(1)} V ${y(p.count).toFixed(1)}`;
     d += ` H ${x(plan.durationP50Ms).toFixed(1)}`;
     const colour = colours[i % colours.length]!;
-    return `<path d="${d}" fill="none" stroke="${colour}" stroke-width="1.5"><title>${escape(strategy)}: peak ${plan.peakUnavailable}, p50 ${seconds(plan.durationP50Ms)}</title></path>` +
-      `<text x="${width - pad.right}" y="${pad.top + 14 * i}" text-anchor="end" font-size="11" fill="${colour}">${escape(strategy)}</text>`;
+    return `<path d="${d}" fill="none" stroke="${colour}" stroke-width="1.5"><title>${escapeXml(strategy)}: peak ${plan.peakUnavailable}, p50 ${seconds(plan.durationP50Ms)}</title></path>` +
+      `<text x="${width - pad.right}" y="${pad.top + 14 * i}" text-anchor="end" font-size="11" fill="${colour}">${escapeXml(strategy)}</text>`;
   });
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<text x="${x(f * endMs)}" y="${height - pad.bottom + 16}" text-anchor="middle" font-size="10">${seconds(f * endMs)}</text>`);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
-    `<title>${escape(title)}</title>`,
-    `<text x="${pad.left}" y="18" font-size="13">${escape(title)}: predicted unavailable nodes (median run)</text>`,
+    `<title>${escapeXml(title)}</title>`,
+    `<text x="${pad.left}" y="18" font-size="13">${escapeXml(title)}: predicted unavailable nodes (median run)</text>`,
     `<line x1="${pad.left}" y1="${y(0)}" x2="${width - pad.right}" y2="${y(0)}" stroke="#999"/>`,
     `<line x1="${pad.left}" y1="${y(0)}" x2="${pad.left}" y2="${y(peak)}" stroke="#999"/>`,
     `<text x="${pad.left - 6}" y="${y(peak) + 4}" text-anchor="end" font-size="10">${peak}</text>`,

@@ -1,9 +1,13 @@
-// `daemonloop rollout status DS [-n NS] [--json] [--timeout SECONDS]`: follows the rollout until
-// it completes, as `kubectl rollout status ds/NAME` does; the final message goes to stdout.
-import { rolloutStatus } from '../../../domain';
-import { controlPlaneOf } from '../connect';
+// `daemonloop rollout status ds/NAME [-n NS] [-o json|yaml|name] [--timeout 5m]`: follows the
+// rollout until it completes, as `kubectl rollout status ds/NAME` does; the final message goes to
+// stdout. A spec the controller refused (our InvalidSpec condition) ends it with the condition, exit 1.
+import type { V1DaemonSet, V1DaemonSetCondition } from '@kubernetes/client-node';
+import { INVALID_SPEC_CONDITION, rolloutStatus } from '../../../domain';
+import { clusterOf } from '../connect';
+import { parseGoDuration } from '../go-duration';
 import type { CliIo } from '../io';
-import { flag, positiveInteger, stringOption, UsageError, type CommandOptions } from '../options';
+import { stringOption, UsageError, type CommandOptions } from '../options';
+import { daemonSetName, daemonSetRef, outputFormatOf, toYaml } from '../output';
 import { RolloutProgress } from '../rollout-progress';
 import { daemonSetStreamId } from '../../../domain/streams';
 import type { LogEvent } from '../../../domain/events';
@@ -12,17 +16,32 @@ import { plannedVsActual } from '../../log/planned-vs-actual';
 import { eventLogOf } from '../event-log-source';
 
 const POLL_MS = 500;
+const DEFAULT_TIMEOUT = '10m';
+
+/** The InvalidSpec condition the controller set for the DaemonSet's current spec, if it did. */
+export function invalidSpecOf(ds: V1DaemonSet): V1DaemonSetCondition | undefined {
+  if ((ds.metadata?.generation ?? 0) > (ds.status?.observedGeneration ?? 0)) return undefined; // about an older spec
+  return ds.status?.conditions?.find((c) => c.type === INVALID_SPEC_CONDITION && c.status === 'True');
+}
 
 export async function run(options: CommandOptions, io: CliIo): Promise<number> {
-  const name = options.positionals[0]?.replace(/^(ds|daemonset|daemonsets)\//, '');
-  if (!name) throw new UsageError('rollout status needs a DaemonSet name');
-  const namespace = stringOption(options, 'namespace') ?? 'default';
-  const deadline = Date.now() + positiveInteger(options, 'timeout', 600) * 1000;
-  const cp = controlPlaneOf(options);
-  const progress = new RolloutProgress(io, flag(options, 'json'));
+  const format = outputFormatOf(options, ['json', 'yaml', 'name']);
+  const name = daemonSetName(options.positionals[0]);
+  if (!name) throw new UsageError('rollout status needs a DaemonSet: ds/NAME');
+  const timeoutMs = parseGoDuration(stringOption(options, 'timeout') ?? DEFAULT_TIMEOUT, 'timeout');
+  const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity; // kubectl: 0 waits forever
+  const { cp, namespace } = clusterOf(options);
+  const progress = new RolloutProgress(io, format === 'json');
+  let lastYaml: string | undefined;
   try {
     for (;;) {
       const ds = await cp.getDaemonSet(namespace, name);
+      const invalid = invalidSpecOf(ds);
+      if (invalid) {
+        progress.end();
+        io.err(`error: daemon set "${name}" has condition ${invalid.type} (${invalid.reason ?? ''}): ${invalid.message ?? ''}`);
+        return 1;
+      }
       if (ds.spec?.updateStrategy?.type === 'OnDelete') {
         io.err(rolloutStatus(ds).message);
         return 1;
@@ -33,9 +52,14 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
         io.err(`error: ${verdict.message}`);
         return 1;
       }
+      if (format === 'yaml') {
+        const doc = await toYaml({ name, ...rolloutStatus(ds), status: ds.status ?? {} });
+        if (doc !== lastYaml) io.out(`---\n${(lastYaml = doc)}`);
+      }
       if (progress.show(ds)) {
         progress.end();
-        if (!flag(options, 'json')) io.out(rolloutStatus(ds).message);
+        if (format === 'name') io.out(daemonSetRef(name));
+        else if (format === 'table') io.out(rolloutStatus(ds).message);
         await showPlanned(options, namespace, name, io);
         return 0;
       }

@@ -3,9 +3,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { V1DeleteOptions } from '@kubernetes/client-node';
 import { discoveryDocument } from './discovery';
+import { openApiDocument } from './openapi';
 import type { Faults, Verb } from './faults';
 import type { Registry, Writer } from './registry';
-import { apiVersionOf } from './resources';
+import { admitDaemonSet } from './admission';
+import { applyPatch } from './patch';
+import { apiVersionOf, DAEMONSETS } from './resources';
 import { parseResourcePath, type ResourceRoute } from './routes';
 import { parseFieldSelector, parseLabelSelector, type KubeObject } from './selectors';
 import { badRequest, methodNotAllowed, StatusError } from './status-error';
@@ -17,6 +20,8 @@ export interface HandlerDeps {
   watches: WatchHub;
   faults: Faults;
   token: string;
+  /** Validate DaemonSets on create and update (the CRD's x-kubernetes-validations). */
+  admission: boolean;
 }
 
 function send(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -70,7 +75,7 @@ function writerOf(req: IncomingMessage, query: URLSearchParams): Writer {
   return { manager, operation: (req.headers['content-type'] ?? '').includes('apply-patch') ? 'Apply' : 'Update' };
 }
 
-export function createHttpHandler({ registry, watches, faults, token }: HandlerDeps) {
+export function createHttpHandler({ registry, watches, faults, token, admission }: HandlerDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       // A wrong token is refused. No token is let in: kubectl sends no credentials over plain HTTP
@@ -81,7 +86,7 @@ export function createHttpHandler({ registry, watches, faults, token }: HandlerD
       const query = url.searchParams;
       const route = parseResourcePath(url.pathname);
       if (!route) {
-        const doc = req.method === 'GET' ? discoveryDocument(url.pathname) : undefined;
+        const doc = req.method === 'GET' ? (discoveryDocument(url.pathname) ?? openApiDocument(url.pathname)) : undefined;
         if (!doc) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
         return send(res, 200, doc);
       }
@@ -89,7 +94,12 @@ export function createHttpHandler({ registry, watches, faults, token }: HandlerD
       const fault = faults.take(verb, url.pathname);
       if (fault) return sendError(res, fault);
       const { resource, namespace, name, subresource } = route;
+      const dryRun = query.getAll('dryRun').includes('All'); // the server's dry run: validated, answered, not stored
       const body = verb === 'get' || verb === 'list' || verb === 'watch' ? undefined : await readBody(req);
+      if (admission && resource === DAEMONSETS && subresource === undefined && (verb === 'create' || verb === 'update' || verb === 'patch')) {
+        const current = verb === 'patch' ? registry.get(resource, namespace, name!) : undefined;
+        admitDaemonSet(current ? applyPatch(current, req.headers['content-type'] ?? '', body) as KubeObject : (body as KubeObject), name);
+      }
       switch (verb) {
         case 'get':
           return send(res, 200, wantsTable(req) ? asTable(resource, [registry.get(resource, namespace, name!)], registry.clock.now()) : registry.get(resource, namespace, name!));
@@ -112,9 +122,9 @@ export function createHttpHandler({ registry, watches, faults, token }: HandlerD
           return send(res, 200, { kind: resource.listKind, apiVersion: apiVersionOf(resource), metadata: { resourceVersion }, items });
         }
         case 'create':
-          return send(res, 201, registry.create(resource, namespace, body as KubeObject, writerOf(req, query)));
+          return send(res, 201, registry.create(resource, namespace, body as KubeObject, writerOf(req, query), dryRun));
         case 'update':
-          return send(res, 200, registry.update(resource, namespace, name!, body as KubeObject, subresource, writerOf(req, query)));
+          return send(res, 200, registry.update(resource, namespace, name!, body as KubeObject, subresource, writerOf(req, query), dryRun));
         case 'patch':
           return send(res, 200, registry.patch(resource, namespace, name!, req.headers['content-type'] ?? '', body, subresource, writerOf(req, query)));
         case 'delete':

@@ -59,7 +59,8 @@ export class Registry {
     return obj;
   }
 
-  create(r: ResourceType, namespace: string | undefined, body: KubeObject, writer?: Writer): KubeObject {
+  /** POST; with `dryRun` (the API's dryRun=All) everything but storing it. */
+  create(r: ResourceType, namespace: string | undefined, body: KubeObject, writer?: Writer, dryRun = false): KubeObject {
     this.checkTypeMeta(r, body);
     const meta = body.metadata ?? ({} as KubeObject['metadata']);
     if (r.namespaced) {
@@ -80,7 +81,7 @@ export class Registry {
         name,
         ...(r.namespaced ? { namespace } : {}),
         uid: randomUUID(),
-        resourceVersion: this.store.nextResourceVersion(),
+        ...(dryRun ? {} : { resourceVersion: this.store.nextResourceVersion() }),
         creationTimestamp: timestamp(this.clock.now()),
         ...(r.hasGeneration ? { generation: 1 } : {}),
       },
@@ -89,12 +90,13 @@ export class Registry {
     delete obj.metadata.deletionGracePeriodSeconds;
     stampManager(obj, undefined, writer, undefined, this.clock.now());
     this.prepareForCreate(r, obj);
+    if (dryRun) return obj;
     this.store.write(r, 'ADDED', obj);
     return obj;
   }
 
   /** PUT: the body replaces the object; a stale resourceVersion or another uid is a conflict. */
-  update(r: ResourceType, namespace: string | undefined, name: string, body: KubeObject, subresource?: Subresource, writer?: Writer): KubeObject {
+  update(r: ResourceType, namespace: string | undefined, name: string, body: KubeObject, subresource?: Subresource, writer?: Writer, dryRun = false): KubeObject {
     this.checkTypeMeta(r, body);
     const old = this.get(r, namespace, name);
     if (body.metadata?.name !== undefined && body.metadata.name !== name) throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
@@ -106,7 +108,7 @@ export class Registry {
     stampManager(next, old, writer, subresource, this.clock.now());
     const { managedFields: _before, ...was } = old.metadata, { managedFields: _after, ...is } = next.metadata;
     if (sameJson({ ...next, metadata: { ...is, resourceVersion: '' } }, { ...old, metadata: { ...was, resourceVersion: '' } })) return old; // a no-op write records no manager
-    return this.replace(r, old, next);
+    return dryRun ? next : this.replace(r, old, next);
   }
 
   patch(r: ResourceType, namespace: string | undefined, name: string, contentType: string, patch: unknown, subresource?: Subresource, writer?: Writer): KubeObject {

@@ -56,4 +56,17 @@ export const DAEMONSETS: ResourceType = {
   categories: DAEMONSET_CATEGORIES, hasStatus: true, hasGeneration: true, fields: metadataFields,
 };
 
-export const RESOURCES: readonly ResourceType[] = [NODES, PODS, NAMESPACES, DAEMONSETS];
+/** core/v1 Events, with the fields `kubectl describe` selects an object's events by. */
+export const EVENTS: ResourceType = {
+  plural: 'events', singular: 'event', kind: 'Event', listKind: 'EventList', group: '', version: 'v1',
+  namespaced: true, shortNames: ['ev'], categories: [], hasStatus: false, hasGeneration: false,
+  fields: {
+    ...metadataFields,
+    ...Object.fromEntries(['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'].map((f) => [`involvedObject.${f}`, (o: KubeObject) => (o.involvedObject as Record<string, string> | undefined)?.[f]])),
+    reason: (o: KubeObject) => o.reason as string | undefined,
+    type: (o: KubeObject) => o.type as string | undefined,
+    'source': (o: KubeObject) => (o.source as { component?: string } | undefined)?.component,
+  },
+};
+
+export const RESOURCES: readonly ResourceType[] = [NODES, PODS, NAMESPACES, DAEMONSETS, EVENTS];

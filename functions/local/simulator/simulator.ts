@@ -34,6 +34,11 @@ export interface SimulatorOptions {
   bookmarkIntervalMs?: number;
   /** Watch events kept for resuming; older versions answer 410 Gone. */
   historyLimit?: number;
+  /**
+   * Refuse invalid DaemonSets (422) as the CRD's rules do (default true); false stores them, as a
+   * cluster whose CRD predates the rules holds them (the controller then reports InvalidSpec).
+   */
+  admission?: boolean;
 }
 
 /** Labels after a merge patch of `changes` (a null value removes the label). */
@@ -52,8 +57,10 @@ export class Simulator {
   private readonly taintEviction: TaintEviction;
   private server?: Server;
   private address?: string;
+  private readonly admission: boolean;
 
   constructor(options: SimulatorOptions = {}) {
+    this.admission = options.admission ?? true;
     this.clock = options.clock ?? systemClock;
     this.token = options.token ?? 'simulator-token';
     this.store = new ObjectStore(options.historyLimit);
@@ -70,7 +77,7 @@ export class Simulator {
 
   /** Listens on 127.0.0.1 (port 0: any free port) and resolves to the server URL. */
   async start(port = 0): Promise<string> {
-    const handler = createHttpHandler({ registry: this.registry, watches: this.watches, faults: this.faults, token: this.token });
+    const handler = createHttpHandler({ registry: this.registry, watches: this.watches, faults: this.faults, token: this.token, admission: this.admission });
     const server = createServer((req, res) => void handler(req, res));
     this.server = server;
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

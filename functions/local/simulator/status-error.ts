@@ -7,7 +7,7 @@ export class StatusError extends Error {
     readonly code: number,
     readonly reason: string,
     message: string,
-    readonly details: { name?: string; group?: string; kind?: string; retryAfterSeconds?: number } = {},
+    readonly details: { name?: string; group?: string; kind?: string; retryAfterSeconds?: number; causes?: { reason: string; message: string; field: string }[] } = {},
   ) {
     super(message);
   }
@@ -68,3 +68,13 @@ export function injectedFault(code: number, retryAfterSeconds?: number): StatusE
       return new StatusError(code, 'Unknown', `injected fault ${code}`);
   }
 }
+
+/** NewInvalid with field errors: the message as the API server writes it, and the causes kubectl prints. */
+export const invalidFields = (r: ResourceName, name: string, errors: readonly { field: string; message: string }[]) => {
+  const lines = errors.map((e) => `${e.field}: ${e.message}`);
+  return new StatusError(422, 'Invalid', `${r.kind}${r.group ? `.${r.group}` : ''} "${name}" is invalid: ${lines.length === 1 ? lines[0] : `[${lines.join(', ')}]`}`, {
+    ...details(r, name),
+    kind: r.kind,
+    causes: errors.map((e) => ({ reason: 'FieldValueInvalid', message: e.message, field: e.field })),
+  });
+};

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { V1ContainerStatus, V1NodeCondition } from '@kubernetes/client-node';
 import { DAEMONSET_PRINTER_COLUMNS } from '../../adapters/kubernetes/custom-resource';
-import { DAEMONSETS, NODES, PODS, type ResourceType } from './resources';
+import { DAEMONSETS, EVENTS, NODES, PODS, type ResourceType } from './resources';
 import type { KubeObject } from './selectors';
 
 export const wantsTable = (req: IncomingMessage): boolean => /as=Table/.test(req.headers.accept ?? '');
@@ -76,7 +76,16 @@ const namespaceColumns: Column[] = [
   { name: 'Age', cell: (o, now) => age(o.metadata.creationTimestamp, now) },
 ];
 
-const columnsOf = (r: ResourceType): Column[] => (r === NODES ? nodeColumns : r === PODS ? podColumns : r === DAEMONSETS ? daemonSetColumns : namespaceColumns);
+const eventColumns: Column[] = [
+  { name: 'Last Seen', cell: (o, now) => age((o.lastTimestamp as string | undefined) ?? o.metadata.creationTimestamp, now) },
+  { name: 'Type', cell: (o) => String(o.type ?? '') },
+  { name: 'Reason', cell: (o) => String(o.reason ?? '') },
+  { name: 'Object', cell: (o) => `${String(at(o, '.involvedObject.kind') ?? '').toLowerCase()}/${String(at(o, '.involvedObject.name') ?? '')}` },
+  { name: 'Message', cell: (o) => String(o.message ?? '') },
+];
+
+const columnsOf = (r: ResourceType): Column[] =>
+  r === NODES ? nodeColumns : r === PODS ? podColumns : r === DAEMONSETS ? daemonSetColumns : r === EVENTS ? eventColumns : namespaceColumns;
 
 export function asTable(resource: ResourceType, items: KubeObject[], now: Date, resourceVersion?: string): object {
   const columns = columnsOf(resource);

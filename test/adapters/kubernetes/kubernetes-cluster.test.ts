@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CustomObjectsApi, KubeConfig, type V1OwnerReference, type V1Pod } from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubeConfig, type V1OwnerReference, type V1Pod } from '@kubernetes/client-node';
 import { DAEMONSET_API_VERSION, DAEMONSET_GROUP, DAEMONSET_KIND, DAEMONSET_PLURAL, DAEMONSET_VERSION } from '../../../functions/adapters/kubernetes/custom-resource';
 import { kubeConfigFor } from '../../../functions/adapters/kubernetes/kubeconfig';
 import { KubernetesCluster } from '../../../functions/adapters/kubernetes/kubernetes-cluster';

@@ -39,11 +39,20 @@ describe.skipIf(!kubectlPresent)('kubectl against the simulator', () => {
   it('creates the converted fluentd-elasticsearch example and lists it with the columns of kubectl get ds', async () => {
     const [ds] = parseDaemonSetManifests(readFileSync(new URL('../../adapters/kubernetes/fixtures/fluentd-elasticsearch.yaml', import.meta.url), 'utf8'));
     writeFileSync(join(dir, 'ds.yaml'), stringify(ds));
-    // --validate=false: the simulator serves no OpenAPI document.
-    expect(await kubectl('create', '--validate=false', '-f', join(dir, 'ds.yaml'))).toBe('daemonset.daemonloop.dev/fluentd-elasticsearch created\n');
+    // kubectl validates through the simulator's OpenAPI document (fieldValidation=Strict): no --validate=false.
+    expect(await kubectl('create', '-f', join(dir, 'ds.yaml'))).toBe('daemonset.daemonloop.dev/fluentd-elasticsearch created\n');
     const table = rows(await kubectl('get', 'dlds', '-A'));
     expect(table[0]).toEqual(['NAMESPACE', 'NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE']);
     expect(table[1]!.slice(0, 8)).toEqual(['kube-system', 'fluentd-elasticsearch', '0', '0', '0', '0', '0', '<none>']);
+  });
+
+  it('refuses an invalid DaemonSet at admission with 422, naming each field, as the CRD’s rules do', async () => {
+    const [ds] = parseDaemonSetManifests(readFileSync(new URL('../../adapters/kubernetes/fixtures/fluentd-elasticsearch.yaml', import.meta.url), 'utf8'));
+    const bad = { ...ds, metadata: { ...ds!.metadata, name: 'bad' }, spec: { ...ds!.spec!, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '2' } } } };
+    writeFileSync(join(dir, 'bad.yaml'), stringify(bad));
+    const refused = await promisify(execFile)('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-f', join(dir, 'bad.yaml')]).then(() => undefined, (e: { stderr: string }) => e.stderr);
+    expect(refused).toMatch(/The DaemonSet "bad" is invalid: spec\.updateStrategy\.rollingUpdate\.maxUnavailable: "2": must be an integer or percentage/);
+    expect(s.sim.daemonSet('kube-system', 'bad')).toBeUndefined();
   });
 
   it('shows nodes and pods as kubectl get nodes,pods -A does', async () => {
