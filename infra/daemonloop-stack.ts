@@ -48,6 +48,7 @@ export class DaemonloopStack extends Stack {
       busName: settings.busName,
       environment: loop,
       concurrency: settings.ingestConcurrency,
+      batchSize: settings.ingestBatchSize,
     });
     this.ingest = ingestPath.ingest;
 

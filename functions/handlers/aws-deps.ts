@@ -5,6 +5,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { DynamoDbEventStore } from '../adapters/event-store/dynamodb';
+import { DEFAULT_BURST, DEFAULT_QPS } from '../adapters/kubernetes/rate-limiter';
+import { SharedTokenBucket } from '../adapters/kubernetes/shared-token-bucket';
 import { DynamoDbPendingReconciles } from '../adapters/sqs/pending-reconciles';
 import { SqsReconcileQueue } from '../adapters/sqs/reconcile-queue';
 import { SqsTimerQueue } from '../adapters/sqs/timer-queue';
@@ -37,6 +39,8 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env): LoopDeps {
   const secrets = new SecretsManagerClient({});
   const clock = systemClock;
   const registry = new DynamoDbClusterRegistry(dynamodb, table, clock);
+  const qps = optionalNumber(CLUSTER_QPS_ENV, env) ?? DEFAULT_QPS;
+  const burst = optionalNumber(CLUSTER_BURST_ENV, env) ?? DEFAULT_BURST;
   return {
     log: new EventLog(new DynamoDbEventStore(dynamodb, table, clock), { snapshotEvery: optionalNumber(SNAPSHOT_EVERY_ENV, env) }),
     registry,
@@ -48,8 +52,9 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env): LoopDeps {
       readSecret: async (secretArn) => (await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString ?? '',
       awsCredentials: fromNodeProviderChain(),
       awsRegion: env.AWS_REGION,
-      qps: optionalNumber(CLUSTER_QPS_ENV, env),
-      burst: optionalNumber(CLUSTER_BURST_ENV, env),
+      qps,
+      burst,
+      limiter: (clusterId) => new SharedTokenBucket(dynamodb, table, clusterId, clock, { qps, burst }), // one budget per cluster across environments
     }),
     clock,
     telemetry: powertoolsTelemetry(),

@@ -5,6 +5,7 @@ import type { AwsCredentialIdentity, Provider } from '@smithy/types';
 import { z } from 'zod';
 import { kubeConfigFor, type ClusterAccess } from '../adapters/kubernetes/kubeconfig';
 import type { ClusterApi } from '../adapters/kubernetes/cluster-api';
+import type { RateLimiter } from '../adapters/kubernetes/rate-limiter';
 import { KubernetesCluster } from '../adapters/kubernetes/kubernetes-cluster';
 import type { Clock } from '../clock';
 import type { ClusterConnections } from '../loop/deps';
@@ -24,6 +25,8 @@ export interface ConnectionOptions {
   awsRegion?: string;
   qps?: number;
   burst?: number;
+  /** The cluster's rate limiter shared across reconciles (SharedTokenBucket); default: one per client. */
+  limiter?: (clusterId: string) => RateLimiter;
 }
 
 export class RegistryClusterConnections implements ClusterConnections {
@@ -40,7 +43,8 @@ export class RegistryClusterConnections implements ClusterConnections {
     if (hit && hit.until > now) return hit.api;
     const record = await this.registry.lookup(clusterId);
     if (!record) throw new Error(`cluster ${JSON.stringify(clusterId)} is not registered`);
-    const api = new KubernetesCluster(kubeConfigFor(await this.access(record)), { clock: this.options.clock, qps: this.options.qps, burst: this.options.burst });
+    const limiter = this.options.limiter?.(clusterId);
+    const api = new KubernetesCluster(kubeConfigFor(await this.access(record)), { clock: this.options.clock, qps: this.options.qps, burst: this.options.burst, ...(limiter ? { limiter } : {}) });
     this.cached.set(clusterId, { api, until: record.credentials.kind === 'eks' ? now + EKS_TOKEN_REUSE_MS : Number.POSITIVE_INFINITY });
     return api;
   }

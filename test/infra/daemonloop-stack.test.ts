@@ -34,6 +34,7 @@ const context = {
   busName: 'test-bus',
   tableName: 'test-log',
   ingestConcurrency: '4',
+  ingestBatchSize: '250',
   reconcileConcurrency: '7',
   reconcileBatchSize: '3',
   clusterQps: '15',
@@ -56,6 +57,7 @@ const arn = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 const table = id(byPath('EventLog/Table'));
 const bus = id(byPath('IngestPath/Bus'));
 const ingestDeadLetters = id(byPath('IngestPath/DeadLetters'));
+const ingestQueue = id(byPath('IngestPath/Queue'));
 const reconcileQueue = id(byPath('Queues/Reconcile'));
 const reconcileDeadLetters = id(byPath('Queues/ReconcileDeadLetters'));
 const timerQueue = id(byPath('Queues/Timer'));
@@ -76,7 +78,7 @@ describe('resources', () => {
     expect(ofType('AWS::DynamoDB::Table')).toHaveLength(1);
   });
 
-  it('routes exactly INGEST_RULE_PATTERN from the named bus to the ingest function, retrying into a dead-letter queue', () => {
+  it('routes exactly INGEST_RULE_PATTERN from the named bus to the ingest queue, retrying into a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'test-bus' });
     const rules = ofType('AWS::Events::Rule');
     expect(rules).toHaveLength(1);
@@ -86,24 +88,28 @@ describe('resources', () => {
     expect(rule.Targets).toEqual([
       {
         Id: 'Target0',
-        Arn: arn(id(stack.ingest.fn)),
+        Arn: arn(ingestQueue),
         DeadLetterConfig: { Arn: arn(ingestDeadLetters) },
         RetryPolicy: { MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 3600 },
       },
     ]);
   });
 
-  it('caps ingest at the reserved concurrency from context, so a burst queues instead of racing on one stream', () => {
-    expect(resources[id(stack.ingest.fn)]!.Properties.ReservedConcurrentExecutions).toBe(4);
-    for (const loop of [stack.reconcile, stack.timer]) expect(resources[id(loop.fn)]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  it('drains the ingest queue in large batches at the concurrency from context, with no reserved concurrency to throttle the poller', () => {
+    expect(ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties)).toContainEqual({
+      EventSourceArn: arn(ingestQueue),
+      FunctionName: ref(id(stack.ingest.fn)),
+      BatchSize: 250,
+      MaximumBatchingWindowInSeconds: 1,
+      ScalingConfig: { MaximumConcurrency: 4 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    for (const loop of Object.values(functions)) expect(resources[id(loop.fn)]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  it("parks an event in the same dead-letter queue when ingest still fails after Lambda's async retries", () => {
-    expect(resources[id(stack.ingest.fn)]!.Properties.DeadLetterConfig).toEqual({ TargetArn: arn(ingestDeadLetters) });
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: ref(id(stack.ingest.fn)),
-      MaximumRetryAttempts: 2,
-    });
+  it('parks an event in the same dead-letter queue when ingest fails it a few times', () => {
+    expect(resources[ingestQueue]!.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: arn(ingestDeadLetters), maxReceiveCount: MAX_RECEIVE_COUNT });
+    expect(resources[ingestQueue]!.Properties.FifoQueue).toBeUndefined(); // a rule's SQS target takes no per-event group id
   });
 
   it('makes the reconcile queue FIFO without content-based dedup, parked after a few receives in a FIFO dead-letter queue', () => {
@@ -133,7 +139,7 @@ describe('resources', () => {
 
   it('consumes both queues with partial batch failures; batch size and concurrency of reconcile come from context', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties);
-    expect(mappings).toHaveLength(2);
+    expect(mappings).toHaveLength(3);
     expect(mappings).toContainEqual({
       EventSourceArn: arn(reconcileQueue),
       FunctionName: ref(id(stack.reconcile.fn)),
@@ -151,6 +157,7 @@ describe('resources', () => {
 
   it('holds a message invisible for six times its consumer’s timeout, so a slow batch is not delivered twice', () => {
     const timeout = (fn: keyof typeof functions) => resources[id(functions[fn].fn)]!.Properties.Timeout as number;
+    expect(resources[ingestQueue]!.Properties.VisibilityTimeout).toBe(6 * timeout('ingest'));
     expect(resources[reconcileQueue]!.Properties.VisibilityTimeout).toBe(6 * timeout('reconcile'));
     expect(resources[timerQueue]!.Properties.VisibilityTimeout).toBe(6 * timeout('timer'));
   });
@@ -264,13 +271,13 @@ describe('IAM', () => {
     for (const [, role] of ofType('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('lets ingest read and append the log, mark a reconcile as requested, send to the reconcile queue and park events', () => {
+  it('lets ingest consume its queue, read and append the log, mark a reconcile as requested and send to the reconcile queue', () => {
     expect(access(id(stack.ingest.role))).toEqual({
       ...logs('ingest'),
       [`\${${table}}`]: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       [`\${${table}}/index/${EVENT_LOG_STREAMS_INDEX}`]: ['dynamodb:Query'],
       [`\${${reconcileQueue}}`]: send,
-      [`\${${ingestDeadLetters}}`]: ['sqs:SendMessage'],
+      [`\${${ingestQueue}}`]: consume,
     });
   });
 

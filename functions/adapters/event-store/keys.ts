@@ -19,3 +19,8 @@ export const EVENT_LOG_SNAPSHOT_DIGEST_ATTRIBUTE = 'digest'; // S: sha256 of the
  * a reconcile request waits in the FIFO queue. infra/ limits UpdateItem and DeleteItem to this prefix.
  */
 export const PENDING_RECONCILE_PREFIX = 'queue/';
+/**
+ * A cluster's shared API rate limit (`ratelimit/<cluster id>`, commit 0): the token bucket every
+ * concurrent reconcile of the cluster draws from. infra/ limits its writes to this prefix.
+ */
+export const CLUSTER_RATE_LIMIT_PREFIX = 'ratelimit/';

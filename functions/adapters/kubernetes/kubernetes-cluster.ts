@@ -8,12 +8,14 @@ import { systemClock, type Clock } from '../../clock';
 import { classifyApiError, type ApiFailure } from './api-errors';
 import type { ActionResult, ClusterApi } from './cluster-api';
 import { DAEMONSET_GROUP, DAEMONSET_PLURAL, DAEMONSET_VERSION } from './custom-resource';
-import { DEFAULT_BURST, DEFAULT_QPS, TokenBucket } from './rate-limiter';
+import { DEFAULT_BURST, DEFAULT_QPS, TokenBucket, type RateLimiter } from './rate-limiter';
 
 export interface KubernetesClusterOptions {
   clock?: Clock;
   qps?: number;
   burst?: number;
+  /** A limiter shared beyond this client (the cluster's, across reconciles); default: a bucket of its own. */
+  limiter?: RateLimiter;
 }
 
 const succeeded: ActionResult = { outcome: 'succeeded' };
@@ -31,12 +33,12 @@ const CLAIM_ATTEMPTS = 3;
 export class KubernetesCluster implements ClusterApi {
   private readonly core: CoreV1Api;
   private readonly custom: CustomObjectsApi;
-  private readonly limiter: TokenBucket;
+  private readonly limiter: RateLimiter;
 
   constructor(kubeConfig: KubeConfig, options: KubernetesClusterOptions = {}) {
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
-    this.limiter = new TokenBucket(options.clock ?? systemClock, options.qps ?? DEFAULT_QPS, options.burst ?? DEFAULT_BURST);
+    this.limiter = options.limiter ?? new TokenBucket(options.clock ?? systemClock, options.qps ?? DEFAULT_QPS, options.burst ?? DEFAULT_BURST);
   }
 
   async createPod(namespace: string, pod: V1Pod): Promise<ActionResult> {

@@ -16,6 +16,8 @@ export interface HandlerDeps {
   registry: Registry;
   watches: WatchHub;
   faults: Faults;
+  /** Told of every API request before it is served (tests measure request rates with it). */
+  onRequest?: (verb: Verb, path: string) => void;
   token: string;
 }
 
@@ -64,7 +66,7 @@ function deleteOptions(body: unknown, query: URLSearchParams): V1DeleteOptions {
   return options;
 }
 
-export function createHttpHandler({ registry, watches, faults, token }: HandlerDeps) {
+export function createHttpHandler({ registry, watches, faults, token, onRequest }: HandlerDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       // A wrong token is refused. No token is let in: kubectl sends no credentials over plain HTTP
@@ -80,6 +82,7 @@ export function createHttpHandler({ registry, watches, faults, token }: HandlerD
         return send(res, 200, doc);
       }
       const verb = verbOf(req.method, route, query);
+      onRequest?.(verb, url.pathname);
       const fault = faults.take(verb, url.pathname);
       if (fault) return sendError(res, fault);
       const { resource, namespace, name, subresource } = route;

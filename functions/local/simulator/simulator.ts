@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import type { V1DaemonSet, V1Namespace, V1Node, V1Pod, V1Taint } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { systemClock, type Clock } from '../../clock';
-import { Faults, type Fault } from './faults';
+import { Faults, type Fault, type Verb } from './faults';
 import { GarbageCollector } from './garbage-collector';
 import { createHttpHandler } from './http-handler';
 import { Kubelet, type KubeletOptions } from './kubelet';
@@ -51,6 +51,8 @@ export class Simulator {
   private readonly kubelet: Kubelet;
   private readonly taintEviction: TaintEviction;
   private server?: Server;
+  /** Told of every API request over HTTP, before faults or serving (tests measure request rates). */
+  requestListener?: (verb: Verb, path: string) => void;
   private address?: string;
 
   constructor(options: SimulatorOptions = {}) {
@@ -70,7 +72,7 @@ export class Simulator {
 
   /** Listens on 127.0.0.1 (port 0: any free port) and resolves to the server URL. */
   async start(port = 0): Promise<string> {
-    const handler = createHttpHandler({ registry: this.registry, watches: this.watches, faults: this.faults, token: this.token });
+    const handler = createHttpHandler({ registry: this.registry, watches: this.watches, faults: this.faults, token: this.token, onRequest: (verb, path) => this.requestListener?.(verb, path) });
     const server = createServer((req, res) => void handler(req, res));
     this.server = server;
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
