@@ -14,6 +14,7 @@ import type { Rebuilt } from '../log/event-log';
 import type { ReconcileDeps } from './deps';
 import { podActionEvents, statusWrittenEvent } from './outcome-events';
 import { sameStatus } from './status-change';
+import { changesNothing } from './unchanged-decision';
 
 /**
  * A lost race re-reads and decides again, after a short jittered pause. Timer firings and status
@@ -25,7 +26,7 @@ const CONFLICT_PAUSE_MS = 20;
 /** When a failed API call names no Retry-After, try again after this long. */
 const RETRY_AFTER_FAILURE_SECONDS = 1;
 
-export type ReconcileOutcome = 'decided' | 'no-daemonset';
+export type ReconcileOutcome = 'decided' | 'unchanged' | 'no-daemonset';
 
 export async function reconcileOne(key: DaemonSetKey, deps: ReconcileDeps): Promise<ReconcileOutcome> {
   const api = await deps.clusters.api(key.clusterId);
@@ -39,8 +40,13 @@ export async function reconcileOne(key: DaemonSetKey, deps: ReconcileDeps): Prom
     const result = reconcile(input); // 2. the pure decision
     const commit = rebuilt.daemonSetCommit + 1;
     const decisionId = decisionIdOf(key, commit);
+    const decided = decisionEvents({ key, commit, input, result, marks: rebuilt.marks });
+    if (changesNothing(key, rebuilt, input, result, decided)) {
+      deps.telemetry.count('ReconcileUnchanged');
+      return 'unchanged'; // as the last decision: nothing to record, apply or schedule
+    }
     try {
-      await deps.log.appendDecision(key, rebuilt.daemonSetCommit, decisionEvents({ key, commit, input, result, marks: rebuilt.marks })); // 3.
+      await deps.log.appendDecision(key, rebuilt.daemonSetCommit, decided); // 3.
     } catch (error) {
       if (!isStreamVersionConflict(error) || attempt >= DECISION_ATTEMPTS) throw error;
       deps.telemetry.count('ReconcileConflict');
