@@ -84,6 +84,7 @@ export function createHttpHandler({ registry, watches, faults, token, onRequest 
       const verb = verbOf(req.method, route, query);
       onRequest?.(verb, url.pathname);
       const fault = faults.take(verb, url.pathname);
+      if (fault === 'hang') return; // no answer; the connection stays open until the client gives up or the server closes
       if (fault) return sendError(res, fault);
       const { resource, namespace, name, subresource } = route;
       const body = verb === 'get' || verb === 'list' || verb === 'watch' ? undefined : await readBody(req);
