@@ -21,7 +21,9 @@ import { LoopFunction } from './constructs/loop-function';
 import { ReconcileQueues } from './constructs/reconcile-queues';
 import type { LoopSettings } from './settings';
 
-const RECONCILE_TIMEOUT = Duration.seconds(90); // a batch of reconciles, each at most 250 pod calls at cluster QPS
+// One reconcile's worst case: ~500 pod calls at 20 QPS (25 s), a hung slow-start batch, the deletes
+// and the status write each cut at the 10 s request deadline (30 s): ~55 s, with margin under 90 s.
+const RECONCILE_TIMEOUT = Duration.seconds(90);
 const TIMER_TIMEOUT = Duration.seconds(30);
 
 export class DaemonloopStack extends Stack {
@@ -57,6 +59,7 @@ export class DaemonloopStack extends Stack {
       description: 'daemonloop reconcile: rebuild a DaemonSet, decide, append, apply to its cluster',
       timeout: RECONCILE_TIMEOUT,
       memorySize: 1024,
+      recursive: true,
       environment: {
         ...loop,
         [CLUSTER_QPS_ENV]: String(settings.clusterQps),
@@ -77,6 +80,7 @@ export class DaemonloopStack extends Stack {
       description: 'daemonloop timer: wake a DaemonSet when its delay is due, else wait up to 900 s more',
       timeout: TIMER_TIMEOUT,
       memorySize: 256,
+      recursive: true,
       environment: loop,
     });
     this.timer.fn.addEventSource(new SqsEventSource(queues.timer, { batchSize: 10, reportBatchItemFailures: true }));

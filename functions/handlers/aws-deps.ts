@@ -9,9 +9,10 @@ import { DEFAULT_BURST, DEFAULT_QPS } from '../adapters/kubernetes/rate-limiter'
 import { SharedTokenBucket } from '../adapters/kubernetes/shared-token-bucket';
 import { DynamoDbPendingReconciles } from '../adapters/sqs/pending-reconciles';
 import { SqsReconcileQueue } from '../adapters/sqs/reconcile-queue';
+import { SqsRedelivery } from '../adapters/sqs/redelivery';
 import { SqsTimerQueue } from '../adapters/sqs/timer-queue';
 import { systemClock } from '../clock';
-import { CLUSTER_BURST_ENV, CLUSTER_QPS_ENV, RECONCILE_QUEUE_URL_ENV, SNAPSHOT_EVERY_ENV, TABLE_NAME_ENV, TIMER_QUEUE_URL_ENV } from '../config-names';
+import { CLUSTER_BURST_ENV, CLUSTER_QPS_ENV, INGEST_QUEUE_URL_ENV, RECONCILE_QUEUE_URL_ENV, SNAPSHOT_EVERY_ENV, TABLE_NAME_ENV, TIMER_QUEUE_URL_ENV } from '../config-names';
 import { EventLog } from '../log/event-log';
 import type { LoopDeps } from '../loop/deps';
 import { powertoolsTelemetry } from '../observability';
@@ -39,6 +40,7 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env): LoopDeps {
   const secrets = new SecretsManagerClient({});
   const clock = systemClock;
   const registry = new DynamoDbClusterRegistry(dynamodb, table, clock);
+  const ingestQueueUrl = env[INGEST_QUEUE_URL_ENV]; // set on the ingest function only
   const qps = optionalNumber(CLUSTER_QPS_ENV, env) ?? DEFAULT_QPS;
   const burst = optionalNumber(CLUSTER_BURST_ENV, env) ?? DEFAULT_BURST;
   return {
@@ -58,6 +60,11 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env): LoopDeps {
     }),
     clock,
     telemetry: powertoolsTelemetry(),
+    redelivery: {
+      ...(ingestQueueUrl ? { ingest: new SqsRedelivery(sqs, ingestQueueUrl) } : {}),
+      reconcile: new SqsRedelivery(sqs, requireEnv(RECONCILE_QUEUE_URL_ENV, env)),
+      timer: new SqsRedelivery(sqs, requireEnv(TIMER_QUEUE_URL_ENV, env)),
+    },
   };
 }
 

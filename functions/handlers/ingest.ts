@@ -3,13 +3,14 @@
 // a failed append fails the batch's records, which SQS redelivers after a short backoff.
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { EventBridgeEvent } from 'aws-lambda';
-import type { IngestDeps } from '../loop/deps';
+import { retryFailedSoon } from '../adapters/sqs/redelivery';
+import type { IngestDeps, RedeliveryDeps } from '../loop/deps';
 import { ingestBatch } from '../loop/ingest-batch';
 import { awsDeps } from './aws-deps';
 
 const NOT_JSON = { id: '', 'detail-type': '', detail: undefined };
 
-export function makeHandler(deps: IngestDeps | (() => IngestDeps)) {
+export function makeHandler(deps: (IngestDeps & RedeliveryDeps) | (() => IngestDeps & RedeliveryDeps)) {
   return async (event: SQSEvent, _context?: Context): Promise<SQSBatchResponse> => {
     const d = typeof deps === 'function' ? deps() : deps;
     const events = event.Records.map((record) => parseBody(record.body));
@@ -19,7 +20,9 @@ export function makeHandler(deps: IngestDeps | (() => IngestDeps)) {
     } catch (error) {
       d.telemetry.error('ingest batch failed', { records: event.Records.length, error: error instanceof Error ? error.message : String(error) });
       d.telemetry.count('IngestFailed');
-      return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+      const response = { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+      await retryFailedSoon(response, event.Records, d.redelivery?.ingest, d.telemetry);
+      return response;
     } finally {
       d.telemetry.flush();
     }

@@ -7,11 +7,14 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { daemonSetStreamId } from '../../domain/streams';
 import { parseReconcileRequest } from '../adapters/sqs/messages';
-import type { ReconcileHandlerDeps } from '../loop/deps';
+import { retryFailedSoon } from '../adapters/sqs/redelivery';
+import type { ReconcileHandlerDeps, RedeliveryDeps } from '../loop/deps';
 import { reconcileOne, type ReconcileOutcome } from '../loop/reconcile-one';
 import { awsDeps } from './aws-deps';
 
-export function makeHandler(deps: ReconcileHandlerDeps | (() => ReconcileHandlerDeps)) {
+type Deps = ReconcileHandlerDeps & RedeliveryDeps;
+
+export function makeHandler(deps: Deps | (() => Deps)) {
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     const d = typeof deps === 'function' ? deps() : deps;
     const runs = new Map<string, Promise<ReconcileOutcome>>();
@@ -23,7 +26,9 @@ export function makeHandler(deps: ReconcileHandlerDeps | (() => ReconcileHandler
     };
     try {
       // A processor per invocation: the local runtime runs several groups' batches at once.
-      return await processPartialResponse(event, onRecord, new SqsFifoPartialProcessorAsync(), { context, skipGroupOnError: true });
+      const response = await processPartialResponse(event, onRecord, new SqsFifoPartialProcessorAsync(), { context, skipGroupOnError: true, throwOnFullBatchFailure: false });
+      await retryFailedSoon(response, event.Records, d.redelivery?.reconcile, d.telemetry); // the group's skipped records too
+      return response;
     } finally {
       d.telemetry.flush();
     }

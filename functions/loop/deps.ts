@@ -2,6 +2,7 @@
 // clusters' APIs, a clock and telemetry. handlers/aws-deps.ts builds them on AWS; local/runtime.ts
 // builds them in-process. Tests build them from the same parts.
 import type { ClusterApi } from '../adapters/kubernetes/cluster-api';
+import type { Redelivery } from '../adapters/sqs/redelivery';
 import type { Clock } from '../clock';
 import type { EventLog } from '../log/event-log';
 import type { Telemetry } from '../observability';
@@ -44,4 +45,9 @@ export interface TimerDeps {
   telemetry: Telemetry;
 }
 
-export type LoopDeps = IngestDeps & ReconcileDeps & TimerDeps;
+/** Per queue, how a handler brings its failed records back soon (adapters/sqs/redelivery.ts); absent locally, whose queues retry in seconds anyway. */
+export interface RedeliveryDeps {
+  redelivery?: { ingest?: Redelivery; reconcile?: Redelivery; timer?: Redelivery };
+}
+
+export type LoopDeps = IngestDeps & ReconcileDeps & TimerDeps & RedeliveryDeps;

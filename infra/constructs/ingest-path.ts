@@ -15,6 +15,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INGEST_RULE_PATTERN } from '../../functions/bus/patterns';
+import { INGEST_QUEUE_URL_ENV } from '../../functions/config-names';
 import { LoopFunction } from './loop-function';
 import { DEAD_LETTER_RETENTION, MAX_RECEIVE_COUNT } from './reconcile-queues';
 
@@ -51,7 +52,7 @@ export class IngestPath extends Construct {
       description: 'daemonloop ingest: validate forwarded observations, append one commit per stream, enqueue reconciles',
       timeout: INGEST_TIMEOUT,
       memorySize: 1024,
-      environment: props.environment,
+      environment: { ...props.environment, [INGEST_QUEUE_URL_ENV]: this.queue.queueUrl }, // to shorten a failed record's visibility
     });
     this.ingest.fn.addEventSource(
       new SqsEventSource(this.queue, {

@@ -14,6 +14,7 @@ import { eventLogTableShape } from '../../functions/adapters/event-store/table';
 import { INGEST_RULE_PATTERN } from '../../functions/bus/patterns';
 import * as configNames from '../../functions/config-names';
 import {
+  INGEST_QUEUE_URL_ENV,
   CLUSTER_BURST_ENV,
   CLUSTER_QPS_ENV,
   RECONCILE_QUEUE_URL_ENV,
@@ -162,11 +163,17 @@ describe('resources', () => {
     expect(resources[timerQueue]!.Properties.VisibilityTimeout).toBe(6 * timeout('timer'));
   });
 
-  it('runs every handler on nodejs22.x, arm64, with JSON logs into its own log group with retention', () => {
+  it('lets reconcile and timer loop through their queues (Lambda would stop a long rollout after ~16 hops), and not ingest', () => {
+    expect(resources[id(stack.reconcile.fn)]!.Properties.RecursiveLoop).toBe('Allow');
+    expect(resources[id(stack.timer.fn)]!.Properties.RecursiveLoop).toBe('Allow');
+    expect(resources[id(stack.ingest.fn)]!.Properties.RecursiveLoop).toBe('Terminate');
+  });
+
+  it('runs every handler on nodejs24.x, arm64, with JSON logs into its own log group with retention', () => {
     expect(ofType('AWS::Lambda::Function')).toHaveLength(3); // no CDK helper functions (e.g. a log-retention one)
     for (const loop of Object.values(functions)) {
       const fn = resources[id(loop.fn)]!.Properties;
-      expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
       expect(fn.LoggingConfig.LogFormat).toBe('JSON');
       const logGroup = resources[fn.LoggingConfig.LogGroup.Ref]!;
       expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
@@ -182,7 +189,7 @@ describe('resources', () => {
       [TIMER_QUEUE_URL_ENV]: ref(timerQueue),
       NODE_OPTIONS: '--enable-source-maps',
     };
-    expect(env('ingest')).toEqual(loop);
+    expect(env('ingest')).toEqual({ ...loop, [INGEST_QUEUE_URL_ENV]: ref(ingestQueue) });
     expect(env('reconcile')).toEqual({ ...loop, [CLUSTER_QPS_ENV]: '15', [CLUSTER_BURST_ENV]: '25', [SNAPSHOT_EVERY_ENV]: '40' });
     expect(env('timer')).toEqual(loop);
   });
