@@ -40,6 +40,7 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env): LoopDeps {
   const secrets = new SecretsManagerClient({});
   const clock = systemClock;
   const registry = new DynamoDbClusterRegistry(dynamodb, table, clock);
+  const telemetry = powertoolsTelemetry();
   const ingestQueueUrl = env[INGEST_QUEUE_URL_ENV]; // set on the ingest function only
   const qps = optionalNumber(CLUSTER_QPS_ENV, env) ?? DEFAULT_QPS;
   const burst = optionalNumber(CLUSTER_BURST_ENV, env) ?? DEFAULT_BURST;
@@ -56,10 +57,11 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env): LoopDeps {
       awsRegion: env.AWS_REGION,
       qps,
       burst,
+      telemetry,
       limiter: (clusterId) => new SharedTokenBucket(dynamodb, table, clusterId, clock, { qps, burst }), // one budget per cluster across environments
     }),
     clock,
-    telemetry: powertoolsTelemetry(),
+    telemetry,
     redelivery: {
       ...(ingestQueueUrl ? { ingest: new SqsRedelivery(sqs, ingestQueueUrl) } : {}),
       reconcile: new SqsRedelivery(sqs, requireEnv(RECONCILE_QUEUE_URL_ENV, env)),

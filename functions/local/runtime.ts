@@ -133,7 +133,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     reconciles: localReconcileQueue(reconcileQueue),
     pending: new DynamoDbPendingReconciles(dynamodb.client, EVENT_LOG_TABLE_NAME, clock),
     timers: localTimerQueue(timerQueue, clock),
-    clusters: countingConnections(new RegistryClusterConnections(registry, { clock: limiterClock, limiter: (id) => new SharedTokenBucket(dynamodb.client, EVENT_LOG_TABLE_NAME, id, limiterClock, rate) }), telemetry),
+    clusters: countingConnections(new RegistryClusterConnections(registry, { clock: limiterClock, telemetry, limiter: (id) => new SharedTokenBucket(dynamodb.client, EVENT_LOG_TABLE_NAME, id, limiterClock, rate) }), telemetry),
     clock,
     telemetry,
   });

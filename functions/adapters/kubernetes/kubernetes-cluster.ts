@@ -19,6 +19,8 @@ export interface KubernetesClusterOptions {
   limiter?: RateLimiter;
   /** Each request's deadline (default DEFAULT_REQUEST_TIMEOUT_MS). */
   requestTimeoutMs?: number;
+  /** Told when the API server refuses the credentials (401, 403): the owner drops this client and its token. */
+  onAuthFailure?: (code: number) => void;
 }
 
 const succeeded: ActionResult = { outcome: 'succeeded' };
@@ -39,6 +41,7 @@ export class KubernetesCluster implements ClusterApi {
   private readonly limiter: RateLimiter;
   private readonly plain: ReturnType<typeof withTimeout>;
   private readonly patch: ReturnType<typeof withTimeout>;
+  private readonly onAuthFailure?: (code: number) => void;
 
   constructor(kubeConfig: KubeConfig, options: KubernetesClusterOptions = {}) {
     this.core = kubeConfig.makeApiClient(CoreV1Api);
@@ -47,6 +50,7 @@ export class KubernetesCluster implements ClusterApi {
     const timeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.plain = withTimeout(timeout);
     this.patch = withTimeout(timeout, mergePatch);
+    this.onAuthFailure = options.onAuthFailure;
   }
 
   async createPod(namespace: string, pod: V1Pod): Promise<ActionResult> {
@@ -126,6 +130,12 @@ export class KubernetesCluster implements ClusterApi {
 
   private async call<T>(request: () => Promise<T>): Promise<T> {
     await this.limiter.acquire();
-    return request();
+    try {
+      return await request();
+    } catch (error) {
+      const code = classifyApiError(error).code;
+      if (code === 401 || code === 403) this.onAuthFailure?.(code);
+      throw error;
+    }
   }
 }

@@ -18,7 +18,8 @@ export interface HandlerDeps {
   faults: Faults;
   /** Told of every API request before it is served (tests measure request rates with it). */
   onRequest?: (verb: Verb, path: string) => void;
-  token: string;
+  /** The bearer token accepted now (read per request: a test may rotate it). */
+  token: () => string;
 }
 
 function send(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -72,7 +73,7 @@ export function createHttpHandler({ registry, watches, faults, token, onRequest 
       // A wrong token is refused. No token is let in: kubectl sends no credentials over plain HTTP
       // (the simulator is the old insecure port of an API server, on loopback only).
       const auth = req.headers.authorization;
-      if (auth !== undefined && auth !== `Bearer ${token}`) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+      if (auth !== undefined && auth !== `Bearer ${token()}`) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
       const url = new URL(req.url ?? '/', 'http://simulator');
       const query = url.searchParams;
       const route = parseResourcePath(url.pathname);
