@@ -5,15 +5,15 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { daemonSetStreamId, type DaemonSetKey } from '../../domain/streams';
 import type { Clock } from '../clock';
 import type { ReconcileQueue, TimerQueue } from '../loop/queues';
-import { reconcileRequestBody, timerMessageBody } from '../adapters/sqs/messages';
+import { reconcileRequestBody, timerMessageBody, type RequestCause } from '../adapters/sqs/messages';
 import { reconcileDedupId } from '../adapters/sqs/reconcile-queue';
 import type { FifoMessage, LocalFifoQueue } from './fifo-queue';
 import type { LocalDelayQueue } from './delay-queue';
 import type { BatchMessage } from './batch-queue';
 
 export const localReconcileQueue = (queue: LocalFifoQueue): ReconcileQueue => ({
-  async enqueue(key: DaemonSetKey, dedupId: string) {
-    queue.send({ body: reconcileRequestBody(key), groupId: daemonSetStreamId(key), dedupId: reconcileDedupId(key, dedupId) });
+  async enqueue(key: DaemonSetKey, dedupId: string, cause?: RequestCause) {
+    queue.send({ body: reconcileRequestBody(key, cause), groupId: daemonSetStreamId(key), dedupId: reconcileDedupId(key, dedupId) });
   },
 });
 

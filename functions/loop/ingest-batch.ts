@@ -4,6 +4,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { Observation } from '../../domain/events';
 import { daemonSetStreamId, type DaemonSetKey } from '../../domain/streams';
+import type { RequestCause } from '../adapters/sqs/messages';
 import { observationIdentity } from '../log/routing';
 import { affectedDaemonSets } from './affected-daemonsets';
 import type { IngestDeps } from './deps';
@@ -17,18 +18,19 @@ export async function ingestBatch(events: EventBridgeEvent<string, unknown>[], d
   await deps.log.appendObservations(observations); // 2. one commit per stream (split by size)
 
   // 3. One request per DaemonSet, named after the last observation that affects it.
-  const requests = new Map<string, { key: DaemonSetKey; position: string; from: Set<Observation> }>();
+  const requests = new Map<string, { key: DaemonSetKey; position: string; cause?: RequestCause; from: Set<Observation> }>();
   const log = daemonSetsListedOnce(deps.log);
   for (const observation of observations) {
     for (const key of await affectedDaemonSets(observation, log)) {
       const id = daemonSetStreamId(key);
       const request = requests.get(id) ?? { key, position: '', from: new Set<Observation>() };
       request.position = observationIdentity(observation);
+      request.cause ??= { observedAt: new Date(observation.time), observation: request.position }; // the oldest: the lag SLI measures the longest wait
       request.from.add(observation);
       requests.set(id, request);
     }
   }
-  const requested = await Promise.all([...requests.values()].map(async (r) => ({ r, sent: await requestReconcile(r.key, r.position, deps) })));
+  const requested = await Promise.all([...requests.values()].map(async (r) => ({ r, sent: await requestReconcile(r.key, r.position, deps, r.cause) })));
   if (observations.length > 0) deps.telemetry.count('IngestAccepted', observations.length);
 
   return admitted.map((a) => {
