@@ -34,6 +34,7 @@ export function powertoolsTelemetry(): Telemetry {
       const single = metrics.singleMetric(); // its own EMF record, so ClusterId does not dimension the counts
       single.addDimension('ClusterId', clusterId);
       single.addMetric(metric, MetricUnit.Milliseconds, ms);
+      metrics.addMetric(metric, MetricUnit.Milliseconds, ms); // and across clusters, for the alarm (alarms cannot SEARCH)
     },
     flush: () => metrics.publishStoredMetrics(),
   };

@@ -2,6 +2,7 @@
 // Env-agnostic: ARNs use the deploying account and region, so synth needs no account.
 import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import {
@@ -18,6 +19,8 @@ import { EventLog } from './constructs/event-log';
 import { ForwarderRole } from './constructs/forwarder-role';
 import { IngestPath } from './constructs/ingest-path';
 import { LoopFunction } from './constructs/loop-function';
+import { acknowledgeNagFindings } from './constructs/nag-acknowledgements';
+import { Operations } from './constructs/operations';
 import { ReconcileQueues } from './constructs/reconcile-queues';
 import type { LoopSettings } from './settings';
 
@@ -127,6 +130,18 @@ export class DaemonloopStack extends Stack {
       },
       reconcileQueue: queues.reconcile,
     });
+
+    new Operations(this, 'Operations', {
+      action: new SnsAction(alarms.topic),
+      functions: { Ingest: this.ingest.fn, Reconcile: this.reconcile.fn, Timer: this.timer.fn },
+      reconcile: { fn: this.reconcile.fn, timeout: RECONCILE_TIMEOUT },
+      ingestQueue: ingestPath.queue,
+      timerQueue: queues.timer,
+      rule: ingestPath.rule,
+      busName: settings.busName,
+      table: log.table,
+    });
+    acknowledgeNagFindings(this);
 
     new CfnOutput(this, 'EventBusName', { value: ingestPath.bus.eventBusName });
     new CfnOutput(this, 'TableName', { value: log.table.tableName });

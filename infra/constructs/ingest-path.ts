@@ -37,6 +37,7 @@ export class IngestPath extends Construct {
   readonly queue: Queue;
   readonly ingest: LoopFunction;
   readonly deadLetters: Queue;
+  readonly rule: Rule;
 
   constructor(scope: Construct, id: string, props: IngestPathProps) {
     super(scope, id);
@@ -62,7 +63,7 @@ export class IngestPath extends Construct {
         reportBatchItemFailures: true,
       }),
     );
-    new Rule(this, 'Rule', {
+    this.rule = new Rule(this, 'Rule', {
       eventBus: this.bus,
       description: 'Forwarded observations to the ingest queue',
       eventPattern: { source: [...INGEST_RULE_PATTERN.source], detailType: [...INGEST_RULE_PATTERN['detail-type']] },

@@ -221,7 +221,7 @@ describe('resources', () => {
       Threshold: OLDEST_RECONCILE_AGE_SECONDS,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
-    expect(alarms).toHaveLength(7);
+    expect(alarms).toHaveLength(7 + 12); // and operations.test.ts's twelve
   });
 
   it('outputs what deploying a cluster needs: bus, table, the reconcile and forwarder roles, the alarm topic', () => {
