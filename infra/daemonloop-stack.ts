@@ -21,6 +21,7 @@ import { IngestPath } from './constructs/ingest-path';
 import { LoopFunction } from './constructs/loop-function';
 import { acknowledgeNagFindings } from './constructs/nag-acknowledgements';
 import { Operations } from './constructs/operations';
+import { ReconcileVpc, readVpcPlacement } from './constructs/reconcile-vpc';
 import { ReconcileQueues } from './constructs/reconcile-queues';
 import type { LoopSettings } from './settings';
 
@@ -57,7 +58,10 @@ export class DaemonloopStack extends Stack {
     });
     this.ingest = ingestPath.ingest;
 
+    const vpcPlacement = readVpcPlacement(this.node);
+    const placement = vpcPlacement ? new ReconcileVpc(this, 'ReconcileVpc', vpcPlacement) : undefined; // docs/deploy-to-aws.md: private clusters
     this.reconcile = new LoopFunction(this, 'Reconcile', {
+      ...(placement ? { vpc: placement.vpc, vpcSubnets: placement.vpcSubnets, securityGroups: [placement.securityGroup] } : {}),
       handler: 'reconcile',
       description: 'daemonloop reconcile: rebuild a DaemonSet, decide, append, apply to its cluster',
       timeout: RECONCILE_TIMEOUT,
