@@ -5,11 +5,14 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDbEventStore } from '../adapters/event-store/dynamodb';
 import { DynamoDbFleetStore } from '../adapters/fleet-store/dynamodb';
 import { FleetBudget } from '../fleet/budget-client';
+import { DEFAULT_BURST, DEFAULT_QPS } from '../adapters/kubernetes/rate-limiter';
+import { SharedTokenBucket } from '../adapters/kubernetes/shared-token-bucket';
 import { DynamoDbPendingReconciles } from '../adapters/sqs/pending-reconciles';
 import { SqsReconcileQueue } from '../adapters/sqs/reconcile-queue';
+import { SqsRedelivery } from '../adapters/sqs/redelivery';
 import { SqsTimerQueue } from '../adapters/sqs/timer-queue';
 import { systemClock } from '../clock';
-import { CLUSTER_BURST_ENV, CLUSTER_QPS_ENV, RECONCILE_QUEUE_URL_ENV, SNAPSHOT_EVERY_ENV, TABLE_NAME_ENV, TIMER_QUEUE_URL_ENV } from '../config-names';
+import { CLUSTER_BURST_ENV, CLUSTER_QPS_ENV, INGEST_QUEUE_URL_ENV, RECONCILE_QUEUE_URL_ENV, SNAPSHOT_EVERY_ENV, TABLE_NAME_ENV, TIMER_QUEUE_URL_ENV } from '../config-names';
 import { EventLog } from '../log/event-log';
 import type { LoopDeps } from '../loop/deps';
 import { powertoolsTelemetry } from '../observability';
@@ -37,6 +40,10 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env): LoopDeps {
   const sqs = new SQSClient({});
   const clock = systemClock;
   const registry = new DynamoDbClusterRegistry(dynamodb, table, clock);
+  const telemetry = powertoolsTelemetry();
+  const ingestQueueUrl = env[INGEST_QUEUE_URL_ENV]; // set on the ingest function only
+  const qps = optionalNumber(CLUSTER_QPS_ENV, env) ?? DEFAULT_QPS;
+  const burst = optionalNumber(CLUSTER_BURST_ENV, env) ?? DEFAULT_BURST;
   return {
     log: new EventLog(new DynamoDbEventStore(dynamodb, table, clock), { snapshotEvery: optionalNumber(SNAPSHOT_EVERY_ENV, env) }),
     registry,
@@ -47,11 +54,18 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env): LoopDeps {
       clock,
       aws: sdkClusterAws({ region: env.AWS_REGION }),
       awsRegion: env.AWS_REGION,
-      qps: optionalNumber(CLUSTER_QPS_ENV, env),
-      burst: optionalNumber(CLUSTER_BURST_ENV, env),
+      qps,
+      burst,
+      telemetry,
+      limiter: (clusterId) => new SharedTokenBucket(dynamodb, table, clusterId, clock, { qps, burst }), // one budget per cluster across environments
     }),
     clock,
-    telemetry: powertoolsTelemetry(),
+    telemetry,
+    redelivery: {
+      ...(ingestQueueUrl ? { ingest: new SqsRedelivery(sqs, ingestQueueUrl) } : {}),
+      reconcile: new SqsRedelivery(sqs, requireEnv(RECONCILE_QUEUE_URL_ENV, env)),
+      timer: new SqsRedelivery(sqs, requireEnv(TIMER_QUEUE_URL_ENV, env)),
+    },
     fleetBudget: new FleetBudget(new DynamoDbFleetStore(dynamodb, table, clock)), // fleet members take node disruptions from their fleet's ledger
   };
 }

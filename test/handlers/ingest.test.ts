@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { InMemoryEventStore } from '../../functions/adapters/event-store/in-memory';
 import { forwarderSource } from '../../functions/bus/patterns';
-import { makeHandler } from '../../functions/handlers/ingest';
+import { ingestBatch } from '../../functions/loop/ingest-batch';
 import { EventLog } from '../../functions/log/event-log';
 import type { IngestDeps } from '../../functions/loop/deps';
 import { localTelemetry } from '../../functions/observability';
@@ -37,14 +37,14 @@ async function setup() {
     pending: waiting,
     telemetry,
   };
-  const ingest = makeHandler(deps);
+  const ingest = async (event: EventBridgeEvent<string, unknown>) => (await ingestBatch([event], deps))[0]!;
   // Two DaemonSets in `default`, one in `kube-system`.
   for (const [name, ns, uid] of [['agent', 'default', 'u1'], ['other', 'default', 'u2'], ['logs', 'kube-system', 'u3']] as const) {
     await ingest(envelope(daemonSetObserved(aDaemonSet(name, '1', uid, ns))));
   }
   enqueued.length = 0;
   waiting.startAll();
-  return { store, ingest, enqueued, telemetry, waiting };
+  return { store, ingest, enqueued, telemetry, waiting, deps };
 }
 
 /** PendingReconciles in memory: a set of DaemonSets with a request waiting. */

@@ -16,7 +16,10 @@ export interface HandlerDeps {
   registry: Registry;
   watches: WatchHub;
   faults: Faults;
-  token: string;
+  /** Told of every API request before it is served (tests measure request rates with it). */
+  onRequest?: (verb: Verb, path: string) => void;
+  /** The bearer token accepted now (read per request: a test may rotate it). */
+  token: () => string;
 }
 
 function send(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -70,13 +73,13 @@ function writerOf(req: IncomingMessage, query: URLSearchParams): Writer {
   return { manager, operation: (req.headers['content-type'] ?? '').includes('apply-patch') ? 'Apply' : 'Update' };
 }
 
-export function createHttpHandler({ registry, watches, faults, token }: HandlerDeps) {
+export function createHttpHandler({ registry, watches, faults, token, onRequest }: HandlerDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       // A wrong token is refused. No token is let in: kubectl sends no credentials over plain HTTP
       // (the simulator is the old insecure port of an API server, on loopback only).
       const auth = req.headers.authorization;
-      if (auth !== undefined && auth !== `Bearer ${token}`) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+      if (auth !== undefined && auth !== `Bearer ${token()}`) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
       const url = new URL(req.url ?? '/', 'http://simulator');
       const query = url.searchParams;
       const route = parseResourcePath(url.pathname);
@@ -86,7 +89,9 @@ export function createHttpHandler({ registry, watches, faults, token }: HandlerD
         return send(res, 200, doc);
       }
       const verb = verbOf(req.method, route, query);
+      onRequest?.(verb, url.pathname);
       const fault = faults.take(verb, url.pathname);
+      if (fault === 'hang') return; // no answer; the connection stays open until the client gives up or the server closes
       if (fault) return sendError(res, fault);
       const { resource, namespace, name, subresource } = route;
       const body = verb === 'get' || verb === 'list' || verb === 'watch' ? undefined : await readBody(req);
