@@ -227,8 +227,9 @@ describe('resources', () => {
       Threshold: OLDEST_RECONCILE_AGE_SECONDS,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
-    const refusals = alarms.filter((a) => a.Namespace === METRICS_NAMESPACE);
-    expect(refusals.map((a) => a.MetricName).sort()).toEqual(['DecisionRefused', 'IngestRejectedSource']);
+    const ours = alarms.filter((a) => a.Namespace === METRICS_NAMESPACE); // the refusals, CommitRewritten, and operations.test.ts's ClusterAuthFailed and lag SLI
+    expect(ours.map((a) => a.MetricName).sort()).toEqual(['ClusterAuthFailed', 'CommitRewritten', 'DecisionRefused', 'IngestRejectedSource', 'ObservationToDecisionLag']);
+    const refusals = ours.filter((a) => a.MetricName === 'DecisionRefused' || a.MetricName === 'IngestRejectedSource');
     for (const a of refusals) expect(a).toMatchObject({ Dimensions: [{ Name: 'service', Value: SERVICE_NAME }], Statistic: 'Sum', Threshold: 1 });
     expect(alarms).toHaveLength(11 + 12); // + checkpoint errors and CommitRewritten (test/infra/tamper-evidence.test.ts), and operations.test.ts's twelve
   });
