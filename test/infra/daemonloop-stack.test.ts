@@ -386,7 +386,7 @@ describe('IAM', () => {
     });
   });
 
-  it('lets each function PutItem only in the streams it appends to, and none the registry, which only the operator role writes', () => {
+  it('lets each function PutItem only in the streams it appends to (reconcile also its cluster token bucket), and none the registry, which only the operator role writes', () => {
     const streams = {
       nodes: 'c1/nodes',
       pods: 'c1/pods/kube-system',
@@ -395,10 +395,11 @@ describe('IAM', () => {
       nodesSnapshot: 'c1/nodes#snapshot',
       registry: REGISTRY_STREAM_ID,
       mark: 'queue/c1/daemonsets/kube-system/agent',
+      rateLimit: 'ratelimit/c1', // the cluster's shared API token bucket (shared-token-bucket.ts): reconcile's only
     };
     const writable = (roleId: string) => Object.entries(streams).filter(([, key]) => mayPut(roleId, key)).map(([name]) => name);
     expect(writable(id(stack.ingest.role))).toEqual(['nodes', 'pods', 'daemonSet']);
-    expect(writable(id(stack.reconcile.role))).toEqual(['daemonSet', 'daemonSetSnapshot', 'nodesSnapshot']);
+    expect(writable(id(stack.reconcile.role))).toEqual(['daemonSet', 'daemonSetSnapshot', 'nodesSnapshot', 'rateLimit']);
     expect(writable(id(stack.timer.role))).toEqual(['daemonSet']);
     expect(writable(id(byPath('Operator/Role')))).toEqual(['registry']);
   });
