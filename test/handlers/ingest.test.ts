@@ -63,6 +63,22 @@ function pendingInMemory() {
 const streamsOf = (enqueued: string[]) => enqueued.map((e) => e.split('#')[0]).sort();
 
 describe('ingest', () => {
+  it("asks a fleet to look again once per batch when a member DaemonSet changed, and never for a rejected event", async () => {
+    const { deps } = await setup();
+    const requested: string[] = [];
+    const fleetDeps = { ...deps, fleets: { request: async (fleet: string) => void requested.push(fleet) } };
+    const member = (name: string, rv: string, uid: string) => {
+      const ds = aDaemonSet(name, rv, uid);
+      return daemonSetObserved({ ...ds, metadata: { ...ds.metadata, annotations: { 'daemonloop.dev/fleet': 'edge' } } });
+    };
+    const outcomes = await ingestBatch([envelope(member('agent', '2', 'u1')), envelope(member('other', '2', 'u2')), envelope(nodeObserved('n1', '3'))], fleetDeps);
+    expect(outcomes.every((o) => o.accepted)).toBe(true);
+    expect(requested).toEqual(['edge']);
+    requested.length = 0;
+    await ingestBatch([envelope(member('agent', '3', 'u1'), E.DAEMONSET_OBSERVED, forwarderSource('Prod_EU'))], fleetDeps); // forged source: rejected
+    expect(requested).toEqual([]);
+  });
+
   it('rejects a malformed event with a metric and a reason naming the field, writing nothing', async () => {
     const { store, ingest, enqueued, telemetry } = await setup();
     const bad = { ...nodeObserved('n1', '5'), node: { metadata: { uid: 'u', resourceVersion: '5' } } };
