@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as E from '../../domain/events';
 import type { DaemonSetKey } from '../../domain/streams';
 import { InMemoryEventStore } from '../../functions/adapters/event-store/in-memory';
+import { DAEMONSET_API_VERSION } from '../../functions/adapters/kubernetes/custom-resource';
 import { KubernetesCluster } from '../../functions/adapters/kubernetes/kubernetes-cluster';
 import { VirtualClock } from '../../functions/clock';
 import { EventLog } from '../../functions/log/event-log';
@@ -11,7 +12,7 @@ import type { ReconcileDeps } from '../../functions/loop/deps';
 import { reconcileOne } from '../../functions/loop/reconcile-one';
 import { localTelemetry } from '../../functions/observability';
 import { startSimulator, type StartedSimulator } from '../support/simulator';
-import { CLUSTER, daemonSetObserved, nodeObserved } from '../log/fixtures';
+import { CLUSTER, aDaemonSet, daemonSetObserved, nodeObserved } from '../log/fixtures';
 
 const key: DaemonSetKey = { clusterId: CLUSTER, namespace: 'default', name: 'agent' };
 let s: StartedSimulator;
@@ -33,7 +34,8 @@ describe('a hung API server', () => {
       pending: { waiting: async () => false },
       telemetry: localTelemetry('silent'),
     };
-    await log.appendObservations([daemonSetObserved(), nodeObserved('n1', '2'), nodeObserved('n2', '3')]);
+    const ds = s.sim.createDaemonSet({ ...aDaemonSet(), apiVersion: DAEMONSET_API_VERSION }); // the API server has the DaemonSet decided on (confirm-spec.ts), as observed
+    await log.appendObservations([daemonSetObserved(ds), nodeObserved('n1', '2'), nodeObserved('n2', '3')]);
     s.sim.failNext({ verb: 'create', path: '/pods', code: 'hang', count: 1 });
 
     expect(await reconcileOne(key, deps)).toBe('decided'); // returns: the hung create was abandoned after 300 ms
