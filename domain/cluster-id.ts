@@ -1,8 +1,8 @@
 // A cluster id begins every stream key of its cluster (`<cluster>/nodes`, …) and names the
 // cluster in IAM conditions and event sources, so it must never reach into another key space:
 // a DNS-1123 label (no `/`, no `#`), and none of the words the table's own key spaces start with.
-/** Key spaces of the event-log table that are not a cluster's: `queue/…`, `registry/…`, and those of later loops. */
-export const RESERVED_CLUSTER_IDS: readonly string[] = ['queue', 'registry', 'fleet', 'checkpoint', 'checkpoints', 'snapshot', 'rejected'];
+/** Key spaces of the event-log table that are not a cluster's: `queue/…`, `registry/…`, `ratelimit/…`, and those of later loops. */
+export const RESERVED_CLUSTER_IDS: readonly string[] = ['queue', 'registry', 'ratelimit', 'fleet', 'checkpoint', 'checkpoints', 'snapshot', 'rejected'];
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_LABEL_MAX_LENGTH = 63;

@@ -7,3 +7,4 @@ export const CLUSTER_BURST_ENV = 'DAEMONLOOP_CLUSTER_BURST';
 export const SNAPSHOT_EVERY_ENV = 'DAEMONLOOP_SNAPSHOT_EVERY'; // commits between snapshots
 /** Secrets Manager names the reconcile function may read: one cluster's token (JSON {token, caData}) each. */
 export const CLUSTER_SECRET_PREFIX = 'daemonloop/clusters/';
+export const INGEST_QUEUE_URL_ENV = 'DAEMONLOOP_INGEST_QUEUE_URL'; // standard SQS fed by the bus rule (ingest only)

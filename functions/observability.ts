@@ -15,6 +15,8 @@ export interface Telemetry {
   warn(message: string, fields?: Fields): void;
   error(message: string, fields?: Fields): void;
   count(metric: string, value?: number): void;
+  /** A duration per cluster (the SLI: observation-to-decision lag), for p50/p99 by ClusterId. */
+  timing(metric: string, ms: number, clusterId: string): void;
   /** End of an invocation: Powertools writes the stored metrics as one EMF record. */
   flush(): void;
 }
@@ -28,6 +30,12 @@ export function powertoolsTelemetry(): Telemetry {
     warn: (message, fields = {}) => logger.warn(message, fields),
     error: (message, fields = {}) => logger.error(message, fields),
     count: (metric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value),
+    timing: (metric, ms, clusterId) => {
+      const single = metrics.singleMetric(); // its own EMF record, so ClusterId does not dimension the counts
+      single.addDimension('ClusterId', clusterId);
+      single.addMetric(metric, MetricUnit.Milliseconds, ms);
+      metrics.addMetric(metric, MetricUnit.Milliseconds, ms); // and across clusters, for the alarm (alarms cannot SEARCH)
+    },
     flush: () => metrics.publishStoredMetrics(),
   };
 }
@@ -37,20 +45,25 @@ export type LocalLogLevel = (typeof LEVELS)[number];
 
 export interface LocalTelemetry extends Telemetry {
   readonly counts: Map<string, number>;
+  /** `<metric>/<cluster id>` → every value, in order. */
+  readonly timings: Map<string, number[]>;
 }
 
 export function localTelemetry(level: LocalLogLevel = 'warn', write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): LocalTelemetry {
   const counts = new Map<string, number>();
+  const timings = new Map<string, number[]>();
   const at = (name: (typeof LEVELS)[number]) => (message: string, fields?: Fields) => {
     if (LEVELS.indexOf(name) >= LEVELS.indexOf(level)) write(`${name.toUpperCase()} ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
   };
   return {
     counts,
+    timings,
     debug: at('debug'),
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
     count: (metric, value = 1) => counts.set(metric, (counts.get(metric) ?? 0) + value),
+    timing: (metric, ms, clusterId) => void (timings.get(`${metric}/${clusterId}`) ?? timings.set(`${metric}/${clusterId}`, []).get(`${metric}/${clusterId}`)!).push(ms),
     flush: () => undefined,
   };
 }

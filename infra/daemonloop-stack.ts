@@ -1,6 +1,7 @@
 // The whole loop in one stack (docs/DESIGN.md §1): bus → ingest → log → FIFO → reconcile → timer queue → timer.
 // Env-agnostic: ARNs use the deploying account and region, so synth needs no account.
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import {
@@ -21,11 +22,16 @@ import { ForwarderRole, onlyForwardersPut } from './constructs/forwarder-role';
 import { IngestPath } from './constructs/ingest-path';
 import { LoopFunction } from './constructs/loop-function';
 import { OperatorRole } from './constructs/operator-role';
+import { acknowledgeNagFindings } from './constructs/nag-acknowledgements';
+import { Operations } from './constructs/operations';
+import { ReconcileVpc, readVpcPlacement } from './constructs/reconcile-vpc';
 import { ReconcileQueues } from './constructs/reconcile-queues';
 import { TamperEvidence } from './constructs/tamper-evidence';
 import type { LoopSettings } from './settings';
 
-const RECONCILE_TIMEOUT = Duration.seconds(90); // a batch of reconciles, each at most 250 pod calls at cluster QPS
+// One reconcile's worst case: ~500 pod calls at 20 QPS (25 s), a hung slow-start batch, the deletes
+// and the status write each cut at the 10 s request deadline (30 s): ~55 s, with margin under 90 s.
+const RECONCILE_TIMEOUT = Duration.seconds(90);
 const TIMER_TIMEOUT = Duration.seconds(30);
 
 export class DaemonloopStack extends Stack {
@@ -53,14 +59,19 @@ export class DaemonloopStack extends Stack {
       busName: settings.busName,
       environment: loop,
       concurrency: settings.ingestConcurrency,
+      batchSize: settings.ingestBatchSize,
     });
     this.ingest = ingestPath.ingest;
 
+    const vpcPlacement = readVpcPlacement(this.node);
+    const placement = vpcPlacement ? new ReconcileVpc(this, 'ReconcileVpc', vpcPlacement) : undefined; // docs/deploy-to-aws.md: private clusters
     this.reconcile = new LoopFunction(this, 'Reconcile', {
+      ...(placement ? { vpc: placement.vpc, vpcSubnets: placement.vpcSubnets, securityGroups: [placement.securityGroup] } : {}),
       handler: 'reconcile',
       description: 'daemonloop reconcile: rebuild a DaemonSet, decide, append, apply to its cluster',
       timeout: RECONCILE_TIMEOUT,
       memorySize: 1024,
+      recursive: true,
       environment: {
         ...loop,
         [CLUSTER_QPS_ENV]: String(settings.clusterQps),
@@ -81,6 +92,7 @@ export class DaemonloopStack extends Stack {
       description: 'daemonloop timer: wake a DaemonSet when its delay is due, else wait up to 900 s more',
       timeout: TIMER_TIMEOUT,
       memorySize: 256,
+      recursive: true,
       environment: loop,
     });
     this.timer.fn.addEventSource(new SqsEventSource(queues.timer, { batchSize: 10, reportBatchItemFailures: true }));
@@ -95,7 +107,7 @@ export class DaemonloopStack extends Stack {
     queues.reconcile.grantSendMessages(this.ingest.role);
     // Reconcile: rebuild (snapshots included), append decisions and outcomes, set timers, reach clusters.
     log.grantRead(this.reconcile.role);
-    log.grantAppend(this.reconcile.role, [...KEYS.daemonSetStreams, ...KEYS.snapshots]);
+    log.grantAppend(this.reconcile.role, [...KEYS.daemonSetStreams, ...KEYS.snapshots, ...KEYS.rateLimits]); // and its cluster's shared API token bucket (ratelimit/…)
     log.grantSnapshotPruning(this.reconcile.role);
     log.grantPendingMarks(this.reconcile.role, ['dynamodb:DeleteItem']);
     queues.timer.grantSendMessages(this.reconcile.role);
@@ -128,6 +140,18 @@ export class DaemonloopStack extends Stack {
     });
 
     this.tamperEvidence = new TamperEvidence(this, 'TamperEvidence', { log, alarmTopic: alarms.topic });
+
+    new Operations(this, 'Operations', {
+      action: new SnsAction(alarms.topic),
+      functions: { Ingest: this.ingest.fn, Reconcile: this.reconcile.fn, Timer: this.timer.fn },
+      reconcile: { fn: this.reconcile.fn, timeout: RECONCILE_TIMEOUT },
+      ingestQueue: ingestPath.queue,
+      timerQueue: queues.timer,
+      rule: ingestPath.rule,
+      busName: settings.busName,
+      table: log.table,
+    });
+    acknowledgeNagFindings(this);
 
     new CfnOutput(this, 'EventBusName', { value: ingestPath.bus.eventBusName });
     new CfnOutput(this, 'TableName', { value: log.table.tableName });

@@ -7,9 +7,10 @@ import { EVENT_LOG_TABLE_NAME } from '../functions/adapters/event-store/keys';
 export interface LoopSettings {
   busName: string;
   tableName: string;
-  ingestConcurrency: number; // ingest functions at once: bounds racing appends to one stream (a relist's burst)
+  ingestConcurrency: number; // concurrent ingest batches (the queue's event source maximum concurrency, 2–1000)
+  ingestBatchSize: number; // forwarded events per ingest invocation: one commit per stream per batch
   reconcileConcurrency: number; // the FIFO event source's maximum concurrency (2–1000)
-  reconcileBatchSize: number; // reconcile messages per invocation (a FIFO source takes ≤ 10)
+  reconcileBatchSize: number; // reconcile messages per invocation (a FIFO source takes ≤ 10); each may take ~55 s worst case, so keep 1
   clusterQps: number; // requests per second toward each cluster API
   clusterBurst: number;
   snapshotEvery: number; // commits between snapshots of a DaemonSet stream
@@ -21,8 +22,9 @@ export const DEFAULT_SETTINGS: LoopSettings = {
   busName: 'daemonloop',
   tableName: EVENT_LOG_TABLE_NAME,
   ingestConcurrency: 10,
+  ingestBatchSize: 500,
   reconcileConcurrency: 10,
-  reconcileBatchSize: 5,
+  reconcileBatchSize: 1, // a batch runs its reconciles one by one: more than one could outlast the 90 s timeout
   clusterQps: 20, // kube-controller-manager's --kube-api-qps and --kube-api-burst defaults
   clusterBurst: 30,
   snapshotEvery: 100,
@@ -30,7 +32,8 @@ export const DEFAULT_SETTINGS: LoopSettings = {
 };
 
 const INTEGER_RANGES: Record<Exclude<keyof LoopSettings, 'busName' | 'tableName' | 'clusters'>, [number, number]> = {
-  ingestConcurrency: [1, 1000],
+  ingestConcurrency: [2, 1000],
+  ingestBatchSize: [1, 10_000],
   reconcileConcurrency: [2, 1000],
   reconcileBatchSize: [1, 10],
   clusterQps: [1, 10_000],

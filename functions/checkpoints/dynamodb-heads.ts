@@ -3,6 +3,7 @@
 import { QueryCommand, ScanCommand, type AttributeValue, type DynamoDBClient, type ScanCommandInput } from '@aws-sdk/client-dynamodb';
 import { hex } from '../adapters/event-store/hash-chain';
 import {
+  CLUSTER_RATE_LIMIT_PREFIX,
   EVENT_LOG_HASH_ATTRIBUTE,
   EVENT_LOG_PARTITION_KEY,
   EVENT_LOG_SNAPSHOT_SUFFIX,
@@ -23,14 +24,16 @@ const FLEET_PREFIX = fleetStreamId('');
 
 /**
  * Partitions of the table that are not chained streams: snapshots (rewritten and pruned), the
- * reconcile marks (updated, deleted), and the cluster registry and the fleet store, which write
- * their own commit items (not yet chained: the commit guard alarms on any rewrite of them).
+ * reconcile marks (updated, deleted), the clusters' shared API token buckets (rewritten on every
+ * lease), and the cluster registry and the fleet store, which write their own commit items (not
+ * yet chained: the commit guard alarms on any rewrite of them).
  */
 export const isChainedStream = (partition: string): boolean =>
   !partition.endsWith(EVENT_LOG_SNAPSHOT_SUFFIX) &&
   !partition.startsWith(PENDING_RECONCILE_PREFIX) &&
   !partition.startsWith(REGISTRY_PREFIX) &&
-  !partition.startsWith(FLEET_PREFIX);
+  !partition.startsWith(FLEET_PREFIX) &&
+  !partition.startsWith(CLUSTER_RATE_LIMIT_PREFIX);
 
 /** Every stream: one row per stream in the sparse streamsByCluster index (a cheap keys-only scan). */
 export async function indexedStreams(client: DynamoDBClient, table: string): Promise<string[]> {

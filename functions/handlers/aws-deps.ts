@@ -9,9 +9,10 @@ import { DynamoDbFleetStore } from '../adapters/fleet-store/dynamodb';
 import { FleetBudget } from '../fleet/budget-client';
 import { DynamoDbPendingReconciles } from '../adapters/sqs/pending-reconciles';
 import { SqsReconcileQueue } from '../adapters/sqs/reconcile-queue';
+import { SqsRedelivery } from '../adapters/sqs/redelivery';
 import { SqsTimerQueue } from '../adapters/sqs/timer-queue';
 import { systemClock } from '../clock';
-import { RECONCILE_QUEUE_URL_ENV, SNAPSHOT_EVERY_ENV, TABLE_NAME_ENV, TIMER_QUEUE_URL_ENV } from '../config-names';
+import { INGEST_QUEUE_URL_ENV, RECONCILE_QUEUE_URL_ENV, SNAPSHOT_EVERY_ENV, TABLE_NAME_ENV, TIMER_QUEUE_URL_ENV } from '../config-names';
 import { EventLog } from '../log/event-log';
 import type { IngestDeps, TimerDeps } from '../loop/deps';
 import { powertoolsTelemetry } from '../observability';
@@ -37,6 +38,8 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env) {
   const dynamodb = new DynamoDBClient({});
   const sqs = new SQSClient({});
   const clock = systemClock;
+  const telemetry = powertoolsTelemetry();
+  const ingestQueueUrl = env[INGEST_QUEUE_URL_ENV]; // set on the ingest function only
   return {
     log: new EventLog(new DynamoDbEventStore(dynamodb, table, clock), { snapshotEvery: optionalNumber(SNAPSHOT_EVERY_ENV, env) }),
     registry: new DynamoDbClusterRegistry(dynamodb, table, clock),
@@ -44,7 +47,12 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env) {
     pending: new DynamoDbPendingReconciles(dynamodb, table, clock),
     timers: new SqsTimerQueue(sqs, requireEnv(TIMER_QUEUE_URL_ENV, env), clock),
     clock,
-    telemetry: powertoolsTelemetry(),
+    telemetry,
+    redelivery: {
+      ...(ingestQueueUrl ? { ingest: new SqsRedelivery(sqs, ingestQueueUrl) } : {}),
+      reconcile: new SqsRedelivery(sqs, requireEnv(RECONCILE_QUEUE_URL_ENV, env)),
+      timer: new SqsRedelivery(sqs, requireEnv(TIMER_QUEUE_URL_ENV, env)),
+    },
     fleetBudget: new FleetBudget(new DynamoDbFleetStore(dynamodb, table, clock)), // fleet members take node disruptions from their fleet's ledger
   };
 }

@@ -6,12 +6,15 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { daemonSetStreamId } from '../../domain/streams';
-import { parseReconcileRequest } from '../adapters/sqs/messages';
-import type { ReconcileHandlerDeps } from '../loop/deps';
+import { causeOfReconcileRequest, parseReconcileRequest } from '../adapters/sqs/messages';
+import { retryFailedSoon } from '../adapters/sqs/redelivery';
+import type { ReconcileHandlerDeps, RedeliveryDeps } from '../loop/deps';
 import { reconcileOne, type ReconcileOutcome } from '../loop/reconcile-one';
 import { reconcileAwsDeps } from './reconcile-aws-deps';
 
-export function makeHandler(deps: ReconcileHandlerDeps | (() => ReconcileHandlerDeps)) {
+type Deps = ReconcileHandlerDeps & RedeliveryDeps;
+
+export function makeHandler(deps: Deps | (() => Deps)) {
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     const d = typeof deps === 'function' ? deps() : deps;
     const runs = new Map<string, Promise<ReconcileOutcome>>();
@@ -19,11 +22,20 @@ export function makeHandler(deps: ReconcileHandlerDeps | (() => ReconcileHandler
       const key = parseReconcileRequest(record.body);
       const id = daemonSetStreamId(key);
       if (!runs.has(id)) runs.set(id, d.pending.started(key).then(() => reconcileOne(key, d)).catch((error: unknown) => failed(id, error, d)));
-      return runs.get(id);
+      const outcome = await runs.get(id)!;
+      const cause = causeOfReconcileRequest(record.body);
+      if (cause) {
+        // The SLI: from the forwarder's observation to the decision that saw it (recorded or unchanged).
+        d.telemetry.timing('ObservationToDecisionLag', d.clock.now().getTime() - cause.observedAt.getTime(), key.clusterId);
+        d.telemetry.info('reconciled', { correlationId: cause.observation, daemonSet: id, outcome });
+      }
+      return outcome;
     };
     try {
       // A processor per invocation: the local runtime runs several groups' batches at once.
-      return await processPartialResponse(event, onRecord, new SqsFifoPartialProcessorAsync(), { context, skipGroupOnError: true });
+      const response = await processPartialResponse(event, onRecord, new SqsFifoPartialProcessorAsync(), { context, skipGroupOnError: true, throwOnFullBatchFailure: false });
+      await retryFailedSoon(response, event.Records, d.redelivery?.reconcile, d.telemetry); // the group's skipped records too
+      return response;
     } finally {
       d.telemetry.flush();
     }

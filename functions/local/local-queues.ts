@@ -5,14 +5,15 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { daemonSetStreamId, type DaemonSetKey } from '../../domain/streams';
 import type { Clock } from '../clock';
 import type { ReconcileQueue, TimerQueue } from '../loop/queues';
-import { reconcileRequestBody, timerMessageBody } from '../adapters/sqs/messages';
+import { reconcileRequestBody, timerMessageBody, type RequestCause } from '../adapters/sqs/messages';
 import { reconcileDedupId } from '../adapters/sqs/reconcile-queue';
 import type { FifoMessage, LocalFifoQueue } from './fifo-queue';
 import type { LocalDelayQueue } from './delay-queue';
+import type { BatchMessage } from './batch-queue';
 
 export const localReconcileQueue = (queue: LocalFifoQueue): ReconcileQueue => ({
-  async enqueue(key: DaemonSetKey, dedupId: string) {
-    queue.send({ body: reconcileRequestBody(key), groupId: daemonSetStreamId(key), dedupId: reconcileDedupId(key, dedupId) });
+  async enqueue(key: DaemonSetKey, dedupId: string, cause?: RequestCause) {
+    queue.send({ body: reconcileRequestBody(key, cause), groupId: daemonSetStreamId(key), dedupId: reconcileDedupId(key, dedupId) });
   },
 });
 
@@ -25,7 +26,7 @@ export const localTimerQueue = (queue: LocalDelayQueue, clock: Clock): TimerQueu
 
 const QUEUE_ARN = 'arn:aws:sqs:local:000000000000:daemonloop';
 
-function sqsRecord(messageId: string, body: string, sentAt: Date, receiveCount: number, fifo?: { groupId: string; dedupId: string }): SQSRecord {
+function sqsRecord(messageId: string, body: string, sentAt: Date, receiveCount: number, fifo?: { groupId: string; dedupId: string }, queue = fifo ? `${QUEUE_ARN}-reconcile.fifo` : `${QUEUE_ARN}-timers`): SQSRecord {
   return {
     messageId,
     receiptHandle: messageId,
@@ -40,7 +41,7 @@ function sqsRecord(messageId: string, body: string, sentAt: Date, receiveCount: 
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
-    eventSourceARN: fifo ? `${QUEUE_ARN}-reconcile.fifo` : `${QUEUE_ARN}-timers`,
+    eventSourceARN: queue,
     awsRegion: 'local',
   };
 }
@@ -50,3 +51,7 @@ export const fifoEvent = (batch: FifoMessage[]): SQSEvent => ({
 });
 
 export const delayEvent = (body: string, sentAt: Date): SQSEvent => ({ Records: [sqsRecord(randomUUID(), body, sentAt, 1)] });
+
+export const ingestEvent = (batch: BatchMessage[]): SQSEvent => ({
+  Records: batch.map((m) => sqsRecord(m.messageId, m.body, m.sentAt, m.receiveCount, undefined, `${QUEUE_ARN}-ingest`)),
+});

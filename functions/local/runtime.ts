@@ -10,6 +10,8 @@ import { DynamoDbEventStore } from '../adapters/event-store/dynamodb';
 import { EVENT_LOG_TABLE_NAME } from '../adapters/event-store/keys';
 import type { EventStore } from '../adapters/event-store/port';
 import { kubeConfigFor } from '../adapters/kubernetes/kubeconfig';
+import { DEFAULT_BURST, DEFAULT_QPS } from '../adapters/kubernetes/rate-limiter';
+import { SharedTokenBucket } from '../adapters/kubernetes/shared-token-bucket';
 import { dynamoDbEndpointIn, kubeconfigIn } from '../cli/state-dir';
 import type { PutEventsPort } from '../adapters/eventbridge/put-events-port';
 import { PutEventsSink } from '../adapters/eventbridge/put-events-sink';
@@ -25,13 +27,14 @@ import type { LoopDeps } from '../loop/deps';
 import { localTelemetry, type Telemetry } from '../observability';
 import { RegistryClusterConnections } from '../registry/cluster-connections';
 import { DynamoDbClusterRegistry } from '../registry/cluster-registry';
+import { LocalBatchQueue } from './batch-queue';
 import { LocalEventBus } from './bus';
 import { countingConnections } from './counting-cluster-api';
 import { LocalDelayQueue } from './delay-queue';
 import { startLocalDynamoDb } from './dynalite-server';
 import { LocalFifoQueue } from './fifo-queue';
 import { startLocalCheckpoints } from './local-checkpoints';
-import { delayEvent, fifoEvent, localReconcileQueue, localTimerQueue } from './local-queues';
+import { delayEvent, fifoEvent, ingestEvent, localReconcileQueue, localTimerQueue } from './local-queues';
 import { quiescent } from './quiescence';
 import { Simulator, type SimulatorOptions } from './simulator/simulator';
 import { WorkTracker } from './work-tracker';
@@ -39,7 +42,8 @@ import { startLocalFleet, type LocalFleet, type LocalFleetCluster } from './flee
 
 export const LOCAL_EVENT_BUS = 'daemonloop';
 export const LOCAL_CLUSTER_ID = 'local';
-const INGEST_CONCURRENCY = 1;
+/** The ingest queue's event source, as in infra/settings.ts: large batches, few concurrent pollers. */
+const INGEST_BATCH = { batchSize: 500, concurrency: 2 };
 
 export type LocalCluster =
   | { simulator: Simulator } // started by the caller, who keeps it across runtime restarts
@@ -121,6 +125,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const bus = new LocalEventBus(LOCAL_EVENT_BUS, clock, work);
   const reconcileQueue = new LocalFifoQueue(clock, work);
   const timerQueue = new LocalDelayQueue(clock, work);
+  const ingestQueue = new LocalBatchQueue(clock, work, INGEST_BATCH);
 
   const registry = new DynamoDbClusterRegistry(dynamodb.client, EVENT_LOG_TABLE_NAME, clock);
   await registry.register({
@@ -131,13 +136,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     registeredAt: clock.now().toISOString(),
   });
   const store = new DynamoDbEventStore(dynamodb.client, EVENT_LOG_TABLE_NAME, clock);
+  const limiterClock = work.sleepsUntracked(clock);
+  const rate = { qps: options.clusterQps ?? DEFAULT_QPS, burst: options.clusterBurst ?? DEFAULT_BURST }; // as aws-deps.ts: one budget per cluster
   const deps: LoopDeps = (options.wrapDeps ?? ((d) => d))({
     log: new EventLog(store, { snapshotEvery: options.snapshotEvery }),
     registry,
     reconciles: localReconcileQueue(reconcileQueue),
     pending: new DynamoDbPendingReconciles(dynamodb.client, EVENT_LOG_TABLE_NAME, clock),
     timers: localTimerQueue(timerQueue, clock),
-    clusters: countingConnections(new RegistryClusterConnections(registry, { clock: work.sleepsUntracked(clock), qps: options.clusterQps, burst: options.clusterBurst }), telemetry),
+    clusters: countingConnections(new RegistryClusterConnections(registry, { clock: limiterClock, telemetry, limiter: (id) => new SharedTokenBucket(dynamodb.client, EVENT_LOG_TABLE_NAME, id, limiterClock, rate) }), telemetry),
     clock,
     telemetry,
   });
@@ -153,8 +160,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const ingest = makeIngestHandler(deps);
   const reconcile = makeReconcileHandler(deps);
   const timer = makeTimerHandler(deps);
-  // Ingests of one burst append to the same pods stream; in parallel they mostly lose races and back off.
-  bus.addRule('ingest', INGEST_RULE_PATTERN, async (event) => void (await ingest(event)), INGEST_CONCURRENCY);
+  // The rule's target is the ingest queue; the ingest function drains it in batches.
+  bus.addRule('ingest', INGEST_RULE_PATTERN, async (event) => ingestQueue.send(JSON.stringify(event)));
+  ingestQueue.consume(async (batch) => (await ingest(ingestEvent(batch))).batchItemFailures.map((f) => f.itemIdentifier));
   reconcileQueue.consume(async (batch) => (await reconcile(fifoEvent(batch))).batchItemFailures.map((f) => f.itemIdentifier));
   timerQueue.consume(async (body) => {
     const { batchItemFailures } = await timer(delayEvent(body, clock.now()));
@@ -201,6 +209,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await settle();
       fleet.close();
       bus.close();
+      ingestQueue.close();
       reconcileQueue.close();
       timerQueue.close();
       await checkpoints?.stop();

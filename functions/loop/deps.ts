@@ -3,6 +3,7 @@
 // builds them in-process. Tests build them from the same parts.
 import type { ClusterApi } from '../adapters/kubernetes/cluster-api';
 import type { FleetBudget } from '../fleet/budget-client';
+import type { Redelivery } from '../adapters/sqs/redelivery';
 import type { Clock } from '../clock';
 import type { EventLog } from '../log/event-log';
 import type { Telemetry } from '../observability';
@@ -47,4 +48,9 @@ export interface TimerDeps {
   telemetry: Telemetry;
 }
 
-export type LoopDeps = IngestDeps & ReconcileDeps & TimerDeps;
+/** Per queue, how a handler brings its failed records back soon (adapters/sqs/redelivery.ts); absent locally, whose queues retry in seconds anyway. */
+export interface RedeliveryDeps {
+  redelivery?: { ingest?: Redelivery; reconcile?: Redelivery; timer?: Redelivery };
+}
+
+export type LoopDeps = IngestDeps & ReconcileDeps & TimerDeps & RedeliveryDeps;

@@ -1,10 +1,11 @@
 // The two queues of the loop, as ports: SQS in AWS, in-process queues locally.
 import type { DaemonSetKey } from '../../domain/streams';
+import type { RequestCause } from '../adapters/sqs/messages';
 
 /** "Reconcile this DaemonSet": FIFO, one group per DaemonSet stream, deduplicated by `dedupId`. */
 export interface ReconcileQueue {
   /** `dedupId` names the log position that made the request (a high-water mark or an event id). */
-  enqueue(key: DaemonSetKey, dedupId: string): Promise<void>;
+  enqueue(key: DaemonSetKey, dedupId: string, cause?: RequestCause): Promise<void>;
 }
 
 /** "Wake this DaemonSet at `dueAt`": a delay queue; duplicates and early fires are harmless (reconcile is level-triggered). */

@@ -15,6 +15,7 @@ import { refusedByCluster } from './confirm-spec';
 import type { ReconcileDeps } from './deps';
 import { podActionEvents, statusWrittenEvent } from './outcome-events';
 import { sameStatus } from './status-change';
+import { changesNothing } from './unchanged-decision';
 
 /**
  * A lost race re-reads and decides again, after a short jittered pause. Timer firings and status
@@ -26,7 +27,7 @@ const CONFLICT_PAUSE_MS = 20;
 /** When a failed API call names no Retry-After, try again after this long. */
 const RETRY_AFTER_FAILURE_SECONDS = 1;
 
-export type ReconcileOutcome = 'decided' | 'no-daemonset' | 'refused';
+export type ReconcileOutcome = 'decided' | 'unchanged' | 'no-daemonset' | 'refused';
 
 export async function reconcileOne(key: DaemonSetKey, deps: ReconcileDeps): Promise<ReconcileOutcome> {
   const api = await deps.clusters.api(key.clusterId);
@@ -42,9 +43,15 @@ export async function reconcileOne(key: DaemonSetKey, deps: ReconcileDeps): Prom
     if (await refusedByCluster(key, api, input, result, deps)) return 'refused'; // … acted on only if the API server has the DaemonSet it was made on
     const commit = rebuilt.daemonSetCommit + 1;
     const decisionId = decisionIdOf(key, commit);
+    const decided = decisionEvents({ key, commit, input, result, marks: fleet?.marks(rebuilt.marks) ?? rebuilt.marks });
+    // A fleet member's decision also returns budget to its fleet's ledger (fleet.commit): always recorded.
+    if (!fleet && changesNothing(key, rebuilt, input, result, decided)) {
+      deps.telemetry.count('ReconcileUnchanged');
+      return 'unchanged'; // as the last decision: nothing to record, apply or schedule
+    }
     try {
       await fleet?.commit(result, commit); // the nodes it takes, at the ledger's expected commit
-      await deps.log.appendDecision(key, rebuilt.daemonSetCommit, decisionEvents({ key, commit, input, result, marks: fleet?.marks(rebuilt.marks) ?? rebuilt.marks })); // 3.
+      await deps.log.appendDecision(key, rebuilt.daemonSetCommit, decided); // 3.
     } catch (error) {
       if (!isStreamVersionConflict(error) || attempt >= DECISION_ATTEMPTS) throw error;
       deps.telemetry.count('ReconcileConflict');

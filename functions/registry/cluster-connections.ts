@@ -1,14 +1,17 @@
 // A cluster's API from its registry entry: the credential reference becomes a bearer token (a
 // Secrets Manager secret, or an EKS IAM token) or a kubeconfig file, and the client is kept while
-// warm — an EKS token for 10 of its 15 minutes, other credentials until the process ends. AWS
+// warm — an EKS token for 10 of its 15 minutes, a secret's token for 5 (a rotated secret is picked
+// up without a cold start), and dropped at once when the API server refuses it (401, 403). AWS
 // credentials are the cluster's own role's (cluster-aws.ts); an EKS endpoint and CA come from
 // eks:DescribeCluster; a plain-http endpoint is refused unless it is on this machine.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { kubeConfigFor, type ClusterAccess } from '../adapters/kubernetes/kubeconfig';
 import type { ClusterApi } from '../adapters/kubernetes/cluster-api';
+import type { RateLimiter } from '../adapters/kubernetes/rate-limiter';
 import { KubernetesCluster } from '../adapters/kubernetes/kubernetes-cluster';
 import type { Clock } from '../clock';
+import type { Telemetry } from '../observability';
 import type { ClusterConnections } from '../loop/deps';
 import type { ClusterAws } from './cluster-aws';
 import { endpointProblem, type ClusterRecord } from './cluster-record';
@@ -16,6 +19,8 @@ import type { ClusterRegistry } from './cluster-registry';
 import { eksToken } from './eks-token';
 
 const EKS_TOKEN_REUSE_MS = 10 * 60_000;
+/** As Powertools Parameters' maxAge would: long enough to spare Secrets Manager, short enough to follow a rotation. */
+export const SECRET_TOKEN_REUSE_MS = 5 * 60_000;
 
 /** What a cluster's secret holds: a bearer token and, optionally, the API server's CA. */
 const tokenSecret = z.object({ token: z.string().min(1), caData: z.string().optional() });
@@ -27,6 +32,10 @@ export interface ConnectionOptions {
   awsRegion?: string;
   qps?: number;
   burst?: number;
+  /** The cluster's rate limiter shared across reconciles (SharedTokenBucket); default: one per client. */
+  limiter?: (clusterId: string) => RateLimiter;
+  /** Counts ClusterAuthFailed (alarmed on: a token nobody rotated back in stalls the cluster). */
+  telemetry?: Pick<Telemetry, 'count' | 'warn'>;
 }
 
 export class RegistryClusterConnections implements ClusterConnections {
@@ -43,8 +52,16 @@ export class RegistryClusterConnections implements ClusterConnections {
     if (hit && hit.until > now) return hit.api;
     const record = await this.registry.lookup(clusterId);
     if (!record) throw new Error(`cluster ${JSON.stringify(clusterId)} is not registered`);
-    const api = new KubernetesCluster(kubeConfigFor(await this.access(record)), { clock: this.options.clock, qps: this.options.qps, burst: this.options.burst });
-    this.cached.set(clusterId, { api, until: record.credentials.kind === 'eks' ? now + EKS_TOKEN_REUSE_MS : Number.POSITIVE_INFINITY });
+    const limiter = this.options.limiter?.(clusterId);
+    const onAuthFailure = (code: number) => {
+      if (this.cached.get(clusterId)?.api === api) this.cached.delete(clusterId); // the next call reads the credentials again
+      this.options.telemetry?.warn('the cluster API refused our credentials', { clusterId, code });
+      this.options.telemetry?.count('ClusterAuthFailed');
+    };
+    const api: ClusterApi = new KubernetesCluster(kubeConfigFor(await this.access(record)), {
+      clock: this.options.clock, qps: this.options.qps, burst: this.options.burst, onAuthFailure, ...(limiter ? { limiter } : {}),
+    });
+    this.cached.set(clusterId, { api, until: now + REUSE_MS[record.credentials.kind] });
     return api;
   }
 
@@ -82,6 +99,12 @@ export class RegistryClusterConnections implements ClusterConnections {
     return this.options.aws;
   }
 }
+
+const REUSE_MS: Record<ClusterRecord['credentials']['kind'], number> = {
+  eks: EKS_TOKEN_REUSE_MS,
+  secret: SECRET_TOKEN_REUSE_MS,
+  kubeconfig: Number.POSITIVE_INFINITY, // a local file; a 401 still drops it
+};
 
 const caOf = (caData: string | undefined) => (caData ? { caData } : {});
 

@@ -1,7 +1,8 @@
 // What an operator must hear about, sent to one SNS topic: a parked message (any dead-letter
 // queue not empty), a handler error, a reconcile backlog (the oldest message waits too long), and
 // anything turned away at a trust boundary (a forged event, a decision the cluster did not confirm).
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alarm, type AlarmProps, ComparisonOperator, type IAlarmAction, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -26,8 +27,16 @@ export class LoopAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: LoopAlarmsProps) {
     super(scope, id);
-    // No enforceSSL here: its topic policy would replace the default one that lets CloudWatch publish.
-    this.topic = new Topic(this, 'Topic', { displayName: 'daemonloop alarms' });
+    // enforceSSL writes a topic policy, which replaces the default one: so CloudWatch's alarms of this account are let in by name.
+    this.topic = new Topic(this, 'Topic', { displayName: 'daemonloop alarms', enforceSSL: true });
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { ArnLike: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
+      }),
+    );
     const action = new SnsAction(this.topic);
     const oneMinute = Duration.minutes(1);
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {

@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LoggingFormat, RecursiveLoop, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -16,11 +16,18 @@ export const repoPath = (relative: string): string => fileURLToPath(new URL(`../
 export interface LoopFunctionProps
   extends Pick<
     NodejsFunctionProps,
-    'description' | 'environment' | 'memorySize' | 'deadLetterQueue' | 'retryAttempts' | 'reservedConcurrentExecutions'
+    'description' | 'environment' | 'memorySize' | 'deadLetterQueue' | 'retryAttempts' | 'reservedConcurrentExecutions' | 'vpc' | 'vpcSubnets' | 'securityGroups'
   > {
   /** The handler module under functions/handlers/, without extension (it exports `handler`). */
   handler: 'ingest' | 'reconcile' | 'timer' | 'checkpoint' | 'commit-guard';
   timeout: Duration;
+  /**
+   * The function is a step of the loop reconcile → timer queue → timer → reconcile queue (and
+   * timer → timer for waits over 900 s): Lambda's recursion detection would stop a long rollout
+   * after ~16 hops, poisoning its message and blocking its FIFO group. Every hop is bounded by a
+   * wait from the log, so the loop is the design, not a bug.
+   */
+  recursive?: boolean;
 }
 
 export class LoopFunction extends Construct {
@@ -29,7 +36,7 @@ export class LoopFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: LoopFunctionProps) {
     super(scope, id);
-    const { handler, environment, ...rest } = props;
+    const { handler, environment, recursive, ...rest } = props;
     // Our own role and log group instead of AWSLambdaBasicExecutionRole, whose log actions are on `*`.
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     const logGroup = new LogGroup(this, 'Logs', { retention: LOG_RETENTION, removalPolicy: RemovalPolicy.DESTROY });
@@ -39,7 +46,8 @@ export class LoopFunction extends Construct {
       environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
       entry: repoPath(`functions/handlers/${handler}.ts`),
       handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X, // Node 22 reaches end of life in April 2027
+      recursiveLoop: recursive ? RecursiveLoop.ALLOW : RecursiveLoop.TERMINATE,
       architecture: Architecture.ARM_64,
       role: this.role,
       logGroup,
@@ -48,9 +56,9 @@ export class LoopFunction extends Construct {
       depsLockFilePath: repoPath('package-lock.json'),
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: 'node24',
         mainFields: ['module', 'main'],
-        externalModules: ['@aws-sdk/*'], // the nodejs22.x runtime ships SDK v3
+        externalModules: ['@aws-sdk/*'], // the nodejs24.x runtime ships SDK v3
         minify: true,
         sourceMap: true, // with NODE_OPTIONS=--enable-source-maps: stack traces name our .ts lines
         sourcesContent: false, // the mappings suffice; the sources would more than double the package

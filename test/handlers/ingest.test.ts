@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { InMemoryEventStore } from '../../functions/adapters/event-store/in-memory';
 import { forwarderSource } from '../../functions/bus/patterns';
-import { makeHandler } from '../../functions/handlers/ingest';
+import { ingestBatch } from '../../functions/loop/ingest-batch';
 import { EventLog } from '../../functions/log/event-log';
 import type { IngestDeps } from '../../functions/loop/deps';
 import { localTelemetry } from '../../functions/observability';
@@ -37,14 +37,14 @@ async function setup() {
     pending: waiting,
     telemetry,
   };
-  const ingest = makeHandler(deps);
+  const ingest = async (event: EventBridgeEvent<string, unknown>) => (await ingestBatch([event], deps))[0]!;
   // Two DaemonSets in `default`, one in `kube-system`.
   for (const [name, ns, uid] of [['agent', 'default', 'u1'], ['other', 'default', 'u2'], ['logs', 'kube-system', 'u3']] as const) {
     await ingest(envelope(daemonSetObserved(aDaemonSet(name, '1', uid, ns))));
   }
   enqueued.length = 0;
   waiting.startAll();
-  return { store, ingest, enqueued, telemetry, waiting };
+  return { store, ingest, enqueued, telemetry, waiting, deps };
 }
 
 /** PendingReconciles in memory: a set of DaemonSets with a request waiting. */
@@ -63,6 +63,22 @@ function pendingInMemory() {
 const streamsOf = (enqueued: string[]) => enqueued.map((e) => e.split('#')[0]).sort();
 
 describe('ingest', () => {
+  it("asks a fleet to look again once per batch when a member DaemonSet changed, and never for a rejected event", async () => {
+    const { deps } = await setup();
+    const requested: string[] = [];
+    const fleetDeps = { ...deps, fleets: { request: async (fleet: string) => void requested.push(fleet) } };
+    const member = (name: string, rv: string, uid: string) => {
+      const ds = aDaemonSet(name, rv, uid);
+      return daemonSetObserved({ ...ds, metadata: { ...ds.metadata, annotations: { 'daemonloop.dev/fleet': 'edge' } } });
+    };
+    const outcomes = await ingestBatch([envelope(member('agent', '2', 'u1')), envelope(member('other', '2', 'u2')), envelope(nodeObserved('n1', '3'))], fleetDeps);
+    expect(outcomes.every((o) => o.accepted)).toBe(true);
+    expect(requested).toEqual(['edge']);
+    requested.length = 0;
+    await ingestBatch([envelope(member('agent', '3', 'u1'), E.DAEMONSET_OBSERVED, forwarderSource('Prod_EU'))], fleetDeps); // forged source: rejected
+    expect(requested).toEqual([]);
+  });
+
   it('rejects a malformed event with a metric and a reason naming the field, writing nothing', async () => {
     const { store, ingest, enqueued, telemetry } = await setup();
     const bad = { ...nodeObserved('n1', '5'), node: { metadata: { uid: 'u', resourceVersion: '5' } } };

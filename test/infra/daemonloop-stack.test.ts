@@ -14,6 +14,7 @@ import { eventLogTableShape } from '../../functions/adapters/event-store/table';
 import { INGEST_RULE_PATTERN } from '../../functions/bus/patterns';
 import * as configNames from '../../functions/config-names';
 import {
+  INGEST_QUEUE_URL_ENV,
   CLUSTER_BURST_ENV,
   CLUSTER_QPS_ENV,
   RECONCILE_QUEUE_URL_ENV,
@@ -39,6 +40,7 @@ const context = {
   busName: 'test-bus',
   tableName: 'test-log',
   ingestConcurrency: '4',
+  ingestBatchSize: '250',
   reconcileConcurrency: '7',
   reconcileBatchSize: '3',
   clusterQps: '15',
@@ -62,6 +64,7 @@ const arn = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 const table = id(byPath('EventLog/Table'));
 const bus = id(byPath('IngestPath/Bus'));
 const ingestDeadLetters = id(byPath('IngestPath/DeadLetters'));
+const ingestQueue = id(byPath('IngestPath/Queue'));
 const reconcileQueue = id(byPath('Queues/Reconcile'));
 const reconcileDeadLetters = id(byPath('Queues/ReconcileDeadLetters'));
 const timerQueue = id(byPath('Queues/Timer'));
@@ -82,7 +85,7 @@ describe('resources', () => {
     expect(ofType('AWS::DynamoDB::Table')).toHaveLength(1);
   });
 
-  it('routes exactly INGEST_RULE_PATTERN from the named bus to the ingest function, retrying into a dead-letter queue', () => {
+  it('routes exactly INGEST_RULE_PATTERN from the named bus to the ingest queue, retrying into a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'test-bus' });
     const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern); // not the checkpoint schedule
     expect(rules).toHaveLength(1);
@@ -92,24 +95,28 @@ describe('resources', () => {
     expect(rule.Targets).toEqual([
       {
         Id: 'Target0',
-        Arn: arn(id(stack.ingest.fn)),
+        Arn: arn(ingestQueue),
         DeadLetterConfig: { Arn: arn(ingestDeadLetters) },
         RetryPolicy: { MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 3600 },
       },
     ]);
   });
 
-  it('caps ingest at the reserved concurrency from context, so a burst queues instead of racing on one stream', () => {
-    expect(resources[id(stack.ingest.fn)]!.Properties.ReservedConcurrentExecutions).toBe(4);
-    for (const loop of [stack.reconcile, stack.timer]) expect(resources[id(loop.fn)]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  it('drains the ingest queue in large batches at the concurrency from context, with no reserved concurrency to throttle the poller', () => {
+    expect(ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties)).toContainEqual({
+      EventSourceArn: arn(ingestQueue),
+      FunctionName: ref(id(stack.ingest.fn)),
+      BatchSize: 250,
+      MaximumBatchingWindowInSeconds: 1,
+      ScalingConfig: { MaximumConcurrency: 4 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    for (const loop of Object.values(functions)) expect(resources[id(loop.fn)]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  it("parks an event in the same dead-letter queue when ingest still fails after Lambda's async retries", () => {
-    expect(resources[id(stack.ingest.fn)]!.Properties.DeadLetterConfig).toEqual({ TargetArn: arn(ingestDeadLetters) });
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: ref(id(stack.ingest.fn)),
-      MaximumRetryAttempts: 2,
-    });
+  it('parks an event in the same dead-letter queue when ingest fails it a few times', () => {
+    expect(resources[ingestQueue]!.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: arn(ingestDeadLetters), maxReceiveCount: MAX_RECEIVE_COUNT });
+    expect(resources[ingestQueue]!.Properties.FifoQueue).toBeUndefined(); // a rule's SQS target takes no per-event group id
   });
 
   it('makes the reconcile queue FIFO without content-based dedup, parked after a few receives in a FIFO dead-letter queue', () => {
@@ -139,7 +146,7 @@ describe('resources', () => {
 
   it('consumes both queues with partial batch failures; batch size and concurrency of reconcile come from context', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties).filter((m) => !m.StartingPosition); // not the commit guard's table stream
-    expect(mappings).toHaveLength(2);
+    expect(mappings).toHaveLength(3);
     expect(mappings).toContainEqual({
       EventSourceArn: arn(reconcileQueue),
       FunctionName: ref(id(stack.reconcile.fn)),
@@ -157,15 +164,22 @@ describe('resources', () => {
 
   it('holds a message invisible for six times its consumer’s timeout, so a slow batch is not delivered twice', () => {
     const timeout = (fn: keyof typeof functions) => resources[id(functions[fn].fn)]!.Properties.Timeout as number;
+    expect(resources[ingestQueue]!.Properties.VisibilityTimeout).toBe(6 * timeout('ingest'));
     expect(resources[reconcileQueue]!.Properties.VisibilityTimeout).toBe(6 * timeout('reconcile'));
     expect(resources[timerQueue]!.Properties.VisibilityTimeout).toBe(6 * timeout('timer'));
   });
 
-  it('runs every handler on nodejs22.x, arm64, with JSON logs into its own log group with retention', () => {
+  it('lets reconcile and timer loop through their queues (Lambda would stop a long rollout after ~16 hops), and not ingest', () => {
+    expect(resources[id(stack.reconcile.fn)]!.Properties.RecursiveLoop).toBe('Allow');
+    expect(resources[id(stack.timer.fn)]!.Properties.RecursiveLoop).toBe('Allow');
+    expect(resources[id(stack.ingest.fn)]!.Properties.RecursiveLoop).toBe('Terminate');
+  });
+
+  it('runs every handler on nodejs24.x, arm64, with JSON logs into its own log group with retention', () => {
     expect(ofType('AWS::Lambda::Function')).toHaveLength(5); // the loop's three, checkpoint and commit guard; no CDK helper functions (e.g. a log-retention one)
     for (const loop of Object.values(functions)) {
       const fn = resources[id(loop.fn)]!.Properties;
-      expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
       expect(fn.LoggingConfig.LogFormat).toBe('JSON');
       const logGroup = resources[fn.LoggingConfig.LogGroup.Ref]!;
       expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
@@ -181,7 +195,7 @@ describe('resources', () => {
       [TIMER_QUEUE_URL_ENV]: ref(timerQueue),
       NODE_OPTIONS: '--enable-source-maps',
     };
-    expect(env('ingest')).toEqual(loop);
+    expect(env('ingest')).toEqual({ ...loop, [INGEST_QUEUE_URL_ENV]: ref(ingestQueue) });
     expect(env('reconcile')).toEqual({ ...loop, [CLUSTER_QPS_ENV]: '15', [CLUSTER_BURST_ENV]: '25', [SNAPSHOT_EVERY_ENV]: '40' });
     expect(env('timer')).toEqual(loop);
   });
@@ -213,10 +227,11 @@ describe('resources', () => {
       Threshold: OLDEST_RECONCILE_AGE_SECONDS,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
-    const refusals = alarms.filter((a) => a.Namespace === METRICS_NAMESPACE);
-    expect(refusals.map((a) => a.MetricName).sort()).toEqual(['CommitRewritten', 'DecisionRefused', 'IngestRejectedSource']);
+    const ours = alarms.filter((a) => a.Namespace === METRICS_NAMESPACE); // the refusals, CommitRewritten, and operations.test.ts's ClusterAuthFailed and lag SLI
+    expect(ours.map((a) => a.MetricName).sort()).toEqual(['ClusterAuthFailed', 'CommitRewritten', 'DecisionRefused', 'IngestRejectedSource', 'ObservationToDecisionLag']);
+    const refusals = ours.filter((a) => a.MetricName === 'DecisionRefused' || a.MetricName === 'IngestRejectedSource');
     for (const a of refusals) expect(a).toMatchObject({ Dimensions: [{ Name: 'service', Value: SERVICE_NAME }], Statistic: 'Sum', Threshold: 1 });
-    expect(alarms).toHaveLength(11); // + checkpoint errors and CommitRewritten (test/infra/tamper-evidence.test.ts)
+    expect(alarms).toHaveLength(11 + 12); // + checkpoint errors and CommitRewritten (test/infra/tamper-evidence.test.ts), and operations.test.ts's twelve
   });
 
   it('outputs what deploying a cluster needs: bus, table, the reconcile, forwarder and operator roles, the alarm topic', () => {
@@ -287,13 +302,13 @@ describe('IAM', () => {
     for (const [, role] of ofType('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('lets ingest read and append the log, mark a reconcile as requested, send to the reconcile queue and park events', () => {
+  it('lets ingest consume its queue, read and append the log, mark a reconcile as requested and send to the reconcile queue', () => {
     expect(access(id(stack.ingest.role))).toEqual({
       ...logs('ingest'),
       [`\${${table}}`]: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], // PutItem: its streams only (below)
       [`\${${table}}/index/${EVENT_LOG_STREAMS_INDEX}`]: ['dynamodb:Query'],
       [`\${${reconcileQueue}}`]: send,
-      [`\${${ingestDeadLetters}}`]: ['sqs:SendMessage'],
+      [`\${${ingestQueue}}`]: consume,
     });
   });
 
@@ -371,7 +386,7 @@ describe('IAM', () => {
     });
   });
 
-  it('lets each function PutItem only in the streams it appends to, and none the registry, which only the operator role writes', () => {
+  it('lets each function PutItem only in the streams it appends to (reconcile also its cluster token bucket), and none the registry, which only the operator role writes', () => {
     const streams = {
       nodes: 'c1/nodes',
       pods: 'c1/pods/kube-system',
@@ -380,10 +395,11 @@ describe('IAM', () => {
       nodesSnapshot: 'c1/nodes#snapshot',
       registry: REGISTRY_STREAM_ID,
       mark: 'queue/c1/daemonsets/kube-system/agent',
+      rateLimit: 'ratelimit/c1', // the cluster's shared API token bucket (shared-token-bucket.ts): reconcile's only
     };
     const writable = (roleId: string) => Object.entries(streams).filter(([, key]) => mayPut(roleId, key)).map(([name]) => name);
     expect(writable(id(stack.ingest.role))).toEqual(['nodes', 'pods', 'daemonSet']);
-    expect(writable(id(stack.reconcile.role))).toEqual(['daemonSet', 'daemonSetSnapshot', 'nodesSnapshot']);
+    expect(writable(id(stack.reconcile.role))).toEqual(['daemonSet', 'daemonSetSnapshot', 'nodesSnapshot', 'rateLimit']);
     expect(writable(id(stack.timer.role))).toEqual(['daemonSet']);
     expect(writable(id(byPath('Operator/Role')))).toEqual(['registry']);
   });

@@ -6,6 +6,7 @@ import { createEventLogTable } from '../../functions/adapters/event-store/table'
 import { VirtualClock } from '../../functions/clock';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../functions/local/dynalite-server';
 import { Simulator } from '../../functions/local/simulator/simulator';
+import { localTelemetry } from '../../functions/observability';
 import { RegistryClusterConnections } from '../../functions/registry/cluster-connections';
 import { DynamoDbClusterRegistry } from '../../functions/registry/cluster-registry';
 import { CLUSTER_SESSION_TAG, type ClusterAws } from '../../functions/registry/cluster-aws';
@@ -78,10 +79,13 @@ describe('RegistryClusterConnections', () => {
       const registry = new DynamoDbClusterRegistry(db.client, 'registry-test', clock);
       await registry.register({ clusterId: 'eks-sim', credentials: { kind: 'eks', clusterName: 'Sim_EKS', region: 'eu-west-1', roleArn: ROLE }, labels: {}, registeredAt: '' });
       const aws = recordingAws({}, sim.url);
-      const api = await new RegistryClusterConnections(registry, { clock, aws }).api('eks-sim');
+      const telemetry = localTelemetry('silent');
+      const api = await new RegistryClusterConnections(registry, { clock, aws, telemetry }).api('eks-sim');
       expect(aws.calls).toEqual([`assume ${ROLE} ${CLUSTER_SESSION_TAG}=eks-sim`, 'describe Sim_EKS in eu-west-1 as eks-sim']);
-      // The simulator knows no EKS token: a 401 proves the request went to the described endpoint.
-      expect(await api.createPod('default', { metadata: { name: 'p' }, spec: { containers: [] } })).toMatchObject({ outcome: 'failed', retryable: false });
+      // The simulator knows no EKS token: a 401 proves the request went to the described endpoint
+      // (retryable: a refused token drops the cached client and the next call signs a fresh one).
+      expect(await api.createPod('default', { metadata: { name: 'p' }, spec: { containers: [] } })).toMatchObject({ outcome: 'failed', retryable: true });
+      expect(telemetry.counts.get('ClusterAuthFailed')).toBe(1); // the described endpoint answered 401
     } finally {
       await sim.close();
     }

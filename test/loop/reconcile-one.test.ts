@@ -8,6 +8,8 @@ import { VirtualClock } from '../../functions/clock';
 import { EventLog } from '../../functions/log/event-log';
 import type { ReconcileDeps } from '../../functions/loop/deps';
 import { reconcileOne } from '../../functions/loop/reconcile-one';
+import { replayDecisions } from '../../functions/log/replay';
+import type { V1Pod } from '@kubernetes/client-node';
 import { INTENT_TIMEOUT_MS } from '../../domain/intents';
 import { localTelemetry } from '../../functions/observability';
 import { CLUSTER, DS_STREAM, aDaemonSet, daemonSetObserved, nodeObserved } from '../log/fixtures';
@@ -115,3 +117,37 @@ describe('reconcileOne', () => {
     expect(timers).toContainEqual({ dueAt: new Date(clock.now().getTime() + 3000), reason: 'retry failed API calls' });
   });
 });
+
+describe('reconcileOne, when nothing changed', () => {
+  it('records nothing for a decision identical to the last one, decides again on a change, and the log still replays exactly', async () => {
+    const { cluster, deps, log, store, history } = await setup();
+    await reconcileOne(key, deps);
+    // The cluster shows the pods and the status the decision wrote; the pods were observed.
+    const pods = [...cluster.pods.values()].map((pod, i) => ({ ...podObservedFrom(pod, String(10 + i)) }));
+    await log.appendObservations(pods);
+    expect(await reconcileOne(key, deps)).toBe('decided'); // settles the two creates
+    const shown = { ...aDaemonSet(), status: cluster.status };
+    shown.metadata!.resourceVersion = '9';
+    await log.appendObservations([daemonSetObserved(shown)]);
+    if ((await reconcileOne(key, deps)) !== 'unchanged') await reconcileOne(key, deps); // at most one more to catch up on the status
+    const before = await history();
+
+    expect(await reconcileOne(key, deps)).toBe('unchanged');
+    expect(await reconcileOne(key, deps)).toBe('unchanged');
+    expect(await history()).toEqual(before);
+
+    await log.appendObservations([nodeObserved('n3', '20')]);
+    expect(await reconcileOne(key, deps)).toBe('decided');
+    const report = await replayDecisions((stream, from) => store.read(stream, from), key);
+    expect(report.mismatches).toEqual([]);
+    expect(report.decisions).toBeGreaterThanOrEqual(3);
+  });
+});
+
+function podObservedFrom(pod: V1Pod, resourceVersion: string): E.PodObserved {
+  const ready = { type: 'Ready', status: 'True', lastTransitionTime: new Date('2026-01-01T00:00:00Z') };
+  return {
+    type: E.POD_OBSERVED, clusterId: CLUSTER, schemaVersion: E.EVENT_SCHEMA_VERSION, time: '2026-01-01T00:10:00.000Z',
+    pod: { ...pod, metadata: { ...pod.metadata, uid: `uid-${pod.metadata!.name}`, resourceVersion }, status: { phase: 'Running', conditions: [ready] } },
+  };
+}

@@ -14,7 +14,9 @@ import { DynamoDbEventStore } from '../../functions/adapters/event-store/dynamod
 import { DAEMONSET_API_VERSION } from '../../functions/adapters/kubernetes/custom-resource';
 import { CLUSTER_QPS_ENV, RECONCILE_QUEUE_URL_ENV, TABLE_NAME_ENV, TIMER_QUEUE_URL_ENV } from '../../functions/config-names';
 import { runForwarder, eventBridgeSink, type RunningForwarder } from '../../functions/forwarder';
+import { awsDeps } from '../../functions/handlers/aws-deps';
 import { handler as ingest } from '../../functions/handlers/ingest';
+import { ingestBatch } from '../../functions/loop/ingest-batch';
 import { handler as reconcile } from '../../functions/handlers/reconcile';
 import { handler as timer } from '../../functions/handlers/timer';
 import { systemClock } from '../../functions/clock';
@@ -104,10 +106,9 @@ describe.skipIf(!available)('the AWS topology against moto_server', () => {
     const groups = new Set<string>();
     let ingested = 0;
     for (let i = 0; i < rounds && !done(); i++) {
-      for (const m of await receive(urls.tap, 0)) {
-        const outcome = await ingest(JSON.parse(m.Body!) as EventBridgeEvent<string, unknown>);
-        if (outcome.accepted) ingested++;
-      }
+      const tapped = await receive(urls.tap, 0);
+      if (tapped.length > 0) expect((await ingest(sqsEvent(tapped))).batchItemFailures).toEqual([]);
+      ingested += tapped.length;
       const batch = await receive(urls.reconcile, 0);
       batch.forEach((m) => groups.add(m.Attributes!.MessageGroupId!));
       if (batch.length > 0) expect((await reconcile(sqsEvent(batch))).batchItemFailures).toEqual([]);
@@ -154,8 +155,9 @@ describe.skipIf(!available)('the AWS topology against moto_server', () => {
     const rejected = [];
     for (let i = 0; i < 20 && rejected.length === 0; i++) {
       for (const m of await receive(urls.tap, 1)) {
-        const outcome = await ingest(JSON.parse(m.Body!) as EventBridgeEvent<string, unknown>); // the forwarder's own events are accepted
-        if (!outcome.accepted) rejected.push(outcome);
+        // The ingest handler's per-event path (ingest-batch.ts) on the deployed dependencies, to see each event's outcome.
+        const [outcome] = await ingestBatch([JSON.parse(m.Body!) as EventBridgeEvent<string, unknown>], awsDeps()); // the forwarder's own events are accepted
+        if (!outcome!.accepted) rejected.push(outcome);
       }
     }
     expect(rejected).toEqual([expect.objectContaining({ accepted: false, reason: expect.stringContaining(`may not speak for cluster ${CLUSTER}`) })]);
@@ -185,11 +187,12 @@ describe.skipIf(!available)('the AWS topology against moto_server', () => {
   });
 
   it('rejects, without writing, an event from a cluster that is not registered', async () => {
-    const outcome = await ingest({
+    const stranger: EventBridgeEvent<string, unknown> = {
       version: '0', id: 'x', 'detail-type': 'NodeObserved', source: forwarderSource('stranger'), account: '1', time: new Date().toISOString(), region: MOTO_REGION, resources: [],
       detail: { type: 'NodeObserved', clusterId: 'stranger', schemaVersion: 1, time: new Date().toISOString(), node: { metadata: { name: 'n', uid: 'u', resourceVersion: '1' } } },
-    });
-    expect(outcome).toMatchObject({ accepted: false });
+    };
+    const body = JSON.stringify(stranger);
+    expect((await ingest(sqsEvent([{ MessageId: 'm-1', ReceiptHandle: 'r', Body: body, Attributes: {}, MD5OfBody: '' }]))).batchItemFailures).toEqual([]); // rejected, not retried
     expect(await new DynamoDbEventStore(dynamodb, TABLE).latestCommit('stranger/nodes')).toBe(0);
   });
 });

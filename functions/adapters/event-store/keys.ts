@@ -23,6 +23,12 @@ export const EVENT_LOG_SNAPSHOT_DIGEST_ATTRIBUTE = 'digest'; // S: sha256 of the
  * a reconcile request waits in the FIFO queue. infra/ limits UpdateItem and DeleteItem to this prefix.
  */
 export const PENDING_RECONCILE_PREFIX = 'queue/';
+/**
+ * A cluster's shared API rate limit (`ratelimit/<cluster id>`, commit 0): the token bucket every
+ * concurrent reconcile of the cluster draws from. infra/ limits its writes to this prefix.
+ */
+export const CLUSTER_RATE_LIMIT_PREFIX = 'ratelimit/';
+
 /** The cluster registry's partitions (functions/registry/cluster-registry.ts): only the operator's role writes them. */
 export const REGISTRY_KEY_PREFIX = 'registry/';
 
@@ -37,4 +43,5 @@ export const TABLE_KEY_PATTERNS = {
   snapshots: [`*${EVENT_LOG_SNAPSHOT_SUFFIX}`],
   pendingMarks: [`${PENDING_RECONCILE_PREFIX}*`],
   registry: [`${REGISTRY_KEY_PREFIX}*`],
+  rateLimits: [`${CLUSTER_RATE_LIMIT_PREFIX}*`],
 } as const;

@@ -1,5 +1,5 @@
 // Classifies what a client-node call threw: the HTTP code and the Status reason when the server
-// answered, and whether trying again can help (429 with its Retry-After, 5xx, timeouts, broken
+// answered, and whether trying again can help (429 with its Retry-After, 5xx, 401, timeouts, broken
 // connections) or cannot (any other 4xx: the request itself is wrong).
 import { ApiException } from '@kubernetes/client-node';
 
@@ -47,7 +47,8 @@ export function classifyApiError(error: unknown): ApiFailure {
       code,
       statusReason: status.reason,
       message: status.message ?? `HTTP ${code}`,
-      retryable: code === 429 || code >= 500,
+      // 401: the credentials expired or were rotated; the connection drops them, so a retry reads fresh ones.
+      retryable: code === 429 || code >= 500 || code === 401,
       ...(retryAfter !== undefined && (code === 429 || code >= 500) ? { retryAfterSeconds: retryAfter } : {}),
     };
   }

@@ -11,12 +11,19 @@ import { classifyApiError, type ApiFailure } from './api-errors';
 import type { ActionResult, ClusterApi } from './cluster-api';
 import type { DaemonSetEvent } from './daemon-set-events';
 import { DAEMONSET_GROUP, DAEMONSET_PLURAL, DAEMONSET_VERSION } from './custom-resource';
-import { DEFAULT_BURST, DEFAULT_QPS, TokenBucket } from './rate-limiter';
+import { DEFAULT_BURST, DEFAULT_QPS, TokenBucket, type RateLimiter } from './rate-limiter';
+import { DEFAULT_REQUEST_TIMEOUT_MS, withTimeout } from './request-timeout';
 
 export interface KubernetesClusterOptions {
   clock?: Clock;
   qps?: number;
   burst?: number;
+  /** A limiter shared beyond this client (the cluster's, across reconciles); default: a bucket of its own. */
+  limiter?: RateLimiter;
+  /** Each request's deadline (default DEFAULT_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
+  /** Told when the API server refuses the credentials (401, 403): the owner drops this client and its token. */
+  onAuthFailure?: (code: number) => void;
 }
 
 const succeeded: ActionResult = { outcome: 'succeeded' };
@@ -36,19 +43,26 @@ const CLAIM_ATTEMPTS = 3;
 export class KubernetesCluster implements ClusterApi {
   private readonly core: CoreV1Api;
   private readonly custom: CustomObjectsApi;
-  private readonly limiter: TokenBucket;
   private readonly clock: Clock;
+  private readonly limiter: RateLimiter;
+  private readonly plain: ReturnType<typeof withTimeout>;
+  private readonly patch: ReturnType<typeof withTimeout>;
+  private readonly onAuthFailure?: (code: number) => void;
 
   constructor(kubeConfig: KubeConfig, options: KubernetesClusterOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
-    this.limiter = new TokenBucket(options.clock ?? systemClock, options.qps ?? DEFAULT_QPS, options.burst ?? DEFAULT_BURST);
+    this.limiter = options.limiter ?? new TokenBucket(options.clock ?? systemClock, options.qps ?? DEFAULT_QPS, options.burst ?? DEFAULT_BURST);
+    const timeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.plain = withTimeout(timeout);
+    this.patch = withTimeout(timeout, mergePatch);
+    this.onAuthFailure = options.onAuthFailure;
   }
 
   async createPod(namespace: string, pod: V1Pod): Promise<ActionResult> {
     try {
-      await this.call(() => this.core.createNamespacedPod({ namespace, body: pod }));
+      await this.call(() => this.core.createNamespacedPod({ namespace, body: pod }, this.plain));
       return succeeded;
     } catch (error) {
       const f = classifyApiError(error);
@@ -80,7 +94,7 @@ export class KubernetesCluster implements ClusterApi {
 
   async deletePod(namespace: string, name: string, uid: string): Promise<ActionResult> {
     try {
-      await this.call(() => this.core.deleteNamespacedPod({ namespace, name, body: { preconditions: { uid }, propagationPolicy: 'Background' } }));
+      await this.call(() => this.core.deleteNamespacedPod({ namespace, name, body: { preconditions: { uid }, propagationPolicy: 'Background' } }, this.plain));
       return succeeded;
     } catch (error) {
       const f = classifyApiError(error);
@@ -106,7 +120,7 @@ export class KubernetesCluster implements ClusterApi {
   async writeDaemonSetStatus(namespace: string, name: string, status: V1DaemonSetStatus): Promise<ActionResult> {
     try {
       await this.call(() =>
-        this.custom.patchNamespacedCustomObjectStatus({ group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, plural: DAEMONSET_PLURAL, namespace, name, body: { status } }, mergePatch),
+        this.custom.patchNamespacedCustomObjectStatus({ group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, plural: DAEMONSET_PLURAL, namespace, name, body: { status } }, this.patch),
       );
       return succeeded;
     } catch (error) {
@@ -168,13 +182,13 @@ export class KubernetesCluster implements ClusterApi {
   ): Promise<ActionResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const pod = await this.call(() => this.core.readNamespacedPod({ namespace, name }));
+        const pod = await this.call(() => this.core.readNamespacedPod({ namespace, name }, this.plain));
         if (pod.metadata?.uid !== uid) return goneIsDone ? alreadyDone('the pod was replaced') : failed({ message: `the pod was replaced (uid ${pod.metadata?.uid}, want ${uid})`, retryable: false });
         const next = change(pod.metadata?.ownerReferences ?? []);
         if (typeof next === 'string') return alreadyDone(next);
         if (!Array.isArray(next)) return failed({ message: next.refuse, retryable: false });
         const metadata = { uid, resourceVersion: pod.metadata.resourceVersion, ownerReferences: next.length ? next : null };
-        await this.call(() => this.core.patchNamespacedPod({ namespace, name, body: { metadata } }, mergePatch));
+        await this.call(() => this.core.patchNamespacedPod({ namespace, name, body: { metadata } }, this.patch));
         return succeeded;
       } catch (error) {
         const f = classifyApiError(error);
@@ -187,6 +201,12 @@ export class KubernetesCluster implements ClusterApi {
 
   private async call<T>(request: () => Promise<T>): Promise<T> {
     await this.limiter.acquire();
-    return request();
+    try {
+      return await request();
+    } catch (error) {
+      const code = classifyApiError(error).code;
+      if (code === 401 || code === 403) this.onAuthFailure?.(code);
+      throw error;
+    }
   }
 }

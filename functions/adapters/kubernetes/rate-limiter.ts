@@ -6,7 +6,12 @@ import type { Clock } from '../../clock';
 export const DEFAULT_QPS = 20;
 export const DEFAULT_BURST = 30;
 
-export class TokenBucket {
+/** Resolves when the caller may send one request. */
+export interface RateLimiter {
+  acquire(): Promise<void>;
+}
+
+export class TokenBucket implements RateLimiter {
   private tokens: number;
   private last: number;
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { daemonSetStreamId, parseDaemonSetStreamId, type DaemonSetKey } from '../../../domain/streams';
 
-const reconcileRequest = z.object({ daemonSet: z.string() });
+const reconcileRequest = z.object({ daemonSet: z.string(), observedAt: z.iso.datetime().optional(), observation: z.string().optional() });
 const timerMessage = z.object({ daemonSet: z.string(), dueAt: z.iso.datetime(), reason: z.string() });
 
 export interface TimerRequest {
@@ -11,10 +11,22 @@ export interface TimerRequest {
   reason: string;
 }
 
-export const reconcileRequestBody = (key: DaemonSetKey): string => JSON.stringify({ daemonSet: daemonSetStreamId(key) });
+/** What asked for a reconcile, when an observation did: its time (for the lag SLI) and identity (the correlation id). */
+export interface RequestCause {
+  observedAt: Date;
+  observation: string;
+}
+
+export const reconcileRequestBody = (key: DaemonSetKey, cause?: RequestCause): string =>
+  JSON.stringify({ daemonSet: daemonSetStreamId(key), ...(cause ? { observedAt: cause.observedAt.toISOString(), observation: cause.observation } : {}) });
 
 export const parseReconcileRequest = (body: string): DaemonSetKey =>
   parseDaemonSetStreamId(reconcileRequest.parse(JSON.parse(body)).daemonSet);
+
+export function causeOfReconcileRequest(body: string): RequestCause | undefined {
+  const { observedAt, observation } = reconcileRequest.parse(JSON.parse(body));
+  return observedAt && observation ? { observedAt: new Date(observedAt), observation } : undefined;
+}
 
 export const timerMessageBody = (request: TimerRequest): string =>
   JSON.stringify({ daemonSet: daemonSetStreamId(request.key), dueAt: request.dueAt.toISOString(), reason: request.reason });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { daemonSetStreamId, type DaemonSetKey } from '../../../domain/streams';
 import type { ReconcileQueue } from '../../loop/queues';
-import { reconcileRequestBody } from './messages';
+import { reconcileRequestBody, type RequestCause } from './messages';
 
 /** SQS limits MessageDeduplicationId to 128 characters. */
 const MAX_DEDUP_ID = 128;
@@ -22,11 +22,11 @@ export class SqsReconcileQueue implements ReconcileQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async enqueue(key: DaemonSetKey, dedupId: string): Promise<void> {
+  async enqueue(key: DaemonSetKey, dedupId: string, cause?: RequestCause): Promise<void> {
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
-        MessageBody: reconcileRequestBody(key),
+        MessageBody: reconcileRequestBody(key, cause),
         MessageGroupId: daemonSetStreamId(key),
         MessageDeduplicationId: reconcileDedupId(key, dedupId),
       }),

@@ -1,5 +1,5 @@
 // Fault injection for tests: the next `count` requests matching a verb and a path answer with an
-// error Status instead of being served (429 and 503 carry Retry-After).
+// error Status instead of being served (429 and 503 carry Retry-After), or are never answered (a hung server).
 import { injectedFault, type StatusError } from './status-error';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
@@ -8,7 +8,8 @@ export interface Fault {
   verb?: Verb;
   /** A substring of the request path, or a pattern over it. */
   path?: string | RegExp;
-  code: 404 | 409 | 429 | 500 | 503;
+  /** 'hang': the request is read and never answered, as an overloaded or wedged API server does. */
+  code: 404 | 409 | 429 | 500 | 503 | 'hang';
   count?: number; // default 1
   retryAfterSeconds?: number;
 }
@@ -21,13 +22,13 @@ export class Faults {
   }
 
   /** The error to answer this request with, consuming one use of the first matching fault. */
-  take(verb: Verb, path: string): StatusError | undefined {
+  take(verb: Verb, path: string): StatusError | 'hang' | undefined {
     const i = this.pending.findIndex(
       (f) => (!f.verb || f.verb === verb) && (!f.path || (typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path))),
     );
     if (i < 0) return undefined;
     const fault = this.pending[i]!;
     if (--fault.remaining <= 0) this.pending.splice(i, 1);
-    return injectedFault(fault.code, fault.retryAfterSeconds);
+    return fault.code === 'hang' ? 'hang' : injectedFault(fault.code, fault.retryAfterSeconds);
   }
 }

@@ -19,9 +19,12 @@ export interface HandlerDeps {
   registry: Registry;
   watches: WatchHub;
   faults: Faults;
-  token: string;
   /** Validate DaemonSets on create and update (the CRD's x-kubernetes-validations). */
   admission: boolean;
+  /** Told of every API request before it is served (tests measure request rates with it). */
+  onRequest?: (verb: Verb, path: string) => void;
+  /** The bearer token accepted now (read per request: a test may rotate it). */
+  token: () => string;
 }
 
 function send(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -75,13 +78,13 @@ function writerOf(req: IncomingMessage, query: URLSearchParams): Writer {
   return { manager, operation: (req.headers['content-type'] ?? '').includes('apply-patch') ? 'Apply' : 'Update' };
 }
 
-export function createHttpHandler({ registry, watches, faults, token, admission }: HandlerDeps) {
+export function createHttpHandler({ registry, watches, faults, token, admission, onRequest }: HandlerDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       // A wrong token is refused. No token is let in: kubectl sends no credentials over plain HTTP
       // (the simulator is the old insecure port of an API server, on loopback only).
       const auth = req.headers.authorization;
-      if (auth !== undefined && auth !== `Bearer ${token}`) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+      if (auth !== undefined && auth !== `Bearer ${token()}`) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
       const url = new URL(req.url ?? '/', 'http://simulator');
       const query = url.searchParams;
       const route = parseResourcePath(url.pathname);
@@ -91,7 +94,9 @@ export function createHttpHandler({ registry, watches, faults, token, admission 
         return send(res, 200, doc);
       }
       const verb = verbOf(req.method, route, query);
+      onRequest?.(verb, url.pathname);
       const fault = faults.take(verb, url.pathname);
+      if (fault === 'hang') return; // no answer; the connection stays open until the client gives up or the server closes
       if (fault) return sendError(res, fault);
       const { resource, namespace, name, subresource } = route;
       const dryRun = query.getAll('dryRun').includes('All'); // the server's dry run: validated, answered, not stored

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import type { V1DaemonSet, V1Namespace, V1Node, V1Pod, V1Taint } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { systemClock, type Clock } from '../../clock';
-import { Faults, type Fault } from './faults';
+import { Faults, type Fault, type Verb } from './faults';
 import { GarbageCollector } from './garbage-collector';
 import { createHttpHandler } from './http-handler';
 import { Kubelet, type KubeletOptions } from './kubelet';
@@ -48,7 +48,7 @@ const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'daemonloo
 
 export class Simulator {
   readonly clock: Clock;
-  readonly token: string;
+  private currentToken: string;
   private readonly store: ObjectStore;
   private readonly registry: Registry;
   private readonly watches: WatchHub;
@@ -56,13 +56,15 @@ export class Simulator {
   private readonly kubelet: Kubelet;
   private readonly taintEviction: TaintEviction;
   private server?: Server;
+  /** Told of every API request over HTTP, before faults or serving (tests measure request rates). */
+  requestListener?: (verb: Verb, path: string) => void;
   private address?: string;
   private readonly admission: boolean;
 
   constructor(options: SimulatorOptions = {}) {
     this.admission = options.admission ?? true;
     this.clock = options.clock ?? systemClock;
-    this.token = options.token ?? 'simulator-token';
+    this.currentToken = options.token ?? 'simulator-token';
     this.store = new ObjectStore(options.historyLimit);
     this.registry = new Registry(this.store, this.clock);
     this.watches = new WatchHub(this.store, options.bookmarkIntervalMs ?? 10_000);
@@ -77,12 +79,22 @@ export class Simulator {
 
   /** Listens on 127.0.0.1 (port 0: any free port) and resolves to the server URL. */
   async start(port = 0): Promise<string> {
-    const handler = createHttpHandler({ registry: this.registry, watches: this.watches, faults: this.faults, token: this.token, admission: this.admission });
+    const handler = createHttpHandler({ registry: this.registry, watches: this.watches, faults: this.faults, token: () => this.currentToken, admission: this.admission, onRequest: (verb, path) => this.requestListener?.(verb, path) });
     const server = createServer((req, res) => void handler(req, res));
     this.server = server;
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     this.address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this.address;
+  }
+
+  /** The bearer token clients must send. */
+  get token(): string {
+    return this.currentToken;
+  }
+
+  /** Replaces the accepted token, as rotating a service account's token secret does: the old one answers 401 from now on. */
+  rotateToken(next: string): void {
+    this.currentToken = next;
   }
 
   get url(): string {
