@@ -4,17 +4,8 @@
 import type { V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
 import { currentRevision, reconcile, type ReconcileResult, type Revision, type FailedPodBackoff } from '../../domain/index';
 
-/** mulberry32: a tiny seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the planner's seeded PRNG: one implementation for the domain and its tests. */
+export { seededRandom as prng } from '../../domain/plan/distribution';
 
 interface SimPod {
   pod: V1Pod;
