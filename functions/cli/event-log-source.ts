@@ -1,6 +1,9 @@
 // The event log a read-only command inspects: the AWS table named by --table, else the local
 // control plane's — through its running dynalite (the endpoint file `up` and `demo` write), or,
 // when none runs, by opening its data folder directly.
+import { daemonSetStreamId, type DaemonSetKey } from '../../domain/streams';
+import { loadAuditLog, type AuditLog } from '../log/audit-log';
+import type { CliIo } from './io';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -50,4 +53,22 @@ export async function runningEndpoint(stateDir: string): Promise<string | undefi
     () => false,
   );
   return answers ? endpoint : undefined;
+}
+
+/**
+ * One DaemonSet's audit log (its stream and the nodes and pods streams it read), or undefined
+ * after saying there is no history — what the audit views (receipt, cost --since, history --html/--at) start from.
+ */
+export async function auditLogOf(options: CommandOptions, key: DaemonSetKey, io: CliIo, announce = false): Promise<AuditLog | undefined> {
+  const source = await eventLogOf(options);
+  let log: AuditLog;
+  try {
+    if (announce) io.err(`reading ${daemonSetStreamId(key)} and its input streams from ${source.description}`);
+    log = await loadAuditLog(source.store, key);
+  } finally {
+    await source.close();
+  }
+  if (log.daemonSet.length > 0) return log;
+  io.err(`no history for ${daemonSetStreamId(key)}`);
+  return undefined;
 }

@@ -2,12 +2,11 @@
 // DaemonSet actually cost over a window, from the pod lifecycles the log observed (functions/log/
 // cost-window.ts), beside the run-rate, its share of each node type's allocatable, and a forecast.
 import type { PriceTable } from '../../../domain/cost';
-import { daemonSetStreamId } from '../../../domain/streams';
 import { LOCAL_CLUSTER_ID } from '../../local/runtime';
-import { loadAuditLog, type AuditLog } from '../../log/audit-log';
 import { windowCost, type CostGrouping, type WindowCost } from '../../log/cost-window';
 import { readLifecycles } from '../../log/lifecycles';
-import { eventLogOf } from '../event-log-source';
+import type { AuditLog } from '../../log/audit-log';
+import { auditLogOf } from '../event-log-source';
 import type { CliIo } from '../io';
 import { flag, stringOption, UsageError, type CommandOptions } from '../options';
 import { renderTable } from '../render-table';
@@ -35,17 +34,8 @@ export async function runSince(name: string, prices: PriceTable, options: Comman
   if (Number.isNaN(toMs)) throw new UsageError(`--until ${JSON.stringify(untilText)}: expected an ISO 8601 time`);
   const fromMs = toMs - parseSince(stringOption(options, 'since')!);
   const key = { clusterId: stringOption(options, 'cluster-id') ?? LOCAL_CLUSTER_ID, namespace: stringOption(options, 'namespace') ?? 'default', name };
-  const source = await eventLogOf(options);
-  let log: AuditLog;
-  try {
-    log = await loadAuditLog(source.store, key);
-  } finally {
-    await source.close();
-  }
-  if (log.daemonSet.length === 0) {
-    io.err(`no history for ${daemonSetStreamId(key)}`);
-    return 1;
-  }
+  const log = await auditLogOf(options, key, io);
+  if (!log) return 1;
   const cost = costOf(log, prices, fromMs, toMs, by);
   if (flag(options, 'json') || stringOption(options, 'output') === 'json') io.out(JSON.stringify({ name, namespace: key.namespace, clusterId: key.clusterId, by, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), ...cost }));
   else io.out(renderWindowCost(cost, by));

@@ -2,12 +2,11 @@
 // picture), `--at TIME` (what the controller knew then), `--export FILE.jsonl` (the history as a
 // replayable file). Each reads the DaemonSet's stream and the nodes and pods streams beside it.
 import { writeFile } from 'node:fs/promises';
-import { daemonSetStreamId, type DaemonSetKey } from '../../../domain/streams';
-import { loadAuditLog, type AuditLog } from '../../log/audit-log';
+import type { DaemonSetKey } from '../../../domain/streams';
 import { exportLines } from '../../log/history-export';
 import { readLifecycles } from '../../log/lifecycles';
 import { pointInTime } from '../../log/point-in-time';
-import { eventLogOf } from '../event-log-source';
+import { auditLogOf } from '../event-log-source';
 import type { CliIo } from '../io';
 import { flag, stringOption, UsageError, type CommandOptions } from '../options';
 import { pictureModel, renderRolloutHtml, renderRolloutSvg, type GroupBy } from './render-rollout-picture';
@@ -30,18 +29,8 @@ export function parseAt(text: string, logStartMs: number): number {
 export async function run(key: DaemonSetKey, options: CommandOptions, io: CliIo): Promise<number> {
   const groupBy = (stringOption(options, 'group-by') ?? 'auto') as GroupBy;
   if (!GROUPINGS.includes(groupBy)) throw new UsageError(`--group-by must be one of ${GROUPINGS.join(', ')}, got ${JSON.stringify(groupBy)}`);
-  const source = await eventLogOf(options);
-  let log: AuditLog;
-  try {
-    io.err(`reading ${daemonSetStreamId(key)} and its input streams from ${source.description}`);
-    log = await loadAuditLog(source.store, key);
-  } finally {
-    await source.close();
-  }
-  if (log.daemonSet.length === 0) {
-    io.err(`no history for ${daemonSetStreamId(key)}`);
-    return 1;
-  }
+  const log = await auditLogOf(options, key, io, true);
+  if (!log) return 1;
   const exportTo = stringOption(options, 'export');
   if (exportTo !== undefined) {
     const lines = exportLines(log);

@@ -1,13 +1,12 @@
 // `daemonloop rollout receipt DS [-n NS] [--revision N] [-o json|csv] [--prices FILE.json]`: one
 // line per rollout of the DaemonSet, computed from the event log alone (functions/log/receipt.ts).
 import { OPENCOST_DEFAULT_PRICES } from '../../../domain/cost';
-import { daemonSetStreamId } from '../../../domain/streams';
 import { LOCAL_CLUSTER_ID } from '../../local/runtime';
-import { loadAuditLog, type AuditLog } from '../../log/audit-log';
 import { readLifecycles } from '../../log/lifecycles';
 import { rolloutReceipts, type Receipt } from '../../log/receipt';
 import type { Commit } from '../../adapters/event-store/port';
-import { eventLogOf } from '../event-log-source';
+import type { AuditLog } from '../../log/audit-log';
+import { auditLogOf } from '../event-log-source';
 import type { CliIo } from '../io';
 import { stringOption, UsageError, type CommandOptions } from '../options';
 import { readPriceTable } from './cost';
@@ -36,17 +35,8 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
     return 2;
   }
   const key = { clusterId: stringOption(options, 'cluster-id') ?? LOCAL_CLUSTER_ID, namespace: stringOption(options, 'namespace') ?? 'default', name };
-  const source = await eventLogOf(options);
-  let log: AuditLog;
-  try {
-    log = await loadAuditLog(source.store, key);
-  } finally {
-    await source.close();
-  }
-  if (log.daemonSet.length === 0) {
-    io.err(`no history for ${daemonSetStreamId(key)}`);
-    return 1;
-  }
+  const log = await auditLogOf(options, key, io);
+  if (!log) return 1;
   const receipts = receiptsOf(log, prices).filter((r) => revision === undefined || r.revision === revision);
   if (receipts.length === 0) {
     io.err(revision === undefined ? 'no rollout recorded yet' : `no rollout of revision ${revision} in the log`);
