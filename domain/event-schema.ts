@@ -222,6 +222,7 @@ const decisionSchemas = [
     p50Ms: z.number().nonnegative(),
     p90Ms: z.number().nonnegative(),
     peakUnavailable: z.number().int().nonnegative(),
+    surgePodHours: z.number().nonnegative().optional(),
   }),
   z.object({ ...base, type: z.literal(E.REVISION_RECORDED), decisionId: text, revision: z.number().int().min(1), hash: text, template: z.looseObject({}) }),
   z.object({ ...base, type: z.literal(E.REVISIONS_PRUNED), decisionId: text, hashes: z.array(text).min(1) }),

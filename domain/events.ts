@@ -212,6 +212,7 @@ export interface RolloutPlanned extends EventBase<typeof ROLLOUT_PLANNED> {
   p50Ms: number;
   p90Ms: number;
   peakUnavailable: number;
+  surgePodHours?: number; // absent in plans recorded before it was kept
 }
 
 export type Observation =

@@ -12,8 +12,8 @@ import type { Revision } from '../types';
 import { controlLoopCost, type LoopCost } from './control-loop-cost';
 import { quantile, seededRandom, type Distribution } from './distribution';
 import { fitCheck, type NodeFit, type RequestedByNode } from './fit';
-import { simulateRollout, type SimulationResult, type UnavailablePoint } from './simulate-rollout';
-import { nodeGroupOf, SEED_TIMING_DEFAULTS, timingModel, type LifecycleSamples } from './timing-model';
+import { simulateRollout, type SimulationInput, type SimulationResult, type UnavailablePoint, type WaveTiming } from './simulate-rollout';
+import { nodeGroupOf, SEED_TIMING_DEFAULTS, timingModel, type LifecycleSamples, type TimingModel } from './timing-model';
 
 export interface PlanInput {
   /** The DaemonSet as the log knows it; undefined when it does not exist yet. */
@@ -65,6 +65,8 @@ export interface RolloutPlan {
   unfit: NodeFit[];
   fitUnknown: number;
   timing: TimingSummary[];
+  /** The median run's waves, in the order they ran, with when each started and finished. */
+  waves: WaveTiming[];
 }
 
 /** The spec's `next` as it would be applied over `current`: same object, next generation, template changed. */
@@ -76,7 +78,17 @@ export function nextDaemonSet(current: V1DaemonSet | undefined, spec: V1DaemonSe
   return { ...current, spec: spec.spec, metadata: { ...current.metadata, generation: (current.metadata?.generation ?? 0) + 1 } };
 }
 
-export function planRollout(input: PlanInput): RolloutPlan {
+/** What every seeded run of one cluster's rollout shares: the new spec, the timing model, the fit check. */
+export interface PreparedRollout {
+  eligible: V1Node[];
+  fits: NodeFit[];
+  unfit: NodeFit[];
+  timing: TimingModel;
+  /** The simulation's input for one run, starting at `start` with draws from `random`. */
+  simulation(start: number, random: () => number): SimulationInput;
+}
+
+export function prepareRollout(input: Omit<PlanInput, 'now' | 'seed' | 'runs'>): PreparedRollout {
   const next = withDefaults(input.next);
   const graceSeconds = input.current?.spec?.template?.spec?.terminationGracePeriodSeconds ?? next.spec?.template?.spec?.terminationGracePeriodSeconds;
   const timing = timingModel(input.samples, input.current?.metadata?.uid, {
@@ -88,35 +100,41 @@ export function planRollout(input: PlanInput): RolloutPlan {
   const withPod = new Set(input.pods.map((p) => p.spec?.nodeName).filter((n): n is string => !!n));
   const fits = fitCheck(next, input.current, eligible, input.requested, (node) => withPod.has(node), allowsSurge(next));
   const unfit = fits.filter((f) => f.fits === false);
+  const unfitNames = new Set(unfit.map((f) => f.nodeName));
   const requests = podRequests(next);
   const nodeByName = new Map(input.nodes.map((n) => [n.metadata!.name!, n]));
+  return {
+    eligible,
+    fits,
+    unfit,
+    timing,
+    simulation: (start, random) => ({
+      daemonSet: next,
+      nodes: input.nodes,
+      pods: input.pods,
+      revisions: input.revisions,
+      start,
+      timing,
+      unfit: unfitNames,
+      qps: input.qps,
+      burst: input.burst,
+      loopLatencyMs: input.loopLatencyMs,
+      random,
+      horizonMs: input.horizonMs,
+      podHourlyOn: (node) => podHourly(requests, ratesFor(nodeByName.get(node)!, input.prices)),
+    }),
+  };
+}
 
+export function planRollout(input: PlanInput): RolloutPlan {
+  const prepared = prepareRollout(input);
+  const { eligible, fits, unfit, timing } = prepared;
   const results: SimulationResult[] = [];
   const runs = input.runs ?? defaultRuns(eligible.length);
-  for (let run = 0; run < runs; run++) {
-    results.push(
-      simulateRollout({
-        daemonSet: next,
-        nodes: input.nodes,
-        pods: input.pods,
-        revisions: input.revisions,
-        start: input.now.getTime(),
-        timing,
-        unfit: new Set(unfit.map((f) => f.nodeName)),
-        qps: input.qps,
-        burst: input.burst,
-        loopLatencyMs: input.loopLatencyMs,
-        random: seededRandom(input.seed + run),
-        horizonMs: input.horizonMs,
-        podHourlyOn: (node) => podHourly(requests, ratesFor(nodeByName.get(node)!, input.prices)),
-      }),
-    );
-  }
+  for (let run = 0; run < runs; run++) results.push(simulateRollout(prepared.simulation(input.now.getTime(), seededRandom(input.seed + run))));
   const byDuration = [...results].sort((a, b) => a.durationMs - b.durationMs);
   const median = byDuration[Math.floor((byDuration.length - 1) / 2)]!;
   const durations = byDuration.map((r) => r.durationMs);
-  const groups = new Map<string, number>();
-  for (const node of eligible) groups.set(nodeGroupOf(node), (groups.get(nodeGroupOf(node)) ?? 0) + 1);
   return {
     eligibleNodes: eligible.length,
     runs: results.length,
@@ -132,8 +150,16 @@ export function planRollout(input: PlanInput): RolloutPlan {
     controlLoop: controlLoopCost(median.work),
     unfit,
     fitUnknown: fits.filter((f) => f.fits === undefined).length,
-    timing: [...groups].sort(([a], [b]) => (a < b ? -1 : 1)).map(([group, nodes]) => ({ group, nodes, startup: summary(timing.startup(group)), termination: summary(timing.termination(group)) })),
+    waves: median.waves,
+    timing: timingSummary(eligible, timing),
   };
+}
+
+/** The learned start-up and termination times of each node group among `eligible`. */
+export function timingSummary(eligible: readonly V1Node[], timing: TimingModel): TimingSummary[] {
+  const groups = new Map<string, number>();
+  for (const node of eligible) groups.set(nodeGroupOf(node), (groups.get(nodeGroupOf(node)) ?? 0) + 1);
+  return [...groups].sort(([a], [b]) => (a < b ? -1 : 1)).map(([group, nodes]) => ({ group, nodes, startup: summary(timing.startup(group)), termination: summary(timing.termination(group)) }));
 }
 
 /**

@@ -11,7 +11,9 @@ import { withDefaults } from '../defaults';
 import { daemonNodeEligibility } from '../eligibility';
 import { reconcile } from '../reconcile';
 import { currentRevision } from '../revisions';
-import type { FailedPodBackoff, Revision } from '../types';
+import { rolloutOf } from '../rollout-control/rollout-status';
+import { rolloutTransitions } from '../rollout-control/transitions';
+import type { FailedPodBackoff, ReconcileInput, ReconcileResult, Revision } from '../types';
 import { draw } from './distribution';
 import { nodeGroupOf, type TimingModel } from './timing-model';
 
@@ -53,6 +55,25 @@ export interface SimulationResult {
   api: { creates: number; deletes: number; statusWrites: number; peakPerSecond: number };
   /** What the control loop did, for its AWS bill. */
   work: { decisions: number; observations: number; timers: number };
+  /** The waves in the order they ran (rollout control's; one wave of every node without it). */
+  waves: WaveTiming[];
+}
+
+/** One wave as the simulated statuses recorded it (domain/rollout-control/transitions.ts). */
+export interface WaveTiming {
+  name: string;
+  nodes: number; // the nodes the wave updates (held-back ones not counted)
+  startMs: number; // since the start
+  endMs?: number; // every node of the wave updated and available; undefined: it never got there
+  soakUntilMs?: number; // the wave's minSuccessSeconds soak, when it has one
+}
+
+/** A decision's dealings with something outside the cluster (a fleet's node budget). */
+export interface DecisionHook {
+  /** How many more nodes the decision may make unavailable (ReconcileInput.disruptionAllowance). */
+  allowance?(input: ReconcileInput): number | undefined;
+  /** What the decision did, once decided. */
+  decided?(input: ReconcileInput, result: ReconcileResult): void;
 }
 
 interface SimPod {
@@ -72,6 +93,31 @@ const OBSERVATIONS_PER_CREATE = 4;
 const OBSERVATIONS_PER_DELETE = 2;
 
 export function simulateRollout(input: SimulationInput): SimulationResult {
+  const sim = new ClusterSimulation(input);
+  for (let at = sim.nextDecisionAt(); at !== undefined; at = sim.nextDecisionAt()) sim.decide(at);
+  return sim.finish();
+}
+
+/**
+ * The rollout, one decision at a time, for a caller that interleaves several clusters on one
+ * clock (a fleet): decide at nextDecisionAt() until it answers undefined (done or stuck), then finish().
+ */
+export class ClusterSimulation {
+  readonly nextDecisionAt: () => number | undefined;
+  readonly decide: (at: number, hook?: DecisionHook) => V1DaemonSetStatus;
+  readonly finish: () => SimulationResult;
+  readonly isCompleted: () => boolean;
+
+  constructor(input: SimulationInput) {
+    const parts = simulation(input);
+    this.nextDecisionAt = parts.nextDecisionAt;
+    this.decide = parts.decide;
+    this.finish = parts.finish;
+    this.isCompleted = parts.isCompleted;
+  }
+}
+
+function simulation(input: SimulationInput) {
   const { start, timing, random } = input;
   const minReadyMs = (input.daemonSet.spec?.minReadySeconds ?? 0) * 1000;
   const nodeByName = new Map(input.nodes.map((n) => [n.metadata!.name!, n]));
@@ -209,8 +255,32 @@ export function simulateRollout(input: SimulationInput): SimulationResult {
 
   noteCurve(start);
   let completed = false;
-  for (;;) {
-    const result = reconcile({ daemonSet: ds, nodes: input.nodes as V1Node[], pods: [...pods.values()].map((p) => p.pod), now: new Date(now), revisions, failedPodBackoff: backoff });
+  let nextAt: number | undefined = start;
+  const waves: WaveTiming[] = [];
+
+  /** Wave starts and finishes, as the status the decision writes records them. */
+  const noteWaves = (before: V1DaemonSetStatus | undefined, after: V1DaemonSetStatus) => {
+    const rollout = rolloutOf(after);
+    for (const t of rolloutTransitions(before, after)) {
+      if (t.kind === 'WaveStarted' && t.wave !== undefined) {
+        const progress = rollout?.waves.find((w) => w.name === t.wave);
+        waves.push({ name: t.wave, nodes: progress ? progress.nodes - progress.held : 0, startMs: now - start });
+      } else if (t.kind === 'WaveFinished' && t.wave !== undefined) {
+        const wave = waves.findLast((w) => w.name === t.wave && w.endMs === undefined);
+        if (!wave) continue;
+        wave.endMs = now - start;
+        if (rollout?.soakUntil && rollout.currentWave === t.wave) wave.soakUntilMs = Date.parse(rollout.soakUntil) - start;
+      } else if (t.kind === 'RolloutComplete') for (const w of waves) w.endMs ??= now - start;
+    }
+  };
+
+  const decide = (at: number, hook?: DecisionHook): V1DaemonSetStatus => {
+    advance(Math.max(at, now));
+    const decisionInput: ReconcileInput = { daemonSet: ds, nodes: input.nodes as V1Node[], pods: [...pods.values()].map((p) => p.pod), now: new Date(now), revisions, failedPodBackoff: backoff };
+    const allowance = hook?.allowance?.(decisionInput);
+    if (allowance !== undefined && allowance !== Infinity) decisionInput.disruptionAllowance = allowance;
+    const result = reconcile(decisionInput);
+    hook?.decided?.(decisionInput, result);
     work.decisions += 1;
     const current = currentRevision(ds, revisions);
     if (!revisions.some((r) => r.hash === current.hash)) revisions = [...revisions, { revision: current.revision, hash: current.hash, template: current.template }];
@@ -219,9 +289,12 @@ export function simulateRollout(input: SimulationInput): SimulationResult {
       eligible = result.status.desiredNumberScheduled;
       noteCurve(now);
     }
+    noteWaves(ds.status, result.status);
     if (isComplete(result.status, pods, current.hash)) {
       completed = true;
-      break;
+      nextAt = undefined;
+      ds = { ...ds, status: result.status };
+      return result.status;
     }
     let applied = now;
     for (const { nodeName, pod } of result.create) {
@@ -256,22 +329,31 @@ export function simulateRollout(input: SimulationInput): SimulationResult {
     wake = result.requeueAfterSeconds !== undefined ? now + result.requeueAfterSeconds * 1000 : undefined;
     if (wake !== undefined) work.timers += 1;
     const trigger = nextTrigger();
-    if (trigger === undefined || trigger - start > input.horizonMs) break; // nothing left that could move it: stuck
-    advance(Math.max(applied, trigger));
-  }
-  noteCurve(now);
-  for (const [node, s] of perNode) if (s.surgeSince !== undefined) podCountChanged(node, -s.pods, now); // close open surge intervals
-  return {
-    completed,
-    durationMs: now - start,
-    unavailable,
-    peakUnavailable: Math.max(0, ...unavailable.map((p) => p.count)),
-    unavailableNodeSeconds: unavailableNodeMs / 1000,
-    surgePodSeconds: surgePodMs / 1000,
-    surgeUsd,
-    api: { ...api, peakPerSecond: Math.max(0, ...peak.values()) },
-    work,
+    if (trigger === undefined || trigger - start > input.horizonMs) {
+      nextAt = undefined; // nothing left that could move it: stuck
+    } else nextAt = Math.max(applied, trigger);
+    return result.status;
   };
+
+  const finish = (): SimulationResult => {
+    noteCurve(now);
+    for (const [node, s] of perNode) if (s.surgeSince !== undefined) podCountChanged(node, -s.pods, now); // close open surge intervals
+    const rolloutWaves = waves.length > 0 ? waves : [{ name: 'all nodes', nodes: eligible, startMs: 0, ...(completed ? { endMs: now - start } : {}) }];
+    return {
+      completed,
+      durationMs: now - start,
+      unavailable,
+      peakUnavailable: Math.max(0, ...unavailable.map((p) => p.count)),
+      unavailableNodeSeconds: unavailableNodeMs / 1000,
+      surgePodSeconds: surgePodMs / 1000,
+      surgeUsd,
+      api: { ...api, peakPerSecond: Math.max(0, ...peak.values()) },
+      work,
+      waves: rolloutWaves,
+    };
+  };
+
+  return { nextDecisionAt: () => nextAt, decide, finish, isCompleted: () => completed };
 }
 
 /** Every desired node runs one available pod of the current revision, and no other pod is left. */

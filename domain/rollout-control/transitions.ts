@@ -19,6 +19,8 @@ export type RolloutTransitionKind =
 export interface RolloutTransition {
   kind: RolloutTransitionKind;
   message: string;
+  /** The wave a WaveStarted / WaveFinished is about. */
+  wave?: string;
 }
 
 export function rolloutTransitions(before: V1DaemonSetStatus | undefined, after: V1DaemonSetStatus): RolloutTransition[] {
@@ -26,16 +28,16 @@ export function rolloutTransitions(before: V1DaemonSetStatus | undefined, after:
   if (!next) return [];
   const prev = rolloutOf(before);
   const out: RolloutTransition[] = [];
-  const add = (kind: RolloutTransitionKind, message: string) => out.push({ kind, message });
+  const add = (kind: RolloutTransitionKind, message: string, wave?: string) => out.push({ kind, message, ...(wave !== undefined ? { wave } : {}) });
   const same = prev?.updateRevision === next.updateRevision ? prev : undefined;
   if (!same) {
     add('RolloutStarted', `revision ${next.updateRevision}`);
-    if (next.phase !== 'Complete') add('WaveStarted', next.currentWave);
+    if (next.phase !== 'Complete') add('WaveStarted', next.currentWave, next.currentWave);
   } else if (same.currentWave !== next.currentWave) {
-    if (same.phase !== 'Soaking') add('WaveFinished', same.currentWave);
-    add('WaveStarted', next.currentWave);
+    if (same.phase !== 'Soaking') add('WaveFinished', same.currentWave, same.currentWave);
+    add('WaveStarted', next.currentWave, next.currentWave);
   } else if (next.phase === 'Soaking' && same.phase !== 'Soaking') {
-    add('WaveFinished', `${next.currentWave}; soaking until ${next.soakUntil}`);
+    add('WaveFinished', `${next.currentWave}; soaking until ${next.soakUntil}`, next.currentWave);
   }
   const pausedBefore = findCondition(before?.conditions, PAUSED);
   const pausedAfter = findCondition(after.conditions, PAUSED);

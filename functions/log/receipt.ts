@@ -6,8 +6,10 @@
 // A rollout starts when the DaemonSet change carrying its template was observed (else when its
 // revision was recorded) and ends with the first decision that saw every desired node updated and
 // available; one superseded by the next revision before that has no end.
+import { AWS_PRICES } from '../../domain/aws-prices';
 import { scaledValue } from '../../domain/int-or-percent';
 import type { PriceTable } from '../../domain/cost';
+import type { RolloutPlanned } from '../../domain/events';
 import type { Lifecycles, PodLife } from './lifecycles';
 import { podPrices } from './pod-prices';
 
@@ -27,6 +29,8 @@ export interface Receipt {
   nodesUpdated: number;
   /** Over the nodes that had an available pod when the rollout started. */
   unavailableSeconds: { total: number; worst: number; worstNode?: string };
+  /** The most of those nodes unavailable at one instant. */
+  peakUnavailable: number;
   surgePodHours: number;
   failedPods: number;
   failedCreates: number;
@@ -35,28 +39,29 @@ export interface Receipt {
   cost: { surge: number; controlLoop: number };
   /** The commits of each stream that back the receipt: [first, last] inside the rollout's window. */
   commits: { daemonSet?: [number, number]; nodes?: [number, number]; pods?: [number, number] };
+  /** What `plan --record` predicted for this template, when it was asked: shown beside the actual. */
+  planned?: PlannedFigures;
 }
 
-/**
- * The control loop's own AWS bill per operation, us-east-1 list prices (USD): a Lambda request, an
- * EventBridge custom event, an SQS FIFO request, a DynamoDB on-demand write request unit. Lambda
- * duration is not counted (the log does not record it).
- */
-export const AWS_OPERATION_PRICES = {
-  lambdaRequest: 0.2 / 1e6,
-  eventBridgeEvent: 1 / 1e6,
-  sqsFifoRequest: 0.5 / 1e6,
-  dynamoDbWrite: 0.625 / 1e6,
-};
+export interface PlannedFigures {
+  at: string;
+  strategy: string;
+  p50Seconds: number;
+  p90Seconds: number;
+  peakUnavailable: number;
+  surgePodHours?: number; // plans recorded before it was kept do not have it
+}
 
 export interface ReceiptInput {
   lifecycles: Lifecycles;
   prices: PriceTable;
   /** Commit times of each stream, to name the commit range (the audit log's commits). */
   commitTimes: { daemonSet: { commit: number; ms: number }[]; nodes: { commit: number; ms: number }[]; pods: { commit: number; ms: number }[] };
+  /** The plans `plan --record` appended to the DaemonSet's stream, with their commits. */
+  planned?: readonly { commit: number; event: RolloutPlanned }[];
 }
 
-export function rolloutReceipts({ lifecycles: life, prices, commitTimes }: ReceiptInput): Receipt[] {
+export function rolloutReceipts({ lifecycles: life, prices, commitTimes, planned = [] }: ReceiptInput): Receipt[] {
   const price = podPrices(life, prices);
   const podsByNode = new Map<string, PodLife[]>();
   for (const p of life.pods) {
@@ -76,6 +81,7 @@ export function rolloutReceipts({ lifecycles: life, prices, commitTimes }: Recei
     const inWindow = (ms: number) => ms >= startMs && ms <= windowEnd;
 
     let unavailableTotal = 0, worst = 0, worstNode: string | undefined, surgeMs = 0, surgeCost = 0, updated = 0;
+    const downEdges: [number, number][] = []; // when replaced nodes went down (+1) and came back (-1), for the peak
     let fastest = Infinity;
     const firstAction = new Map<string, number>();
     for (const a of life.actions) if (a.nodeName && inWindow(a.ms) && !firstAction.has(a.nodeName)) firstAction.set(a.nodeName, a.ms);
@@ -91,7 +97,7 @@ export function rolloutReceipts({ lifecycles: life, prices, commitTimes }: Recei
         if (began !== undefined && fresh.availableMs! >= began && (replaced || !anyReplaced)) fastest = Math.min(fastest, fresh.availableMs! - began);
       }
       if (replaced) {
-        const down = to > startMs ? to - startMs - covered(pods, startMs, to) : 0;
+        const down = to > startMs ? to - startMs - covered(pods, startMs, to, downEdges) : 0;
         unavailableTotal += down;
         if (down > worst) [worst, worstNode] = [down, node];
       }
@@ -117,10 +123,14 @@ export function rolloutReceipts({ lifecycles: life, prices, commitTimes }: Recei
     const commits = { daemonSet: range(commitTimes.daemonSet), nodes: range(commitTimes.nodes), pods: range(commitTimes.pods) };
     const writes = [commits.daemonSet, commits.nodes, commits.pods].reduce((n, r) => n + (r ? r[1] - r[0] + 1 : 0), 0);
     const observed = writes - (commits.daemonSet ? commits.daemonSet[1] - commits.daemonSet[0] + 1 : 0);
-    const p = AWS_OPERATION_PRICES;
+    const p = AWS_PRICES;
     // Each decision: one reconcile invocation fed by one FIFO message; each observation commit: one
-    // event on the bus and one ingest invocation; every commit: at least one write unit.
-    const controlLoop = decisions * (p.lambdaRequest + p.sqsFifoRequest) + observed * (p.eventBridgeEvent + p.lambdaRequest) + writes * p.dynamoDbWrite;
+    // event on the bus and one ingest invocation; every commit: at least one write unit. Lambda
+    // duration is not counted (the log does not record it).
+    const controlLoop = decisions * (p.lambdaRequestUsd + p.sqsFifoRequestUsd) + observed * (p.eventBridgeCustomEventUsd + p.lambdaRequestUsd) + writes * p.dynamoDbWriteRequestUnitUsd;
+    // The newest plan for this template appended before the rollout's last commit (by log order: a
+    // plan is stamped with the planner's clock, which need not be the cluster's).
+    const plan = planned.findLast((p) => p.event.hash === rev.hash && (commits.daemonSet === undefined || p.commit <= commits.daemonSet[1]))?.event;
 
     return {
       revision: rev.revision,
@@ -137,6 +147,7 @@ export function rolloutReceipts({ lifecycles: life, prices, commitTimes }: Recei
       ...(minimumMs && durationMs !== undefined ? { ratioToMinimum: durationMs / minimumMs } : {}),
       nodesUpdated: updated,
       unavailableSeconds: { total: unavailableTotal / 1000, worst: worst / 1000, ...(worstNode ? { worstNode } : {}) },
+      peakUnavailable: peakOf(downEdges),
       surgePodHours: surgeMs / 3_600_000,
       failedPods: life.pods.filter((p) => p.hash === rev.hash && p.failedMs !== undefined && inWindow(p.failedMs)).length,
       failedCreates: life.actions.filter((a) => a.action === 'create' && a.outcome === 'failed' && inWindow(a.ms)).length,
@@ -149,6 +160,7 @@ export function rolloutReceipts({ lifecycles: life, prices, commitTimes }: Recei
       },
       cost: { surge: surgeCost, controlLoop },
       commits: Object.fromEntries(Object.entries(commits).filter(([, r]) => r !== undefined)) as Receipt['commits'],
+      ...(plan ? { planned: plannedFigures(plan) } : {}),
     };
   });
 }
@@ -158,13 +170,33 @@ const complete = (s: Lifecycles['decisions'][number]['status']): boolean =>
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+const plannedFigures = (e: RolloutPlanned): PlannedFigures => ({
+  at: e.time,
+  strategy: e.strategy,
+  p50Seconds: e.p50Ms / 1000,
+  p90Seconds: e.p90Ms / 1000,
+  peakUnavailable: e.peakUnavailable,
+  ...(e.surgePodHours !== undefined ? { surgePodHours: e.surgePodHours } : {}),
+});
+
+/** The most intervals open at once; at equal times a return (-1) goes before a departure (+1). */
+function peakOf(edges: [number, number][]): number {
+  edges.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  let open = 0, peak = 0;
+  for (const [, d] of edges) peak = Math.max(peak, (open += d));
+  return peak;
+}
+
 /** Until a pod stops serving: it is deleted (terminating), fails, or is gone. */
 const endOf = (p: PodLife): number => Math.min(p.terminatingMs ?? Infinity, p.failedMs ?? Infinity, p.goneMs ?? Infinity);
 /** Available at `at` — a pod deleted at that very instant included: the rollout's first deletes land at its start. */
 const availableAt = (p: PodLife, at: number): boolean => p.availableMs !== undefined && p.availableMs <= at && endOf(p) >= at;
 
-/** How much of [from, to) some pod on the node was available: the union of their available intervals. */
-function covered(pods: PodLife[], from: number, to: number): number {
+/**
+ * How much of [from, to) some pod on the node was available: the union of their available
+ * intervals. The gaps between them (the node unavailable) go to `gaps` as +1/-1 edges.
+ */
+function covered(pods: PodLife[], from: number, to: number, gaps: [number, number][]): number {
   const spans = pods
     .filter((p) => p.availableMs !== undefined)
     .map((p) => [Math.max(from, p.availableMs!), Math.min(to, endOf(p))] as const)
@@ -173,9 +205,11 @@ function covered(pods: PodLife[], from: number, to: number): number {
   let total = 0, reach = from;
   for (const [a, b] of spans) {
     if (b <= reach) continue;
+    if (a > reach) gaps.push([reach, 1], [a, -1]);
     total += b - Math.max(a, reach);
     reach = b;
   }
+  if (reach < to) gaps.push([reach, 1], [to, -1]);
   return total;
 }
 

@@ -54,11 +54,13 @@ describe('daemonloop plan', () => {
       expect(summary.stdout.join('\n')).toMatch(/^Plan for kube-system\/agent: 6 eligible nodes, maxUnavailable 2, maxSurge 0\nDuration +p50 /);
       expect(summary.stdout.join('\n')).toContain('this DaemonSet on default (6 pods)');
       expect(summary.stderr.join('\n')).toContain('plan recorded in local/daemonsets/kube-system/agent');
+      expect(summary.stdout.join('\n')).toMatch(/Waves, in order \(the median run\):\n# +WAVE +NODES +START +END +DURATION +SOAK UNTIL\n1 +all nodes +6 +\+0\.0s +\+[0-9.]+s +[0-9.]+s +-/);
       expect(await readFile(svg, 'utf8')).toMatch(/^<svg [^>]*>\n<title>kube-system\/agent<\/title>/);
 
       const json = recordingIo();
       expect(await main(['plan', ...common, '-o', 'json'], json)).toBe(0);
-      const plan = JSON.parse(json.stdout.join('\n')) as { plan: { durationP50Ms: number; peakUnavailable: number; eligibleNodes: number } };
+      const plan = JSON.parse(json.stdout.join('\n')) as { plan: { durationP50Ms: number; peakUnavailable: number; eligibleNodes: number; waves: { name: string; nodes: number; startMs: number; endMs: number }[] } };
+      expect(plan.plan.waves).toEqual([{ name: 'all nodes', nodes: 6, startMs: 0, endMs: plan.plan.durationP50Ms }]);
       expect(plan.plan.eligibleNodes).toBe(6);
       expect(plan.plan.peakUnavailable).toBe(2);
       // Three waves of two nodes: the 30 s grace period, then start-up and minReadySeconds 5 s each.
@@ -87,6 +89,16 @@ describe('daemonloop plan', () => {
       const status = recordingIo();
       expect(await main(['rollout', 'status', 'agent', '-n', NAMESPACE, '--state', state], status)).toBe(0);
       expect(status.stderr.join('\n')).toMatch(/planned: p50 [0-9.]+ s \(p90 [0-9.]+ s\); took [0-9.]+ s \([+-][0-9]+% of p50\)/);
+
+      // …and so does its receipt: the recorded plan's figures beside the actual ones.
+      const receipt = recordingIo();
+      expect(await main(['rollout', 'receipt', 'agent', '-n', NAMESPACE, '--state', state, '-o', 'json', '--revision', '2'], receipt)).toBe(0);
+      const r = JSON.parse(receipt.stdout[0]!) as { durationSeconds: number; peakUnavailable: number; surgePodHours: number; planned: { p50Seconds: number; p90Seconds: number; peakUnavailable: number; surgePodHours: number; strategy: string } };
+      expect(r.planned).toMatchObject({ strategy: 'maxUnavailable 2, maxSurge 0', peakUnavailable: 2, surgePodHours: 0 });
+      expect(r.planned.p50Seconds).toBeGreaterThanOrEqual(3 * 35);
+      expect(r.planned.p90Seconds).toBeGreaterThanOrEqual(r.planned.p50Seconds);
+      expect(r.peakUnavailable).toBe(2);
+      expect(r.surgePodHours).toBe(0);
     } finally {
       await h.close();
     }

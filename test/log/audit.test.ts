@@ -13,7 +13,9 @@ import { emptyClusterState } from '../../domain/cluster-state';
 import { fold } from '../../domain/evolve';
 import { VirtualClock } from '../../functions/clock';
 import { eventLogOf } from '../../functions/cli/event-log-source';
+import * as E from '../../domain/events';
 import { receiptsOf } from '../../functions/cli/commands/rollout-receipt';
+import { renderReceiptCsv, renderReceiptTable } from '../../functions/cli/commands/render-receipt';
 import type { Simulator } from '../../functions/local/simulator/simulator';
 import { loadAuditLog, type AuditLog } from '../../functions/log/audit-log';
 import { windowCost } from '../../functions/log/cost-window';
@@ -118,6 +120,39 @@ describe('rollout receipt on a known rolling update', () => {
     expect(second!.unavailableSeconds.total).toBe(total);
     expect(second!.unavailableSeconds.worst).toBe(Math.max(...perNode.values()));
     expect(second!.surgePodHours).toBe(0); // maxUnavailable: a new pod only once the old one is gone
+  });
+
+  it('peaks at the most nodes the simulator showed unavailable at once (maxUnavailable 2)', () => {
+    const [, second] = receiptsOf(log);
+    const { v1, v2 } = hashes();
+    const edges: [number, number][] = [];
+    for (const old of [...seen.values()].filter((p) => p.hash === v1)) {
+      const fresh = [...seen.values()].find((p) => p.hash === v2 && p.node === old.node)!;
+      edges.push([old.terminating!, 1], [fresh.ready! + 5_000, -1]);
+    }
+    edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let open = 0, peak = 0;
+    for (const [, d] of edges) peak = Math.max(peak, (open += d));
+    expect(peak).toBe(2);
+    expect(second!.peakUnavailable).toBe(peak);
+  });
+
+  it('shows a recorded plan for the template beside the actual, and none for a template never planned', () => {
+    const { v2 } = hashes();
+    const planned: E.RolloutPlanned = {
+      type: E.ROLLOUT_PLANNED, clusterId: 'local', schemaVersion: E.EVENT_SCHEMA_VERSION, time: new Date(appliedAt.v2 - 1_000).toISOString(),
+      hash: v2, strategy: 'maxUnavailable 2, maxSurge 0', p50Ms: 100_000, p90Ms: 120_000, peakUnavailable: 2, surgePodHours: 0,
+    };
+    const before = log.daemonSet.filter((c) => Date.parse(c.time) < appliedAt.v2);
+    const withPlan: AuditLog = { ...log, daemonSet: [...before, { ...before.at(-1)!, commit: before.at(-1)!.commit + 0.5, time: planned.time, events: [planned] }, ...log.daemonSet.slice(before.length)] };
+    const [first, second] = receiptsOf(withPlan);
+    expect(first!.planned).toBeUndefined();
+    expect(second!.planned).toEqual({ at: planned.time, strategy: planned.strategy, p50Seconds: 100, p90Seconds: 120, peakUnavailable: 2, surgePodHours: 0 });
+    const csv = renderReceiptCsv([second!]).split('\n');
+    expect(csv[0]).toMatch(/,peak_unavailable,.*,planned_at,planned_strategy,planned_p50_seconds,planned_p90_seconds,planned_peak_unavailable,planned_surge_pod_hours$/);
+    expect(csv[1]!.endsWith(`,${planned.time},"maxUnavailable 2, maxSurge 0",100,120,2,0`)).toBe(true);
+    const off = Math.round(((second!.durationSeconds! - 100) / 100) * 100);
+    expect(renderReceiptTable([second!])).toContain(`100/120 (${off >= 0 ? '+' : ''}${off}%), 2, 0.000`);
   });
 
   it('prices the window as the simulator’s pod-seconds × the OpenCost default rates, computed here', () => {

@@ -3,7 +3,7 @@
 // Several --max-unavailable / --max-surge values compare strategies side by side.
 import { readFile, writeFile } from 'node:fs/promises';
 import type { IntOrString, V1DaemonSet } from '@kubernetes/client-node';
-import { OPENCOST_DEFAULT_PRICES } from '../../../domain/cost';
+import { OPENCOST_DEFAULT_PRICES, type PriceTable } from '../../../domain/cost';
 import { withDefaults } from '../../../domain/defaults';
 import { nextDaemonSet, planRollout, type PlanInput } from '../../../domain/plan/plan';
 import { EVENT_SCHEMA_VERSION, ROLLOUT_PLANNED, type RolloutPlanned } from '../../../domain/events';
@@ -13,6 +13,7 @@ import { validateDaemonSet } from '../../../domain/validation';
 import { DEFAULT_BURST, DEFAULT_QPS } from '../../adapters/kubernetes/rate-limiter';
 import { parseDaemonSetManifests } from '../../adapters/kubernetes/manifest';
 import { LOCAL_CLUSTER_ID } from '../../local/runtime';
+import type { EventStore } from '../../adapters/event-store/port';
 import { EventLog } from '../../log/event-log';
 import { planInputsFromLog } from '../../log/plan-inputs';
 import { eventLogOf } from '../event-log-source';
@@ -42,12 +43,26 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const log = await eventLogOf(options);
   const now = new Date();
   const key = { clusterId: stringOption(options, 'cluster') ?? LOCAL_CLUSTER_ID, namespace, name };
-  let inputs: Awaited<ReturnType<typeof planInputsFromLog>>;
   try {
-    inputs = await planInputsFromLog(log.store, key, now);
+    return await planFrom(log.store, options, io, { namespace, name, output, prices, strategies, key, now });
   } finally {
     await log.close();
   }
+}
+
+interface PlanRequest {
+  namespace: string;
+  name: string;
+  output: string | undefined;
+  prices: PriceTable;
+  strategies: { strategy: string; daemonSet: V1DaemonSet }[];
+  key: DaemonSetKey;
+  now: Date;
+}
+
+/** Plans from the log in `store` and, with --record, appends the plan to the same log. */
+async function planFrom(store: EventStore, options: CommandOptions, io: CliIo, { namespace, name, output, prices, strategies, key, now }: PlanRequest): Promise<number> {
+  const inputs = await planInputsFromLog(store, key, now);
   if (inputs.nodes.length === 0) io.err('warning: the log knows no nodes of this cluster: the plan has nothing to roll out to');
 
   const base: Omit<PlanInput, 'next'> = {
@@ -82,7 +97,7 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const title = `${namespace}/${name}`;
   if (flag(options, 'record')) {
     if (plans.length !== 1) throw new UsageError('--record keeps one plan: give at most one --max-unavailable and one --max-surge');
-    await record(options, key, currentRevision(nextDaemonSet(inputs.current, strategies[0]!.daemonSet), inputs.revisions).hash, plans[0]!, now);
+    await record(store, key, currentRevision(nextDaemonSet(inputs.current, strategies[0]!.daemonSet), inputs.revisions).hash, plans[0]!, now);
     io.err(`plan recorded in ${daemonSetStreamId(key)}: \`rollout status\` and \`history\` show it beside the actual rollout`);
   }
   const svgPath = stringOption(options, 'svg');
@@ -143,15 +158,10 @@ function nonNegativeInteger(options: CommandOptions, name: string, fallback: num
 }
 
 /** Appends the prediction to the DaemonSet's stream, where the rollout's own decisions will follow it. */
-async function record(options: CommandOptions, key: DaemonSetKey, hash: string, { strategy, plan }: StrategyPlan, now: Date): Promise<void> {
-  const log = await eventLogOf(options);
-  try {
-    const planned: RolloutPlanned = {
-      type: ROLLOUT_PLANNED, clusterId: key.clusterId, schemaVersion: EVENT_SCHEMA_VERSION, time: now.toISOString(),
-      hash, strategy, p50Ms: plan.durationP50Ms, p90Ms: plan.durationP90Ms, peakUnavailable: plan.peakUnavailable,
-    };
-    await new EventLog(log.store).appendOutcomes(key, [planned]);
-  } finally {
-    await log.close();
-  }
+async function record(store: EventStore, key: DaemonSetKey, hash: string, { strategy, plan }: StrategyPlan, now: Date): Promise<void> {
+  const planned: RolloutPlanned = {
+    type: ROLLOUT_PLANNED, clusterId: key.clusterId, schemaVersion: EVENT_SCHEMA_VERSION, time: now.toISOString(),
+    hash, strategy, p50Ms: plan.durationP50Ms, p90Ms: plan.durationP90Ms, peakUnavailable: plan.peakUnavailable, surgePodHours: plan.surgePodHours,
+  };
+  await new EventLog(store).appendOutcomes(key, [planned]);
 }

@@ -28,6 +28,9 @@ export function renderPlan(title: string, { strategy, plan }: StrategyPlan): str
       plan.timing.map((t) => [t.group, String(t.nodes), seconds(t.startup.p50Ms), seconds(t.startup.p90Ms), t.startup.source, seconds(t.termination.p50Ms), seconds(t.termination.p90Ms), t.termination.source]),
     ),
     '',
+    'Waves, in order (the median run):',
+    renderWaves(plan.waves),
+    '',
   ];
   if (plan.unfit.length > 0) {
     lines.push(`Fit: ${plan.unfit.length} node${plan.unfit.length === 1 ? '' : 's'} would keep the new pod Pending:`);
@@ -35,6 +38,14 @@ export function renderPlan(title: string, { strategy, plan }: StrategyPlan): str
   } else lines.push('Fit: the new revision fits on every eligible node the log has resources for');
   if (plan.fitUnknown > 0) lines.push(`     (${plan.fitUnknown} node${plan.fitUnknown === 1 ? '' : 's'} without allocatable or requests in the log: not checked)`);
   return lines.join('\n');
+}
+
+/** Each wave's (or stage's) predicted start, end and duration from the rollout's start, and its nodes. */
+export function renderWaves(waves: readonly { name: string; nodes: number; startMs: number; endMs?: number; soakUntilMs?: number }[]): string {
+  return renderTable(
+    ['#', 'WAVE', 'NODES', 'START', 'END', 'DURATION', 'SOAK UNTIL'],
+    waves.map((w, i) => [String(i + 1), w.name, String(w.nodes), `+${seconds(w.startMs)}`, w.endMs === undefined ? 'not reached' : `+${seconds(w.endMs)}`, w.endMs === undefined ? '-' : seconds(w.endMs - w.startMs), w.soakUntilMs === undefined ? '-' : `+${seconds(w.soakUntilMs)}`]),
+  );
 }
 
 const mib = (bytes: number): string => `${Math.round(bytes / 2 ** 20)}Mi`;

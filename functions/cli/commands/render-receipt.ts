@@ -9,6 +9,14 @@ const range = (r?: [number, number]): string => (r ? `${r[0]}-${r[1]}` : '');
 const commits = (r: Receipt): string => ['ds', 'nodes', 'pods'].map((s, i) => [s, range([r.commits.daemonSet, r.commits.nodes, r.commits.pods][i])] as const).filter(([, x]) => x).map(([s, x]) => `${s}#${x}`).join(' ');
 const pauses = (r: Receipt): string => r.pauses.map((p) => `${p.at}${p.until ? `..${p.until}` : '..'}${p.reason ? ` (${p.reason})` : ''}`).join('; ');
 
+/** The recorded plan beside the actual: p50/p90 seconds and the actual's distance from p50, peak, surge. */
+const planned = (r: Receipt): string => {
+  const p = r.planned;
+  if (!p) return '';
+  const off = r.durationSeconds === undefined ? '' : ` (${r.durationSeconds >= p.p50Seconds ? '+' : ''}${Math.round(((r.durationSeconds - p.p50Seconds) / p.p50Seconds) * 100)}%)`;
+  return `${seconds(p.p50Seconds)}/${seconds(p.p90Seconds)}${off}, ${p.peakUnavailable}, ${p.surgePodHours === undefined ? '-' : p.surgePodHours.toFixed(3)}`;
+};
+
 const FIELDS: [string, (r: Receipt) => string][] = [
   ['REVISION', (r) => `${r.revision} (${r.hash})`],
   ['STARTED-BY', who],
@@ -18,12 +26,14 @@ const FIELDS: [string, (r: Receipt) => string][] = [
   ['X-MINIMUM', (r) => (r.ratioToMinimum === undefined ? '' : r.ratioToMinimum.toFixed(2))],
   ['NODES', (r) => String(r.nodesUpdated)],
   ['UNAVAILABLE-S', (r) => `${seconds(r.unavailableSeconds.total)} (worst ${seconds(r.unavailableSeconds.worst)}${r.unavailableSeconds.worstNode ? ` ${r.unavailableSeconds.worstNode}` : ''})`],
+  ['PEAK-UNAVAILABLE', (r) => String(r.peakUnavailable)],
   ['SURGE-POD-H', (r) => r.surgePodHours.toFixed(3)],
   ['FAILED', (r) => `${r.failedPods} pods, ${r.failedCreates} creates`],
   ['PAUSES', (r) => String(r.pauses.length)],
   ['API-CALLS', (r) => String(r.apiCalls.creates + r.apiCalls.deletes + r.apiCalls.statusWrites)],
   ['COST-$', (r) => `${r.cost.surge.toFixed(4)} surge + ${r.cost.controlLoop.toFixed(4)} loop`],
   ['COMMITS', commits],
+  ['PLANNED (P50/P90-S, PEAK, SURGE-POD-H)', planned],
 ];
 
 export const renderReceiptTable = (receipts: Receipt[]): string => renderTable(FIELDS.map(([h]) => h), receipts.map((r) => FIELDS.map(([, f]) => f(r))));
@@ -44,6 +54,7 @@ const CSV_FIELDS: [string, (r: Receipt) => string | number | undefined][] = [
   ['unavailable_seconds_total', (r) => r.unavailableSeconds.total],
   ['unavailable_seconds_worst', (r) => r.unavailableSeconds.worst],
   ['worst_node', (r) => r.unavailableSeconds.worstNode],
+  ['peak_unavailable', (r) => r.peakUnavailable],
   ['surge_pod_hours', (r) => r.surgePodHours],
   ['failed_pods', (r) => r.failedPods],
   ['failed_creates', (r) => r.failedCreates],
@@ -57,6 +68,12 @@ const CSV_FIELDS: [string, (r: Receipt) => string | number | undefined][] = [
   ['commits_daemonset', (r) => range(r.commits.daemonSet)],
   ['commits_nodes', (r) => range(r.commits.nodes)],
   ['commits_pods', (r) => range(r.commits.pods)],
+  ['planned_at', (r) => r.planned?.at],
+  ['planned_strategy', (r) => r.planned?.strategy],
+  ['planned_p50_seconds', (r) => r.planned?.p50Seconds],
+  ['planned_p90_seconds', (r) => r.planned?.p90Seconds],
+  ['planned_peak_unavailable', (r) => r.planned?.peakUnavailable],
+  ['planned_surge_pod_hours', (r) => r.planned?.surgePodHours],
 ];
 
 const csvCell = (v: string | number | undefined): string => {

@@ -1,6 +1,7 @@
 // `daemonloop rollout receipt DS [-n NS] [--revision N] [-o json|csv] [--prices FILE.json]`: one
 // line per rollout of the DaemonSet, computed from the event log alone (functions/log/receipt.ts).
 import { OPENCOST_DEFAULT_PRICES } from '../../../domain/cost';
+import { ROLLOUT_PLANNED, type RolloutPlanned } from '../../../domain/events';
 import { LOCAL_CLUSTER_ID } from '../../local/runtime';
 import { readLifecycles } from '../../log/lifecycles';
 import { rolloutReceipts, type Receipt } from '../../log/receipt';
@@ -17,7 +18,8 @@ const OUTPUTS = ['table', 'json', 'csv'] as const;
 /** Every receipt of the log (the pure part, also what the benchmark times). */
 export function receiptsOf(log: AuditLog, prices = OPENCOST_DEFAULT_PRICES): Receipt[] {
   const times = (commits: Commit[]) => commits.map((c) => ({ commit: c.commit, ms: Date.parse(c.time) }));
-  return rolloutReceipts({ lifecycles: readLifecycles(log), prices, commitTimes: { daemonSet: times(log.daemonSet), nodes: times(log.nodes), pods: times(log.pods) } });
+  const planned = log.daemonSet.flatMap((c) => c.events.filter((e): e is RolloutPlanned => e.type === ROLLOUT_PLANNED).map((event) => ({ commit: c.commit, event })));
+  return rolloutReceipts({ lifecycles: readLifecycles(log), prices, commitTimes: { daemonSet: times(log.daemonSet), nodes: times(log.nodes), pods: times(log.pods) }, planned });
 }
 
 export async function run(options: CommandOptions, io: CliIo): Promise<number> {

@@ -122,3 +122,25 @@ describe('fitCheck', () => {
     expect(plan.completedRuns).toBe(0); // node-2's pod stays Pending
   });
 });
+
+describe('the order and timing of waves', () => {
+  it('canary wave of 2 with a 60 s soak, then the rest 2 at a time: each wave’s start and end as the statuses recorded them', () => {
+    const cluster = nodes(10);
+    const current = agent('agent:1', { maxUnavailable: 2 });
+    const waved = agent('agent:2', { maxUnavailable: 2 });
+    (waved.spec!.updateStrategy!.rollingUpdate as Record<string, unknown>).waves = [{ name: 'canary', nodes: 2, minSuccessSeconds: 60 }]; // the others form the last wave, "rest"
+    const r = simulate(cluster, {}, { daemonSet: nextDaemonSet(current, waved), pods: running(current, cluster) });
+    expect(r.completed).toBe(true);
+    // canary: 30 s terminate + 5 s start + 10 s minReadySeconds; soak 60 s; the rest: four rounds of 45 s.
+    expect(r.waves).toEqual([
+      { name: 'canary', nodes: 2, startMs: 0, endMs: 45_000, soakUntilMs: 105_000 },
+      { name: 'rest', nodes: 8, startMs: 105_000, endMs: 105_000 + 4 * 45_000 },
+    ]);
+    expect(r.durationMs).toBe(105_000 + 4 * 45_000);
+  });
+
+  it('without rollout control, the rollout is one wave of every node', () => {
+    const r = simulate(nodes(4), { maxUnavailable: 2 });
+    expect(r.waves).toEqual([{ name: 'all nodes', nodes: 4, startMs: 0, endMs: 2 * 45_000 }]);
+  });
+});

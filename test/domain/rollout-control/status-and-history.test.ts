@@ -39,10 +39,10 @@ describe('rollout transitions for history', () => {
     expect(rolloutTransitions(undefined, first).map((t) => t.kind)).toEqual(['RolloutStarted', 'WaveStarted']);
     const soakPods = [...v2Pods(v2({ waves }), nodeList.slice(0, 2), new Date(NOW.getTime() - 15_000)), ...v1Pods(nodeList.slice(2))];
     const soaking = decide(soakPods, first).result.status;
-    expect(rolloutTransitions(first, soaking)).toEqual([{ kind: 'WaveFinished', message: `zones/zone-a; soaking until ${new Date(NOW.getTime() + 45_000).toISOString()}` }]);
+    expect(rolloutTransitions(first, soaking)).toEqual([{ kind: 'WaveFinished', message: `zones/zone-a; soaking until ${new Date(NOW.getTime() + 45_000).toISOString()}`, wave: 'zones/zone-a' }]);
     const later = [...v2Pods(v2({ waves }), nodeList.slice(0, 2), new Date(NOW.getTime() - 60_000)), ...v1Pods(nodeList.slice(2))];
     const next = decide(later, soaking).result.status;
-    expect(rolloutTransitions(soaking, next)).toEqual([{ kind: 'WaveStarted', message: 'zones/zone-b' }]);
+    expect(rolloutTransitions(soaking, next)).toEqual([{ kind: 'WaveStarted', message: 'zones/zone-b', wave: 'zones/zone-b' }]);
     const paused = decide(later, next, { paused: true }).result.status;
     expect(rolloutTransitions(next, paused).map((t) => t.kind)).toEqual(['Paused']);
     const resumed = decide(later, paused).result.status;
