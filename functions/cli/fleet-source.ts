@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbEventStore } from '../adapters/event-store/dynamodb';
 import { EVENT_LOG_TABLE_NAME } from '../adapters/event-store/keys';
 import { DynamoDbFleetStore } from '../adapters/fleet-store/dynamodb';
+import type { EventStore } from '../adapters/event-store/port';
 import type { FleetStore } from '../adapters/fleet-store/port';
 import { systemClock } from '../clock';
 import type { ClusterObservation } from '../../domain/fleet/progressive';
@@ -20,6 +21,8 @@ import { dataDirIn, DEFAULT_STATE_DIR } from './state-dir';
 
 export interface FleetSource {
   store: FleetStore;
+  /** The event log the clusters' DaemonSets are in (the planner reads their streams). */
+  events: EventStore;
   clusters(): Promise<FleetCluster[]>;
   observe(clusterId: string, namespace: string, name: string, now: Date): Promise<ClusterObservation | undefined>;
   close(): Promise<void>;
@@ -48,10 +51,12 @@ export async function fleetSourceOf(options: CommandOptions): Promise<FleetSourc
       close = () => dynamodb.close();
     }
   }
-  const log = new EventLog(new DynamoDbEventStore(client, tableName));
+  const events = new DynamoDbEventStore(client, tableName);
+  const log = new EventLog(events);
   const registry = new DynamoDbClusterRegistry(client, tableName, systemClock);
   return {
     store: new DynamoDbFleetStore(client, tableName, systemClock),
+    events,
     clusters: async () => (await registry.list()).map((c) => ({ clusterId: c.clusterId, labels: c.labels ?? {} })),
     observe: async (clusterId, namespace, name, now) => observationOf((await log.rebuild({ clusterId, namespace, name }, now)).input?.daemonSet),
     close,

@@ -58,9 +58,9 @@ export const COMMANDS: CommandEntry[] = [
   {
     name: 'plan',
     description: 'What-if: simulate a rollout of a new spec before applying it',
-    usage: '-f NEW.yaml [-n NS] [--cluster ID] [--set-image C=IMAGE]… [--max-unavailable V[,V…]] [--max-surge V[,V…]] [--runs N] [--seed N] [--qps N] [--burst N] [--loop-latency-ms MS] [--prices FILE.json] [--svg FILE] [--record] [-o json] [--state DIR | --table NAME [--region R]]',
+    usage: '-f NEW.yaml [-n NS] [--cluster ID | --fleet NAME] [--set-image C=IMAGE]… [--max-unavailable V[,V…]] [--max-surge V[,V…]] [--runs N] [--seed N] [--qps N] [--burst N] [--loop-latency-ms MS] [--prices FILE.json] [--svg FILE] [--record] [-o json] [--state DIR | --table NAME [--region R]]',
     options: {
-      filename: { type: 'string', short: 'f' }, namespace: { type: 'string', short: 'n' }, cluster: { type: 'string' }, 'set-image': { type: 'string', multiple: true },
+      filename: { type: 'string', short: 'f' }, namespace: { type: 'string', short: 'n' }, cluster: { type: 'string' }, fleet: { type: 'string' }, 'set-image': { type: 'string', multiple: true },
       'max-unavailable': { type: 'string', multiple: true }, 'max-surge': { type: 'string', multiple: true }, runs: { type: 'string' }, seed: { type: 'string' }, 'loop-latency-ms': { type: 'string' },
       qps: { type: 'string' }, burst: { type: 'string' }, prices: { type: 'string' }, svg: { type: 'string' }, record: { type: 'boolean' }, output: { type: 'string', short: 'o' },
       state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' },

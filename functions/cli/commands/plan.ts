@@ -23,11 +23,12 @@ import { readPriceTable } from './cost';
 import { planSvg, renderComparison, renderPlan, type StrategyPlan } from './render-plan';
 
 /** Observation → decision on the deployed loop: forwarder, bus, ingest, queue, reconcile (the e2e benchmark's median is ~20 ms locally; Lambda adds more). */
-const LOOP_LATENCY_MS = 200;
+export const LOOP_LATENCY_MS = 200;
 /** A rollout still running after a week of virtual time is stuck. */
-const HORIZON_MS = 7 * 24 * 3_600_000;
+export const HORIZON_MS = 7 * 24 * 3_600_000;
 
 export async function run(options: CommandOptions, io: CliIo): Promise<number> {
+  if (stringOption(options, 'fleet') !== undefined) return (await import('./plan-fleet')).run(options, io);
   const manifests = parseDaemonSetManifests(await readFile(requireString(options, 'filename'), 'utf8'));
   if (manifests.length !== 1) throw new UsageError(`plan takes one DaemonSet; the file holds ${manifests.length}`);
   const spec = withImages(manifests[0]!, listOption(options, 'set-image'));
@@ -150,7 +151,7 @@ function strategiesOf(ds: V1DaemonSet, unavailable: string[], surge: string[]): 
   });
 }
 
-function nonNegativeInteger(options: CommandOptions, name: string, fallback: number): number {
+export function nonNegativeInteger(options: CommandOptions, name: string, fallback: number): number {
   const raw = stringOption(options, name);
   if (raw === undefined) return fallback;
   if (!/^[0-9]+$/.test(raw)) throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(raw)}`);

@@ -1,6 +1,7 @@
 // How `daemonloop plan` reads: a summary a user decides on, a strategy comparison table, and the
 // predicted unavailable-nodes curve as a self-contained SVG.
 import type { RolloutPlan } from '../../../domain/plan/plan';
+import type { FleetRolloutPlan } from '../../../domain/plan/plan-fleet';
 import { humanDuration } from '../human-duration';
 import { renderTable } from '../render-table';
 
@@ -41,11 +42,52 @@ export function renderPlan(title: string, { strategy, plan }: StrategyPlan): str
 }
 
 /** Each wave's (or stage's) predicted start, end and duration from the rollout's start, and its nodes. */
-export function renderWaves(waves: readonly { name: string; nodes: number; startMs: number; endMs?: number; soakUntilMs?: number }[]): string {
+export function renderWaves(waves: readonly { name: string; nodes: number; startMs?: number; endMs?: number; soakUntilMs?: number; clusters?: number }[], kind = 'WAVE'): string {
+  const stages = waves.some((w) => w.clusters !== undefined);
   return renderTable(
-    ['#', 'WAVE', 'NODES', 'START', 'END', 'DURATION', 'SOAK UNTIL'],
-    waves.map((w, i) => [String(i + 1), w.name, String(w.nodes), `+${seconds(w.startMs)}`, w.endMs === undefined ? 'not reached' : `+${seconds(w.endMs)}`, w.endMs === undefined ? '-' : seconds(w.endMs - w.startMs), w.soakUntilMs === undefined ? '-' : `+${seconds(w.soakUntilMs)}`]),
+    ['#', kind, ...(stages ? ['CLUSTERS'] : []), 'NODES', 'START', 'END', 'DURATION', 'SOAK UNTIL'],
+    waves.map((w, i) => [
+      String(i + 1),
+      w.name,
+      ...(stages ? [String(w.clusters ?? '')] : []),
+      String(w.nodes),
+      w.startMs === undefined ? 'not reached' : `+${seconds(w.startMs)}`,
+      w.endMs === undefined ? 'not reached' : `+${seconds(w.endMs)}`,
+      w.endMs === undefined || w.startMs === undefined ? '-' : seconds(w.endMs - w.startMs),
+      w.soakUntilMs === undefined ? '-' : `+${seconds(w.soakUntilMs)}`,
+    ]),
   );
+}
+
+/** A fleet's plan: fleet-wide figures, the stages in order, each cluster's rollout and its waves. */
+export function renderFleetPlan(title: string, plan: FleetRolloutPlan): string {
+  const incomplete = plan.runs - plan.completedRuns;
+  const lines = [
+    `${title}: ${plan.clusters.length} clusters, ${plan.eligibleNodes} eligible nodes`,
+    `Duration      p50 ${seconds(plan.durationP50Ms)}   p90 ${seconds(plan.durationP90Ms)}   (${plan.runs} seeded runs${incomplete > 0 ? `, ${incomplete} did not complete` : ''})`,
+    `Unavailable   peak ${plan.peakUnavailable} nodes across the fleet, ${plan.unavailableNodeMinutes.toFixed(1)} node-minutes; node budget ${plan.budgetLimit === null ? 'none' : `${plan.budgetLimit} (most held at once ${plan.peakHeld})`}`,
+    `Surge         ${plan.surgePodHours.toFixed(2)} pod-hours, ${usd(plan.surgeUsd)}`,
+    `Control loop  ${usd(plan.controlLoop.usd)} on AWS (EventBridge ${usd(plan.controlLoop.breakdown.eventBridge)}, Lambda ${usd(plan.controlLoop.breakdown.lambda)}, DynamoDB ${usd(plan.controlLoop.breakdown.dynamoDb)}, SQS ${usd(plan.controlLoop.breakdown.sqs)})`,
+    '',
+    'Stages, in order (the median run):',
+    renderWaves(plan.stages, 'STAGE'),
+    '',
+    'Clusters:',
+    renderTable(
+      ['CLUSTER', 'STAGE', 'NODES', 'START', 'END', 'DURATION', 'PEAK UNAVAILABLE', 'NODE-MINUTES', 'SURGE POD-HOURS', 'API CALLS', 'UNFIT'],
+      plan.clusters.map((c) => [
+        c.clusterId, c.stage, String(c.eligibleNodes), `+${seconds(c.startMs)}`, c.endMs === undefined ? 'not reached' : `+${seconds(c.endMs)}`, c.durationMs === undefined ? '-' : seconds(c.durationMs),
+        String(c.peakUnavailable), c.unavailableNodeMinutes.toFixed(1), c.surgePodHours.toFixed(2), String(c.api.total), c.unfit.length === 0 ? '-' : c.unfit.map((f) => `${f.nodeName} (${f.reason})`).join(', '),
+      ]),
+    ),
+    '',
+    'Waves per cluster (from the cluster’s start):',
+    renderTable(
+      ['CLUSTER', '#', 'WAVE', 'NODES', 'START', 'END', 'DURATION'],
+      plan.clusters.flatMap((c) => c.waves.map((w, i) => [c.clusterId, String(i + 1), w.name, String(w.nodes), `+${seconds(w.startMs)}`, w.endMs === undefined ? 'not reached' : `+${seconds(w.endMs)}`, w.endMs === undefined ? '-' : seconds(w.endMs - w.startMs)])),
+    ),
+  ];
+  return lines.join('\n');
 }
 
 const mib = (bytes: number): string => `${Math.round(bytes / 2 ** 20)}Mi`;
