@@ -97,7 +97,6 @@ const suite: BenchSuite = {
     emit('plan.5000.ms', planMs, 'ms');
     emit('plan.5000.runs', defaultRuns(5_000), 'runs');
     emit('plan.5000.ms_over_reconcile_ms', planMs / reconcileMs, 'ratio');
-
   },
 };
 
