@@ -50,12 +50,15 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   // Each node once, by name (the first of duplicates), with its eligibility computed once.
   const eligible = daemonNodeEligibility(ds);
   const nodes: V1Node[] = [];
+  const desired: V1Node[] = []; // those that should run the pod, for rollout control's wave plan
   const eligibility = new Map<string, Eligibility>();
   for (const node of list<V1Node>(input.nodes)) {
     const name = node?.metadata?.name;
     if (typeof name !== 'string' || name === '' || eligibility.has(name)) continue;
+    const e = eligible(node);
     nodes.push(node);
-    eligibility.set(name, eligible(node));
+    eligibility.set(name, e);
+    if (e.shouldRun) desired.push(node);
   }
   const scope: SyncScope = {
     ds,
@@ -76,7 +79,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const view = podsByNode(claim.claimed);
   // Rollout control (paused, partition, canary selector, waves, deadline, failure budget): only when the spec asks for it.
   const control = rolloutControlOf(ds);
-  const plan = control ? planRollout(control, scope, view, templateGen, input.revisions, previous) : undefined;
+  const plan = control ? planRollout(control, scope, desired, view, templateGen, input.revisions, previous) : undefined;
   const oldNamers = new Map<string, (nodeName: string) => string>();
   const podFor = (nodeName: string) => {
     const chosen = plan?.createRevision(nodeName);

@@ -23,7 +23,7 @@ import { AVAILABLE, PAUSED, PROGRESSING, REASON, setConditions, type ConditionVa
 import { describeFailures, mergeFailures, newPodFailure, type FailedNode } from './failure-budget';
 import { rolloutOf, type RolloutStatus, type WaveProgress } from './rollout-status';
 import { resumeEpochOf, type RolloutControlSpec } from './spec';
-import { planWaves } from './waves';
+import { planWaves, type PlannedWave } from './waves';
 
 export const WAIT_PAUSED = 'rollout paused';
 export const WAIT_STOPPED = 'rollout stopped';
@@ -76,9 +76,14 @@ function availableSince(pod: V1Pod, minReadySeconds: number): number | undefined
 const positive = (v: IntOrString | undefined) => v !== undefined && (scaledValue(v, 1) ?? 0) > 0;
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
+/**
+ * `desired`: the scope's nodes that should run the pod, in node-list order (reconcile collects
+ * them in the pass that decides eligibility, so this plan does not look each node up again).
+ */
 export function planRollout(
   control: RolloutControlSpec,
   scope: SyncScope,
+  desired: readonly V1Node[],
   view: ReadonlyMap<string, V1Pod[]>,
   generation: number | undefined,
   revisions: readonly Revision[] | undefined,
@@ -86,7 +91,6 @@ export function planRollout(
 ): RolloutPlan {
   const { ds, hash, now } = scope;
   const nowIso = new Date(now).toISOString();
-  const desired = scope.nodes.filter((n) => scope.eligibility.get(n.metadata?.name ?? '')!.shouldRun);
   const plan = planWaves(control, desired);
   const epoch = resumeEpochOf(ds);
   const before = rolloutOf(previous);
@@ -94,47 +98,7 @@ export function planRollout(
   const sameEpoch = sameRevision?.resumeEpoch === epoch ? sameRevision : undefined;
 
   // 1. Where each wave stands, and which new pods failed.
-  const found: FailedNode[] = [];
-  const readyDeadline = control.progressDeadlineSeconds;
-  const progress: WaveProgress[] = [];
-  const complete: boolean[] = [];
-  const soakEnd: number[] = [];
-  let doneTotal = 0;
-  const countFailures = control.maxFailedNodes !== undefined; // failures matter only to a budget
-  for (const wave of plan.waves) {
-    const p: WaveProgress = { name: wave.name, nodes: wave.nodes.length, done: 0, inProgress: 0, waiting: 0, held: wave.nodes.length - wave.release.length };
-    const soaks = wave.minSuccessSeconds > 0;
-    let lastAvailable = -Infinity;
-    for (const node of wave.release) {
-      const name = node.metadata!.name!;
-      const pods = view.get(name);
-      let newPod: V1Pod | undefined, oldPod: V1Pod | undefined;
-      if (pods) {
-        for (const pod of pods) {
-          if (isTerminating(pod)) continue;
-          if (isPodUpdated(pod, hash, generation)) newPod ??= pod;
-          else oldPod ??= pod;
-        }
-      }
-      if (newPod && countFailures) {
-        const failure = newPodFailure(newPod, now, readyDeadline);
-        if (failure) found.push({ nodeName: name, reason: failure });
-      }
-      const since = newPod && !oldPod ? availableSince(newPod, scope.minReadySeconds) : undefined;
-      if (since !== undefined && since <= now) {
-        p.done++;
-        if (soaks) lastAvailable = Math.max(lastAvailable, since);
-      } else if (newPod || !oldPod) p.inProgress++;
-      else p.waiting++;
-    }
-    doneTotal += p.done;
-    const isComplete = p.done === wave.release.length;
-    const until = wave.minSuccessSeconds > 0 && Number.isFinite(lastAvailable) ? lastAvailable + wave.minSuccessSeconds * 1000 : -Infinity;
-    if (until > now && isComplete) p.soakUntil = new Date(until).toISOString();
-    progress.push(p);
-    complete.push(isComplete);
-    soakEnd.push(until);
-  }
+  const { progress, complete, soakEnd, doneTotal, found } = countWaves(plan.waves, view, scope, generation, control.maxFailedNodes !== undefined ? { readyDeadline: control.progressDeadlineSeconds } : undefined);
 
   // 2. The current wave: the first not complete, or complete but still soaking — a soak guards the
   // waves after it, so a wave with none left to update after it does not soak.
@@ -253,6 +217,66 @@ export function planRollout(
     ...(waits.length > 0 ? { waiting: waits.map((w) => w.reason) } : {}),
   };
   return { updates, allowsSurge, createRevision, waits, requeueSeconds, rollout, conditions: [progressing, pausedCondition] };
+}
+
+interface WaveCounts {
+  progress: WaveProgress[];
+  complete: boolean[];
+  soakEnd: number[]; // ms; -Infinity when the wave does not soak
+  doneTotal: number;
+  found: FailedNode[];
+}
+
+/**
+ * One pass over the released nodes, wave by wave: each node's pods read once, counted as done
+ * (a new pod available, no old one), in progress or waiting, and — given `failures`, that is
+ * when a failure budget is set — the new pods that failed. Kept apart from planRollout so the hot
+ * loop is small and compiled early.
+ */
+function countWaves(
+  waves: readonly PlannedWave[],
+  view: ReadonlyMap<string, V1Pod[]>,
+  scope: SyncScope,
+  generation: number | undefined,
+  failures: { readyDeadline?: number } | undefined,
+): WaveCounts {
+  const { hash, now, minReadySeconds } = scope;
+  const out: WaveCounts = { progress: [], complete: [], soakEnd: [], doneTotal: 0, found: [] };
+  for (const wave of waves) {
+    const p: WaveProgress = { name: wave.name, nodes: wave.nodes.length, done: 0, inProgress: 0, waiting: 0, held: wave.nodes.length - wave.release.length };
+    const soaks = wave.minSuccessSeconds > 0;
+    let lastAvailable = -Infinity;
+    for (const node of wave.release) {
+      const name = node.metadata!.name!;
+      const pods = view.get(name);
+      let newPod: V1Pod | undefined, oldPod: V1Pod | undefined;
+      if (pods) {
+        for (const pod of pods) {
+          if (isTerminating(pod)) continue;
+          if (isPodUpdated(pod, hash, generation)) newPod ??= pod;
+          else oldPod ??= pod;
+        }
+      }
+      if (newPod && failures) {
+        const failure = newPodFailure(newPod, now, failures.readyDeadline);
+        if (failure) out.found.push({ nodeName: name, reason: failure });
+      }
+      const since = newPod && !oldPod ? availableSince(newPod, minReadySeconds) : undefined;
+      if (since !== undefined && since <= now) {
+        p.done++;
+        if (soaks && since > lastAvailable) lastAvailable = since;
+      } else if (newPod || !oldPod) p.inProgress++;
+      else p.waiting++;
+    }
+    out.doneTotal += p.done;
+    const isComplete = p.done === wave.release.length;
+    const until = soaks && Number.isFinite(lastAvailable) ? lastAvailable + wave.minSuccessSeconds * 1000 : -Infinity;
+    if (until > now && isComplete) p.soakUntil = new Date(until).toISOString();
+    out.progress.push(p);
+    out.complete.push(isComplete);
+    out.soakEnd.push(until);
+  }
+  return out;
 }
 
 /** Available as Deployments define it: at most maxUnavailable of the desired nodes without an available pod. */

@@ -43,7 +43,11 @@ const nameOf = (n: V1Node): string => n.metadata?.name ?? '';
  */
 export function planWaves(control: RolloutControlSpec, desired: readonly V1Node[]): WavePlan {
   const names = desired.map(nameOf);
-  const order = names.map((_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+  const order = names.map((_, i) => i);
+  // A LIST comes back in key order, so the names are usually sorted already: check before sorting.
+  let sorted = true;
+  for (let i = 1; i < names.length && sorted; i++) sorted = names[i - 1]! <= names[i]!;
+  if (!sorted) order.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
   const taken = new Uint8Array(desired.length);
   const waves: PlannedWave[] = [];
   const members: number[][] = [];

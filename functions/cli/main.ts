@@ -43,8 +43,8 @@ export const COMMANDS: CommandEntry[] = [
   {
     name: 'history',
     description: "A DaemonSet's event log as a timeline; --verify replays its decisions",
-    usage: 'ds/NAME [-n NS] [-o json|yaml|name] [--verify] [--html FILE] [--svg FILE] [--group-by auto|wave|zone|none] [--at TIME] [--export FILE.jsonl] [--state DIR | --table NAME [--region R]] [--cluster-id ID]',
-    options: { namespace: { type: 'string', short: 'n' }, ...output, verify: { type: 'boolean' }, html: { type: 'string' }, svg: { type: 'string' }, 'group-by': { type: 'string' }, at: { type: 'string' }, export: { type: 'string' }, state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, 'cluster-id': { type: 'string' } },
+    usage: 'ds/NAME [-n NS] [-o json|yaml|name] [--verify] [--html FILE] [--svg FILE] [--group-by auto|wave|zone|none] [--since T] [--until T] [--at TIME] [--export FILE.jsonl] [--state DIR | --table NAME [--region R]] [--cluster-id ID]',
+    options: { namespace: { type: 'string', short: 'n' }, ...output, verify: { type: 'boolean' }, html: { type: 'string' }, svg: { type: 'string' }, 'group-by': { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, at: { type: 'string' }, export: { type: 'string' }, state: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, 'cluster-id': { type: 'string' } },
     load: () => import('./commands/history'),
   },
   {

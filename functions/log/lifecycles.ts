@@ -11,6 +11,9 @@ import * as E from '../../domain/events';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../../domain/labels';
 import { isNewer } from '../../domain/resource-version';
 import { templateHash } from '../../domain/revisions';
+import { rolloutOf } from '../../domain/rollout-control/rollout-status';
+import { rolloutControlOf, type RolloutControlSpec } from '../../domain/rollout-control/spec';
+import { rolloutTransitions, type RolloutTransition, type RolloutTransitionKind } from '../../domain/rollout-control/transitions';
 import { millisOf } from '../../domain/timestamps';
 import { ms, timeline, type AuditLog } from './audit-log';
 
@@ -94,19 +97,21 @@ export interface RevisionMark {
 }
 
 /**
- * Events the control loop does not know yet but a later one records: rollout control (pause,
- * resume, waves) and fleet stages. Drawn and listed by their type name; fields read when present:
- * `reason`, `wave`, `stage`, `nodes`/`nodeNames` (the wave's nodes).
+ * What a mark across the picture's rows stands for. Rollout control's come from the transitions
+ * between consecutive decided statuses (domain/rollout-control/transitions.ts, as `history` lists
+ * them): a failure-budget stop is a pause whose reason is the stop, a wave finishing into its soak
+ * is a 'soak' (until the soak's end). An event type this build does not know is 'other'.
  */
-export const CONTROL_EVENT_KINDS: Record<string, 'pause' | 'resume' | 'wave-start' | 'wave-finish' | 'stage-start' | 'stage-finish'> = {
-  RolloutPaused: 'pause',
-  RolloutResumed: 'resume',
+export type ControlKind = 'rollout-start' | 'wave-start' | 'wave-finish' | 'soak' | 'pause' | 'resume' | 'deadline' | 'complete' | 'other';
+const KIND_OF: Record<RolloutTransitionKind, ControlKind> = {
+  RolloutStarted: 'rollout-start',
   WaveStarted: 'wave-start',
   WaveFinished: 'wave-finish',
-  FleetStageStarted: 'stage-start',
-  FleetStageFinished: 'stage-finish',
-  StageStarted: 'stage-start',
-  StageFinished: 'stage-finish',
+  Paused: 'pause',
+  FailureBudgetExceeded: 'pause',
+  Resumed: 'resume',
+  ProgressDeadlineExceeded: 'deadline',
+  RolloutComplete: 'complete',
 };
 const KNOWN_TYPES = new Set<string>([...E.OBSERVATION_TYPES, E.RECONCILE_DECIDED, E.POD_CREATE_REQUESTED, E.POD_DELETE_REQUESTED, E.POD_ACTION_COMPLETED, E.TIMER_SCHEDULED, E.TIMER_FIRED, E.STATUS_WRITTEN, E.REVISION_RECORDED]);
 
@@ -114,10 +119,13 @@ export interface ControlMark {
   ms: number;
   commit: number;
   streamId: string;
+  /** The transition's kind (RolloutStarted, WaveStarted, Paused, FailureBudgetExceeded, …) or the unknown event's type. */
   type: string;
-  kind: (typeof CONTROL_EVENT_KINDS)[string] | 'other';
+  kind: ControlKind;
   reason?: string;
-  label?: string; // wave or stage name
+  label?: string; // the wave
+  /** A soak's planned end. */
+  untilMs?: number;
   nodes?: string[];
 }
 
@@ -130,6 +138,8 @@ export interface Lifecycles {
   specChanges: SpecChange[];
   revisions: RevisionMark[];
   controls: ControlMark[];
+  /** The rollout-control fields of the last DaemonSet observed (its waves group the picture's rows). */
+  rolloutControl?: RolloutControlSpec;
   /** API calls the controller made: pod creates/deletes and status writes, with their outcome time. */
   apiCalls: { ms: number; kind: 'create' | 'delete' | 'status'; outcome: string }[];
   commits: { daemonSet: number; nodes: number; pods: number };
@@ -168,6 +178,7 @@ export function readLifecycles(log: AuditLog, untilMs = Infinity): Lifecycles {
     return p;
   };
   let decisionCount = 0;
+  let lastStatus: E.ReconcileDecided['status'] | undefined; // the previous decision's: rollout transitions are changes from it
   for (const commit of timeline(log)) {
     if (ms(commit.time) > untilMs) break;
     const which = commit.streamId === log.daemonSet[0]?.streamId ? 'daemonSet' : commit.streamId === log.nodes[0]?.streamId ? 'nodes' : 'pods';
@@ -230,6 +241,9 @@ export function readLifecycles(log: AuditLog, untilMs = Infinity): Lifecycles {
           const ds = event.daemonSet;
           const template = ds.spec!.template;
           minReadySeconds = ds.spec?.minReadySeconds ?? 0;
+          const control = rolloutControlOf(ds);
+          if (control) out.rolloutControl = control;
+          else delete out.rolloutControl;
           const hash = templateHash(template, ds.status?.collisionCount ?? undefined);
           const last = out.specChanges.at(-1);
           if (last && last.hash === hash && last.generation === ds.metadata?.generation) break; // a status write, not a change
@@ -250,6 +264,8 @@ export function readLifecycles(log: AuditLog, untilMs = Infinity): Lifecycles {
         }
         case E.RECONCILE_DECIDED: {
           out.decisions.push({ ms: at, commit: commit.commit, currentHash: event.currentHash, status: event.status, creates: event.creates, deletes: event.deletes, waits: event.waits.length });
+          for (const t of rolloutTransitions(lastStatus, event.status)) out.controls.push(transitionMark(t, event.status, at, commit.commit, commit.streamId));
+          lastStatus = event.status;
           // A node's span goes on while each decision gives it the same phrase; one pass, no copy of the waits.
           const stamp = ++decisionCount;
           let kept = 0;
@@ -314,7 +330,26 @@ export function readLifecycles(log: AuditLog, untilMs = Infinity): Lifecycles {
   return out;
 }
 
-/** An event of a kind this build does not know: a rollout-control or fleet event, drawn by its type name. */
+/** A rollout transition as a mark: the wave it names as its label, a soak with its planned end. */
+function transitionMark(t: RolloutTransition, status: E.ReconcileDecided['status'], at: number, commit: number, streamId: string): ControlMark {
+  const rollout = rolloutOf(status);
+  const soak = t.kind === 'WaveFinished' && rollout?.phase === 'Soaking' && rollout.soakUntil !== undefined;
+  // A wave's transitions name the wave, then (after '; ') what else happened: its label and its reason.
+  const [wave, ...rest] = t.kind === 'WaveStarted' || t.kind === 'WaveFinished' ? t.message.split('; ') : [undefined];
+  const reason = wave === undefined ? t.message : rest.join('; ');
+  return {
+    ms: at,
+    commit,
+    streamId,
+    type: t.kind,
+    kind: soak ? 'soak' : KIND_OF[t.kind],
+    ...(reason ? { reason } : {}),
+    ...(wave ? { label: wave } : {}),
+    ...(soak ? { untilMs: Date.parse(rollout!.soakUntil!) } : {}),
+  };
+}
+
+/** An event of a type this build does not know (a later build's): a plain mark with its type name and the fields it names. */
 function controlMark(e: Record<string, unknown>, at: number, commit: number, streamId: string, into: ControlMark[]): void {
   const type = String(e.type);
   if (KNOWN_TYPES.has(type)) return;
@@ -326,7 +361,7 @@ function controlMark(e: Record<string, unknown>, at: number, commit: number, str
     commit,
     streamId,
     type,
-    kind: CONTROL_EVENT_KINDS[type] ?? 'other',
+    kind: 'other',
     ...(text(e.reason) ? { reason: text(e.reason) } : {}),
     ...(label ? { label } : {}),
     ...(nodes ? { nodes: nodes.map(String) } : {}),

@@ -12,6 +12,7 @@ import { pictureModel, renderRolloutHtml, renderRolloutSvg } from '../../functio
 import { parseExport } from '../../functions/log/history-export';
 import { readLifecycles, type Lifecycles } from '../../functions/log/lifecycles';
 import { DEMO_KEY, fixturePath } from '../fixtures/record';
+import { controlledLog } from '../log/rollout-control-log';
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
 if (!CHROMIUM) console.warn('\n⚠ chromium is not installed: the rollout picture browser tier (test/cli/rollout-picture.browser.test.ts) is SKIPPED\n');
@@ -59,6 +60,24 @@ describe.skipIf(!CHROMIUM)('the rollout picture in headless chromium', () => {
     expect(await tab.locator('svg.chart').first().getAttribute('viewBox')).not.toBe(before);
     await tab.locator('button.fold').first().click();
     expect(await tab.locator('section.group .rows').first().isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await tab.close();
+  });
+
+  it('draws rollout control from the log: rows by wave, the soak, pause and stop bands, a tooltip per mark', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'daemonloop-picture-'));
+    const file = join(dir, 'controlled.html');
+    await writeFile(file, renderRolloutHtml(pictureModel(readLifecycles(controlledLog()), { title: 'waves' })));
+    const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    tab.on('pageerror', (e) => errors.push(String(e)));
+    await tab.goto(`file://${file}`);
+    expect(await tab.locator('section.group h2').allInnerTexts()).toEqual([expect.stringContaining('wave zones/zone-a'), expect.stringContaining('wave zones/zone-b')]);
+    expect(await tab.locator('section.group').first().locator('rect.paused, rect.stopped, rect.soaking').evaluateAll((rs) => rs.map((r) => r.getAttribute('class')))).toEqual(['soaking', 'paused', 'stopped']);
+    await tab.locator('section.group').first().locator('rect.stopped').hover();
+    const tip = (await tab.locator('#tip').textContent()) ?? '';
+    expect(tip).toContain('rollout: FailureBudgetExceeded');
+    expect(tip).toContain('zone-b-0 (pod Failed)');
     expect(errors).toEqual([]);
     await tab.close();
   });

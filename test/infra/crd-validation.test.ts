@@ -82,6 +82,8 @@ describe('the CRD at admission', () => {
     ['maxUnavailable as a bare string', daemonSet({ rollingUpdate: { maxUnavailable: '2' } }), 'spec.updateStrategy.rollingUpdate.maxUnavailable: must be an integer ≥ 0 or a percentage from 0% to 100% (e.g. 5 or "5%")'],
     ['a negative maxSurge', daemonSet({ rollingUpdate: { maxUnavailable: 0, maxSurge: -1 } }), 'spec.updateStrategy.rollingUpdate.maxSurge: must be an integer ≥ 0 or a percentage from 0% to 100% (e.g. 5 or "5%")'],
     ['a percentage over 100%', daemonSet({ rollingUpdate: { maxUnavailable: '150%' } }), 'spec.updateStrategy.rollingUpdate.maxUnavailable: must be an integer ≥ 0 or a percentage from 0% to 100% (e.g. 5 or "5%")'],
+    ['a failure budget over 100%', daemonSet({ rollingUpdate: { maxUnavailable: 1, maxFailedNodes: '150%' } }), 'spec.updateStrategy.rollingUpdate.maxFailedNodes: maxFailedNodes must be an integer >= 0 or a percentage such as "10%"'],
+    ['a partition over 100%', daemonSet({ rollingUpdate: { maxUnavailable: 1, partition: '101%' } }), 'spec.updateStrategy.rollingUpdate.partition: partition must be an integer >= 0 or a percentage such as "10%"'],
     ['both zero', daemonSet({ rollingUpdate: { maxUnavailable: '0%', maxSurge: 0 } }), 'spec.updateStrategy.rollingUpdate.maxUnavailable: cannot be 0 when maxSurge is 0'],
     ['both non-zero', daemonSet({ rollingUpdate: { maxUnavailable: 1, maxSurge: 1 } }), 'spec.updateStrategy.rollingUpdate.maxSurge: may not be set when maxUnavailable is non-zero'],
     ['an empty selector', daemonSet({ selector: {} }), 'spec.selector: empty selector is invalid for daemonset'],

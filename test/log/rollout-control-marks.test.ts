@@ -1,72 +1,75 @@
-// Events this build does not define — rollout control (pause, resume, waves) and fleet stages, which
-// later work records — are read by their type name: a hand-built log with them shows pauses in the
-// receipt, pause bands and marks in the picture, and rows grouped by wave.
+// Rollout control in the audit views: the log records no event of its own for a pause, a wave or a
+// failure-budget stop — they are the transitions between consecutive decided statuses, as
+// `history` lists them. A log whose statuses the domain itself decided (zone waves with a soak, a
+// pause and resume, a failure-budget stop) shows them as marks and bands in the picture, with
+// rows grouped by wave, and as pauses in the receipt.
 import { describe, expect, it } from 'vitest';
-import * as E from '../../domain/events';
+import type * as E from '../../domain/events';
 import { OPENCOST_DEFAULT_PRICES } from '../../domain/cost';
-import type { Commit } from '../../functions/adapters/event-store/port';
-import { pictureModel, renderRolloutHtml, renderRolloutSvg } from '../../functions/cli/commands/render-rollout-picture';
-import type { AuditLog } from '../../functions/log/audit-log';
+import { controlBands, pictureModel, renderRolloutHtml, renderRolloutSvg } from '../../functions/cli/commands/render-rollout-picture';
 import { readLifecycles } from '../../functions/log/lifecycles';
 import { rolloutReceipts } from '../../functions/log/receipt';
-import { aDaemonSet, at, CLUSTER, daemonSetObserved, decided, DS_STREAM, nodeObserved } from './fixtures';
+import { NOW } from '../domain/builders';
+import { decided, DS_STREAM } from './fixtures';
+import { controlledLog, statuses, t } from './rollout-control-log';
 
-const KEY = { clusterId: CLUSTER, namespace: 'default', name: 'agent' };
-const commit = (streamId: string, n: number, s: number, events: unknown[]): Commit => ({ streamId, commit: n, time: at(s).toISOString(), events: events as E.LogEvent[] });
-const control = (type: string, s: number, fields: Record<string, unknown>) => ({ type, clusterId: CLUSTER, schemaVersion: 1, time: at(s).toISOString(), ...fields });
-
-function controlledLog(): AuditLog {
-  const nodes = ['n1', 'n2', 'n3', 'n4'];
-  const revision: E.RevisionRecorded = { type: E.REVISION_RECORDED, clusterId: CLUSTER, schemaVersion: 1, time: at(1).toISOString(), decisionId: `${DS_STREAM}@2`, revision: 1, hash: 'h1', template: aDaemonSet().spec!.template };
-  return {
-    key: KEY,
-    nodes: nodes.map((n, i) => commit(`${CLUSTER}/nodes`, i + 1, 0, [nodeObserved(n, String(i + 1), { 'topology.kubernetes.io/zone': i < 2 ? 'a' : 'b' })])),
-    pods: [],
-    daemonSet: [
-      commit(DS_STREAM, 1, 0, [daemonSetObserved()]),
-      commit(DS_STREAM, 2, 1, [{ ...decided(2, 1), status: { desiredNumberScheduled: 4, currentNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 }, waits: [{ nodeName: 'n3', reason: 'budget exhausted: maxUnavailable 1, 1 in use' }] }, revision]),
-      commit(DS_STREAM, 3, 2, [control('WaveStarted', 2, { wave: 1, nodes: ['n1', 'n3'] })]),
-      commit(DS_STREAM, 4, 5, [control('RolloutPaused', 5, { reason: 'maintenance window' })]),
-      commit(DS_STREAM, 5, 9, [control('RolloutResumed', 9, {})]),
-      commit(DS_STREAM, 6, 10, [control('WaveStarted', 10, { wave: 2, nodes: ['n2', 'n4'] })]),
-      commit(DS_STREAM, 7, 11, [control('FleetStageStarted', 11, { stage: 'canary' })]),
-      commit(DS_STREAM, 8, 12, [control('SomethingNew', 12, {})]),
-    ],
-  };
-}
-
-describe('rollout-control and fleet events, drawn by type name', () => {
-  it('reads each as a mark with its kind, label, reason and nodes', () => {
-    const marks = readLifecycles(controlledLog()).controls.map(({ type, kind, label, reason, nodes }) => ({ type, kind, label, reason, nodes }));
+describe('rollout control in the audit views', () => {
+  it('reads the transitions of the decided statuses as marks: waves, the soak, the pause and resume, the stop', () => {
+    const marks = readLifecycles(controlledLog()).controls.map(({ ms, type, kind, label, untilMs }) => ({ s: (ms - NOW.getTime()) / 1000, type, kind, label, untilMs }));
     expect(marks).toEqual([
-      { type: 'WaveStarted', kind: 'wave-start', label: '1', reason: undefined, nodes: ['n1', 'n3'] },
-      { type: 'RolloutPaused', kind: 'pause', label: undefined, reason: 'maintenance window', nodes: undefined },
-      { type: 'RolloutResumed', kind: 'resume', label: undefined, reason: undefined, nodes: undefined },
-      { type: 'WaveStarted', kind: 'wave-start', label: '2', reason: undefined, nodes: ['n2', 'n4'] },
-      { type: 'FleetStageStarted', kind: 'stage-start', label: 'canary', reason: undefined, nodes: undefined },
-      { type: 'SomethingNew', kind: 'other', label: undefined, reason: undefined, nodes: undefined },
+      { s: 0, type: 'RolloutStarted', kind: 'rollout-start', label: undefined, untilMs: undefined },
+      { s: 0, type: 'WaveStarted', kind: 'wave-start', label: 'zones/zone-a', untilMs: undefined },
+      { s: 20, type: 'WaveFinished', kind: 'soak', label: 'zones/zone-a', untilMs: t(65).getTime() },
+      { s: 70, type: 'WaveStarted', kind: 'wave-start', label: 'zones/zone-b', untilMs: undefined },
+      { s: 80, type: 'Paused', kind: 'pause', label: undefined, untilMs: undefined },
+      { s: 100, type: 'Resumed', kind: 'resume', label: undefined, untilMs: undefined },
+      { s: 110, type: 'FailureBudgetExceeded', kind: 'pause', label: undefined, untilMs: undefined },
     ]);
+    const stop = readLifecycles(controlledLog()).controls.at(-1)!;
+    expect(stop.reason).toMatch(/^1 nodes failed, more than maxFailedNodes 0 \(0\): zone-b-0 \(pod Failed\)/);
   });
 
-  it('lists the pause and why in the receipt', () => {
+  it('lists the pause and the stop, with why, in the receipt', () => {
     const log = controlledLog();
     const [receipt] = rolloutReceipts({ lifecycles: readLifecycles(log), prices: OPENCOST_DEFAULT_PRICES, commitTimes: { daemonSet: log.daemonSet.map((c) => ({ commit: c.commit, ms: Date.parse(c.time) })), nodes: [], pods: [] } });
-    expect(receipt!.pauses).toEqual([{ at: at(5).toISOString(), until: at(9).toISOString(), reason: 'maintenance window' }]);
+    expect(receipt!.pauses).toEqual([
+      { at: t(80).toISOString(), until: t(100).toISOString(), reason: 'spec.paused is true' },
+      { at: t(110).toISOString(), reason: expect.stringMatching(/zone-b-0 \(pod Failed\)/) },
+    ]);
   });
 
-  it('groups rows by wave, shades the pause and marks every event in the picture', () => {
+  it('groups rows by wave in rollout order, and draws the soak, pause and stop as bands and every transition as a mark', () => {
     const model = pictureModel(readLifecycles(controlledLog()), { title: 't' });
     expect(model.groups.map((g) => [g.name, g.rows.map((r) => r.node)])).toEqual([
-      ['wave 1', ['n1', 'n3']],
-      ['wave 2', ['n2', 'n4']],
+      ['wave zones/zone-a', ['zone-a-0', 'zone-a-1']],
+      ['wave zones/zone-b', ['zone-b-0', 'zone-b-1']],
     ]);
-    expect(pictureModel(readLifecycles(controlledLog()), { title: 't', groupBy: 'zone' }).groups.map((g) => g.name)).toEqual(['zone a', 'zone b']);
+    expect(controlBands(model).map(({ cls, from, to }) => [cls, (from - NOW.getTime()) / 1000, (to - NOW.getTime()) / 1000])).toEqual([
+      ['soaking', 20, 65], // until its planned end: zone-b started later
+      ['paused', 80, 100],
+      ['stopped', 110, 130], // open: to the picture's end
+    ]);
     const svg = renderRolloutSvg(model);
-    expect(svg.match(/<rect class="paused"/g)).toHaveLength(1);
-    expect(svg).toContain('<title>RolloutPaused: maintenance window</title>');
-    expect(svg).toContain('<title>FleetStageStarted canary</title>');
-    expect(svg).toContain('<title>SomethingNew</title>');
-    expect(svg).toMatch(/<rect class="w-budget"[^>]*\/>/); // n3's wait strip
-    expect(renderRolloutHtml(model)).toContain('"controls":[[');
+    expect([...svg.matchAll(/<rect class="(paused|stopped|soaking)"[^>]*><title>/g)].map((m) => m[1])).toEqual(['soaking', 'paused', 'stopped']); // the legend's have no title
+    expect(svg).toContain('<title>WaveFinished zones/zone-a: soaking until ');
+    expect(svg).toContain('<title>WaveStarted zones/zone-b</title>');
+    expect(svg).toContain('<title>Paused: spec.paused is true</title>');
+    expect(svg).toContain('<title>Resumed: spec.paused is false</title>');
+    expect(svg).toMatch(/<line class="control pause"[^>]*><title>FailureBudgetExceeded: 1 nodes failed/);
+    const html = renderRolloutHtml(model);
+    const data = JSON.parse(/<script id="rollout-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as { controls: unknown[][] };
+    expect(data.controls.map((c) => c[1])).toEqual(['RolloutStarted', 'WaveStarted', 'WaveFinished', 'WaveStarted', 'Paused', 'Resumed', 'FailureBudgetExceeded']);
+    expect(html.match(/data-c="\d+"/g)!.length).toBeGreaterThanOrEqual(2 * 10); // each section: 3 bands + 7 marks
+  });
+
+  it('draws a deadline breach', () => {
+    const deadline = [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'no progress for 30s in zones/zone-b: 0 of 2 nodes updated' }];
+    const log = controlledLog();
+    const [last] = statuses().slice(-2);
+    const breached = { ...last!.status, conditions: [...(last!.status.conditions ?? []).filter((c) => c.type !== 'Progressing'), ...deadline] };
+    log.daemonSet.push({ streamId: DS_STREAM, commit: 9, time: t(150).toISOString(), events: [{ ...decided(9), time: t(150).toISOString(), status: breached }] as E.LogEvent[] });
+    const marks = readLifecycles(log).controls.filter((c) => c.kind === 'deadline');
+    expect(marks.map((c) => [c.type, c.reason])).toEqual([['ProgressDeadlineExceeded', deadline[0]!.message]]);
+    expect(renderRolloutSvg(pictureModel(readLifecycles(log), { title: 't' }))).toContain('<line class="control deadline"');
   });
 });

@@ -1,5 +1,5 @@
 // The audit views of `daemonloop history DS`: `--html FILE` / `--svg FILE` (the rollout as a
-// picture), `--at TIME` (what the controller knew then), `--export FILE.jsonl` (the history as a
+// picture; `--since/--until` draw one window of it), `--at TIME` (what the controller knew then), `--export FILE.jsonl` (the history as a
 // replayable file). Each reads the DaemonSet's stream and the nodes and pods streams beside it.
 import { writeFile } from 'node:fs/promises';
 import type { DaemonSetKey } from '../../../domain/streams';
@@ -8,12 +8,13 @@ import { readLifecycles } from '../../log/lifecycles';
 import { pointInTime } from '../../log/point-in-time';
 import { auditLogOf } from '../event-log-source';
 import type { CliIo } from '../io';
+import { parseGoDuration } from '../go-duration';
 import { flag, stringOption, UsageError, type CommandOptions } from '../options';
 import { pictureModel, renderRolloutHtml, renderRolloutSvg, type GroupBy } from './render-rollout-picture';
 import { pointInTimeJson, renderPointInTime } from './render-point-in-time';
 
 export const AUDIT_VIEWS = ['html', 'svg', 'at', 'export'] as const;
-export const wantsAuditView = (options: CommandOptions): boolean => AUDIT_VIEWS.some((v) => stringOption(options, v) !== undefined);
+export const wantsAuditView = (options: CommandOptions): boolean => [...AUDIT_VIEWS, 'since', 'until'].some((v) => stringOption(options, v) !== undefined);
 
 const GROUPINGS: GroupBy[] = ['auto', 'wave', 'zone', 'none'];
 
@@ -26,9 +27,29 @@ export function parseAt(text: string, logStartMs: number): number {
   return ms;
 }
 
-export async function run(key: DaemonSetKey, options: CommandOptions, io: CliIo): Promise<number> {
+/**
+ * `--since`/`--until` of the picture: an RFC 3339 time, or a Go duration (`90m`, `1h30m`) counted
+ * back from now, as `kubectl logs --since` counts it.
+ */
+export function parseWindowTime(text: string, flagName: string, nowMs: number): number {
+  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+    const ms = Date.parse(text);
+    if (Number.isNaN(ms)) throw new UsageError(`--${flagName} ${JSON.stringify(text)}: not a valid RFC 3339 time (2026-01-01T00:01:30Z)`);
+    return ms;
+  }
+  return nowMs - parseGoDuration(text, flagName);
+}
+
+export async function run(key: DaemonSetKey, options: CommandOptions, io: CliIo, now: () => Date = () => new Date()): Promise<number> {
   const groupBy = (stringOption(options, 'group-by') ?? 'auto') as GroupBy;
   if (!GROUPINGS.includes(groupBy)) throw new UsageError(`--group-by must be one of ${GROUPINGS.join(', ')}, got ${JSON.stringify(groupBy)}`);
+  const [sinceText, untilText] = [stringOption(options, 'since'), stringOption(options, 'until')];
+  const window = sinceText === undefined && untilText === undefined ? undefined : {
+    ...(sinceText !== undefined ? { fromMs: parseWindowTime(sinceText, 'since', now().getTime()) } : {}),
+    ...(untilText !== undefined ? { toMs: parseWindowTime(untilText, 'until', now().getTime()) } : {}),
+  };
+  if (window && stringOption(options, 'html') === undefined && stringOption(options, 'svg') === undefined) throw new UsageError('--since/--until choose the window of the picture: give --html FILE or --svg FILE');
+  if (window?.fromMs !== undefined && window.toMs !== undefined && window.fromMs >= window.toMs) throw new UsageError(`--since must be before --until (${new Date(window.fromMs).toISOString()} ≥ ${new Date(window.toMs).toISOString()})`);
   const log = await auditLogOf(options, key, io, true);
   if (!log) return 1;
   const exportTo = stringOption(options, 'export');
@@ -44,7 +65,7 @@ export async function run(key: DaemonSetKey, options: CommandOptions, io: CliIo)
   }
   const html = stringOption(options, 'html'), svg = stringOption(options, 'svg');
   if (html !== undefined || svg !== undefined) {
-    const model = pictureModel(readLifecycles(log), { title: `${key.namespace}/${key.name} on ${key.clusterId}`, groupBy });
+    const model = pictureModel(readLifecycles(log, window?.toMs), { title: `${key.namespace}/${key.name} on ${key.clusterId}`, groupBy, ...(window ? { window } : {}) });
     if (html !== undefined) await writeFile(html, renderRolloutHtml(model));
     if (svg !== undefined) await writeFile(svg, renderRolloutSvg(model));
     const rows = model.groups.reduce((n, g) => n + g.rows.length, 0);

@@ -1,10 +1,14 @@
 // `history DS --svg/--html`: the rollout as a picture. One row per node, time left to right; on each
 // row the node's pods as segments (old pending / running, terminating, new pending / ready /
 // available), a thin strip below for the spans decisions held the node back (coloured by wait
-// reason), ticks for the creates and deletes decided on it, a cross where a pod failed. Rollout-control
-// and fleet events (pauses, waves, stages) cross every row as lines and bands; rows group by wave
-// when waves name their nodes, else by zone. The SVG stands alone (a title per row for hover); the
-// HTML adds zoom, collapsible groups and a tooltip per segment, with no external resource.
+// reason), ticks for the creates and deletes decided on it, a cross where a pod failed. Rollout
+// control's transitions (wave starts and finishes, soaks, pauses, resumes, failure-budget stops,
+// deadline breaches: the log's decided statuses, read as `history` reads them) cross every row as
+// lines and bands; rows group by the DaemonSet's waves when it has them, else by zone. A window
+// (`--since/--until`) clips rows and segments. The SVG stands alone (a title per row for hover); the
+// HTML adds zoom, collapsible groups and a tooltip per segment and mark, with no external resource.
+import type { V1Node } from '@kubernetes/client-node';
+import { planWaves } from '../../../domain/rollout-control/waves';
 import type { ControlMark, Lifecycles, PodAction, PodLife, WaitSpan } from '../../log/lifecycles';
 
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
@@ -16,6 +20,8 @@ export type GroupBy = 'auto' | 'wave' | 'zone' | 'none';
 export interface PictureOptions {
   title: string;
   groupBy?: GroupBy;
+  /** Draw only this window (ms): rows for what lived in it, segments and spans clipped to it. */
+  window?: { fromMs?: number; toMs?: number };
 }
 
 interface Row {
@@ -42,45 +48,74 @@ export interface PictureModel {
 }
 
 export function pictureModel(life: Lifecycles, options: PictureOptions): PictureModel {
+  // The window as asked (the log's span where a side is not given).
+  const t0 = options.window?.fromMs ?? life.startMs;
+  const t1 = Math.max(options.window?.toMs ?? life.endMs, t0 + 1000);
+  const windowed = options.window !== undefined;
+  const overlaps = (from: number, to: number | undefined) => from <= t1 && (to ?? Infinity) >= t0;
+  // Only what lived in the window, so a long history's page carries the window's data alone.
+  const pods = windowed ? life.pods.filter((p) => overlaps(p.createdMs, p.goneMs)) : life.pods;
+  const waits = windowed ? life.waits.filter((w) => overlaps(w.fromMs, w.toMs)) : life.waits;
+  const actions = windowed ? life.actions.filter((a) => a.ms >= t0 && a.ms <= t1) : life.actions;
+
   const rows = new Map<string, Row>();
   const row = (node: string) => {
     let r = rows.get(node);
     if (!r) rows.set(node, (r = { node, pods: [], waits: [], actions: [] }));
     return r;
   };
-  for (const n of life.nodes) row(n.name);
-  life.pods.forEach((p, i) => p.nodeName && row(p.nodeName).pods.push(i));
-  life.waits.forEach((w, i) => row(w.nodeName).waits.push(i));
-  life.actions.forEach((a, i) => a.nodeName && row(a.nodeName).actions.push(i));
+  for (const n of life.nodes) if (overlaps(n.firstMs, n.goneMs)) row(n.name);
+  pods.forEach((p, i) => p.nodeName && row(p.nodeName).pods.push(i));
+  waits.forEach((w, i) => row(w.nodeName).waits.push(i));
+  actions.forEach((a, i) => a.nodeName && row(a.nodeName).actions.push(i));
 
   const labels = new Map(life.nodes.map((n) => [n.name, n.labels]));
-  const waveOf = new Map<string, string>();
-  for (const c of life.controls) if (c.kind === 'wave-start' && c.nodes) for (const n of c.nodes) if (!waveOf.has(n)) waveOf.set(n, `wave ${c.label ?? waveOf.size + 1}`);
+  const waves = wavesOf(life);
   const zones = new Set([...labels.values()].map((l) => l[ZONE_LABEL]).filter(Boolean));
   const by = options.groupBy ?? 'auto';
-  const mode = by === 'auto' ? (waveOf.size > 0 ? 'wave' : zones.size > 1 ? 'zone' : 'none') : by;
+  const mode = by === 'auto' ? (waves.order.length > 0 ? 'wave' : zones.size > 1 ? 'zone' : 'none') : by;
   const groupOf = (node: string) =>
-    mode === 'wave' ? (waveOf.get(node) ?? 'no wave') : mode === 'zone' ? `zone ${labels.get(node)?.[ZONE_LABEL] ?? '(none)'}` : 'all nodes';
+    mode === 'wave' ? (waves.of.get(node) ?? 'no wave') : mode === 'zone' ? `zone ${labels.get(node)?.[ZONE_LABEL] ?? '(none)'}` : 'all nodes';
   const groups = new Map<string, Group>();
   for (const r of [...rows.values()].sort((a, b) => naturalCompare(a.node, b.node))) {
     const name = groupOf(r.node);
     if (!groups.has(name)) groups.set(name, { name, rows: [] });
     groups.get(name)!.rows.push(r);
   }
-  const t0 = life.startMs, t1 = Math.max(life.endMs, life.startMs + 1000);
+  // Waves in rollout order (the unplaced last); anything else by name.
+  const rank = (name: string) => {
+    const i = mode === 'wave' ? waves.order.indexOf(name) : 0;
+    return i < 0 ? waves.order.length : i;
+  };
   const n = rows.size;
   return {
     title: options.title,
     t0,
     t1,
     newHash: life.revisions.at(-1)?.hash ?? life.specChanges.at(-1)?.hash,
-    groups: [...groups.values()].sort((a, b) => naturalCompare(a.name, b.name)),
-    pods: life.pods,
-    waits: life.waits,
-    actions: life.actions,
+    groups: [...groups.values()].sort((a, b) => rank(a.name) - rank(b.name) || naturalCompare(a.name, b.name)),
+    pods,
+    waits,
+    actions,
     controls: life.controls,
     rowHeight: n <= 200 ? 14 : n <= 1000 ? 8 : 3,
   };
+}
+
+/**
+ * Each node's wave, as rollout control plans it (domain/rollout-control/waves.ts) for the waves the
+ * last observed DaemonSet names, over every node the log saw; no waves, no grouping by wave.
+ */
+function wavesOf(life: Lifecycles): { of: Map<string, string>; order: string[] } {
+  const of = new Map<string, string>();
+  if (!life.rolloutControl?.waves?.length) return { of, order: [] };
+  const nodes: V1Node[] = life.nodes.filter((n) => n.goneMs === undefined).map((n) => ({ metadata: { name: n.name, labels: n.labels } }));
+  const plan = planWaves(life.rolloutControl, nodes);
+  const order = plan.waves.map((w) => `wave ${w.name}`);
+  plan.waves.forEach((w, i) => {
+    for (const node of w.nodes) of.set(node.metadata!.name!, order[i]!);
+  });
+  return { of, order };
 }
 
 // ── segments ────────────────────────────────────────────────────────────────
@@ -135,12 +170,16 @@ function rowBody(m: PictureModel, r: Row, indexed: boolean): string {
   const parts: string[] = [];
   for (const i of r.pods) {
     const p = m.pods[i]!;
-    for (const s of podSegments(p, p.hash === m.newHash, m.t1)) parts.push(`<rect class="${s.cls}" x="${x(s.from)}" width="${w(s.from, s.to)}" height="${podH}"${indexed ? ` data-p="${i}"` : ''}/>`);
-    if (p.failedMs !== undefined) parts.push(`<rect class="failed" x="${x(p.failedMs)}" width="1" height="${num(h)}"${indexed ? ` data-p="${i}"` : ''}/>`);
+    for (const s of podSegments(p, p.hash === m.newHash, m.t1)) {
+      const from = Math.max(s.from, m.t0); // clipped to the window
+      if (s.to > from) parts.push(`<rect class="${s.cls}" x="${x(from)}" width="${w(from, s.to)}" height="${podH}"${indexed ? ` data-p="${i}"` : ''}/>`);
+    }
+    if (p.failedMs !== undefined && p.failedMs >= m.t0 && p.failedMs <= m.t1) parts.push(`<rect class="failed" x="${x(p.failedMs)}" width="1" height="${num(h)}"${indexed ? ` data-p="${i}"` : ''}/>`);
   }
   for (const i of r.waits) {
     const s = m.waits[i]!;
-    parts.push(`<rect class="${waitClass(s.phrase)}" x="${x(s.fromMs)}" y="${stripY}" width="${w(s.fromMs, s.toMs ?? m.t1)}" height="${stripH}"${indexed ? ` data-w="${i}"` : ''}/>`);
+    const from = Math.max(s.fromMs, m.t0), to = Math.min(s.toMs ?? m.t1, m.t1);
+    parts.push(`<rect class="${waitClass(s.phrase)}" x="${x(from)}" y="${stripY}" width="${w(from, to)}" height="${stripH}"${indexed ? ` data-w="${i}"` : ''}/>`);
   }
   for (const i of r.actions) {
     const a = m.actions[i]!;
@@ -149,22 +188,51 @@ function rowBody(m: PictureModel, r: Row, indexed: boolean): string {
   return parts.join('');
 }
 
-/** Lines and bands across every row for rollout-control and fleet events (by their type name). */
-function controlLayer(m: PictureModel, height: number, labelled: boolean): string {
+/** What a mark says, on hover and beside its line. */
+export const controlText = (c: ControlMark): string => `${c.type}${c.label ? ` ${c.label}` : ''}${c.reason ? `: ${c.reason}` : ''}`;
+
+/**
+ * The bands across every row: a pause (or a failure-budget stop) until the resume, a soak until the
+ * next wave starts or its planned end; open ones run to the picture's end. Clipped to the window.
+ */
+export function controlBands(m: PictureModel): { cls: 'paused' | 'stopped' | 'soaking'; from: number; to: number; mark: number }[] {
+  const bands: { cls: 'paused' | 'stopped' | 'soaking'; from: number; to: number; mark: number }[] = [];
+  let pause: { at: number; stop: boolean; mark: number } | undefined;
+  let soak: { at: number; until: number; mark: number } | undefined;
+  const close = (cls: 'paused' | 'stopped' | 'soaking', from: number, to: number, mark: number) => {
+    const [a, b] = [Math.max(from, m.t0), Math.min(to, m.t1)];
+    if (b > a) bands.push({ cls, from: a, to: b, mark });
+  };
+  m.controls.forEach((c, i) => {
+    if (c.kind === 'pause') pause ??= { at: c.ms, stop: c.type === 'FailureBudgetExceeded', mark: i };
+    else if (c.kind === 'resume' && pause) {
+      close(pause.stop ? 'stopped' : 'paused', pause.at, c.ms, pause.mark);
+      pause = undefined;
+    }
+    if (c.kind === 'soak') soak = { at: c.ms, until: c.untilMs ?? m.t1, mark: i };
+    else if (soak && (c.kind === 'wave-start' || c.kind === 'rollout-start')) {
+      close('soaking', soak.at, Math.min(c.ms, soak.until), soak.mark);
+      soak = undefined;
+    }
+  });
+  if (pause) close(pause.stop ? 'stopped' : 'paused', pause.at, m.t1, pause.mark);
+  if (soak) close('soaking', soak.at, soak.until, soak.mark);
+  return bands;
+}
+
+/** Lines and bands across every row for rollout control's transitions (and events of unknown types). */
+function controlLayer(m: PictureModel, height: number, labelled: boolean, indexed: boolean): string {
   const x = (ms: number) => num(((ms - m.t0) / (m.t1 - m.t0)) * WIDTH);
   const parts: string[] = [];
-  let pausedAt: number | undefined;
-  for (const c of m.controls) {
-    if (c.kind === 'pause') pausedAt ??= c.ms;
-    else if (c.kind === 'resume' && pausedAt !== undefined) {
-      parts.push(`<rect class="paused" x="${x(pausedAt)}" width="${num(Math.max(0.5, ((c.ms - pausedAt) / (m.t1 - m.t0)) * WIDTH))}" height="${height}"/>`);
-      pausedAt = undefined;
-    }
-    const text = `${c.type}${c.label ? ` ${c.label}` : ''}${c.reason ? `: ${c.reason}` : ''}`;
-    parts.push(`<line class="control ${c.kind}" x1="${x(c.ms)}" x2="${x(c.ms)}" y1="0" y2="${height}"><title>${escapeXml(text)}</title></line>`);
-    if (labelled) parts.push(`<text class="control-label" x="${x(c.ms)}" y="-2">${escapeXml(text)}</text>`);
+  for (const b of controlBands(m)) {
+    parts.push(`<rect class="${b.cls}" x="${x(b.from)}" width="${num(Math.max(0.5, ((b.to - b.from) / (m.t1 - m.t0)) * WIDTH))}" height="${height}"${indexed ? ` data-c="${b.mark}"` : ''}><title>${escapeXml(controlText(m.controls[b.mark]!))}</title></rect>`);
   }
-  if (pausedAt !== undefined) parts.push(`<rect class="paused" x="${x(pausedAt)}" width="${num(((m.t1 - pausedAt) / (m.t1 - m.t0)) * WIDTH)}" height="${height}"/>`);
+  m.controls.forEach((c, i) => {
+    if (c.ms < m.t0 || c.ms > m.t1) return;
+    const text = controlText(c);
+    parts.push(`<line class="control ${c.kind}" x1="${x(c.ms)}" x2="${x(c.ms)}" y1="0" y2="${height}"${indexed ? ` data-c="${i}"` : ''}><title>${escapeXml(text)}</title></line>`);
+    if (labelled) parts.push(`<text class="control-label" x="${x(c.ms)}" y="-2">${escapeXml(text)}</text>`);
+  });
   return parts.join('');
 }
 
@@ -173,7 +241,8 @@ const STYLE = `
 .new-pending{fill:#d5c3ef}.new-ready{fill:#9fd49f}.new-available{fill:#2e8b57}.failed{fill:#d62728}
 .w-budget{fill:#9e9e9e}.w-minready{fill:#8fbc8f}.w-notready{fill:#b39ddb}.w-terminating{fill:#f0c27a}.w-backoff{fill:#d62728}.w-other{fill:#607d8b}
 .act-create{stroke:#1b5e20;stroke-width:1;vector-effect:non-scaling-stroke}.act-delete{stroke:#b71c1c;stroke-width:1;vector-effect:non-scaling-stroke}.act-failed{stroke-dasharray:2 1}
-.control{stroke:#37474f;stroke-width:1;stroke-dasharray:4 2;vector-effect:non-scaling-stroke}.paused{fill:#fff59d;opacity:.5}
+.control{stroke:#37474f;stroke-width:1;stroke-dasharray:4 2;vector-effect:non-scaling-stroke}.paused{fill:#fff59d;opacity:.5}.stopped{fill:#ef9a9a;opacity:.45}.soaking{fill:#b2dfdb;opacity:.45}
+.control.pause,.control.deadline{stroke:#c62828;stroke-dasharray:none}.control.wave-start,.control.wave-finish,.control.soak{stroke:#1565c0}.control.complete{stroke:#2e7d32;stroke-dasharray:none}
 .control-label{font:10px sans-serif;fill:#37474f}
 text{font-family:system-ui,sans-serif}`;
 
@@ -185,6 +254,9 @@ const LEGEND: [string, string][] = [
   ['w-notready', 'wait: updated pod not ready'],
   ['w-terminating', 'wait: terminating pod'],
   ['w-backoff', 'wait: failed-pod backoff'],
+  ['paused', 'rollout paused'],
+  ['stopped', 'stopped by the failure budget'],
+  ['soaking', 'wave soaking'],
 ];
 
 /** Time-axis ticks at a round step (1 s … 1 d) for [t0, t1]. */
@@ -228,7 +300,7 @@ export function renderRolloutSvg(m: PictureModel): string {
     `<text x="${-LABEL_WIDTH}" y="${-top + 30}" font-size="10">from ${new Date(m.t0).toISOString()} to ${new Date(m.t1).toISOString()}</text>`,
     ...axis,
     ...body,
-    controlLayer(m, height, true),
+    controlLayer(m, height, true, false),
     `<g transform="translate(${-LABEL_WIDTH},${height + 14})">${legend.slice(0, 6).join('')}</g>`,
     `<g transform="translate(${-LABEL_WIDTH},${height + 30})">${legend.slice(6).join('')}</g>`,
     '</svg>',
@@ -255,7 +327,7 @@ export function renderRolloutHtml(m: PictureModel): string {
       `<section class="group" data-group="${gi}">`,
       `<h2><button class="fold" aria-expanded="true">▾</button> ${escapeXml(g.name)} <small>${g.rows.length} node${g.rows.length === 1 ? '' : 's'}</small></h2>`,
       `<div class="rows"><div class="labels" style="font-size:${Math.min(11, Math.max(6, h - 3))}px">${labels}</div>`,
-      `<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" preserveAspectRatio="none" style="height:${height}px">${rows}${controlLayer(m, height, false)}</svg></div>`,
+      `<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" preserveAspectRatio="none" style="height:${height}px">${rows}${controlLayer(m, height, false, true)}</svg></div>`,
       '</section>',
     ].join('');
   });
@@ -267,7 +339,7 @@ export function renderRolloutHtml(m: PictureModel): string {
     pods: m.pods.map((p) => [p.name, p.nodeName ?? '', p.hash ?? '', p.createdMs, p.readyMs ?? null, p.availableMs ?? null, p.terminatingMs ?? null, p.goneMs ?? null, p.failedMs ?? null]),
     waits: m.waits.map((w) => [w.nodeName, w.reason, w.fromMs, w.toMs ?? null, w.fromCommit]),
     actions: m.actions.map((a) => [a.ms, a.action, a.podName, a.reason ?? '', a.outcome ?? '', a.outcomeReason ?? '', a.commit]),
-    controls: m.controls.map((c) => [c.ms, c.type, c.label ?? '', c.reason ?? '']),
+    controls: m.controls.map((c) => [c.ms, c.type, c.label ?? '', c.reason ?? '', c.commit, c.untilMs ?? null]),
   };
   const legend = LEGEND.map(([cls, text]) => `<span><svg width="10" height="10"><rect class="${cls}" width="10" height="10"/></svg> ${escapeXml(text)}</span>`).join(' ');
   return `<!doctype html>
@@ -348,6 +420,10 @@ const PAGE_SCRIPT = `
     if (t.dataset.w) {
       const [, reason, fromMs, toMs, commit] = d.waits[+t.dataset.w];
       return [node + ' held back', reason, iso(fromMs) + ' → ' + iso(toMs), 'from decision #' + commit];
+    }
+    if (t.dataset.c) {
+      const [ms, type, label, reason, commit, until] = d.controls[+t.dataset.c];
+      return ['rollout: ' + type + (label ? ' ' + label : ''), iso(ms) + ' (decision #' + commit + ')'].concat(reason ? [reason] : [], until != null ? ['soaks until ' + iso(until)] : []);
     }
     if (t.dataset.a) {
       const [ms, action, pod, reason, outcome, why, commit] = d.actions[+t.dataset.a];
