@@ -1,39 +1,22 @@
 // What the checkpoint writer and `log verify` read from the event-log table: every chained
 // stream, and each stream's head (its last commit and that commit's stored hash).
-import { QueryCommand, ScanCommand, type AttributeValue, type DynamoDBClient, type ScanCommandInput } from '@aws-sdk/client-dynamodb';
+import { paginateScan, type AttributeValue, type DynamoDBClient, type ScanCommandInput } from '@aws-sdk/client-dynamodb';
+import { storedHead } from '../adapters/event-store/chained-commits';
 import { hex } from '../adapters/event-store/hash-chain';
-import {
-  CLUSTER_RATE_LIMIT_PREFIX,
-  EVENT_LOG_HASH_ATTRIBUTE,
-  EVENT_LOG_PARTITION_KEY,
-  EVENT_LOG_SNAPSHOT_SUFFIX,
-  EVENT_LOG_SORT_KEY,
-  EVENT_LOG_STREAMS_INDEX,
-  PENDING_RECONCILE_PREFIX,
-} from '../adapters/event-store/keys';
+import { CLUSTER_RATE_LIMIT_PREFIX, EVENT_LOG_PARTITION_KEY, EVENT_LOG_SNAPSHOT_SUFFIX, EVENT_LOG_STREAMS_INDEX, PENDING_RECONCILE_PREFIX } from '../adapters/event-store/keys';
 import { ChainBroken } from '../adapters/event-store/port';
-import { fleetStreamId } from '../adapters/fleet-store/port';
-import { REGISTRY_STREAM_ID } from '../registry/cluster-registry';
 import type { StreamHead } from './checkpoint';
 
 const PARALLEL_QUERIES = 16;
-/** The registry's key space (`registry/clusters`, …): `registry` is never a cluster id. */
-const REGISTRY_PREFIX = REGISTRY_STREAM_ID.slice(0, REGISTRY_STREAM_ID.indexOf('/') + 1);
-/** The fleet store's key space (`fleet/<name>`, `fleet/<name>/budget`): `fleet` is never a cluster id. */
-const FLEET_PREFIX = fleetStreamId('');
 
 /**
- * Partitions of the table that are not chained streams: snapshots (rewritten and pruned), the
- * reconcile marks (updated, deleted), the clusters' shared API token buckets (rewritten on every
- * lease), and the cluster registry and the fleet store, which write their own commit items (not
- * yet chained: the commit guard alarms on any rewrite of them).
+ * Partitions of the table that are not chained streams: snapshots (a cache, rewritten and
+ * pruned), the reconcile marks (updated, deleted) and the clusters' shared API token buckets
+ * (mutable items rewritten on every lease). Every commit — a cluster's streams, the registry's,
+ * the fleets' and their budget ledgers' — is chained (adapters/event-store/chained-commits.ts).
  */
 export const isChainedStream = (partition: string): boolean =>
-  !partition.endsWith(EVENT_LOG_SNAPSHOT_SUFFIX) &&
-  !partition.startsWith(PENDING_RECONCILE_PREFIX) &&
-  !partition.startsWith(REGISTRY_PREFIX) &&
-  !partition.startsWith(FLEET_PREFIX) &&
-  !partition.startsWith(CLUSTER_RATE_LIMIT_PREFIX);
+  !partition.endsWith(EVENT_LOG_SNAPSHOT_SUFFIX) && !partition.startsWith(PENDING_RECONCILE_PREFIX) && !partition.startsWith(CLUSTER_RATE_LIMIT_PREFIX);
 
 /** Every stream: one row per stream in the sparse streamsByCluster index (a cheap keys-only scan). */
 export async function indexedStreams(client: DynamoDBClient, table: string): Promise<string[]> {
@@ -63,30 +46,12 @@ export async function streamHeads(client: DynamoDBClient, table: string, streams
 }
 
 async function headOf(client: DynamoDBClient, table: string, stream: string): Promise<StreamHead | undefined> {
-  const { Items } = await client.send(
-    new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: '#s = :s',
-      ExpressionAttributeNames: { '#s': EVENT_LOG_PARTITION_KEY, '#c': EVENT_LOG_SORT_KEY, '#h': EVENT_LOG_HASH_ATTRIBUTE },
-      ExpressionAttributeValues: { ':s': { S: stream } },
-      ProjectionExpression: '#c, #h',
-      ScanIndexForward: false,
-      Limit: 1,
-      ConsistentRead: true,
-    }),
-  );
-  const item = Items?.[0];
-  if (!item) return undefined;
-  const commit = Number(item[EVENT_LOG_SORT_KEY]!.N);
-  if (!item[EVENT_LOG_HASH_ATTRIBUTE]?.B) throw new ChainBroken(stream, commit, 'it carries no chain hash');
-  return { stream, commit, hash: hex(item[EVENT_LOG_HASH_ATTRIBUTE].B) };
+  const head = await storedHead(client, table, stream);
+  if (!head) return undefined;
+  if (!head.hash) throw new ChainBroken(stream, head.commit, 'it carries no chain hash');
+  return { stream, commit: head.commit, hash: hex(head.hash) };
 }
 
 async function* scanPages(client: DynamoDBClient, input: ScanCommandInput): AsyncIterable<Record<string, AttributeValue>> {
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
-    yield* page.Items ?? [];
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const page of paginateScan({ client }, input)) yield* page.Items ?? [];
 }

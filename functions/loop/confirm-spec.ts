@@ -1,10 +1,12 @@
 // The cluster's API server is the authority for a DaemonSet's spec, not the log: an observation
 // in the log may be stale or forged (any principal that could put events on the bus could claim
-// a privileged template with a huge resourceVersion). So before a decision that changes pods is
-// recorded and applied, reconcile reads the DaemonSet once from the API server and refuses to act
-// unless it is the one decided on — same uid, generation and (defaulted) spec. A refusal is
-// recorded in the DaemonSet's stream (`DecisionRefused`, shown by `history`) and counted.
-// Confirming before the decision is recorded means a refused decision opens no intents.
+// a privileged template with a huge resourceVersion). So before a decision that changes pods or
+// writes status is recorded and applied, reconcile reads the DaemonSet once from the API server
+// and refuses to act unless it is the one decided on — same uid, generation and (defaulted) spec.
+// Status too: a status computed from a forged spec reports a rollout the cluster never ran, and
+// the forwarder feeds that status back into the log as the truth (a fleet's stages advance on it).
+// A refusal is recorded in the DaemonSet's stream (`DecisionRefused`, shown by `history`) and
+// counted. Confirming before the decision is recorded means a refused decision opens no intents.
 import { createHash } from 'node:crypto';
 import type { V1DaemonSet } from '@kubernetes/client-node';
 import { withDefaults } from '../../domain/defaults';
@@ -21,11 +23,18 @@ export const DECISION_REFUSED_METRIC = 'DecisionRefused';
 export const DECISION_DEFERRED_METRIC = 'DecisionDeferred';
 
 /**
- * True when the decision must not be applied: it changes pods and the API server's DaemonSet is
- * not the one it was made on. Decisions that change no pods cost no GET.
+ * True when the decision must not be applied: it changes pods or writes status, and the API
+ * server's DaemonSet is not the one it was made on. Decisions that do neither cost no GET.
  */
-export async function refusedByCluster(key: DaemonSetKey, api: ClusterApi, input: ReconcileInput, result: ReconcileResult, deps: Pick<ReconcileDeps, 'log' | 'telemetry'>): Promise<boolean> {
-  if (result.create.length + result.delete.length + result.adopt.length + result.release.length === 0) return false;
+export async function refusedByCluster(
+  key: DaemonSetKey,
+  api: ClusterApi,
+  input: ReconcileInput,
+  result: ReconcileResult,
+  writesStatus: boolean,
+  deps: Pick<ReconcileDeps, 'log' | 'telemetry'>,
+): Promise<boolean> {
+  if (result.create.length + result.delete.length + result.adopt.length + result.release.length === 0 && !writesStatus) return false;
   const live = await api.readDaemonSet(key.namespace, key.name);
   const reason = specMismatch(input.daemonSet, live);
   if (!reason) return false;

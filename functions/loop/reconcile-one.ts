@@ -40,7 +40,6 @@ export async function reconcileOne(key: DaemonSetKey, deps: ReconcileDeps): Prom
     const fleet = await deps.fleetBudget?.grant(key, { ...rebuilt.input, now }, rebuilt.daemonSetCommit); // a fleet member decides within its node-budget grant
     const input = fleet?.input ?? { ...rebuilt.input, now };
     const result = reconcile(input); // 2. the pure decision
-    if (await refusedByCluster(key, api, input, result, deps)) return 'refused'; // … acted on only if the API server has the DaemonSet it was made on
     const commit = rebuilt.daemonSetCommit + 1;
     const decisionId = decisionIdOf(key, commit);
     const decided = decisionEvents({ key, commit, input, result, marks: fleet?.marks(rebuilt.marks) ?? rebuilt.marks });
@@ -49,6 +48,8 @@ export async function reconcileOne(key: DaemonSetKey, deps: ReconcileDeps): Prom
       deps.telemetry.count('ReconcileUnchanged');
       return 'unchanged'; // as the last decision: nothing to record, apply or schedule
     }
+    const writesStatus = await statusNeedsWriting(key, result, input, deps);
+    if (await refusedByCluster(key, api, input, result, writesStatus, deps)) return 'refused'; // … acted on only if the API server has the DaemonSet it was made on
     try {
       await fleet?.commit(result, commit); // the nodes it takes, at the ledger's expected commit
       await deps.log.appendDecision(key, rebuilt.daemonSetCommit, decided); // 3.
@@ -60,7 +61,7 @@ export async function reconcileOne(key: DaemonSetKey, deps: ReconcileDeps): Prom
     }
 
     const outcomes = await applyDecision(api, key.namespace, result, input); // 4. pods …
-    const statusWrite = (await statusNeedsWriting(key, result, input, deps)) ? await api.writeDaemonSetStatus(key.namespace, key.name, result.status) : undefined; // … and status
+    const statusWrite = writesStatus ? await api.writeDaemonSetStatus(key.namespace, key.name, result.status) : undefined; // … and status
     await deps.log.appendOutcomes(key, [
       ...podActionEvents(key, decisionId, deps.clock.now(), outcomes),
       ...(statusWrite ? [statusWrittenEvent(key, decisionId, deps.clock.now(), result.status, statusWrite)] : []),

@@ -1,18 +1,22 @@
 // The cluster registry: an append-only stream `registry/clusters` in the event-log table — its
 // own key space (`registry/…`), which only the operator's CLI role may write: the loop's
-// functions may only read it (infra/constructs/event-log.ts). One conditional PutItem per change
-// (the table's own optimistic concurrency), folded on read. A
-// warm function keeps the fold for a while; an unknown cluster always forces a fresh read, so a
+// functions may only read it (infra/constructs/event-log.ts). Each change is a commit written by
+// the log's own chained commit writer (one conditional PutItem, hash-chained, checkpointed and
+// checked by `log verify` like every stream), folded on read with its chain verified. A warm
+// function keeps the fold for a while; an unknown cluster always forces a fresh read, so a
 // cluster registered a second ago is never rejected.
-import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { EVENT_LOG_EVENTS_ATTRIBUTE, EVENT_LOG_PARTITION_KEY, EVENT_LOG_SORT_KEY, EVENT_LOG_TIME_ATTRIBUTE, REGISTRY_KEY_PREFIX } from '../adapters/event-store/keys';
-import { isConditionalCheckFailed } from '../adapters/dynamodb-errors';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ChainedCommits } from '../adapters/event-store/chained-commits';
+import { decodeJson, encodeJson } from '../adapters/event-store/codec';
+import { REGISTRY_KEY_PREFIX } from '../adapters/event-store/keys';
+import { isStreamVersionConflict } from '../adapters/event-store/port';
 import type { Clock } from '../clock';
 import { validateClusterRecord, type ClusterRecord } from './cluster-record';
 
 /** In the registry's own partitions; no cluster id may start a stream there (domain/cluster-id.ts reserves `registry`). */
 export const REGISTRY_STREAM_ID = `${REGISTRY_KEY_PREFIX}clusters`;
+/** The registry's owner in the streams index (`registry` is a reserved cluster id): the checkpoint writer finds it there. */
+const REGISTRY_OWNER = REGISTRY_KEY_PREFIX.slice(0, -1);
 const CACHE_MS = 30_000;
 const APPEND_ATTEMPTS = 5;
 
@@ -32,12 +36,15 @@ export interface ClusterRegistry {
 
 export class DynamoDbClusterRegistry implements ClusterRegistry {
   private cache?: { clusters: Map<string, ClusterRecord>; commit: number; readAt: number };
+  private readonly commits: ChainedCommits;
 
   constructor(
-    private readonly client: DynamoDBClient,
-    private readonly tableName: string,
+    client: DynamoDBClient,
+    tableName: string,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.commits = new ChainedCommits(client, tableName, clock);
+  }
 
   async lookup(clusterId: string): Promise<ClusterRecord | undefined> {
     const cached = this.cache && this.clock.now().getTime() - this.cache.readAt < CACHE_MS ? this.cache : undefined;
@@ -69,54 +76,23 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
     for (let attempt = 1; ; attempt++) {
       const { commit } = await this.read();
       try {
-        await this.client.send(
-          new PutItemCommand({
-            TableName: this.tableName,
-            Item: marshall(
-              {
-                [EVENT_LOG_PARTITION_KEY]: REGISTRY_STREAM_ID,
-                [EVENT_LOG_SORT_KEY]: commit + 1,
-                [EVENT_LOG_EVENTS_ATTRIBUTE]: [change],
-                [EVENT_LOG_TIME_ATTRIBUTE]: this.clock.now().toISOString(),
-              },
-              { removeUndefinedValues: true },
-            ),
-            ConditionExpression: 'attribute_not_exists(#commit)',
-            ExpressionAttributeNames: { '#commit': EVENT_LOG_SORT_KEY },
-          }),
-        );
+        await this.commits.append(REGISTRY_STREAM_ID, commit, encodeJson([change]), REGISTRY_OWNER);
         this.cache = undefined;
         return;
       } catch (error) {
-        if (!isConditionalCheckFailed(error) || attempt >= APPEND_ATTEMPTS) throw error;
+        if (!isStreamVersionConflict(error) || attempt >= APPEND_ATTEMPTS) throw error;
       }
     }
   }
 
+  /** The fold, brought up to date with the commits after the cached one (their chain verified: a rewritten registry throws ChainBroken). */
   private async read(): Promise<NonNullable<DynamoDbClusterRegistry['cache']>> {
     const clusters = new Map(this.cache?.clusters);
     let commit = this.cache?.commit ?? 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#stream = :stream AND #commit > :after',
-          ExpressionAttributeNames: { '#stream': EVENT_LOG_PARTITION_KEY, '#commit': EVENT_LOG_SORT_KEY },
-          ExpressionAttributeValues: marshall({ ':stream': REGISTRY_STREAM_ID, ':after': commit }),
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey as never,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const row = unmarshall(item);
-        for (const change of row[EVENT_LOG_EVENTS_ATTRIBUTE] as RegistryChange[]) {
-          applyChange(clusters, change);
-        }
-        commit = row[EVENT_LOG_SORT_KEY] as number;
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const stored of this.commits.read(REGISTRY_STREAM_ID, commit + 1)) {
+      for (const change of decodeJson<RegistryChange[]>(stored.events)) applyChange(clusters, change);
+      commit = stored.commit;
+    }
     this.cache = { clusters, commit, readAt: this.clock.now().getTime() };
     return this.cache;
   }

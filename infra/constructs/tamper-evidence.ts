@@ -143,8 +143,8 @@ export class TamperEvidence extends Construct {
       batchSize: 100,
       retryAttempts: 10,
       bisectBatchOnError: true,
-      // Commits hold events as binary; the registry's (functions/registry/) as a list.
-      filters: [FilterCriteria.filter(changed({ B: FilterRule.exists() })), FilterCriteria.filter(changed({ L: FilterRule.exists() }))],
+      // Every commit — the log's, the registry's, the fleets' — holds its events as binary (chained-commits.ts).
+      filters: [FilterCriteria.filter(changed({ B: FilterRule.exists() }))],
     });
     Grant.addToPrincipal({
       grantee: this.guard.role,

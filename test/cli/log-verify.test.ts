@@ -9,9 +9,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEvents } from '../../functions/adapters/event-store/codec';
 import { commitHash } from '../../functions/adapters/event-store/hash-chain';
-import { EVENT_LOG_EVENTS_ATTRIBUTE, EVENT_LOG_HASH_ATTRIBUTE, EVENT_LOG_PREVIOUS_HASH_ATTRIBUTE, EVENT_LOG_TABLE_NAME } from '../../functions/adapters/event-store/keys';
+import { EVENT_LOG_EVENTS_ATTRIBUTE, EVENT_LOG_HASH_ATTRIBUTE, EVENT_LOG_PREVIOUS_HASH_ATTRIBUTE, EVENT_LOG_TABLE_NAME, EVENT_LOG_TIME_ATTRIBUTE } from '../../functions/adapters/event-store/keys';
 import { storedCommit } from '../../functions/adapters/event-store/commit-item';
 import { readStoredCommits } from '../../functions/adapters/event-store/dynamodb';
+import { DynamoDbFleetStore } from '../../functions/adapters/fleet-store/dynamodb';
+import { fleetStreamId } from '../../functions/adapters/fleet-store/port';
+import { VirtualClock } from '../../functions/clock';
+import { REGISTRY_STREAM_ID } from '../../functions/registry/cluster-registry';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { sealCheckpoint, openCheckpoint } from '../../functions/checkpoints/checkpoint';
 import { LocalKeySigner } from '../../functions/checkpoints/signer';
 import { main } from '../../functions/cli/main';
@@ -41,7 +46,9 @@ async function verify(state: string, ...args: string[]) {
 }
 
 /** A copy of the demo's state, its log rewritten by `tamper` as a writer with PutItem/DeleteItem could. */
-async function tampered(tamper: (items: RawItems, commits: (stream: string) => Promise<number>) => Promise<void>): Promise<string> {
+async function tampered(
+  tamper: (items: RawItems, commits: (stream: string) => Promise<number>, dynamodb: Awaited<ReturnType<typeof startLocalDynamoDb>>) => Promise<void>,
+): Promise<string> {
   const state = await mkdtemp(join(tmpdir(), 'daemonloop-tampered-'));
   copies.push(state);
   await cp(demo, state, { recursive: true });
@@ -52,7 +59,7 @@ async function tampered(tamper: (items: RawItems, commits: (stream: string) => P
       for await (const _ of readStoredCommits(dynamodb.client, EVENT_LOG_TABLE_NAME, stream)) n++;
       return n;
     };
-    await tamper(rawDynamoDbItems(dynamodb.client, EVENT_LOG_TABLE_NAME), count);
+    await tamper(rawDynamoDbItems(dynamodb.client, EVENT_LOG_TABLE_NAME), count, dynamodb);
   } finally {
     await dynamodb.close();
   }
@@ -75,6 +82,41 @@ describe('daemonloop log verify, on the demo’s log', () => {
     expect(Number(streams)).toBeGreaterThanOrEqual(3); // nodes, pods, the DaemonSet
     expect(Number(commits)).toBeGreaterThan(50);
     expect((await verify(demo, '--stream', DS_STREAM)).code).toBe(0);
+    // The registry's commits are chained and checkpointed like every other stream's.
+    const registry = await verify(demo, '--stream', REGISTRY_STREAM_ID);
+    expect(registry.out).toMatch(/^OK: 1 stream\(s\), [1-9]\d* commit\(s\) verified/);
+    expect(registry.code).toBe(0);
+  });
+
+  it('names the registry’s head rewritten to point the cluster at another endpoint, even re-hashed: the signed checkpoint knows it', async () => {
+    let head = 0;
+    const state = await tampered(async (items, commits) => {
+      head = await commits(REGISTRY_STREAM_ID);
+      const item = await items.get(REGISTRY_STREAM_ID, head);
+      const changes = JSON.parse(inflateRawSync(item[EVENT_LOG_EVENTS_ATTRIBUTE] as Uint8Array).toString('utf8')) as { cluster?: { endpoint?: string } }[];
+      expect(changes[0]!.cluster?.endpoint).toMatch(/^http/);
+      changes[0]!.cluster!.endpoint = 'https://attacker.example';
+      item[EVENT_LOG_EVENTS_ATTRIBUTE] = deflateRawSync(JSON.stringify(changes));
+      item[EVENT_LOG_HASH_ATTRIBUTE] = commitHash({ ...storedCommit(item), previous: item[EVENT_LOG_PREVIOUS_HASH_ATTRIBUTE] as Uint8Array });
+      await items.put(item);
+    });
+    const { code, out } = await verify(state);
+    expect(code).toBe(1);
+    expect(out).toMatch(new RegExp(`stream ${REGISTRY_STREAM_ID}: commit ${head} does not match the hash chain: it does not match the head checkpoint \\d+\\.json attests`));
+  });
+
+  it('names a rewritten commit of a fleet’s stream', async () => {
+    const fleet = fleetStreamId('edge');
+    const state = await tampered(async (items, _, dynamodb) => {
+      const store = new DynamoDbFleetStore(dynamodb.client, EVENT_LOG_TABLE_NAME, new VirtualClock());
+      for (let n = 0; n < 3; n++) await store.append(fleet, n, [{ type: 'FleetPauseChanged', time: new Date(n * 1000).toISOString(), paused: n % 2 === 0 }]);
+      const item = await items.get(fleet, 2);
+      item[EVENT_LOG_TIME_ATTRIBUTE] = '1999-01-01T00:00:00.000Z'; // any stored attribute, whatever its encoding
+      await items.put(item);
+    });
+    const { code, out } = await verify(state);
+    expect(code).toBe(1);
+    expect(out).toContain(`MISMATCH stream ${fleet}: commit 2 does not match the hash chain: its contents do not match its hash`);
   });
 
   it('names a commit whose payload was changed', async () => {

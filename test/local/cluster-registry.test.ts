@@ -8,7 +8,10 @@ import { startLocalDynamoDb, type LocalDynamoDb } from '../../functions/local/dy
 import { Simulator } from '../../functions/local/simulator/simulator';
 import { localTelemetry } from '../../functions/observability';
 import { RegistryClusterConnections } from '../../functions/registry/cluster-connections';
-import { DynamoDbClusterRegistry } from '../../functions/registry/cluster-registry';
+import { DynamoDbClusterRegistry, REGISTRY_STREAM_ID } from '../../functions/registry/cluster-registry';
+import { decodeJson, encodeJson } from '../../functions/adapters/event-store/codec';
+import { EVENT_LOG_EVENTS_ATTRIBUTE } from '../../functions/adapters/event-store/keys';
+import { rawDynamoDbItems } from '../adapters/event-store/raw-dynamodb-items';
 import { CLUSTER_SESSION_TAG, type ClusterAws } from '../../functions/registry/cluster-aws';
 import type { ClusterRecord } from '../../functions/registry/cluster-record';
 import { eksToken } from '../../functions/registry/eks-token';
@@ -42,6 +45,20 @@ describe('DynamoDbClusterRegistry', () => {
     expect(await reader.lookup('prod-eu')).toMatchObject({ endpoint: 'https://moved.example' });
     expect(await reader.lookup('prod-us')).toBeUndefined();
     expect((await reader.list()).map((c) => c.clusterId)).toEqual(['prod-eu']);
+  });
+
+  it('refuses to answer from a registry commit rewritten to move a cluster’s endpoint, naming the commit', async () => {
+    await createEventLogTable(db.client, 'registry-tampered');
+    const writer = new DynamoDbClusterRegistry(db.client, 'registry-tampered', clock);
+    await writer.register(record('prod-eu'));
+    await writer.label('prod-eu', { tier: 'gold' }, []);
+    const items = rawDynamoDbItems(db.client, 'registry-tampered');
+    const item = await items.get(REGISTRY_STREAM_ID, 1);
+    const [change] = decodeJson<{ cluster: ClusterRecord }[]>(item[EVENT_LOG_EVENTS_ATTRIBUTE] as Uint8Array);
+    item[EVENT_LOG_EVENTS_ATTRIBUTE] = encodeJson([{ ...change, cluster: { ...change!.cluster, endpoint: 'https://attacker.example' } }]);
+    await items.put(item);
+    const reader = new DynamoDbClusterRegistry(db.client, 'registry-tampered', clock);
+    await expect(reader.lookup('prod-eu')).rejects.toThrow(`stream ${REGISTRY_STREAM_ID}: commit 1 does not match the hash chain: its contents do not match its hash`);
   });
 
   it('keeps every registration when writers race', async () => {

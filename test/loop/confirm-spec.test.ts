@@ -91,6 +91,32 @@ describe('confirming the spec with the API server', () => {
     for (const pod of cluster.pods.values()) expect(pod.metadata?.ownerReferences?.[0]?.uid).toBe(cluster.daemonSet!.metadata!.uid);
   });
 
+  it('writes no status from a forged spec that changes no pods (it would report a rollout the cluster never ran), and records why', async () => {
+    const { log, cluster, deps, events } = await setup();
+    const ds = forged();
+    ds.spec!.template.spec!.nodeSelector = { pool: 'nowhere' }; // no eligible node: no pod to create, only a status to report
+    await log.appendObservations([daemonSetObserved(ds)]);
+    expect(await reconcileOne(key, deps)).toBe('refused');
+    expect(cluster.calls).toEqual([]);
+    expect(cluster.status).toBeUndefined();
+    expect(cluster.daemonSetReads).toBe(1);
+    expect((await events()).filter((e): e is E.DecisionRefused => e.type === E.DECISION_REFUSED)).toEqual([
+      expect.objectContaining({ creates: 0, deletes: 0, reason: expect.stringContaining('template') }),
+    ]);
+  });
+
+  it('writes the status of a decision that changes no pods once the cluster confirms its DaemonSet', async () => {
+    const { log, cluster, deps } = await setup();
+    const ds = aDaemonSet();
+    ds.spec!.template.spec!.nodeSelector = { pool: 'nowhere' };
+    cluster.daemonSet = structuredClone(ds);
+    await log.appendObservations([daemonSetObserved(ds)]);
+    expect(await reconcileOne(key, deps)).toBe('decided');
+    expect(cluster.calls).toEqual(['status']);
+    expect(cluster.status).toMatchObject({ desiredNumberScheduled: 0 });
+    expect(cluster.daemonSetReads).toBe(1);
+  });
+
   it('counts a decision made before the spec change reached the log as deferred, not as a refusal to alarm on', async () => {
     const { log, cluster, deps, telemetry } = await setup();
     await log.appendObservations([daemonSetObserved()]);

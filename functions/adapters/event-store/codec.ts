@@ -6,8 +6,12 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { parseLogEvent } from '../../../domain/event-schema';
 import type { LogEvent } from '../../../domain/events';
 
-export const encodeEvents = (events: readonly LogEvent[]): Uint8Array => deflateRawSync(JSON.stringify(events));
+export const encodeEvents = (events: readonly LogEvent[]): Uint8Array => encodeJson(events);
+
+/** Another writer's commit payload (the registry's changes, a fleet's events): the same deflated JSON, under its own schema. */
+export const encodeJson = (value: unknown): Uint8Array => deflateRawSync(JSON.stringify(value));
+export const decodeJson = <T>(bytes: Uint8Array): T => JSON.parse(inflateRawSync(bytes).toString('utf8')) as T;
 
 export function decodeEvents(bytes: Uint8Array): LogEvent[] {
-  return (JSON.parse(inflateRawSync(bytes).toString('utf8')) as unknown[]).map(parseLogEvent);
+  return decodeJson<unknown[]>(bytes).map(parseLogEvent);
 }

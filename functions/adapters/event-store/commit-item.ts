@@ -22,19 +22,27 @@ export type CommitItem = Record<string, string | number | Uint8Array>;
  * `previous` the item is unchained: only the log benchmark's same-run baseline writes those.
  */
 export function commitItem(streamId: string, commit: number, time: string, events: readonly LogEvent[], previous?: Uint8Array): CommitItem {
-  if (!Number.isInteger(commit) || commit < 1) throw new RangeError(`stream ${streamId}: commit must be a positive integer, got ${commit}`);
   if (events.length === 0) throw new RangeError(`stream ${streamId}: a commit holds at least one event`);
+  return chainedItem(streamId, commit, time, encodeEvents(events), events[0]!.clusterId, previous);
+}
+
+/**
+ * Any writer's commit item (the event store's, the registry's, the fleet store's): `payload` is
+ * its events as that writer encodes them, and `owner` — the cluster, or the reserved owner of a
+ * key space — is stored on the first commit only, so the streamsByCluster index holds one row per stream.
+ */
+export function chainedItem(streamId: string, commit: number, time: string, payload: Uint8Array, owner: string, previous?: Uint8Array): CommitItem {
+  if (!Number.isInteger(commit) || commit < 1) throw new RangeError(`stream ${streamId}: commit must be a positive integer, got ${commit}`);
   const item: CommitItem = {
     [EVENT_LOG_PARTITION_KEY]: streamId,
     [EVENT_LOG_SORT_KEY]: commit,
     [EVENT_LOG_TIME_ATTRIBUTE]: time,
-    [EVENT_LOG_EVENTS_ATTRIBUTE]: encodeEvents(events),
+    [EVENT_LOG_EVENTS_ATTRIBUTE]: payload,
   };
-  // Only the first commit names the cluster: the streamsByCluster index holds one row per stream.
-  if (commit === 1) item[EVENT_LOG_CLUSTER_ATTRIBUTE] = events[0]!.clusterId;
+  if (commit === 1) item[EVENT_LOG_CLUSTER_ATTRIBUTE] = owner;
   if (previous) {
     item[EVENT_LOG_PREVIOUS_HASH_ATTRIBUTE] = previous;
-    item[EVENT_LOG_HASH_ATTRIBUTE] = commitHash({ ...storedCommit(item), previous });
+    item[EVENT_LOG_HASH_ATTRIBUTE] = commitHash({ streamId, commit, time, ...(commit === 1 ? { clusterId: owner } : {}), events: payload, previous });
   }
   const bytes = itemSize(item);
   if (bytes > MAX_ITEM_BYTES) throw new CommitTooLarge(streamId, bytes, MAX_ITEM_BYTES);

@@ -9,8 +9,10 @@ import {
   BatchWriteItemCommand,
   PutItemCommand,
   QueryCommand,
+  paginateQuery,
   type AttributeValue,
   type DynamoDBClient,
+  type QueryCommandInput,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -130,13 +132,8 @@ async function pruneOlder(client: DynamoDBClient, table: string, partition: stri
   }
 }
 
-async function queryAll(client: DynamoDBClient, input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, AttributeValue>[]> {
+async function queryAll(client: DynamoDBClient, input: QueryCommandInput): Promise<Record<string, AttributeValue>[]> {
   const items: Record<string, AttributeValue>[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const page of paginateQuery({ client }, input)) items.push(...(page.Items ?? []));
   return items;
 }

@@ -13,7 +13,7 @@
 // That is every attribute of the item but `hash` itself, over the bytes as stored, so a verifier
 // needs no codec and no schema. The stored `hash` is what a checkpoint signs and what the next
 // append links to, read without the payload; a reader never trusts it without recomputing it.
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import { ChainBroken } from './port';
 
 export const HASH_BYTES = 32;
@@ -39,18 +39,27 @@ export interface ChainLink {
 
 export const GENESIS_LINK: ChainLink = { commit: 0, hash: GENESIS };
 
+/**
+ * One buffer, one call into OpenSSL (`crypto.hash`): a commit's hash sits on every append and
+ * every rebuild, where a chain of `update` calls and temporary buffers cost more than SHA-256 itself.
+ */
 export function commitHash(c: Omit<StoredCommit, 'hash'> & { previous: Uint8Array }): Uint8Array {
-  const number = Buffer.alloc(8);
-  number.writeBigUInt64BE(BigInt(c.commit));
-  return createHash('sha256')
-    .update(DOMAIN)
-    .update(lengthPrefixed(c.streamId))
-    .update(number)
-    .update(lengthPrefixed(c.time))
-    .update(lengthPrefixed(c.clusterId ?? ''))
-    .update(c.previous)
-    .update(c.events)
-    .digest();
+  const cluster = c.clusterId ?? '';
+  const stream = Buffer.byteLength(c.streamId, 'utf8');
+  const time = Buffer.byteLength(c.time, 'utf8');
+  const owner = Buffer.byteLength(cluster, 'utf8');
+  const bytes = Buffer.allocUnsafe(DOMAIN.length + 4 + stream + 8 + 4 + time + 4 + owner + c.previous.byteLength + c.events.byteLength);
+  let at = DOMAIN.copy(bytes, 0);
+  at = bytes.writeUInt32BE(stream, at);
+  at += bytes.write(c.streamId, at, 'utf8');
+  at = bytes.writeBigUInt64BE(BigInt(c.commit), at);
+  at = bytes.writeUInt32BE(time, at);
+  at += bytes.write(c.time, at, 'utf8');
+  at = bytes.writeUInt32BE(owner, at);
+  at += bytes.write(cluster, at, 'utf8');
+  bytes.set(c.previous, at);
+  bytes.set(c.events, at + c.previous.byteLength);
+  return oneShotHash('sha256', bytes, 'buffer');
 }
 
 /** The item's own hash, recomputed and compared with the stored one; throws ChainBroken naming the commit. */
@@ -80,12 +89,6 @@ export function follow(before: ChainLink, c: StoredCommit): ChainLink {
 export const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.byteLength === b.byteLength && Buffer.compare(a, b) === 0;
 export const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-function lengthPrefixed(text: string): Buffer {
-  const bytes = Buffer.from(text, 'utf8');
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(bytes.length);
-  return Buffer.concat([length, bytes]);
-}
 
 /**
  * Verifies `items` (ascending, as a store reads them) and yields those numbered `from` and up.

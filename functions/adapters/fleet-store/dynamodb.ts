@@ -1,79 +1,47 @@
-// The fleet store on the event-log table: one conditional PutItem per commit (events as JSON), the
-// first commit of `fleet/<name>` indexed under the reserved owner "fleet" so fleets can be listed.
-import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+// The fleet store on the event-log table: each commit written and read by the log's own chained
+// commit writer (one conditional PutItem, hash-chained, events as deflated JSON), so fleets and
+// their budget ledgers are checkpointed and checked by `log verify` like every stream. Every
+// fleet stream's first commit is indexed under the reserved owner "fleet"; the fleets are those
+// streams without a further `/` (not `fleet/<name>/budget`).
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../../clock';
-import { isConditionalCheckFailed } from '../dynamodb-errors';
-import { StreamVersionConflict } from '../event-store/port';
-import {
-  EVENT_LOG_CLUSTER_ATTRIBUTE, EVENT_LOG_EVENTS_ATTRIBUTE, EVENT_LOG_PARTITION_KEY, EVENT_LOG_SORT_KEY, EVENT_LOG_STREAMS_INDEX, EVENT_LOG_TIME_ATTRIBUTE,
-} from '../event-store/keys';
+import { ChainedCommits, queryItems } from '../event-store/chained-commits';
+import { decodeJson, encodeJson } from '../event-store/codec';
+import { EVENT_LOG_CLUSTER_ATTRIBUTE, EVENT_LOG_PARTITION_KEY, EVENT_LOG_STREAMS_INDEX } from '../event-store/keys';
 import { FLEET_STREAM_OWNER, fleetStreamId, type FleetCommit, type FleetStore, type FleetStreamEvent } from './port';
 
 export class DynamoDbFleetStore implements FleetStore {
+  private readonly commits: ChainedCommits;
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
-    private readonly clock: Clock,
-  ) {}
+    clock: Clock,
+  ) {
+    this.commits = new ChainedCommits(client, tableName, clock);
+  }
 
   async read<E extends FleetStreamEvent>(streamId: string, fromCommit = 1): Promise<FleetCommit<E>[]> {
     const commits: FleetCommit<E>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#stream = :stream AND #commit >= :from',
-          ExpressionAttributeNames: { '#stream': EVENT_LOG_PARTITION_KEY, '#commit': EVENT_LOG_SORT_KEY },
-          ExpressionAttributeValues: marshall({ ':stream': streamId, ':from': Math.max(1, fromCommit) }),
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey as never,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const row = unmarshall(item);
-        commits.push({ commit: row[EVENT_LOG_SORT_KEY] as number, time: row[EVENT_LOG_TIME_ATTRIBUTE] as string, events: JSON.parse(row[EVENT_LOG_EVENTS_ATTRIBUTE] as string) as E[] });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const c of this.commits.read(streamId, fromCommit)) commits.push({ commit: c.commit, time: c.time, events: decodeJson<E[]>(c.events) });
     return commits;
   }
 
   async append(streamId: string, expected: number, events: FleetStreamEvent[]): Promise<number> {
-    if (expected > 0 && (await this.read(streamId, expected)).length === 0) throw new StreamVersionConflict(streamId, expected, `commit ${expected} does not exist`);
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: marshall({
-            [EVENT_LOG_PARTITION_KEY]: streamId,
-            [EVENT_LOG_SORT_KEY]: expected + 1,
-            [EVENT_LOG_EVENTS_ATTRIBUTE]: JSON.stringify(events),
-            [EVENT_LOG_TIME_ATTRIBUTE]: this.clock.now().toISOString(),
-            ...(expected === 0 && /^fleet\/[^/]+$/.test(streamId) ? { [EVENT_LOG_CLUSTER_ATTRIBUTE]: FLEET_STREAM_OWNER } : {}),
-          }),
-          ConditionExpression: 'attribute_not_exists(#commit)',
-          ExpressionAttributeNames: { '#commit': EVENT_LOG_SORT_KEY },
-        }),
-      );
-      return expected + 1;
-    } catch (error) {
-      throw isConditionalCheckFailed(error) ? new StreamVersionConflict(streamId, expected) : error;
-    }
+    return (await this.commits.append(streamId, expected, encodeJson(events), FLEET_STREAM_OWNER)).commit;
   }
 
   async listFleets(): Promise<string[]> {
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: EVENT_LOG_STREAMS_INDEX,
-        KeyConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#owner': EVENT_LOG_CLUSTER_ATTRIBUTE },
-        ExpressionAttributeValues: marshall({ ':owner': FLEET_STREAM_OWNER }),
-      }),
-    );
     const prefix = fleetStreamId('');
-    return (page.Items ?? []).map((i) => (unmarshall(i)[EVENT_LOG_PARTITION_KEY] as string).slice(prefix.length)).sort();
+    const names: string[] = [];
+    const items = queryItems(this.client, {
+      TableName: this.tableName,
+      IndexName: EVENT_LOG_STREAMS_INDEX,
+      KeyConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': EVENT_LOG_CLUSTER_ATTRIBUTE },
+      ExpressionAttributeValues: { ':owner': { S: FLEET_STREAM_OWNER } },
+    });
+    for await (const item of items) names.push(item[EVENT_LOG_PARTITION_KEY]!.S!.slice(prefix.length));
+    return names.filter((name) => !name.includes('/')).sort();
   }
 }
