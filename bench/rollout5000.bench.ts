@@ -41,6 +41,8 @@ const suite: BenchSuite = {
     emit(`${m}.dynamodb_wcu_per_replaced_pod`, bill.writeUnits / nodes, 'wcu');
     for (const kind of WRITE_KINDS) emit(`${m}.dynamodb_wcu.${kind}`, counts.dynamoDb.writeUnits[kind], 'wcu');
     emit(`${m}.dynamodb_failed_conditional_writes`, counts.dynamoDb.failedConditionalWrites, 'count');
+    for (const [kind, n] of Object.entries(counts.dynamoDb.failedByKind)) emit(`${m}.dynamodb_failed_conditional_writes.${kind}`, n, 'count');
+    emit(`${m}.dynamodb_requests`, counts.dynamoDb.requests, 'count');
     emit(`${m}.dynamodb_rcu`, counts.dynamoDb.readUnits, 'rcu');
     emit(`${m}.eventbridge_events`, counts.eventBridgeEvents, 'count');
     emit(`${m}.sqs_requests.fifo`, counts.sqs.fifo, 'count');

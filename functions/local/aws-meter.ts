@@ -33,7 +33,7 @@ export type QueueKind = 'fifo' | 'standard';
 export interface MeteredCounts {
   eventBridgeEvents: number; // PutEvents entries, in 64 KB chunks
   lambda: Record<FunctionName, { invocations: number; ms: number }>;
-  dynamoDb: { readUnits: number; writeUnits: Record<WriteKind, number>; requests: number; failedConditionalWrites: number };
+  dynamoDb: { readUnits: number; writeUnits: Record<WriteKind, number>; requests: number; failedConditionalWrites: number; failedByKind: Partial<Record<WriteKind, number>> };
   sqs: Record<QueueKind, number>; // requests, in 64 KB chunks
 }
 
@@ -45,7 +45,7 @@ const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGe
 const emptyCounts = (): MeteredCounts => ({
   eventBridgeEvents: 0,
   lambda: { ingest: { invocations: 0, ms: 0 }, reconcile: { invocations: 0, ms: 0 }, timer: { invocations: 0, ms: 0 } },
-  dynamoDb: { readUnits: 0, writeUnits: Object.fromEntries(WRITE_KINDS.map((k) => [k, 0])) as Record<WriteKind, number>, requests: 0, failedConditionalWrites: 0 },
+  dynamoDb: { readUnits: 0, writeUnits: Object.fromEntries(WRITE_KINDS.map((k) => [k, 0])) as Record<WriteKind, number>, requests: 0, failedConditionalWrites: 0, failedByKind: {} },
   sqs: { fifo: 0, standard: 0 },
 });
 
@@ -155,6 +155,8 @@ export class AwsMeter {
     const key = (input.Key ?? keyOf(input.Item as Record<string, AttributeValue>)) as Record<string, AttributeValue>;
     const { Item } = await side.send(new GetItemCommand({ TableName: input.TableName as string, Key: key, ConsistentRead: true }));
     this.current.dynamoDb.failedConditionalWrites++;
+    const kind = writeKind((input.Item ?? input.Key) as Record<string, AttributeValue>); // what the lost write would have been
+    this.current.dynamoDb.failedByKind[kind] = (this.current.dynamoDb.failedByKind[kind] ?? 0) + 1;
     this.current.dynamoDb.writeUnits.failedConditional += Item ? Math.max(1, Math.ceil(attributesSize(Item) / 1024)) : 1;
   }
 }
