@@ -36,6 +36,12 @@ export interface RolloutOptions {
   podStartMs: number; // a created pod runs (and turns Ready) this long after it is bound
   /** Counts the loop's AWS operations during the rollout only (reset when v2 is applied). */
   meter?: AwsMeter;
+  /**
+   * Stop after this many waves (of `budget` pods each) instead of the whole rollout: when the
+   * wave after them starts, i.e. an old pod beyond them is deleted. For a steady-state sample of a
+   * rollout too long to run whole (maxUnavailable 1 on thousands of nodes).
+   */
+  waves?: number;
 }
 
 export interface RolloutFigures {
@@ -43,14 +49,15 @@ export interface RolloutFigures {
   minimumMs: number;
   apiCalls: number;
   wallMs: number;
+  replacedPods: number; // pods the figures cover: every node's, or the sampled waves'
 }
 
 /**
  * The theoretical minimum: ceil(nodes / budget) waves, each the old pods' grace period, a pod
  * start and minReadySeconds — with no time lost between waves.
  */
-export const theoreticalMinimumMs = (o: Pick<RolloutOptions, 'nodes' | 'budget' | 'minReadySeconds' | 'podStartMs'>): number =>
-  Math.ceil(o.nodes / o.budget) * (GRACE_PERIOD_SECONDS * 1000 + o.podStartMs + o.minReadySeconds * 1000);
+export const theoreticalMinimumMs = (o: Pick<RolloutOptions, 'nodes' | 'budget' | 'minReadySeconds' | 'podStartMs' | 'waves'>): number =>
+  (o.waves ?? Math.ceil(o.nodes / o.budget)) * (GRACE_PERIOD_SECONDS * 1000 + o.podStartMs + o.minReadySeconds * 1000);
 
 export async function rollout(o: RolloutOptions): Promise<RolloutFigures> {
   const { nodes, budget, minReadySeconds, podStartMs } = o;
@@ -77,12 +84,16 @@ export async function rollout(o: RolloutOptions): Promise<RolloutFigures> {
     const start = clock.now().getTime();
     const wallStart = performance.now();
     await cp.applyDaemonSet(agent('agent:2', budget, minReadySeconds));
-    if (!(await runtime.runUntil(done('agent:2'), Number.MAX_SAFE_INTEGER))) throw new Error('the rollout never completed');
+    const sampled = o.waves === undefined ? undefined : o.waves * budget;
+    // The sampled waves are done when an old pod beyond them is asked to go (the next wave starts).
+    const wavesDone = () => sim.pods({ namespace: NAMESPACE }).filter((p) => p.spec!.containers[0]!.image === 'agent:1' && !p.metadata?.deletionTimestamp).length < nodes - sampled!;
+    if (!(await runtime.runUntil(sampled === undefined ? done('agent:2') : wavesDone, Number.MAX_SAFE_INTEGER))) throw new Error('the rollout never completed');
     return {
       virtualMs: clock.now().getTime() - start,
       minimumMs: theoreticalMinimumMs(o),
       apiCalls: calls() - callsBefore,
       wallMs: performance.now() - wallStart,
+      replacedPods: sampled ?? nodes,
     };
   } finally {
     await runtime.stop();
