@@ -27,7 +27,7 @@ import type { LoopDeps } from '../loop/deps';
 import { localTelemetry, type Telemetry } from '../observability';
 import { RegistryClusterConnections } from '../registry/cluster-connections';
 import { DynamoDbClusterRegistry } from '../registry/cluster-registry';
-import { type AwsMeter } from './aws-meter';
+import type { AwsMeter } from './aws-meter';
 import { LocalBatchQueue } from './batch-queue';
 import { LocalEventBus } from './bus';
 import { countingConnections } from './counting-cluster-api';
