@@ -27,7 +27,7 @@ import { Operations } from './constructs/operations';
 import { ReconcileVpc, readVpcPlacement } from './constructs/reconcile-vpc';
 import { ReconcileQueues } from './constructs/reconcile-queues';
 import { TamperEvidence } from './constructs/tamper-evidence';
-import type { LoopSettings } from './settings';
+import { FUNCTION_MEMORY_MB, type LoopSettings } from './settings';
 
 // One reconcile's worst case: ~500 pod calls at 20 QPS (25 s), a hung slow-start batch, the deletes
 // and the status write each cut at the 10 s request deadline (30 s): ~55 s, with margin under 90 s.
@@ -70,7 +70,7 @@ export class DaemonloopStack extends Stack {
       handler: 'reconcile',
       description: 'daemonloop reconcile: rebuild a DaemonSet, decide, append, apply to its cluster',
       timeout: RECONCILE_TIMEOUT,
-      memorySize: 1024,
+      memorySize: FUNCTION_MEMORY_MB.reconcile,
       recursive: true,
       environment: {
         ...loop,
@@ -91,7 +91,7 @@ export class DaemonloopStack extends Stack {
       handler: 'timer',
       description: 'daemonloop timer: wake a DaemonSet when its delay is due, else wait up to 900 s more',
       timeout: TIMER_TIMEOUT,
-      memorySize: 256,
+      memorySize: FUNCTION_MEMORY_MB.timer,
       recursive: true,
       environment: loop,
     });

@@ -18,6 +18,9 @@ export interface LoopSettings {
   clusters: { clusterId: string; eksCluster?: string }[];
 }
 
+/** Each loop function's memory (MB): the stack configures them, the local runtime's AWS meter bills by them. */
+export const FUNCTION_MEMORY_MB = { ingest: 1024, reconcile: 1024, timer: 256 } as const;
+
 export const DEFAULT_SETTINGS: LoopSettings = {
   busName: 'daemonloop',
   tableName: EVENT_LOG_TABLE_NAME,

@@ -27,6 +27,7 @@ import type { LoopDeps } from '../loop/deps';
 import { localTelemetry, type Telemetry } from '../observability';
 import { RegistryClusterConnections } from '../registry/cluster-connections';
 import { DynamoDbClusterRegistry } from '../registry/cluster-registry';
+import type { AwsMeter } from './aws-meter';
 import { LocalBatchQueue } from './batch-queue';
 import { LocalEventBus } from './bus';
 import { countingConnections } from './counting-cluster-api';
@@ -69,6 +70,8 @@ export interface LocalRuntimeOptions {
   fleetClusters?: LocalFleetCluster[];
   /** Fault injection for tests: the handlers' dependencies (a log that dies midway, …). */
   wrapDeps?: (deps: LoopDeps) => LoopDeps;
+  /** Counts the AWS operations the loop issues (DynamoDB units, PutEvents, SQS requests, invocations), for the bill. */
+  meter?: AwsMeter;
 }
 
 export interface LocalRuntime {
@@ -120,6 +123,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // AWS, in-process: DynamoDB (dynalite), the bus, the FIFO and delay queues.
   const dynamodb = await startLocalDynamoDb(options.dataDir);
   await createEventLogTable(dynamodb.client, EVENT_LOG_TABLE_NAME);
+  const meter = options.meter;
+  meter?.meterDynamoDb(dynamodb.client, dynamodb.endpoint);
   await writeFile(dynamoDbEndpointIn(stateDir), dynamodb.endpoint); // how `daemonloop history` reads the log while this runs
   const work = new WorkTracker();
   const bus = new LocalEventBus(LOCAL_EVENT_BUS, clock, work);
@@ -141,9 +146,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const deps: LoopDeps = (options.wrapDeps ?? ((d) => d))({
     log: new EventLog(store, { snapshotEvery: options.snapshotEvery }),
     registry,
-    reconciles: localReconcileQueue(reconcileQueue),
+    reconciles: meter ? meter.reconcileQueue(localReconcileQueue(reconcileQueue)) : localReconcileQueue(reconcileQueue),
     pending: new DynamoDbPendingReconciles(dynamodb.client, EVENT_LOG_TABLE_NAME, clock),
-    timers: localTimerQueue(timerQueue, clock),
+    timers: meter ? meter.timerQueue(localTimerQueue(timerQueue, clock)) : localTimerQueue(timerQueue, clock),
     clusters: countingConnections(new RegistryClusterConnections(registry, { clock: limiterClock, telemetry, limiter: (id) => new SharedTokenBucket(dynamodb.client, EVENT_LOG_TABLE_NAME, id, limiterClock, rate) }), telemetry),
     clock,
     telemetry,
@@ -161,16 +166,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const reconcile = makeReconcileHandler(deps);
   const timer = makeTimerHandler(deps);
   // The rule's target is the ingest queue; the ingest function drains it in batches.
-  bus.addRule('ingest', INGEST_RULE_PATTERN, async (event) => ingestQueue.send(JSON.stringify(event)));
-  ingestQueue.consume(async (batch) => (await ingest(ingestEvent(batch))).batchItemFailures.map((f) => f.itemIdentifier));
-  reconcileQueue.consume(async (batch) => (await reconcile(fifoEvent(batch))).batchItemFailures.map((f) => f.itemIdentifier));
+  const metered = <T>(fn: 'ingest' | 'reconcile' | 'timer', bodies: string[], run: () => Promise<T>) => (meter ? meter.invocation(fn, fn === 'reconcile' ? 'fifo' : 'standard', bodies, run) : run());
+  bus.addRule('ingest', INGEST_RULE_PATTERN, async (event) => {
+    const body = JSON.stringify(event);
+    meter?.sqsSend('standard', body);
+    ingestQueue.send(body);
+  });
+  ingestQueue.consume(async (batch) => (await metered('ingest', batch.map((m) => m.body), () => ingest(ingestEvent(batch)))).batchItemFailures.map((f) => f.itemIdentifier));
+  reconcileQueue.consume(async (batch) => (await metered('reconcile', batch.map((m) => m.body), () => reconcile(fifoEvent(batch)))).batchItemFailures.map((f) => f.itemIdentifier));
   timerQueue.consume(async (body) => {
-    const { batchItemFailures } = await timer(delayEvent(body, clock.now()));
+    const { batchItemFailures } = await metered('timer', [body], () => timer(delayEvent(body, clock.now())));
     if (batchItemFailures.length > 0) throw new Error('the timer handler failed; the message is retried');
   });
 
   // The watch forwarder, sending to the in-process bus through the same PutEvents sink as on AWS.
-  const toBus: PutEventsPort = { putEvents: (entries) => work.track(() => bus.putEvents(entries)) };
+  const toBus: PutEventsPort = {
+    putEvents: (entries) => {
+      meter?.putEvents(entries);
+      return work.track(() => bus.putEvents(entries));
+    },
+  };
   const sink = new PutEventsSink((options.wrapPutEvents ?? ((p) => p))(toBus), { eventBus: LOCAL_EVENT_BUS, clock });
   const forwarder: RunningForwarder = await runForwarder({ clusterId, kubeconfigPath, eventBus: LOCAL_EVENT_BUS, sink, clock, telemetry });
   await fleet.forward((c) => runForwarder({ ...c, eventBus: LOCAL_EVENT_BUS, sink, clock, telemetry }));

@@ -18,6 +18,7 @@ import { INGEST_RULE_PATTERN } from '../../functions/bus/patterns';
 import { INGEST_QUEUE_URL_ENV } from '../../functions/config-names';
 import { LoopFunction } from './loop-function';
 import { DEAD_LETTER_RETENTION, MAX_RECEIVE_COUNT } from './reconcile-queues';
+import { FUNCTION_MEMORY_MB } from '../settings';
 
 export const INGEST_TIMEOUT = Duration.seconds(30);
 /** How long the event source gathers a batch: the latency a quiet cluster's event pays for batching. */
@@ -52,7 +53,7 @@ export class IngestPath extends Construct {
       handler: 'ingest',
       description: 'daemonloop ingest: validate forwarded observations, append one commit per stream, enqueue reconciles',
       timeout: INGEST_TIMEOUT,
-      memorySize: 1024,
+      memorySize: FUNCTION_MEMORY_MB.ingest,
       environment: { ...props.environment, [INGEST_QUEUE_URL_ENV]: this.queue.queueUrl }, // to shorten a failed record's visibility
     });
     this.ingest.fn.addEventSource(

@@ -211,6 +211,22 @@ describe('EventLog snapshots', () => {
     expect(cold.state.nodes).toEqual(replayed.nodes);
   });
 
+  it('snapshots a large state only once its tail holds as many events as the state holds objects', async () => {
+    const store = await freshStore();
+    const log = new EventLog(store, { snapshotEvery: 2 });
+    const fifty = Array.from({ length: 50 }, (_, i) => nodeObserved(`big-${i}`, String(100 + i)));
+    await log.appendObservations([...cluster, ...fifty]); // one commit: 52 nodes
+    await log.appendObservations([nodeObserved('n1', '200', { step: '0' })]);
+    await log.rebuild(key, at(1)); // 2 commits, 53 events ≥ 52 objects
+    expect((await store.loadSnapshot('c1/nodes'))?.commit).toBe(2);
+    for (let i = 1; i <= 10; i++) await log.appendObservations([nodeObserved('n1', String(200 + i), { step: String(i) })]);
+    await log.rebuild(key, at(2)); // 10 commits past snapshotEvery, but 10 events < 52 objects: a 52-object snapshot would outweigh them
+    expect((await store.loadSnapshot('c1/nodes'))?.commit).toBe(2);
+    for (let i = 11; i <= 52; i++) await log.appendObservations([nodeObserved('n1', String(200 + i), { step: String(i) })]);
+    await log.rebuild(key, at(3)); // 52 events since: due
+    expect((await store.loadSnapshot('c1/nodes'))?.commit).toBe(54);
+  });
+
   it('ignores a snapshot written by another fold version and replays the stream instead', async () => {
     const store = await freshStore();
     await new EventLog(store).appendObservations(cluster);
