@@ -41,8 +41,8 @@ export interface RunningForwarder {
   health(): ForwarderHealth;
   /** Resolves once every observation made so far has been sent. */
   idle(): Promise<void>;
-  /** Stops the informers, then waits until the outbox is empty. */
-  stop(): Promise<void>;
+  /** Stops the informers, then waits until the outbox is empty; `drain: false` drops what it holds instead (a crash). */
+  stop(options?: { drain?: boolean }): Promise<void>;
 }
 
 /** Starts forwarding; resolves once every informer has listed. */
@@ -99,8 +99,13 @@ export async function runForwarder(options: ForwarderOptions): Promise<RunningFo
   return {
     health: () => ({ informers: informers.map((i) => i.health()), sinkFailing: outbox.failing }),
     idle: () => outbox.idle(),
-    async stop() {
+    async stop({ drain = true } = {}) {
       await Promise.all(informers.map((i) => i.stop()));
+      if (!drain) {
+        nodeRequests.stop();
+        outbox.discard();
+        return;
+      }
       nodeRequests.flush();
       nodeRequests.stop();
       await outbox.idle();

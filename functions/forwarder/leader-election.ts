@@ -79,6 +79,13 @@ export class LeaderElector {
     await this.release().catch((error) => this.options.telemetry.warn('leader election: release failed', { error: String(error) }));
   }
 
+  /** Stops campaigning as a killed process does: no step-down, no release (a standby waits out the lease). */
+  abandon(): void {
+    this.stopped = true;
+    this.leading = false;
+    this.cancelTick?.();
+  }
+
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.cancelTick = this.options.clock.setTimer(ms, () => {

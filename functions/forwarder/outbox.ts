@@ -40,6 +40,11 @@ export class Outbox {
     while (this.sending) await this.sending;
   }
 
+  /** Drops what has not been sent (a process that dies loses it; the next leader's relist covers it). */
+  discard(): void {
+    this.pending.length = 0;
+  }
+
   get size(): number {
     return this.pending.length;
   }
