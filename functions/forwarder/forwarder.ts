@@ -28,6 +28,11 @@ export interface ForwarderOptions {
   sink?: EventSink;
   clock?: Clock;
   telemetry?: Telemetry;
+  /**
+   * What the informers keep: each object's projection (default), or the whole object as client-node
+   * fetched it — what the forwarder did before, kept as bench/forwarder.bench.ts's same-run baseline.
+   */
+  cache?: 'projected' | 'whole';
 }
 
 export interface ForwarderHealth {
@@ -84,11 +89,12 @@ export async function runForwarder(options: ForwarderOptions): Promise<RunningFo
     },
     delete: (ds) => daemonPods.deleteDaemonSet(ds.metadata?.uid ?? ''),
   }));
-  informers.push(await watch('nodes', sources.nodes, nodes, { project: cachedNode }));
+  const whole = options.cache === 'whole';
+  informers.push(await watch('nodes', sources.nodes, nodes, whole ? {} : { project: cachedNode }));
   // Every pod, daemon or not, counts towards what its node has left (the planner's fit check);
   // the informer keeps only the projection and the summed requests of each.
   podInformer = await watch('pods', sources.pods, pods, {
-    project: cachedPod,
+    ...(whole ? {} : { project: cachedPod }),
     upsert: (pod) => nodeRequests.upsert(pod),
     delete: (pod) => nodeRequests.delete(pod),
     listed: (items, rv) => nodeRequests.listed(items, rv),
