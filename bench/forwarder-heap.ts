@@ -1,7 +1,7 @@
 // The forwarder in a process of its own (spawned by bench/forwarder.bench.ts), so its heap is
 // measured apart from the simulator's: it lists and watches the cluster at SIMULATOR_URL, sends to
 // a sink that keeps nothing, and once it has sent its first lists prints its heap after a full GC.
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { kubeConfigFor } from '../functions/adapters/kubernetes/kubeconfig';
 import { runForwarder } from '../functions/forwarder';
 import { localTelemetry } from '../functions/observability';

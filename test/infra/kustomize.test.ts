@@ -60,7 +60,7 @@ describe.skipIf(!kubectlPresent)('kustomize', () => {
     const docs = await render(`infra/kustomize/overlays/${overlay}`);
     const deployment = docs.find((d) => d.kind === 'Deployment')!;
     const { container } = forwarderOf(docs);
-    expect(container.image).toMatch(/^[a-z0-9][a-z0-9._\/-]*@sha256:[0-9a-f]{64}$/);
+    expect(container.image).toMatch(/^[a-z0-9][a-z0-9._/-]*@sha256:[0-9a-f]{64}$/);
     expect(container.livenessProbe.httpGet.path).toBe('/livez');
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
     expect(deployment.spec.replicas).toBe(2);
