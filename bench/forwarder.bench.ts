@@ -1,7 +1,8 @@
 // The forwarder's memory in a 5,000-node cluster with 100,000 pods (20 a node, one of them a
 // daemon pod): the heap after its first lists and a full GC, in a process of its own
 // (bench/forwarder-heap.ts), with the informers keeping projections (what it does) and, in the
-// same run, whole objects (what it did before: the baseline).
+// same run, whole objects (what it did before: the baseline; both list in pages of 500), and each
+// process's peak RSS (the pod's memory limit must hold the first lists).
 import { spawn } from 'node:child_process';
 import type { V1Pod } from '@kubernetes/client-node';
 import { DAEMONSET_API_VERSION, DAEMONSET_KIND } from '../functions/adapters/kubernetes/custom-resource';
@@ -39,7 +40,7 @@ const daemonPod = (i: number, nodeName: string, dsUid: string): V1Pod => ({
   spec: { nodeName, containers: [{ name: 'agent', image: 'agent:1', resources: { requests: { cpu: '50m', memory: '64Mi' } } }] },
 });
 
-function heapOf(cache: 'projected' | 'whole', url: string, token: string): Promise<{ heapUsedBytes: number; sent: number }> {
+function heapOf(cache: 'projected' | 'whole', url: string, token: string): Promise<{ heapUsedBytes: number; peakRssBytes: number; sent: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', 'bench/forwarder-heap.ts'], {
       env: { ...process.env, FORWARDER_CACHE: cache, SIMULATOR_URL: url, SIMULATOR_TOKEN: token },
@@ -74,6 +75,8 @@ const suite: BenchSuite = {
       emit(`forwarder.memory.${shape}.heap_mb`, projected.heapUsedBytes / MB, 'MB');
       emit(`forwarder.memory.${shape}.heap_mb_whole_objects`, whole.heapUsedBytes / MB, 'MB');
       emit(`forwarder.memory.${shape}.heap_ratio_to_whole_objects`, projected.heapUsedBytes / whole.heapUsedBytes, 'ratio');
+      emit(`forwarder.memory.${shape}.peak_rss_mb`, projected.peakRssBytes / MB, 'MB');
+      emit(`forwarder.memory.${shape}.peak_rss_mb_whole_objects`, whole.peakRssBytes / MB, 'MB');
       emit(`forwarder.memory.${shape}.observations_sent`, projected.sent, 'events');
     } finally {
       await s.close();

@@ -14,7 +14,8 @@ const MAX_RESTART_MS = 30_000;
 export interface WatchedResource<T extends KubernetesObject> {
   name: string; // for logs: nodes, pods, daemonsets
   path: string;
-  list(): Promise<KubernetesListObject<T>>;
+  /** Every object, each passed through `map` (the projection) as it arrives. */
+  list(map?: (item: T) => T): Promise<KubernetesListObject<T>>;
   /** What the informer keeps of each object (and hands to the callbacks); the whole object by default. */
   project?(obj: T): T;
   onUpsert(obj: T): void;
@@ -73,8 +74,7 @@ export function startInformer<T extends KubernetesObject>(
   } as unknown as Watch;
 
   const informer = new ListWatch<T>(resource.path, watch, async () => {
-    const list = await resource.list();
-    const projected = { ...list, items: list.items.map(project) };
+    const projected = await resource.list(project);
     // The informer applies the list (adds, updates, deletes) synchronously once this resolves:
     // report it after that, so the marker follows the objects it covers.
     setImmediate(() => {
@@ -83,7 +83,7 @@ export function startInformer<T extends KubernetesObject>(
       synced = true;
       progress();
       deps.telemetry.count(`forwarder.${resource.name}.relists`);
-      resource.onListed(projected.items, list.metadata?.resourceVersion ?? '');
+      resource.onListed(projected.items, projected.metadata?.resourceVersion ?? '');
       firstList();
     });
     return projected;
