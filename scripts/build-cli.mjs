@@ -6,7 +6,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 
 const BUNDLED = new Set(['@kubernetes/client-node']);
-const { dependencies } = JSON.parse(readFileSync('package.json', 'utf8'));
+const { dependencies, devDependencies } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 // A production install (npm ci --omit=dev, e.g. an image that runs only the forwarder) has no
 // esbuild and needs no CLI bundle: say so and build nothing.
@@ -25,7 +25,8 @@ if (esbuild) await esbuild.build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: Object.keys(dependencies).filter((name) => !BUNDLED.has(name)).flatMap((name) => [name, `${name}/*`]),
+  // Every installed package but client-node stays external, dev ones too (the local runtime's dynalite).
+  external: Object.keys({ ...dependencies, ...devDependencies }).filter((name) => !BUNDLED.has(name)).flatMap((name) => [name, `${name}/*`]),
   // client-node's CommonJS dependencies call require(): give the ESM bundle one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   sourcemap: 'linked',

@@ -13,7 +13,8 @@ import { eventBridgeSink, type EventSink } from './event-sink';
 import { DAEMONSET_KIND, KindForwarder, NODE_KIND, POD_KIND } from './kind-forwarder';
 import { NodeRequests } from './node-requests';
 import { Outbox } from './outbox';
-import { startInformer, type RunningInformer } from './resilient-informer';
+import { cachedNode, cachedPod } from './cached-objects';
+import { startInformer, type InformerHealth, type RunningInformer } from './resilient-informer';
 
 export interface ForwarderOptions {
   clusterId: string;
@@ -27,13 +28,26 @@ export interface ForwarderOptions {
   sink?: EventSink;
   clock?: Clock;
   telemetry?: Telemetry;
+  /**
+   * What the informers keep: each object's projection (default), or the whole object as client-node
+   * fetched it — what the forwarder did before, kept as bench/forwarder.bench.ts's same-run baseline.
+   */
+  cache?: 'projected' | 'whole';
+}
+
+export interface ForwarderHealth {
+  informers: InformerHealth[];
+  /** The last send to the sink failed and is being retried. */
+  sinkFailing: boolean;
 }
 
 export interface RunningForwarder {
+  /** Each informer's sync and progress, and whether the sink takes what is sent (the health endpoint). */
+  health(): ForwarderHealth;
   /** Resolves once every observation made so far has been sent. */
   idle(): Promise<void>;
-  /** Stops the informers, then waits until the outbox is empty. */
-  stop(): Promise<void>;
+  /** Stops the informers, then waits until the outbox is empty; `drain: false` drops what it holds instead (a crash). */
+  stop(options?: { drain?: boolean }): Promise<void>;
 }
 
 /** Starts forwarding; resolves once every informer has listed. */
@@ -55,10 +69,11 @@ export async function runForwarder(options: ForwarderOptions): Promise<RunningFo
   let podInformer: RunningInformer<V1Pod> | undefined;
 
   const nodeRequests = new NodeRequests(deps, clock);
-  const watch = <T extends KubernetesObject>(name: string, source: ListWatchSource<T>, forwarder: KindForwarder<T>, before: { upsert?(o: T): void; delete?(o: T): void; listed?(items: T[], rv: string): void } = {}) =>
+  const watch = <T extends KubernetesObject>(name: string, source: ListWatchSource<T>, forwarder: KindForwarder<T>, before: { project?(o: T): T; upsert?(o: T): void; delete?(o: T): void; listed?(items: T[], rv: string): void } = {}) =>
     startInformer(kubeConfig, {
       name,
       ...source,
+      ...(before.project ? { project: before.project } : {}),
       onUpsert: (o) => { before.upsert?.(o); forwarder.upsert(o); },
       onDelete: (o) => { before.delete?.(o); forwarder.delete(o); },
       onListed: (items, rv) => { before.listed?.(items, rv); forwarder.listed(items, rv); },
@@ -74,9 +89,12 @@ export async function runForwarder(options: ForwarderOptions): Promise<RunningFo
     },
     delete: (ds) => daemonPods.deleteDaemonSet(ds.metadata?.uid ?? ''),
   }));
-  informers.push(await watch('nodes', sources.nodes, nodes));
-  // Every pod, daemon or not, counts towards what its node has left (the planner's fit check).
+  const whole = options.cache === 'whole';
+  informers.push(await watch('nodes', sources.nodes, nodes, whole ? {} : { project: cachedNode }));
+  // Every pod, daemon or not, counts towards what its node has left (the planner's fit check);
+  // the informer keeps only the projection and the summed requests of each.
   podInformer = await watch('pods', sources.pods, pods, {
+    ...(whole ? {} : { project: cachedPod }),
     upsert: (pod) => nodeRequests.upsert(pod),
     delete: (pod) => nodeRequests.delete(pod),
     listed: (items, rv) => nodeRequests.listed(items, rv),
@@ -85,9 +103,15 @@ export async function runForwarder(options: ForwarderOptions): Promise<RunningFo
   telemetry.info('forwarder: watching', { clusterId: options.clusterId });
 
   return {
+    health: () => ({ informers: informers.map((i) => i.health()), sinkFailing: outbox.failing }),
     idle: () => outbox.idle(),
-    async stop() {
+    async stop({ drain = true } = {}) {
       await Promise.all(informers.map((i) => i.stop()));
+      if (!drain) {
+        nodeRequests.stop();
+        outbox.discard();
+        return;
+      }
       nodeRequests.flush();
       nodeRequests.stop();
       await outbox.idle();

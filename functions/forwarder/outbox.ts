@@ -13,6 +13,8 @@ const MAX_BACKOFF_MS = 30_000;
 export class Outbox {
   private readonly pending: Observation[] = [];
   private sending?: Promise<void>;
+  /** The last send was refused (or threw) and none has succeeded since. */
+  failing = false;
 
   constructor(
     private readonly sink: EventSink,
@@ -38,6 +40,11 @@ export class Outbox {
     while (this.sending) await this.sending;
   }
 
+  /** Drops what has not been sent (a process that dies loses it; the next leader's relist covers it). */
+  discard(): void {
+    this.pending.length = 0;
+  }
+
   get size(): number {
     return this.pending.length;
   }
@@ -50,6 +57,7 @@ export class Outbox {
         await this.sink.send(batch);
       } catch (error) {
         // Keep what did not go, in order, in place of the batch; retry after a backoff.
+        this.failing = true;
         const unsent = unsentOf(error) ?? batch;
         this.pending.splice(0, batch.length, ...unsent);
         this.telemetry.count('forwarder.observations_sent', batch.length - unsent.length);
@@ -60,6 +68,7 @@ export class Outbox {
         continue;
       }
       this.pending.splice(0, batch.length);
+      this.failing = false;
       this.telemetry.count('forwarder.observations_sent', batch.length);
       backoff = FIRST_BACKOFF_MS;
     }

@@ -1,12 +1,12 @@
 // The cluster-side manifests agree with the code and with each other: the forwarder Deployment runs
-// a command line the CLI parses, as the read-only service account of rbac.yaml, in its namespace,
+// a command line the forwarder bundle parses, as the read-only service account of rbac.yaml, in its namespace,
 // and `kubectl apply -f infra/manifests/` on a fresh cluster creates that namespace before using it.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { FORWARDER_NAMESPACE, FORWARDER_SERVICE_ACCOUNT } from '../../infra/constructs/forwarder-role';
-import { parseCommand } from '../../functions/cli/main';
+import { parseForwarderArgs } from '../../functions/forwarder/main';
 import { repoPath } from '../../infra/constructs/loop-function';
 
 type Doc = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [field: string]: any };
@@ -24,13 +24,23 @@ const pod = deployment.spec.template.spec;
 const container = pod.containers[0];
 
 describe('forwarder-deployment.yaml', () => {
-  it('runs the CLI’s `forward` command, whose parser takes its args, in-cluster (no --kubeconfig)', () => {
+  it('runs the forwarder bundle, whose parser takes its args, in-cluster (no --kubeconfig), probed on its health port', () => {
     const configMap = forwarderDocs.find((d) => d.kind === 'ConfigMap')!;
     // Kubernetes expands $(VAR) in args from the container's environment, here the ConfigMap.
     const argv = (container.args as string[]).map((a) => a.replace(/\$\((\w+)\)/g, (_, name: string) => configMap.data[name]));
-    const { command, options } = parseCommand(argv);
-    expect(command.name).toBe('forward');
-    expect(options.values).toEqual({ 'cluster-id': configMap.data.CLUSTER_ID, 'source-name': configMap.data.SOURCE_NAME, 'event-bus': configMap.data.EVENT_BUS });
+    const args = parseForwarderArgs(argv);
+    expect(args).toMatchObject({ clusterId: configMap.data.CLUSTER_ID, sourceName: configMap.data.SOURCE_NAME, eventBus: configMap.data.EVENT_BUS, leaseName: 'daemonloop-forwarder' });
+    expect(args.kubeconfig).toBeUndefined();
+    const port = container.ports.find((p: { name: string }) => p.name === 'health').containerPort;
+    expect(port).toBe(args.healthPort);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/livez', port: 'health' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'health' });
+    // Leader election: the pod's name is the candidate, its namespace the Lease's.
+    expect(container.env).toEqual([
+      { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+    ]);
+    expect(deployment.spec.replicas).toBe(2);
   });
 
   it('runs in the namespace and as the service account the forwarder role\'s trust policy pins', () => {
@@ -57,6 +67,17 @@ describe('forwarder-deployment.yaml', () => {
     const role = rbac.find((d) => d.kind === 'ClusterRole' && d.metadata.name === binding.roleRef.name)!;
     const verbs = new Set(role.rules.flatMap((r: { verbs: string[] }) => r.verbs));
     expect([...verbs].sort()).toEqual(['get', 'list', 'watch']);
+  });
+
+  it('may write only its own Lease, in its namespace (create is not limited by name in RBAC)', () => {
+    const binding = rbac.find((d) => d.kind === 'RoleBinding' && d.subjects.some((s: { name: string }) => s.name === pod.serviceAccountName))!;
+    expect(binding.metadata.namespace).toBe(deployment.metadata.namespace);
+    const role = rbac.find((d) => d.kind === 'Role' && d.metadata.name === binding.roleRef.name)!;
+    expect(role.metadata.namespace).toBe(deployment.metadata.namespace);
+    expect(role.rules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['daemonloop-forwarder'], verbs: ['get', 'update'] },
+    ]);
   });
 
   it('puts everything namespaced in the namespace forwarder-deployment.yaml declares (once: kustomize refuses two)', () => {
@@ -86,19 +107,22 @@ describe('forwarder-deployment.yaml', () => {
 describe('forwarder.Dockerfile', () => {
   const dockerfile = readFileSync(repoPath('infra/forwarder.Dockerfile'), 'utf8');
   const instructions = (name: string) => [...dockerfile.matchAll(new RegExp(`^${name} (.+)$`, 'gm'))].map((m) => m[1]!);
+  const stages = dockerfile.split(/^FROM /m).slice(1);
 
-  it('builds on a Node 22 image named without a registry host, with production dependencies only', () => {
-    const [image] = instructions('FROM');
-    expect(image).toMatch(/^node:22[\w.-]*$/);
-    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+  it('builds on Node 22 images named without a registry host, in two stages', () => {
+    const images = instructions('FROM').map((f) => f.split(' ')[0]);
+    expect(images).toHaveLength(2);
+    for (const image of images) expect(image).toMatch(/^node:22[\w.-]*$/);
   });
 
-  it('copies sources that exist and starts the package’s `daemonloop` bin', () => {
-    for (const copy of instructions('COPY')) {
+  it('bundles in the build stage and copies only the bundle into the image, which installs nothing', () => {
+    for (const copy of instructions('COPY').filter((c) => !c.startsWith('--from'))) {
       for (const source of copy.split(' ').slice(0, -1)) expect(existsSync(repoPath(source)), source).toBe(true);
     }
-    const bin = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')).bin.daemonloop as string;
-    expect(JSON.parse(instructions('ENTRYPOINT')[0]!)).toEqual(['node', bin]);
-    expect(existsSync(repoPath(bin))).toBe(true);
+    expect(stages[0]).toMatch(/RUN node scripts\/build-forwarder\.mjs \/out/);
+    const image = stages[1]!;
+    expect(image).not.toMatch(/^RUN /m); // no npm install: no node_modules at all
+    expect([...image.matchAll(/^COPY (.+)$/gm)].map((m) => m[1])).toEqual(['--from=build /out/forwarder.mjs /out/forwarder.mjs.map ./']);
+    expect(JSON.parse(instructions('ENTRYPOINT')[0]!)).toEqual(['node', '--enable-source-maps', '/app/forwarder.mjs']);
   });
 });

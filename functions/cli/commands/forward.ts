@@ -4,7 +4,7 @@
 // cluster id by default; on EKS, the EKS cluster's name, which the forwarder role's events:source
 // condition reads from Pod Identity.
 import { forwarderSource } from '../../bus/patterns';
-import { runForwarder } from '../../forwarder';
+import { runReplica } from '../../forwarder/replica';
 import { localTelemetry } from '../../observability';
 import type { CliIo } from '../io';
 import { targetOf } from '../connect';
@@ -15,7 +15,8 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const eventBus = requireString(options, 'event-bus');
   const { kubeConfig } = targetOf(options);
   const source = forwarderSource(stringOption(options, 'source-name') ?? clusterId);
-  const forwarder = await runForwarder({ clusterId, eventBus, source, telemetry: localTelemetry('info'), kubeConfig });
+  // One replica, no leader election (the in-cluster Deployment's is functions/forwarder/main.ts).
+  const forwarder = await runReplica({ clusterId, eventBus, source, telemetry: localTelemetry('info'), kubeConfig });
   io.err(`forwarding cluster ${clusterId} to event bus ${eventBus} as ${source}; Ctrl-C to stop`);
   await io.interrupted();
   await forwarder.stop();

@@ -78,6 +78,34 @@ function writerOf(req: IncomingMessage, query: URLSearchParams): Writer {
   return { manager, operation: (req.headers['content-type'] ?? '').includes('apply-patch') ? 'Apply' : 'Update' };
 }
 
+/**
+ * `limit` and `continue`: one page of a list in key order, and a token for the rest that carries
+ * the first page's resourceVersion and the last key served. The API server serves every page from
+ * the first page's snapshot; the simulator serves later pages from the objects as they are then
+ * (a client that watches from the list's resourceVersion converges either way).
+ */
+function paginate(items: KubeObject[], query: URLSearchParams, currentVersion: string): { items: KubeObject[]; metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number } } {
+  const limit = Number(query.get('limit') ?? 0);
+  const token = query.get('continue');
+  let from: { rv: string; key: string } | undefined;
+  if (token) {
+    try {
+      from = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { rv: string; key: string };
+    } catch {
+      throw badRequest('continue: the continue token is not valid');
+    }
+    if (typeof from?.rv !== 'string' || typeof from.key !== 'string') throw badRequest('continue: the continue token is not valid');
+  }
+  if (!Number.isInteger(limit) || limit < 0) throw badRequest(`limit: must be a non-negative integer, not ${JSON.stringify(query.get('limit'))}`);
+  const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const rest = from ? items.filter((o) => keyOf(o) > from.key) : items;
+  const resourceVersion = from?.rv ?? currentVersion;
+  if (limit === 0 || rest.length <= limit) return { items: rest, metadata: { resourceVersion } };
+  const page = rest.slice(0, limit);
+  const next = Buffer.from(JSON.stringify({ rv: resourceVersion, key: keyOf(page.at(-1)!) })).toString('base64url');
+  return { items: page, metadata: { resourceVersion, continue: next, remainingItemCount: rest.length - limit } };
+}
+
 export function createHttpHandler({ registry, watches, faults, token, admission, onRequest }: HandlerDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
@@ -121,10 +149,10 @@ export function createHttpHandler({ registry, watches, faults, token, admission,
             }, res);
           }
           const nodeName = /^spec\.nodeName==?([^,]+)$/.exec(query.get('fieldSelector') ?? '')?.[1];
-          const items = registry.store.list(resource, { namespace, nodeName, match });
-          const resourceVersion = String(registry.store.resourceVersion);
-          if (wantsTable(req)) return send(res, 200, asTable(resource, items, registry.clock.now(), resourceVersion));
-          return send(res, 200, { kind: resource.listKind, apiVersion: apiVersionOf(resource), metadata: { resourceVersion }, items });
+          const all = registry.store.list(resource, { namespace, nodeName, match });
+          const page = paginate(all, query, String(registry.store.resourceVersion));
+          if (wantsTable(req)) return send(res, 200, asTable(resource, page.items, registry.clock.now(), page.metadata.resourceVersion));
+          return send(res, 200, { kind: resource.listKind, apiVersion: apiVersionOf(resource), ...page });
         }
         case 'create':
           return send(res, 201, registry.create(resource, namespace, body as KubeObject, writerOf(req, query), dryRun));

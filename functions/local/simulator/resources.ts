@@ -69,4 +69,10 @@ export const EVENTS: ResourceType = {
   },
 };
 
-export const RESOURCES: readonly ResourceType[] = [NODES, PODS, NAMESPACES, DAEMONSETS, EVENTS];
+/** coordination.k8s.io/v1 Leases: what leader election (the forwarder's two replicas) holds. */
+export const LEASES: ResourceType = {
+  plural: 'leases', singular: 'lease', kind: 'Lease', listKind: 'LeaseList', group: 'coordination.k8s.io', version: 'v1',
+  namespaced: true, shortNames: [], categories: [], hasStatus: false, hasGeneration: false, fields: metadataFields,
+};
+
+export const RESOURCES: readonly ResourceType[] = [NODES, PODS, NAMESPACES, DAEMONSETS, EVENTS, LEASES];
