@@ -12,7 +12,7 @@ import { SqsFleetQueue, SqsFleetTimers } from '../adapters/sqs/fleet-queue';
 import { SqsRedelivery } from '../adapters/sqs/redelivery';
 import { systemClock } from '../clock';
 import { CLUSTER_BURST_ENV, CLUSTER_QPS_ENV, FLEET_QUEUE_URL_ENV, TABLE_NAME_ENV, TIMER_QUEUE_URL_ENV } from '../config-names';
-import { observationOf } from '../fleet/observe';
+import { observeFromLog } from '../fleet/observe';
 import { EventLog } from '../log/event-log';
 import { powertoolsTelemetry } from '../observability';
 import { sdkClusterAws } from '../registry/cluster-aws';
@@ -45,11 +45,7 @@ export function buildFleetAwsDeps(env: NodeJS.ProcessEnv = process.env): FleetHa
   return {
     store: new DynamoDbFleetStore(dynamodb, table, clock),
     registry,
-    observe: async (clusterId, namespace, name, now) => {
-      const rebuilt = await log.rebuild({ clusterId, namespace, name }, now);
-      const o = observationOf(rebuilt.input?.daemonSet);
-      return o && { ...o, at: rebuilt.daemonSetCommit };
-    },
+    observe: observeFromLog(log),
     daemonSets: new KubernetesFleetDaemonSets((clusterId) => connections.kubeConfig(clusterId)),
     timers: fleetTimers,
     fleets: new SqsFleetQueue(sqs, fleetQueueUrl),
