@@ -85,9 +85,13 @@ export function decideFleet({ state: given, clusters, observed, now }: FleetInpu
   const rolling = placed.filter(({ clusterId: id }) => {
     const c = run().clusters[id];
     return c !== undefined && !c.failedAt && !c.succeededAt;
-  }).length;
-
-  const budget = budgetLimit(fleet.spec.disruptionBudget, eligible, rolling);
+  });
+  // Nodes each rolling cluster has left to replace: all of them until it runs the run's revision.
+  const left = Object.fromEntries(rolling.flatMap(({ clusterId: id }) => {
+    const o = observed[id];
+    return o ? [[id, o.revision === run().revision ? Math.max(0, o.desired - o.updated) : o.desired]] : [];
+  }));
+  const budget = budgetLimit(fleet.spec.disruptionBudget, eligible, rolling.length, left);
 
   // 6. what the decision read, recorded after its events when it has any (the loop appends them together)
   const registry = clusters.map((c) => ({ clusterId: c.clusterId, labels: c.labels }));
