@@ -52,7 +52,10 @@ beforeAll(async () => {
     registry,
     observe: observeFromLog(log),
     daemonSets: {
-      apply: async (clusterId, ds) => (writes.push({ clusterId, ds }), { outcome: 'succeeded' }),
+      apply: async (clusterId, ds) => {
+        writes.push({ clusterId, ds });
+        return { outcome: 'succeeded' };
+      },
       remove: async () => ({ outcome: 'succeeded' }),
     },
     timers: { schedule: async (fleet, dueAt, reason) => void wakeUps.push({ fleet, dueAt, reason }) },
