@@ -4,7 +4,10 @@
 // decideFleet for the fleet, and for each cluster planGrant → reconcile with the grant →
 // takenNodes → grantEvents on a ledger — one-second ticks.
 //   fleet.rollout.10x500.duration_ratio_to_minimum: the run's duration over the theoretical minimum
-//     Σ stages ⌈nodes / min(budget, concurrency × maxUnavailable)⌉ × (grace + ready) + Σ soaks
+//     Σ stages ⌈nodes / min(budget, concurrency × maxUnavailable)⌉ × (grace + bind + ready) + Σ soaks
+//     — a wave replaces a node's pod in grace (the old pod goes) + bind (the simulated scheduler
+//     binds the new pod on its next pass, one tick after it was created) + ready; the controller
+//     can shorten none of them, so the minimum counts all three
 //   fleet.budget.max_unavailable_over_budget: the highest fleet-wide count of nodes without an
 //     available daemon pod seen at any tick, over the budget (≤ 1 means never exceeded)
 
@@ -27,6 +30,8 @@ const BUDGET = 100;
 const SOAK = 60;
 const GRACE_MS = 30_000;
 const READY_MS = 5_000;
+const TICK_MS = 1_000;
+const BIND_MS = TICK_MS; // test/domain/simulator.ts binds a created pod on the next advance
 const STAGES = [
   { name: 'canary', clusters: ['c00'], maxConcurrency: 1 },
   { name: 'early', clusters: ['c01', 'c02', 'c03'], maxConcurrency: 3 },
@@ -52,7 +57,7 @@ function fleet(image: string): FleetDaemonSet {
 function theoreticalMinimumMs(): number {
   return STAGES.reduce((ms, s) => {
     const perWave = Math.min(BUDGET, s.maxConcurrency * MAX_UNAVAILABLE);
-    return ms + Math.ceil((s.clusters.length * NODES) / perWave) * (GRACE_MS + READY_MS) + SOAK * 1000;
+    return ms + Math.ceil((s.clusters.length * NODES) / perWave) * (GRACE_MS + BIND_MS + READY_MS) + SOAK * 1000;
   }, 0);
 }
 
@@ -114,7 +119,7 @@ function rollout(): { durationMs: number; maxUnavailable: number } {
       return n + c.sim.nodes.filter((node) => disrupted(node.metadata!.name!)).length;
     }, 0);
     maxUnavailable = Math.max(maxUnavailable, unavailable);
-    tick(1000);
+    tick(TICK_MS);
   }
   if (state.run?.outcome !== 'Succeeded') throw new Error(`the fleet run did not succeed: ${state.run?.outcome ?? 'still running'}`);
   return { durationMs: now - started, maxUnavailable };

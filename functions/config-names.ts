@@ -8,3 +8,4 @@ export const SNAPSHOT_EVERY_ENV = 'DAEMONLOOP_SNAPSHOT_EVERY'; // commits betwee
 /** Secrets Manager names the reconcile function may read: one cluster's token (JSON {token, caData}) each. */
 export const CLUSTER_SECRET_PREFIX = 'daemonloop/clusters/';
 export const INGEST_QUEUE_URL_ENV = 'DAEMONLOOP_INGEST_QUEUE_URL'; // standard SQS fed by the bus rule (ingest only)
+export const FLEET_QUEUE_URL_ENV = 'DAEMONLOOP_FLEET_QUEUE_URL'; // SQS FIFO, group = fleet stream id (infra/constructs/fleet-reconcile.ts)

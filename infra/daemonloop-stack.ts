@@ -18,6 +18,7 @@ import { SOURCE_MISMATCH_METRIC } from '../functions/loop/source-binding';
 import { LoopAlarms } from './constructs/alarms';
 import { ClusterAccessRole, grantAssumeClusterRoles } from './constructs/cluster-access';
 import { EventLog } from './constructs/event-log';
+import { FleetReconcile } from './constructs/fleet-reconcile';
 import { ForwarderRole, onlyForwardersPut } from './constructs/forwarder-role';
 import { IngestPath } from './constructs/ingest-path';
 import { LoopFunction } from './constructs/loop-function';
@@ -125,6 +126,7 @@ export class DaemonloopStack extends Stack {
     const forwarder = new ForwarderRole(this, 'Forwarder', { bus: ingestPath.bus });
     onlyForwardersPut(ingestPath.bus);
     const operator = new OperatorRole(this, 'Operator', { log });
+    new FleetReconcile(this, 'FleetReconcile', { log, timerQueue: queues.timer, ingest: this.ingest, timer: this.timer, reconcile: this.reconcile, operator: operator.role, ...(placement ? { placement } : {}) });
     const alarms = new LoopAlarms(this, 'Alarms', {
       functions: { Ingest: this.ingest.fn, Reconcile: this.reconcile.fn, Timer: this.timer.fn },
       deadLetterQueues: {

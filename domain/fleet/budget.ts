@@ -20,6 +20,12 @@ export interface FleetBudgetSized {
   window?: { nodes: number; windowSeconds: number };
   /** A fair share: the most one cluster may hold, so clusters rolling at once split the budget instead of the first ones taking it all. */
   perCluster?: number;
+  /**
+   * Each rolling cluster's share in proportion to the nodes it has left to replace (rounded up),
+   * so a cluster that fell behind takes more and the clusters of a stage finish together instead
+   * of one trailing by a wave. A cluster without one is held to `perCluster`.
+   */
+  shares?: Record<string, number>;
 }
 export interface FleetBudgetGranted {
   type: 'FleetBudgetGranted';
@@ -40,6 +46,7 @@ export interface BudgetLedger {
   limit?: number | null; // undefined: not sized yet — nothing is granted
   window?: { nodes: number; windowSeconds: number };
   perCluster?: number;
+  shares?: Record<string, number>;
   held: Record<string, Record<string, number>>; // cluster id → node name → decision commit of its grant
   grants: { at: number; count: number }[]; // recent grants, for the rate window
 }
@@ -49,8 +56,14 @@ export const emptyLedger = (): BudgetLedger => ({ held: {}, grants: [] });
 export function evolveBudget(ledger: BudgetLedger, event: BudgetEvent): BudgetLedger {
   switch (event.type) {
     case 'FleetBudgetSized': {
-      const { window: _old, perCluster: _share, ...rest } = ledger;
-      return { ...rest, limit: event.limit, ...(event.window ? { window: event.window } : {}), ...(event.perCluster !== undefined ? { perCluster: event.perCluster } : {}) };
+      const { window: _old, perCluster: _share, shares: _shares, ...rest } = ledger;
+      return {
+        ...rest,
+        limit: event.limit,
+        ...(event.window ? { window: event.window } : {}),
+        ...(event.perCluster !== undefined ? { perCluster: event.perCluster } : {}),
+        ...(event.shares ? { shares: event.shares } : {}),
+      };
     }
     case 'FleetBudgetGranted': {
       const mine = { ...ledger.held[event.clusterId] };
@@ -96,11 +109,13 @@ export function budgetAllowance(ledger: BudgetLedger, now: Date, clusterId?: str
       reason = `fleet maxDisruptionsPerWindow ${ledger.window.nodes} per ${ledger.window.windowSeconds}s, ${recent} used`;
     }
   }
-  if (clusterId !== undefined && ledger.perCluster !== undefined) {
-    const mine = heldBy(ledger, clusterId).length;
-    if (ledger.perCluster - mine < allowance) {
-      allowance = ledger.perCluster - mine;
-      reason = `fair share ${ledger.perCluster} per rolling cluster, ${mine} held by this one`;
+  const proportional = clusterId !== undefined ? ledger.shares?.[clusterId] : undefined;
+  const share = proportional ?? (clusterId !== undefined ? ledger.perCluster : undefined);
+  if (share !== undefined) {
+    const mine = heldBy(ledger, clusterId!).length;
+    if (share - mine < allowance) {
+      allowance = share - mine;
+      reason = `fair share ${share} ${proportional !== undefined ? 'by nodes left to replace' : 'per rolling cluster'}, ${mine} held by this one`;
     }
   }
   return { allowance: Math.max(0, allowance), reason };
@@ -118,10 +133,17 @@ export function settledHolds(ledger: BudgetLedger, clusterId: string, disrupted:
  * below 1 (a rollout must be able to move); with `rolling` clusters at once, each may hold at most
  * its share (rounded up, so the shares together can use the whole budget).
  */
-export function budgetLimit(budget: FleetDisruptionBudget | undefined, eligibleNodes: number, rolling = 0): Omit<FleetBudgetSized, 'type' | 'time'> {
+export function budgetLimit(budget: FleetDisruptionBudget | undefined, eligibleNodes: number, rolling = 0, left: Record<string, number> = {}): Omit<FleetBudgetSized, 'type' | 'time'> {
   if (!budget) return { limit: null };
   const limit = percentOrCount(budget.maxUnavailableNodes, eligibleNodes);
-  return { limit, ...(budget.maxDisruptionsPerWindow ? { window: budget.maxDisruptionsPerWindow } : {}), ...(rolling > 1 ? { perCluster: Math.ceil(limit / rolling) } : {}) };
+  const total = Object.values(left).reduce((n, l) => n + l, 0);
+  const shares = Object.fromEntries(Object.entries(left).flatMap(([id, l]) => (l > 0 ? [[id, Math.ceil((limit * l) / total)]] : [])));
+  return {
+    limit,
+    ...(budget.maxDisruptionsPerWindow ? { window: budget.maxDisruptionsPerWindow } : {}),
+    ...(rolling > 1 ? { perCluster: Math.ceil(limit / rolling) } : {}),
+    ...(rolling > 1 && Object.keys(shares).length > 0 ? { shares } : {}),
+  };
 }
 
 function percentOrCount(value: IntOrString, total: number): number {
@@ -130,4 +152,4 @@ function percentOrCount(value: IntOrString, total: number): number {
 }
 
 export const sameBudgetSize = (ledger: BudgetLedger, size: Omit<FleetBudgetSized, 'type' | 'time'>): boolean =>
-  ledger.limit === size.limit && ledger.window?.nodes === size.window?.nodes && ledger.window?.windowSeconds === size.window?.windowSeconds && ledger.perCluster === size.perCluster;
+  ledger.limit === size.limit && ledger.window?.nodes === size.window?.nodes && ledger.window?.windowSeconds === size.window?.windowSeconds && ledger.perCluster === size.perCluster && JSON.stringify(ledger.shares) === JSON.stringify(size.shares);

@@ -5,7 +5,7 @@
 import type { V1DaemonSetSpec } from '@kubernetes/client-node';
 import { budgetLimit, type FleetBudgetSized } from './budget';
 import { effectiveSpec } from './effective-spec';
-import type { FleetEvent } from './events';
+import type { FleetDecided, FleetEvent } from './events';
 import { selectClusters } from './placement';
 import { freezePlan } from './plan';
 import { progressRun, type ClusterObservation, type FleetWait } from './progressive';
@@ -23,6 +23,8 @@ export interface FleetInput {
 
 export interface FleetDecision {
   events: FleetEvent[];
+  /** What the loop appends as the decision's commit: its events and what it read (FleetDecided), or nothing when it changed nothing. */
+  recorded: FleetEvent[];
   write: { clusterId: string; revision: number; spec: V1DaemonSetSpec }[];
   remove: { clusterId: string; policy: 'Delete' | 'Orphan' }[];
   budget: Omit<FleetBudgetSized, 'type' | 'time'>;
@@ -83,13 +85,25 @@ export function decideFleet({ state: given, clusters, observed, now }: FleetInpu
   const rolling = placed.filter(({ clusterId: id }) => {
     const c = run().clusters[id];
     return c !== undefined && !c.failedAt && !c.succeededAt;
-  }).length;
+  });
+  // Nodes each rolling cluster has left to replace: all of them until it runs the run's revision.
+  const left = Object.fromEntries(rolling.flatMap(({ clusterId: id }) => {
+    const o = observed[id];
+    return o ? [[id, o.revision === run().revision ? Math.max(0, o.desired - o.updated) : o.desired]] : [];
+  }));
+  const budget = budgetLimit(fleet.spec.disruptionBudget, eligible, rolling.length, left);
+
+  // 6. what the decision read, recorded after its events when it has any (the loop appends them together)
+  const registry = clusters.map((c) => ({ clusterId: c.clusterId, labels: c.labels }));
+  const read = Object.fromEntries(placed.flatMap((c) => (observed[c.clusterId] ? [[c.clusterId, observed[c.clusterId]!]] : [])));
+  const decided: FleetDecided = { type: 'FleetDecided', time, ...(JSON.stringify(given.decidedOn) === JSON.stringify(registry) ? {} : { clusters: registry }), observed: read, budget };
 
   return {
     events,
+    recorded: events.length > 0 ? [...events, decided] : [],
     write,
     remove,
-    budget: budgetLimit(fleet.spec.disruptionBudget, eligible, rolling),
+    budget,
     waits: step.waits,
     ...(step.activeStage ? { activeStage: step.activeStage } : {}),
     ...(step.recheckAfterSeconds !== undefined ? { requeueAfterSeconds: step.recheckAfterSeconds } : {}),

@@ -1,7 +1,9 @@
 // The fleet stream's vocabulary (`fleet/<name>` in the log): what the operator asked for and what
 // the fleet loop decided, so `fleet history --verify` can replay every step of a run.
+import type { FleetBudgetSized } from './budget';
 import type { RolloutPlan } from './plan';
-import type { FleetDaemonSet } from './types';
+import type { ClusterObservation } from './progressive';
+import type { FleetCluster, FleetDaemonSet } from './types';
 
 interface FleetEventBase<T extends string> {
   type: T;
@@ -59,6 +61,18 @@ export interface FleetClusterRemoved extends FleetEventBase<'FleetClusterRemoved
   policy: 'Delete' | 'Orphan';
 }
 
+/**
+ * What a recorded decision read, last in its commit, so `fleet history --verify` decides it again
+ * exactly: the decision's time is the event's, the fleet's state is the stream before the commit.
+ * `clusters` (the registry's ids and labels) only when they differ from the previous decision's;
+ * `observed`, each placed cluster's DaemonSet as the log held it (`at`: its stream commit).
+ */
+export interface FleetDecided extends FleetEventBase<'FleetDecided'> {
+  clusters?: FleetCluster[];
+  observed: Record<string, ClusterObservation>;
+  budget: Omit<FleetBudgetSized, 'type' | 'time'>; // the node budget the decision sized
+}
+
 export type FleetEvent =
   | FleetApplied
   | FleetRunStarted
@@ -70,4 +84,5 @@ export type FleetEvent =
   | FleetRunFinished
   | FleetStageApproved
   | FleetPauseChanged
-  | FleetClusterRemoved;
+  | FleetClusterRemoved
+  | FleetDecided;

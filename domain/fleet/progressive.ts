@@ -18,6 +18,7 @@ export interface ClusterObservation {
   desired: number;
   updated: number;
   available: number;
+  at?: number; // the DaemonSet-stream commit it was read at, recorded with the decision (fleet history --verify)
 }
 
 /** KubeFleet's DaemonSet availability: the controller saw this generation, and every desired pod is updated and available. */

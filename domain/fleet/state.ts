@@ -3,7 +3,7 @@
 // was last given. Events of a superseded run no longer change anything.
 import type { FleetEvent } from './events';
 import type { RolloutPlan } from './plan';
-import type { FleetDaemonSet } from './types';
+import type { FleetCluster, FleetDaemonSet } from './types';
 
 export interface ClusterRun {
   stage: string;
@@ -33,6 +33,7 @@ export interface FleetState {
   paused: boolean;
   run?: RunState;
   deployed: Record<string, number>; // cluster id → revision last written successfully
+  decidedOn?: FleetCluster[]; // the registry as the last recorded decision read it (FleetDecided records only changes)
 }
 
 export const initialFleetState = (): FleetState => ({ revision: 0, revisions: {}, paused: false, deployed: {} });
@@ -69,6 +70,8 @@ export function evolveFleet(state: FleetState, event: FleetEvent): FleetState {
       return inRun(event.revision) && !run!.approvals.includes(event.stage) ? { ...state, run: { ...run!, approvals: [...run!.approvals, event.stage] } } : state;
     case 'FleetPauseChanged':
       return { ...state, paused: event.paused };
+    case 'FleetDecided':
+      return event.clusters ? { ...state, decidedOn: event.clusters } : state;
     case 'FleetClusterRemoved': {
       const { [event.clusterId]: _gone, ...deployed } = state.deployed;
       return { ...state, deployed };

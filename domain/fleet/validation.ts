@@ -105,3 +105,7 @@ function selectionErrors(s: ClusterSelection, at: string, fail: (field: string, 
     if (e) fail(`${at}.clusterSelector`, e);
   }
 }
+
+/** Why `name` cannot name a fleet (its stream id is built from it), or undefined. */
+export const fleetNameProblem = (name: string): string | undefined =>
+  name.length <= 63 && DNS_LABEL.test(name) ? undefined : `${JSON.stringify(name.slice(0, 80))} is not a DNS label (lower-case letters, digits and "-", at most 63)`;

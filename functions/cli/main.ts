@@ -92,7 +92,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'fleet rollout resume', description: "Resume a paused fleet's rollout", usage: 'NAME', options: fleetLog, load: () => runOf(import('./commands/fleet-control'), 'runResume') },
   { name: 'fleet rollout undo', description: 'Roll a fleet back to a recorded revision', usage: 'NAME [--to-revision N]', options: { ...fleetLog, 'to-revision': { type: 'string' } }, load: () => runOf(import('./commands/fleet-control'), 'runUndo') },
   { name: 'fleet approve', description: "Approve a fleet's gated stage", usage: 'NAME --stage S', options: { ...fleetLog, stage: { type: 'string' } }, load: () => runOf(import('./commands/fleet-control'), 'runApprove') },
-  { name: 'fleet history', description: "A fleet's event log as a timeline", usage: 'NAME [--json]', options: { ...fleetLog, json: { type: 'boolean' } }, load: () => import('./commands/fleet-history') },
+  { name: 'fleet history', description: "A fleet's event log as a timeline; --verify decides every recorded fleet decision again", usage: 'NAME [--json] [--verify]', options: { ...fleetLog, json: { type: 'boolean' }, verify: { type: 'boolean' } }, load: () => import('./commands/fleet-history') },
   { name: 'completion', description: 'Print a shell completion script', usage: 'bash|zsh', options: {}, load: () => import('./commands/completion') },
 ];
 

@@ -14,6 +14,8 @@ export interface FleetGrant {
   /** The input to decide on: with the grant as `disruptionAllowance` when the fleet has a budget. */
   input: ReconcileInput;
   marks(marks: InputMarks): InputMarks;
+  /** Whether the decision gives nothing back and takes nothing: then its commit would append nothing to the ledger. */
+  touchesNothing(result: ReconcileResult): boolean;
   /** Records the returns and the nodes the decision takes (commit = the decision's DaemonSet-stream commit). */
   commit(result: ReconcileResult, decisionCommit: number): Promise<void>;
 }
@@ -35,6 +37,7 @@ export class FleetBudget {
     return {
       input: decided,
       marks: (marks) => (limited ? { ...marks, disruptionAllowance: plan.allowance } : marks),
+      touchesNothing: (result) => plan.returned.length === 0 && takenNodes(decided, result).length === 0,
       commit: async (result, decisionCommit) => {
         const events = grantEvents(key.clusterId, plan, takenNodes(decided, result), decisionCommit, input.now);
         if (events.length > 0) await this.store.append(streamId, commit, events);

@@ -35,7 +35,7 @@ export async function fleetOne(name: string, deps: FleetDeps): Promise<FleetDeci
     }));
     const decision = decideFleet({ state, clusters, observed, now })!; // 3. the pure decision
     try {
-      if (decision.events.length > 0) await deps.store.append(fleetStreamId(name), commit, decision.events); // 4.
+      if (decision.recorded.length > 0) await deps.store.append(fleetStreamId(name), commit, decision.recorded); // 4. with what it read, for fleet history --verify
     } catch (error) {
       if (!isStreamVersionConflict(error) || attempt >= ATTEMPTS) throw error;
       continue; // another run went first: decide again on top of it

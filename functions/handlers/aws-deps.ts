@@ -9,10 +9,11 @@ import { DynamoDbFleetStore } from '../adapters/fleet-store/dynamodb';
 import { FleetBudget } from '../fleet/budget-client';
 import { DynamoDbPendingReconciles } from '../adapters/sqs/pending-reconciles';
 import { SqsReconcileQueue } from '../adapters/sqs/reconcile-queue';
+import { SqsFleetQueue, SqsFleetTimers } from '../adapters/sqs/fleet-queue';
 import { SqsRedelivery } from '../adapters/sqs/redelivery';
 import { SqsTimerQueue } from '../adapters/sqs/timer-queue';
 import { systemClock } from '../clock';
-import { INGEST_QUEUE_URL_ENV, RECONCILE_QUEUE_URL_ENV, SNAPSHOT_EVERY_ENV, TABLE_NAME_ENV, TIMER_QUEUE_URL_ENV } from '../config-names';
+import { FLEET_QUEUE_URL_ENV, INGEST_QUEUE_URL_ENV, RECONCILE_QUEUE_URL_ENV, SNAPSHOT_EVERY_ENV, TABLE_NAME_ENV, TIMER_QUEUE_URL_ENV } from '../config-names';
 import { EventLog } from '../log/event-log';
 import type { IngestDeps, TimerDeps } from '../loop/deps';
 import { powertoolsTelemetry } from '../observability';
@@ -40,6 +41,7 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env) {
   const clock = systemClock;
   const telemetry = powertoolsTelemetry();
   const ingestQueueUrl = env[INGEST_QUEUE_URL_ENV]; // set on the ingest function only
+  const fleetQueueUrl = env[FLEET_QUEUE_URL_ENV]; // set where fleets are woken: ingest, timer, the fleet function
   return {
     log: new EventLog(new DynamoDbEventStore(dynamodb, table, clock), { snapshotEvery: optionalNumber(SNAPSHOT_EVERY_ENV, env) }),
     registry: new DynamoDbClusterRegistry(dynamodb, table, clock),
@@ -54,6 +56,8 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env) {
       timer: new SqsRedelivery(sqs, requireEnv(TIMER_QUEUE_URL_ENV, env)),
     },
     fleetBudget: new FleetBudget(new DynamoDbFleetStore(dynamodb, table, clock)), // fleet members take node disruptions from their fleet's ledger
+    // A member DaemonSet's observation (ingest) and a due fleet wake-up (timer) ask for a fleet reconcile.
+    ...(fleetQueueUrl ? { fleets: new SqsFleetQueue(sqs, fleetQueueUrl), fleetTimers: new SqsFleetTimers(sqs, requireEnv(TIMER_QUEUE_URL_ENV, env), clock) } : {}),
   };
 }
 

@@ -14,7 +14,7 @@ import { kubeconfigIn } from '../cli/state-dir';
 import type { Clock } from '../clock';
 import { FleetBudget } from '../fleet/budget-client';
 import { fleetOne } from '../fleet/fleet-one';
-import { observationOf } from '../fleet/observe';
+import { observeFromLog } from '../fleet/observe';
 import type { FleetDeps } from '../fleet/ports';
 import type { RunningForwarder } from '../forwarder';
 import type { LoopDeps } from '../loop/deps';
@@ -96,7 +96,7 @@ export async function startLocalFleet(w: FleetWiring): Promise<LocalFleet> {
   const deps: FleetDeps = {
     store,
     registry: w.registry,
-    observe: async (clusterId, namespace, name, now) => observationOf((await w.deps.log.rebuild({ clusterId, namespace, name }, now)).input?.daemonSet),
+    observe: observeFromLog(w.deps.log),
     daemonSets: new KubernetesFleetDaemonSets((clusterId) => connections.kubeConfig(clusterId)),
     // The due time is part of the body: the delay queue drops a body already waiting, and an earlier wake-up must not be lost to a later one.
     timers: { schedule: async (fleet, dueAt) => timers.send(JSON.stringify({ fleet, dueAt: dueAt.toISOString() }), Math.max(0, dueAt.getTime() - w.clock.now().getTime())) },

@@ -43,8 +43,8 @@ export async function reconcileOne(key: DaemonSetKey, deps: ReconcileDeps): Prom
     const commit = rebuilt.daemonSetCommit + 1;
     const decisionId = decisionIdOf(key, commit);
     const decided = decisionEvents({ key, commit, input, result, marks: fleet?.marks(rebuilt.marks) ?? rebuilt.marks });
-    // A fleet member's decision also returns budget to its fleet's ledger (fleet.commit): always recorded.
-    if (!fleet && changesNothing(key, rebuilt, input, result, decided)) {
+    // A fleet member's decision that returns or takes budget is always recorded: its ledger commit names the decision's commit.
+    if ((!fleet || fleet.touchesNothing(result)) && changesNothing(key, rebuilt, input, result, decided)) {
       deps.telemetry.count('ReconcileUnchanged');
       return 'unchanged'; // as the last decision: nothing to record, apply or schedule
     }

@@ -3,7 +3,9 @@
 // wait (≈ 500 KB for a 5,000-node DaemonSet). Skipping one loses nothing `history --verify` checks:
 // it requested no pod change, wrote no status, scheduled no new wake-up and settled or expired no
 // intent, so folding it would have changed only `lastDecision`'s id and time — and the recorded
-// decisions around it keep their own input marks, so each still replays exactly.
+// decisions around it keep their own input marks, so each still replays exactly. A fleet member's
+// decision is skipped too when it neither returns nor takes node budget (reconcile-one.ts): its
+// ledger commit would be empty, and no grant names a DaemonSet commit that was never written.
 import { controllerKey } from '../../domain/cluster-state';
 import * as E from '../../domain/events';
 import type { DaemonSetKey } from '../../domain/streams';

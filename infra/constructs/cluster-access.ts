@@ -33,11 +33,13 @@ export interface ClusterAccessRoleProps {
 
 export class ClusterAccessRole extends Construct {
   readonly role: Role;
+  readonly clusterId: string;
 
   constructor(scope: Construct, id: string, props: ClusterAccessRoleProps) {
     super(scope, id);
     const problem = clusterIdProblem(props.clusterId);
     if (problem) throw new Error(problem);
+    this.clusterId = props.clusterId;
     const reconcile = new SessionTagsPrincipal(props.reconcileRole).withConditions({
       StringEquals: { [`aws:RequestTag/${CLUSTER_SESSION_TAG}`]: props.clusterId },
     });
@@ -63,5 +65,16 @@ export class ClusterAccessRole extends Construct {
         }),
       );
     }
+  }
+
+  /** Trusts one more loop role (the fleet reconcile's) on the same terms: only with the session tag naming this cluster. */
+  admit(role: IRole): void {
+    this.role.assumeRolePolicy?.addStatements(
+      new PolicyStatement({
+        principals: [role],
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        conditions: { StringEquals: { [`aws:RequestTag/${CLUSTER_SESSION_TAG}`]: this.clusterId } },
+      }),
+    );
   }
 }

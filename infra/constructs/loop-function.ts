@@ -19,7 +19,7 @@ export interface LoopFunctionProps
     'description' | 'environment' | 'memorySize' | 'deadLetterQueue' | 'retryAttempts' | 'reservedConcurrentExecutions' | 'vpc' | 'vpcSubnets' | 'securityGroups'
   > {
   /** The handler module under functions/handlers/, without extension (it exports `handler`). */
-  handler: 'ingest' | 'reconcile' | 'timer' | 'checkpoint' | 'commit-guard';
+  handler: 'ingest' | 'reconcile' | 'timer' | 'checkpoint' | 'commit-guard' | 'fleet';
   timeout: Duration;
   /**
    * The function is a step of the loop reconcile → timer queue → timer → reconcile queue (and

@@ -5,6 +5,9 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFleet } from '../../functions/fleet/fleet-one';
+import { fleetStreamId } from '../../functions/adapters/fleet-store/port';
+import type { FleetEvent } from '../../domain/fleet/events';
+import { replayFleet } from '../../domain/fleet/replay';
 import { applyFleet } from '../../functions/fleet/operations';
 import { VirtualClock } from '../../functions/clock';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime';
@@ -129,6 +132,10 @@ describe('a fleet, end to end', () => {
     await until(everywhere('fluentd:v2'), 'revision 2 everywhere');
     await until(async () => (await readFleet(runtime!.fleet, 'fluentd')).state.run?.outcome === 'Succeeded', 'run 2 succeeded');
     expect(worst).toBe(BUDGET); // the fleet budget bound (each cluster alone would take 3)
+    // fleet history --verify: every fleet decision of both runs, across the restart, decided again from the log.
+    const replay = replayFleet(await runtime.fleet.store.read<FleetEvent>(fleetStreamId('fluentd')));
+    expect(replay.mismatches).toEqual([]);
+    expect(replay.decisions).toBeGreaterThanOrEqual(8);
   }, 300_000);
 
   it('halts the run when a cluster’s pods never become available, and follows clusters joining and leaving the placement', async () => {

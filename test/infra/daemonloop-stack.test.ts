@@ -15,6 +15,7 @@ import { INGEST_RULE_PATTERN } from '../../functions/bus/patterns';
 import * as configNames from '../../functions/config-names';
 import {
   INGEST_QUEUE_URL_ENV,
+  FLEET_QUEUE_URL_ENV,
   CLUSTER_BURST_ENV,
   CLUSTER_QPS_ENV,
   RECONCILE_QUEUE_URL_ENV,
@@ -69,6 +70,7 @@ const reconcileQueue = id(byPath('Queues/Reconcile'));
 const reconcileDeadLetters = id(byPath('Queues/ReconcileDeadLetters'));
 const timerQueue = id(byPath('Queues/Timer'));
 const timerDeadLetters = id(byPath('Queues/TimerDeadLetters'));
+const fleetQueue = id(byPath('FleetReconcile/Fleet')); // the fleet loop's own FIFO (test/infra/fleet-reconcile.test.ts)
 const functions = { ingest: stack.ingest, reconcile: stack.reconcile, timer: stack.timer };
 
 describe('resources', () => {
@@ -146,7 +148,7 @@ describe('resources', () => {
 
   it('consumes both queues with partial batch failures; batch size and concurrency of reconcile come from context', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties).filter((m) => !m.StartingPosition); // not the commit guard's table stream
-    expect(mappings).toHaveLength(3);
+    expect(mappings).toHaveLength(4); // and the fleet FIFO's (fleet-reconcile.test.ts)
     expect(mappings).toContainEqual({
       EventSourceArn: arn(reconcileQueue),
       FunctionName: ref(id(stack.reconcile.fn)),
@@ -176,7 +178,7 @@ describe('resources', () => {
   });
 
   it('runs every handler on nodejs24.x, arm64, with JSON logs into its own log group with retention', () => {
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(5); // the loop's three, checkpoint and commit guard; no CDK helper functions (e.g. a log-retention one)
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(6); // the loop's three, the fleet reconcile, checkpoint and commit guard; no CDK helper functions (e.g. a log-retention one)
     for (const loop of Object.values(functions)) {
       const fn = resources[id(loop.fn)]!.Properties;
       expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
@@ -195,9 +197,9 @@ describe('resources', () => {
       [TIMER_QUEUE_URL_ENV]: ref(timerQueue),
       NODE_OPTIONS: '--enable-source-maps',
     };
-    expect(env('ingest')).toEqual({ ...loop, [INGEST_QUEUE_URL_ENV]: ref(ingestQueue) });
+    expect(env('ingest')).toEqual({ ...loop, [INGEST_QUEUE_URL_ENV]: ref(ingestQueue), [FLEET_QUEUE_URL_ENV]: ref(fleetQueue) });
     expect(env('reconcile')).toEqual({ ...loop, [CLUSTER_QPS_ENV]: '15', [CLUSTER_BURST_ENV]: '25', [SNAPSHOT_EVERY_ENV]: '40' });
-    expect(env('timer')).toEqual(loop);
+    expect(env('timer')).toEqual({ ...loop, [FLEET_QUEUE_URL_ENV]: ref(fleetQueue) }); // a fleet's wake-up goes back to the fleet FIFO
   });
 
   it('sets on every function each variable handlers/aws-deps.ts requires, or a cold start would fail by name', () => {
@@ -309,6 +311,7 @@ describe('IAM', () => {
       [`\${${table}}/index/${EVENT_LOG_STREAMS_INDEX}`]: ['dynamodb:Query'],
       [`\${${reconcileQueue}}`]: send,
       [`\${${ingestQueue}}`]: consume,
+      [`\${${fleetQueue}}`]: send, // a member DaemonSet moved: its fleet looks again
     });
   });
 
@@ -333,6 +336,7 @@ describe('IAM', () => {
       [`\${${table}}`]: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       [`\${${timerQueue}}`]: [...new Set([...consume, ...send])].sort(),
       [`\${${reconcileQueue}}`]: send,
+      [`\${${fleetQueue}}`]: send,
     });
   });
 
@@ -396,12 +400,14 @@ describe('IAM', () => {
       registry: REGISTRY_STREAM_ID,
       mark: 'queue/c1/daemonsets/kube-system/agent',
       rateLimit: 'ratelimit/c1', // the cluster's shared API token bucket (shared-token-bucket.ts): reconcile's only
+      fleet: 'fleet/agents',
+      fleetLedger: 'fleet/agents/budget', // a fleet member takes node budget: reconcile's too
     };
     const writable = (roleId: string) => Object.entries(streams).filter(([, key]) => mayPut(roleId, key)).map(([name]) => name);
     expect(writable(id(stack.ingest.role))).toEqual(['nodes', 'pods', 'daemonSet']);
-    expect(writable(id(stack.reconcile.role))).toEqual(['daemonSet', 'daemonSetSnapshot', 'nodesSnapshot', 'rateLimit']);
+    expect(writable(id(stack.reconcile.role))).toEqual(['daemonSet', 'daemonSetSnapshot', 'nodesSnapshot', 'rateLimit', 'fleetLedger']);
     expect(writable(id(stack.timer.role))).toEqual(['daemonSet']);
-    expect(writable(id(byPath('Operator/Role')))).toEqual(['registry']);
+    expect(writable(id(byPath('Operator/Role')))).toEqual(['registry', 'fleet']); // fleet apply, approve, pause, undo; never a ledger
   });
 
   it('builds an access role per cluster named in context, under the path reconcile may assume', () => {

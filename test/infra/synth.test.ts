@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoPath } from '../../infra/constructs/loop-function';
 
-const HANDLERS = ['ingest', 'reconcile', 'timer', 'checkpoint', 'commit-guard'];
+const HANDLERS = ['ingest', 'reconcile', 'timer', 'checkpoint', 'commit-guard', 'fleet'];
 
 // Loaded into every Node process of the run (NODE_OPTIONS): records, in a file, each TCP connect
 // and each DNS lookup. Unix-socket connects (tsx talks to its child that way) are local.

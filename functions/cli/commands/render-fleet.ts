@@ -50,6 +50,7 @@ function describe(e: FleetStreamEvent): string {
     case 'FleetStageApproved': return `stage ${e.stage} of revision ${e.revision}`;
     case 'FleetPauseChanged': return e.paused ? 'paused' : 'resumed';
     case 'FleetClusterRemoved': return `${e.clusterId} (${e.policy})`;
+    case 'FleetDecided': return `read ${Object.entries(e.observed).map(([id, o]) => `${id} ${o.updated}/${o.available}/${o.desired}${o.at !== undefined ? `@${o.at}` : ''}`).join(', ') || 'no member DaemonSet'}${e.clusters ? `; ${e.clusters.length} registered cluster(s)` : ''}`;
     case 'FleetBudgetSized': return e.limit === null ? 'no node budget' : `maxUnavailableNodes ${e.limit}${e.window ? `, ${e.window.nodes} per ${e.window.windowSeconds}s` : ''}`;
     case 'FleetBudgetGranted':
     case 'FleetBudgetReturned': return `${e.clusterId}: ${e.nodes.join(', ')}`;

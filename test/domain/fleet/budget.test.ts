@@ -42,6 +42,17 @@ describe('the budget ledger', () => {
     expect(budgetAllowance(ledger, at(0)).allowance).toBe(98);
     expect(budgetLimit({ maxUnavailableNodes: 100 }, 5000, 3)).toEqual({ limit: 100, perCluster: 34 });
   });
+  it('shares the budget by the nodes each rolling cluster has left, so one that fell behind catches up', () => {
+    const size = budgetLimit({ maxUnavailableNodes: 100 }, 1500, 3, { a: 466, b: 466, c: 468 });
+    expect(size).toEqual({ limit: 100, perCluster: 34, shares: { a: 34, b: 34, c: 34 } });
+    expect(budgetLimit({ maxUnavailableNodes: 100 }, 1500, 3, { a: 40, b: 20, c: 0 })).toEqual({ limit: 100, perCluster: 34, shares: { a: 67, b: 34 } }); // c has none left: held to perCluster
+    const ledger = fold([{ type: 'FleetBudgetSized', time: at(0).toISOString(), limit: 100, perCluster: 34, shares: { a: 67, b: 34 } }, grant('a', ['n1', 'n2'])]);
+    expect(budgetAllowance(ledger, at(0), 'a')).toEqual({ allowance: 65, reason: 'fair share 67 by nodes left to replace, 2 held by this one' });
+    expect(budgetAllowance(ledger, at(0), 'c').allowance).toBe(34);
+    // the fleet-wide limit still binds whatever the shares add up to
+    const full = fold([{ type: 'FleetBudgetSized', time: at(0).toISOString(), limit: 100, shares: { a: 67, b: 34 } }, grant('a', Array.from({ length: 67 }, (_, i) => `a${i}`))]);
+    expect(budgetAllowance(full, at(0), 'b').allowance).toBe(33);
+  });
   it('returns the held nodes that are no longer disrupted', () => {
     const ledger = fold([sized(5), grant('a', ['n1', 'n2', 'n3'], 0, 7)]);
     expect(settledHolds(ledger, 'a', (n) => n === 'n2', 7)).toEqual(['n1', 'n3']);
