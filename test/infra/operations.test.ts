@@ -1,12 +1,12 @@
 // The stack pages for what an on-call engineer must hear about, and shows it on one dashboard.
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { cdkApp } from './cdk-app';
 import { DaemonloopStack } from '../../infra/daemonloop-stack';
 import { INGEST_AGE_ALARM_SECONDS, LAG_P99_ALARM_MS } from '../../infra/constructs/operations';
 import { readSettings } from '../../infra/settings';
 
-const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const app = cdkApp();
 const stack = new DaemonloopStack(app, 'Daemonloop', { settings: readSettings(app.node) });
 const template = Template.fromStack(stack);
 const alarms: Record<string, any>[] = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).map(([id, a]) => ({ id, ...a.Properties }));

@@ -15,7 +15,7 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const eventBus = requireString(options, 'event-bus');
   const { kubeConfig } = targetOf(options);
   const source = forwarderSource(stringOption(options, 'source-name') ?? clusterId);
-  const forwarder = await runForwarder({ clusterId, eventBus, source, telemetry: localTelemetry('info'), kubeConfig });
+  const forwarder = await runForwarder({ clusterId, eventBus, source, telemetry: localTelemetry('info'), kubeConfig, heartbeat: true });
   io.err(`forwarding cluster ${clusterId} to event bus ${eventBus} as ${source}; Ctrl-C to stop`);
   await io.interrupted();
   await forwarder.stop();
