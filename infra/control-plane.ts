@@ -24,6 +24,7 @@ import { DECISION_REFUSED_METRIC } from '../functions/loop/confirm-spec';
 import { SOURCE_MISMATCH_METRIC } from '../functions/loop/source-binding';
 import { LoopAlarms } from './constructs/alarms';
 import { ClusterAccessRole, grantAssumeClusterRoles } from './constructs/cluster-access';
+import { ClusterAlarms } from './constructs/cluster-alarms';
 import { EventLog } from './constructs/event-log';
 import { ForwarderRole, onlyForwardersPut } from './constructs/forwarder-role';
 import { IngestPath } from './constructs/ingest-path';
@@ -64,6 +65,7 @@ export class DaemonloopControlPlane extends Construct {
   readonly operator: OperatorRole;
   readonly alarms: LoopAlarms;
   readonly operations: Operations;
+  readonly clusterAlarms: ClusterAlarms;
   readonly tamperEvidence: TamperEvidence;
 
   constructor(scope: Construct, id: string, props: DaemonloopControlPlaneProps = {}) {
@@ -183,6 +185,7 @@ export class DaemonloopControlPlane extends Construct {
       busName: settings.busName,
       table: log.table,
     });
+    this.clusterAlarms = new ClusterAlarms(this, 'ClusterAlarms', { action: new SnsAction(alarms.topic), clusters: settings.clusters });
     acknowledgeNagFindings(this);
 
     // What deploying a cluster needs (docs/deploy-to-aws.md reads them with `aws cloudformation describe-stacks`).
@@ -210,7 +213,7 @@ export class DaemonloopControlPlane extends Construct {
     component('timer', this.timer);
     component('forwarder', forwarder);
     component('operator', operator);
-    component('operations', alarms, this.operations);
+    component('operations', alarms, this.operations, this.clusterAlarms);
     component('tamper-evidence', this.tamperEvidence);
   }
 }

@@ -230,11 +230,11 @@ describe('resources', () => {
       Threshold: OLDEST_RECONCILE_AGE_SECONDS,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
-    const ours = alarms.filter((a) => a.Namespace === METRICS_NAMESPACE); // the refusals, CommitRewritten, and operations.test.ts's ClusterAuthFailed and lag SLI
-    expect(ours.map((a) => a.MetricName).sort()).toEqual(['ClusterAuthFailed', 'CommitRewritten', 'DecisionRefused', 'IngestRejectedSource', 'ObservationToDecisionLag']);
+    const ours = alarms.filter((a) => a.Namespace === METRICS_NAMESPACE); // the refusals, CommitRewritten, operations.test.ts's ClusterAuthFailed and lag SLI, cluster-alarms.test.ts's heartbeat and lag of prod-eu
+    expect(ours.map((a) => a.MetricName).sort()).toEqual(['ClusterAuthFailed', 'CommitRewritten', 'DecisionRefused', 'ForwarderHeartbeat', 'IngestRejectedSource', 'ObservationToDecisionLag', 'ObservationToDecisionLag']);
     const refusals = ours.filter((a) => a.MetricName === 'DecisionRefused' || a.MetricName === 'IngestRejectedSource');
     for (const a of refusals) expect(a).toMatchObject({ Dimensions: [{ Name: 'service', Value: SERVICE_NAME }], Statistic: 'Sum', Threshold: 1 });
-    expect(alarms).toHaveLength(11 + 12); // + checkpoint errors and CommitRewritten (test/infra/tamper-evidence.test.ts), and operations.test.ts's twelve
+    expect(alarms).toHaveLength(11 + 13 + 3); // + checkpoint errors and CommitRewritten (test/infra/tamper-evidence.test.ts), operations.test.ts's thirteen, cluster-alarms.test.ts's three (one cluster's heartbeat and lag, API failures)
   });
 
   it('outputs what deploying a cluster needs: bus, table, the reconcile, forwarder and operator roles, the alarm topic, the queues', () => {

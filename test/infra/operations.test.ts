@@ -14,7 +14,7 @@ const named = (prefix: string) => alarms.filter((a) => a.id.startsWith(`Operatio
 
 describe('operations alarms and dashboard', () => {
   it('has an alarm for each failure an operator must hear about, all to the alarm topic', () => {
-    for (const name of ['RejectedEvents', 'IngestEventAge', 'TimerQueueAge', 'IngestThrottles', 'ReconcileThrottles', 'TimerThrottles', 'RuleDeliveryFailures', 'ClusterAuthFailures', 'DynamoDbThrottles', 'ConditionalCheckFailures', 'ReconcileDurationNearTimeout', 'ObservationToDecisionLag']) {
+    for (const name of ['RejectedEvents', 'IngestEventAge', 'TimerQueueAge', 'IngestThrottles', 'ReconcileThrottles', 'TimerThrottles', 'RuleDeliveryFailures', 'RuleDeadLetterFailures', 'ClusterAuthFailures', 'DynamoDbThrottles', 'ConditionalCheckFailures', 'ReconcileDurationNearTimeout', 'ObservationToDecisionLag']) {
       expect(named(name), name).toHaveLength(1);
       expect(named(name)[0]!.AlarmActions, name).toHaveLength(1);
     }
