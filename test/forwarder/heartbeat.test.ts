@@ -70,7 +70,11 @@ describe('startHeartbeat', () => {
   it('goes out through the PutEvents sink as one entry under the cluster’s forwarder source', async () => {
     const clock = new VirtualClock();
     const entries: PutEventsRequestEntry[] = [];
-    const sink = new PutEventsSink({ putEvents: async (e) => (entries.push(...e), { FailedEntryCount: 0, Entries: e.map(() => ({ EventId: 'x' })) }) }, { eventBus: 'bus', clock });
+    const putEvents = async (e: PutEventsRequestEntry[]) => {
+      entries.push(...e);
+      return { FailedEntryCount: 0, Entries: e.map(() => ({ EventId: 'x' })) };
+    };
+    const sink = new PutEventsSink({ putEvents }, { eventBus: 'bus', clock });
     startHeartbeat(sink, 'c1', clock).stop();
     await settle();
     expect(entries).toHaveLength(1);

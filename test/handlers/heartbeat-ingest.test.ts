@@ -39,7 +39,10 @@ function ingest() {
     telemetry,
   } as never);
   const printed: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (printed.push(String(chunk)), true));
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    printed.push(String(chunk));
+    return true;
+  });
   vi.spyOn(console, 'log').mockImplementation((...args) => void printed.push(args.join(' ')));
   const emf = () =>
     printed.flatMap((line) => line.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, any>);
