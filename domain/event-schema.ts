@@ -239,6 +239,7 @@ const decisionSchemas = [
 ] as const;
 
 const observationSchema = z.discriminatedUnion('type', [...observationSchemas]);
+const heartbeatSchema = z.object({ ...base, type: z.literal(E.FORWARDER_HEARTBEAT) });
 const logEventSchema = z.discriminatedUnion('type', [...observationSchemas, ...decisionSchemas]);
 
 /** Validates an observation (as sent by a forwarder) and cuts its object down to the projection. */
@@ -251,6 +252,15 @@ export function parseObservation(input: unknown): E.Observation {
   const badCluster = clusterIdProblem(observation.clusterId); // its streams would land in another key space
   if (badCluster) throw new InvalidEventError(`clusterId: ${badCluster}`);
   return project(observation);
+}
+
+/** Validates what a forwarder put on the bus: an observation, or its heartbeat (which never reaches the log). */
+export function parseForwarded(input: unknown): E.ForwardedEvent {
+  if ((input as { type?: unknown } | null)?.type !== E.FORWARDER_HEARTBEAT) return parseObservation(input);
+  const heartbeat = parse(heartbeatSchema, input) as E.ForwarderHeartbeat; // a few fixed fields: far below the size cap
+  const badCluster = clusterIdProblem(heartbeat.clusterId);
+  if (badCluster) throw new InvalidEventError(`clusterId: ${badCluster}`);
+  return heartbeat;
 }
 
 /**

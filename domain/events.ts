@@ -27,6 +27,8 @@ export const REVISION_RECORDED = 'RevisionRecorded';
 export const REVISIONS_PRUNED = 'RevisionsPruned';
 export const DECISION_REFUSED = 'DecisionRefused';
 export const ROLLOUT_PLANNED = 'RolloutPlanned';
+/** Not an observation: a forwarder saying it is alive; ingest counts it and the log never holds it. */
+export const FORWARDER_HEARTBEAT = 'ForwarderHeartbeat';
 
 export const OBSERVATION_TYPES = [
   NODE_OBSERVED,
@@ -238,3 +240,13 @@ export type Decision =
   | RolloutPlanned;
 export type LogEvent = Observation | Decision;
 export type LogEventType = LogEvent['type'];
+
+/**
+ * A forwarder saying it is alive, every minute (functions/forwarder/heartbeat.ts). Ingest admits
+ * it like an observation (valid, registered cluster, that cluster's forwarder) and emits the
+ * ForwarderHeartbeat metric per ClusterId; the log never holds it (a beat a minute per cluster
+ * would be most of the log and tells the fold nothing), so it is not a LogEvent.
+ */
+export type ForwarderHeartbeat = EventBase<typeof FORWARDER_HEARTBEAT>;
+/** What a forwarder puts on the bus. */
+export type ForwardedEvent = Observation | ForwarderHeartbeat;

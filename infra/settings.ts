@@ -47,33 +47,63 @@ const INTEGER_RANGES: Record<Exclude<keyof LoopSettings, 'busName' | 'tableName'
 const NAME = /^[A-Za-z0-9._-]{3,64}$/; // valid as both an event bus name and a DynamoDB table name
 
 export function readSettings(node: Node): LoopSettings {
+  return settingsFrom((key) => node.tryGetContext(key), 'context');
+}
+
+/** Typed settings (a DaemonloopControlPlane's props) over the defaults, held to the same rules as context. */
+export function checkSettings(settings: Partial<LoopSettings> = {}): LoopSettings {
+  return settingsFrom((key) => settings[key], 'settings');
+}
+
+function settingsFrom(get: (key: keyof LoopSettings) => unknown, where: string): LoopSettings {
   const settings = { ...DEFAULT_SETTINGS };
   for (const key of ['busName', 'tableName'] as const) {
-    const value: unknown = node.tryGetContext(key) ?? settings[key];
+    const value: unknown = get(key) ?? settings[key];
     if (typeof value !== 'string' || !NAME.test(value)) {
-      throw new Error(`context ${key}: want 3–64 characters of A-Z a-z 0-9 . _ -, got ${JSON.stringify(value)}`);
+      throw new Error(`${where} ${key}: want 3–64 characters of A-Z a-z 0-9 . _ -, got ${JSON.stringify(value)}`);
     }
     settings[key] = value;
   }
   for (const [key, [min, max]] of Object.entries(INTEGER_RANGES) as [keyof typeof INTEGER_RANGES, [number, number]][]) {
-    const raw: unknown = node.tryGetContext(key) ?? settings[key];
+    const raw: unknown = get(key) ?? settings[key];
     const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw; // `-c key=20` arrives as a string
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw new Error(`context ${key}: want an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+      throw new Error(`${where} ${key}: want an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
     }
     settings[key] = value;
   }
-  settings.clusters = readClusters(node.tryGetContext('clusters'));
+  settings.clusters = readClusters(get('clusters'), where);
   return settings;
 }
 
-function readClusters(raw: unknown): LoopSettings['clusters'] {
+/** CloudFormation's stack-name rule; `-c stackName=…` or DAEMONLOOP_STACK_NAME, default Daemonloop. */
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+export const DEFAULT_STACK_NAME = 'Daemonloop';
+
+export function readStackName(node: Node, env: NodeJS.ProcessEnv = process.env): string {
+  const value: unknown = node.tryGetContext('stackName') ?? env.DAEMONLOOP_STACK_NAME ?? DEFAULT_STACK_NAME;
+  if (typeof value !== 'string' || !STACK_NAME.test(value)) {
+    throw new Error(`context stackName (or DAEMONLOOP_STACK_NAME): want a letter, then up to 127 of A-Z a-z 0-9 -, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function readClusters(raw: unknown, where: string): LoopSettings['clusters'] {
   if (raw === undefined || raw === '') return [];
-  if (typeof raw !== 'string') throw new Error(`context clusters: want "id[=eks-name],…", got ${JSON.stringify(raw)}`);
-  return raw.split(',').map((entry) => {
-    const [clusterId = '', eksCluster] = entry.trim().split('=');
-    const problem = clusterIdProblem(clusterId);
-    if (problem) throw new Error(`context clusters: ${problem}`);
+  const entries = Array.isArray(raw)
+    ? raw.map((c: Partial<LoopSettings['clusters'][number]>) => ({ clusterId: String(c?.clusterId ?? ''), eksCluster: c?.eksCluster }))
+    : typeof raw === 'string'
+      ? raw.split(',').map((entry) => {
+          const [clusterId = '', eksCluster] = entry.trim().split('=');
+          return { clusterId, eksCluster };
+        })
+      : undefined;
+  if (!entries) throw new Error(`${where} clusters: want "id[=eks-name],…", got ${JSON.stringify(raw)}`);
+  const seen = new Set<string>();
+  return entries.map(({ clusterId, eksCluster }) => {
+    const problem = clusterIdProblem(clusterId) ?? (seen.has(clusterId) ? `cluster id ${JSON.stringify(clusterId)} is listed twice` : undefined);
+    if (problem) throw new Error(`${where} clusters: ${problem}`);
+    seen.add(clusterId);
     return { clusterId, ...(eksCluster ? { eksCluster } : {}) };
   });
 }

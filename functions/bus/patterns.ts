@@ -1,6 +1,6 @@
 // What the forwarder puts on the bus and which events the ingest rule routes. The CDK rule
 // (infra/) and the local in-process bus (functions/local/) both use these constants.
-import { OBSERVATION_TYPES } from '../../domain/events';
+import { FORWARDER_HEARTBEAT, OBSERVATION_TYPES } from '../../domain/events';
 
 /** Every forwarder's source starts so; the rest names the cluster it speaks for. */
 export const FORWARDER_EVENT_SOURCE_PREFIX = 'daemonloop.forwarder/';
@@ -13,8 +13,8 @@ export const FORWARDER_EVENT_SOURCE_PREFIX = 'daemonloop.forwarder/';
  */
 export const forwarderSource = (clusterName: string): string => `${FORWARDER_EVENT_SOURCE_PREFIX}${clusterName}`;
 
-/** One PutEvents entry per observation: DetailType = the observation's type, Detail = the event JSON. */
+/** One PutEvents entry per observation or heartbeat: DetailType = the event's type, Detail = the event JSON. */
 export const INGEST_RULE_PATTERN = {
   source: [{ prefix: FORWARDER_EVENT_SOURCE_PREFIX }],
-  'detail-type': [...OBSERVATION_TYPES],
+  'detail-type': [...OBSERVATION_TYPES, FORWARDER_HEARTBEAT],
 } as const;

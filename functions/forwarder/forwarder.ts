@@ -3,13 +3,14 @@
 // last one sent (node heartbeats); every (re)list is followed by a relist marker. Observations
 // leave through the outbox, which retries until the sink takes them.
 import type { KubeConfig, KubernetesObject, V1DaemonSet, V1Pod } from '@kubernetes/client-node';
-import { EVENT_SCHEMA_VERSION, type Observation } from '../../domain/events';
+import { EVENT_SCHEMA_VERSION, type ForwardedEvent, type Observation } from '../../domain/events';
 import { kubeConfigFor } from '../adapters/kubernetes/kubeconfig';
 import { clusterListWatch, type ListWatchSource } from '../adapters/kubernetes/list-watch';
 import { systemClock, type Clock } from '../clock';
 import { localTelemetry, type Telemetry } from '../observability';
 import { DaemonPodSelector } from './daemon-pods';
 import { eventBridgeSink, type EventSink } from './event-sink';
+import { startHeartbeat } from './heartbeat';
 import { DAEMONSET_KIND, KindForwarder, NODE_KIND, POD_KIND } from './kind-forwarder';
 import { NodeRequests } from './node-requests';
 import { Outbox } from './outbox';
@@ -24,8 +25,10 @@ export interface ForwarderOptions {
   eventBus: string;
   /** The EventBridge source to put, when it is not `forwarderSource(clusterId)` (EKS: forwarderSource(<EKS cluster name>)). */
   source?: string;
-  /** Where observations go; by default PutEvents on `eventBus`. */
-  sink?: EventSink;
+  /** Where observations (and heartbeats) go; by default PutEvents on `eventBus`. */
+  sink?: EventSink<ForwardedEvent>;
+  /** Send a ForwarderHeartbeat every minute (the deployed forwarder does: `daemonloop forward`); off by default, so a virtual clock is never kept busy. */
+  heartbeat?: boolean;
   clock?: Clock;
   telemetry?: Telemetry;
   /**
@@ -55,7 +58,8 @@ export async function runForwarder(options: ForwarderOptions): Promise<RunningFo
   const clock = options.clock ?? systemClock;
   const telemetry = options.telemetry ?? localTelemetry('warn');
   const kubeConfig = options.kubeConfig ?? kubeConfigFor({ kubeconfigPath: options.kubeconfigPath });
-  const outbox = new Outbox(options.sink ?? eventBridgeSink({ eventBus: options.eventBus, clock, ...(options.source ? { source: options.source } : {}) }), clock, telemetry);
+  const sink = options.sink ?? eventBridgeSink({ eventBus: options.eventBus, clock, ...(options.source ? { source: options.source } : {}) });
+  const outbox = new Outbox(sink, clock, telemetry);
   const deps = {
     send: (o: Observation) => outbox.push(o),
     base: () => ({ clusterId: options.clusterId, schemaVersion: EVENT_SCHEMA_VERSION, time: clock.now().toISOString() }),
@@ -101,11 +105,13 @@ export async function runForwarder(options: ForwarderOptions): Promise<RunningFo
   });
   informers.push(podInformer);
   telemetry.info('forwarder: watching', { clusterId: options.clusterId });
+  const heartbeat = options.heartbeat ? startHeartbeat(sink, options.clusterId, clock, { telemetry }) : undefined; // once watching: a beat means observations flow
 
   return {
     health: () => ({ informers: informers.map((i) => i.health()), sinkFailing: outbox.failing }),
     idle: () => outbox.idle(),
     async stop({ drain = true } = {}) {
+      heartbeat?.stop();
       await Promise.all(informers.map((i) => i.stop()));
       if (!drain) {
         nodeRequests.stop();

@@ -66,6 +66,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     source: forwarderSource(args.sourceName),
     kubeConfig: kubeConfigFor({ kubeconfigPath: args.kubeconfig }),
     telemetry,
+    heartbeat: true,
     ...(election ? { election } : {}),
     health: { host: args.healthAddress, port: args.healthPort },
   });

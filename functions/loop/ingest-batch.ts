@@ -1,7 +1,8 @@
 // A batch of forwarded observations from the ingest queue: admit each (ingest-one.ts) → append
 // them with one commit per stream (a relist of 5,000 nodes is a few commits, not 5,000 racing
 // ones) → enqueue one reconcile per affected DaemonSet for the whole batch → ask each fleet whose
-// member DaemonSet changed to look again.
+// member DaemonSet changed to look again. A forwarder's heartbeat is admitted the same way, then
+// only counted (the ForwarderHeartbeat metric per ClusterId, alarmed on its absence), never appended.
 import type { EventBridgeEvent } from 'aws-lambda';
 import { DAEMONSET_OBSERVED, type Observation } from '../../domain/events';
 import { FLEET_NAME_ANNOTATION } from '../../domain/fleet/types';
@@ -13,10 +14,14 @@ import type { IngestDeps } from './deps';
 import { admitOne, type IngestOutcome } from './ingest-one';
 import { requestReconcile } from './request-reconcile';
 
+/** Ingest's count of forwarder heartbeats, dimensioned by ClusterId: infra alarms per cluster when it stops. */
+export const FORWARDER_HEARTBEAT_METRIC = 'ForwarderHeartbeat';
+
 /** One outcome per event, in order. A failed append or enqueue throws: the whole batch is retried (appends are idempotent). */
 export async function ingestBatch(events: EventBridgeEvent<string, unknown>[], deps: IngestDeps): Promise<IngestOutcome[]> {
   const admitted = await Promise.all(events.map((event) => admitOne(event, deps))); // 1. per-event checks
   const observations = admitted.flatMap((a) => ('observation' in a ? [a.observation] : []));
+  for (const a of admitted) if ('heartbeat' in a) deps.telemetry.countFor(FORWARDER_HEARTBEAT_METRIC, { ClusterId: a.heartbeat.clusterId });
   await deps.log.appendObservations(observations); // 2. one commit per stream (split by size)
 
   // 3. One request per DaemonSet, named after the last observation that affects it.
@@ -40,7 +45,8 @@ export async function ingestBatch(events: EventBridgeEvent<string, unknown>[], d
   if (observations.length > 0) deps.telemetry.count('IngestAccepted', observations.length);
 
   return admitted.map((a) => {
-    if (!('observation' in a)) return a.rejected;
+    if ('rejected' in a) return a.rejected;
+    if ('heartbeat' in a) return { accepted: true, reconciles: 0 };
     return { accepted: true, reconciles: requested.filter(({ r, sent }) => sent && r.from.has(a.observation)).length };
   });
 }

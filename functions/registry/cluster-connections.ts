@@ -34,9 +34,17 @@ export interface ConnectionOptions {
   burst?: number;
   /** The cluster's rate limiter shared across reconciles (SharedTokenBucket); default: one per client. */
   limiter?: (clusterId: string) => RateLimiter;
-  /** Counts ClusterAuthFailed (alarmed on: a token nobody rotated back in stalls the cluster). */
-  telemetry?: Pick<Telemetry, 'count' | 'warn'>;
+  /** Each request's deadline (default: the adapter's DEFAULT_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
+  /**
+   * Counts ClusterAuthFailed (alarmed on: a token nobody rotated back in stalls the cluster), and
+   * every failed request as KubernetesApiFailures by ClusterId and Code (5xx, 429 and timeouts alarmed).
+   */
+  telemetry?: Pick<Telemetry, 'count' | 'countFor' | 'warn'>;
 }
+
+/** Failed cluster API requests, dimensioned by ClusterId and Code (api-errors.ts failureCode). */
+export const KUBERNETES_API_FAILURES_METRIC = 'KubernetesApiFailures';
 
 export class RegistryClusterConnections implements ClusterConnections {
   private readonly cached = new Map<string, { api: ClusterApi; until: number }>();
@@ -58,8 +66,10 @@ export class RegistryClusterConnections implements ClusterConnections {
       this.options.telemetry?.warn('the cluster API refused our credentials', { clusterId, code });
       this.options.telemetry?.count('ClusterAuthFailed');
     };
+    const onFailure = (code: string) => this.options.telemetry?.countFor(KUBERNETES_API_FAILURES_METRIC, { ClusterId: clusterId, Code: code });
     const api: ClusterApi = new KubernetesCluster(kubeConfigFor(await this.access(record)), {
-      clock: this.options.clock, qps: this.options.qps, burst: this.options.burst, onAuthFailure, ...(limiter ? { limiter } : {}),
+      clock: this.options.clock, qps: this.options.qps, burst: this.options.burst, onAuthFailure, onFailure, ...(limiter ? { limiter } : {}),
+      ...(this.options.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}),
     });
     this.cached.set(clusterId, { api, until: now + REUSE_MS[record.credentials.kind] });
     return api;

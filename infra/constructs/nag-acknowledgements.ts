@@ -1,13 +1,13 @@
 // The cdk-nag findings (AwsSolutions and Serverless packs, test/infra/nag.test.ts) we accept, each
 // with its reason. Everything else is fixed, not acknowledged.
-import { Validations, type Stack } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { CLUSTER_ROLE_PATH } from './cluster-access';
 
 const SQS_SOURCED =
   'An SQS-triggered function fails a record back to its queue; the queue redrive policy (maxReceiveCount 5) parks it in a dead-letter queue, which is alarmed. A Lambda DLQ or an event-source on-failure destination applies only to asynchronous invokes and stream sources.';
 
-export function acknowledgeNagFindings(stack: Stack): void {
+export function acknowledgeNagFindings(stack: IConstruct): void {
   const all = (predicate: (c: IConstruct) => boolean) => stack.node.findAll().filter(predicate);
   const type = (c: IConstruct) => (c.node.defaultChild as { cfnResourceType?: string } | undefined)?.cfnResourceType ?? (c as { cfnResourceType?: string }).cfnResourceType;
 

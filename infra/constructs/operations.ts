@@ -3,7 +3,8 @@
 // one dashboard with all of it and the SLI per cluster:
 // - rejected events (invalid or from an unregistered cluster): a forwarder or a registry is wrong;
 // - ingest event age and throttles: observations wait; timer-queue age: wake-ups are late;
-// - rule delivery failures: the bus cannot reach the ingest queue;
+// - rule delivery failures: the bus cannot reach the ingest queue, and — worse, the event is then
+//   lost — cannot reach the dead-letter queue either (InvocationsFailedToBeSentToDlq);
 // - cluster API auth failures: a token nobody rotated back in stalls a cluster;
 // - DynamoDB throttles and a conditional-check-failure storm (writers racing on one stream);
 // - reconcile duration near its timeout: the next hung API server kills the batch;
@@ -65,6 +66,9 @@ export class Operations extends Construct {
     const ruleFailures = new Metric({
       namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensionsMap: { RuleName: props.rule.ruleName, EventBusName: props.busName }, statistic: 'Sum', period: minute,
     });
+    const ruleDeadLetterFailures = new Metric({
+      namespace: 'AWS/Events', metricName: 'InvocationsFailedToBeSentToDlq', dimensionsMap: { RuleName: props.rule.ruleName, EventBusName: props.busName }, statistic: 'Sum', period: minute,
+    });
     const reconcileDuration = props.reconcile.fn.metricDuration({ statistic: 'p99', period: minute });
     const dynamoThrottles = props.table.metricThrottledRequestsForOperations({ operations: LOG_OPERATIONS, period: minute });
     const conditionalFailures = props.table.metricConditionalCheckFailedRequests({ statistic: 'Sum', period: minute });
@@ -78,6 +82,7 @@ export class Operations extends Construct {
       this.page(`${name}Throttles`, props.action, fn.metricThrottles({ statistic: 'Sum', period: minute }), 1, `${name} invocations were throttled`, 3);
     }
     this.page('RuleDeliveryFailures', props.action, ruleFailures, 1, 'the bus rule failed to deliver to the ingest queue (events go to the ingest dead-letter queue)');
+    this.page('RuleDeadLetterFailures', props.action, ruleDeadLetterFailures, 1, 'the bus rule could deliver an event neither to the ingest queue nor to its dead-letter queue: the event is lost until the next relist');
     this.page('ClusterAuthFailures', props.action, loopMetric('ClusterAuthFailed', 'Sum'), 1, 'a cluster API refused our credentials (401/403): rotate the secret or fix the access entry');
     this.page('DynamoDbThrottles', props.action, dynamoThrottles, 1, 'the event-log table throttled requests');
     this.page('ConditionalCheckFailures', props.action, conditionalFailures, CONDITIONAL_FAILURES_PER_MINUTE, 'writers are racing on one stream (a hot stream or a retry storm)', 5);
@@ -106,8 +111,15 @@ export class Operations extends Construct {
       graph('Cluster API: auth failures, pod creates and deletes', [loopMetric('ClusterAuthFailed', 'Sum'), loopMetric('PodCreates', 'Sum'), loopMetric('PodDeletes', 'Sum')]),
       graph('DynamoDB: throttles and conditional-check failures', [dynamoThrottles, conditionalFailures]),
     );
+    // Per cluster, from the dimensioned counts (cluster-alarms.ts pages on them).
+    const search = (dimensions: string, metricName: string, label: string) =>
+      new MathExpression({ expression: `SEARCH('{${METRICS_NAMESPACE},${dimensions}} MetricName="${metricName}"', 'Sum', 60)`, label, period: minute });
     this.dashboard.addWidgets(
-      graph('Throttles and rule delivery failures', [...Object.values(props.functions).map((fn) => fn.metricThrottles({ period: minute })), ruleFailures]),
+      graph('Forwarder heartbeats by cluster (one a minute; a line at 0 is an unmanaged cluster)', [search('ClusterId,service', 'ForwarderHeartbeat', 'heartbeats')]),
+      graph('Kubernetes API failures by cluster and code', [search('ClusterId,Code,service', 'KubernetesApiFailures', 'failures')]),
+    );
+    this.dashboard.addWidgets(
+      graph('Throttles and rule delivery failures', [...Object.values(props.functions).map((fn) => fn.metricThrottles({ period: minute })), ruleFailures, ruleDeadLetterFailures]),
       graph('Timer queue: age of the oldest wake-up', [props.timerQueue.metricApproximateAgeOfOldestMessage({ period: minute })]),
     );
   }

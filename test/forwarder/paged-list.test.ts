@@ -1,7 +1,7 @@
 // The forwarder lists pods in pages of PAGE_SIZE (limit/continue), so a large cluster's list is
 // never held whole; every pod of every page reaches the relist marker.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Observation, RelistCompleted } from '../../domain/events';
+import type { ForwardedEvent, Observation, RelistCompleted } from '../../domain/events';
 import { PAGE_SIZE } from '../../functions/adapters/kubernetes/list-watch';
 import { DAEMONSET_API_VERSION, DAEMONSET_KIND } from '../../functions/adapters/kubernetes/custom-resource';
 import { VirtualClock } from '../../functions/clock';
@@ -35,7 +35,7 @@ describe('paged lists', () => {
     }
     const podLists: string[] = [];
     s.sim.requestListener = (verb, path) => void (verb === 'list' && path === '/api/v1/pods' && podLists.push(path));
-    const sent: Observation[] = [];
+    const sent: ForwardedEvent[] = [];
     forwarder = await runForwarder({ clusterId: 'c1', kubeConfig: s.kubeConfig, eventBus: 'b', telemetry: localTelemetry('silent'), sink: { send: async (o) => void sent.push(...o) } });
     await forwarder.idle();
     expect(podLists).toHaveLength(3);

@@ -20,6 +20,7 @@ function recordingTelemetry() {
     warn: () => undefined,
     error: (_message, fields = {}) => void errors.push(fields),
     count: (metric, value = 1) => void (counts[metric] = (counts[metric] ?? 0) + value),
+    countFor: () => undefined,
     timing: () => undefined,
     flush: () => undefined,
   };

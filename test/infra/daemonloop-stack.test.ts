@@ -1,10 +1,11 @@
 // The synthesized stack holds every resource of the loop with its key settings, and every IAM
 // statement grants one function exactly the actions and resources its handler uses.
 import { readFileSync } from 'node:fs';
-import { App, type CfnElement } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { cdkApp } from './cdk-app';
 import {
   EVENT_LOG_SNAPSHOT_SUFFIX,
   PENDING_RECONCILE_PREFIX,
@@ -49,7 +50,7 @@ const context = {
   snapshotEvery: '40',
   clusters: 'prod-eu=Prod_EU',
 };
-const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+const app = cdkApp(context);
 const stack = new DaemonloopStack(app, 'Daemonloop', { settings: readSettings(app.node) });
 const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -57,9 +58,11 @@ const resources = template.toJSON().Resources as Record<string, { Type: string; 
 /** The logical id of a construct's CloudFormation resource (its default child for an L2). */
 const id = (construct: IConstruct): string =>
   stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
-const byPath = (path: string): IConstruct => path.split('/').reduce<IConstruct>((c, part) => c.node.findChild(part), stack);
+const byPath = (path: string): IConstruct => path.split('/').reduce<IConstruct>((c, part) => c.node.findChild(part), stack.controlPlane);
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const ref = (logicalId: string) => ({ Ref: logicalId });
+/** A resource's properties without the app/component tags (tags.test.ts checks those). */
+const untagged = (properties: Record<string, any>) => Object.fromEntries(Object.entries(properties).filter(([key]) => key !== 'Tags'));
 const arn = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 
 const table = id(byPath('EventLog/Table'));
@@ -105,7 +108,7 @@ describe('resources', () => {
   });
 
   it('drains the ingest queue in large batches at the concurrency from context, with no reserved concurrency to throttle the poller', () => {
-    expect(ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties)).toContainEqual({
+    expect(ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => untagged(m.Properties))).toContainEqual({
       EventSourceArn: arn(ingestQueue),
       FunctionName: ref(id(stack.ingest.fn)),
       BatchSize: 250,
@@ -147,7 +150,7 @@ describe('resources', () => {
   });
 
   it('consumes both queues with partial batch failures; batch size and concurrency of reconcile come from context', () => {
-    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties).filter((m) => !m.StartingPosition); // not the commit guard's table stream
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => untagged(m.Properties)).filter((m) => !m.StartingPosition); // not the commit guard's table stream
     expect(mappings).toHaveLength(4); // and the fleet FIFO's (fleet-reconcile.test.ts)
     expect(mappings).toContainEqual({
       EventSourceArn: arn(reconcileQueue),
@@ -229,17 +232,24 @@ describe('resources', () => {
       Threshold: OLDEST_RECONCILE_AGE_SECONDS,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
-    const ours = alarms.filter((a) => a.Namespace === METRICS_NAMESPACE); // the refusals, CommitRewritten, and operations.test.ts's ClusterAuthFailed and lag SLI
-    expect(ours.map((a) => a.MetricName).sort()).toEqual(['ClusterAuthFailed', 'CommitRewritten', 'DecisionRefused', 'IngestRejectedSource', 'ObservationToDecisionLag']);
+    const ours = alarms.filter((a) => a.Namespace === METRICS_NAMESPACE); // the refusals, CommitRewritten, operations.test.ts's ClusterAuthFailed and lag SLI, cluster-alarms.test.ts's heartbeat and lag of prod-eu
+    expect(ours.map((a) => a.MetricName).sort()).toEqual(['ClusterAuthFailed', 'CommitRewritten', 'DecisionRefused', 'ForwarderHeartbeat', 'IngestRejectedSource', 'ObservationToDecisionLag', 'ObservationToDecisionLag']);
     const refusals = ours.filter((a) => a.MetricName === 'DecisionRefused' || a.MetricName === 'IngestRejectedSource');
     for (const a of refusals) expect(a).toMatchObject({ Dimensions: [{ Name: 'service', Value: SERVICE_NAME }], Statistic: 'Sum', Threshold: 1 });
-    expect(alarms).toHaveLength(11 + 12); // + checkpoint errors and CommitRewritten (test/infra/tamper-evidence.test.ts), and operations.test.ts's twelve
+    expect(alarms).toHaveLength(11 + 13 + 3); // + checkpoint errors and CommitRewritten (test/infra/tamper-evidence.test.ts), operations.test.ts's thirteen, cluster-alarms.test.ts's three (one cluster's heartbeat and lag, API failures)
   });
 
-  it('outputs what deploying a cluster needs: bus, table, the reconcile, forwarder and operator roles, the alarm topic', () => {
-    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(
-      ['AlarmTopicArn', 'CheckpointBucketName', 'CheckpointKeyArn', 'EventBusName', 'ForwarderRoleArn', 'OperatorRoleArn', 'ReconcileRoleArn', 'TableName'],
-    );
+  it('outputs what deploying a cluster needs: bus, table, the reconcile, forwarder and operator roles, the alarm topic, the queues', () => {
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual([
+      'AlarmTopicArn', 'CheckpointBucketName', 'CheckpointKeyArn', 'EventBusArn', 'EventBusName', 'ForwarderRoleArn',
+      'IngestDeadLetterQueueUrl', 'IngestQueueUrl', 'OperatorRoleArn', 'ReconcileDeadLetterQueueUrl', 'ReconcileQueueUrl', 'ReconcileRoleArn',
+      'TableName', 'TimerDeadLetterQueueUrl', 'TimerQueueUrl',
+    ]);
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.EventBusArn!.Value).toEqual(arn(bus));
+    expect(outputs.TableName!.Value).toEqual(ref(table));
+    expect(outputs.ReconcileQueueUrl!.Value).toEqual(ref(reconcileQueue));
+    expect(outputs.TimerDeadLetterQueueUrl!.Value).toEqual(ref(timerDeadLetters));
   });
 });
 

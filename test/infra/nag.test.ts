@@ -1,13 +1,14 @@
 // cdk-nag's AwsSolutions and Serverless packs over the synthesized stack: no finding is left, and
 // every acknowledged one carries a written reason (infra/constructs/nag-acknowledgements.ts).
 // cdk-nag 3 is a policy-validation plugin, not an aspect: validateScope runs it after synth.
-import { App, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { cdkApp } from './cdk-app';
 import { DaemonloopStack } from '../../infra/daemonloop-stack';
 import { readSettings } from '../../infra/settings';
 
-const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const app = cdkApp();
 const stack = new DaemonloopStack(app, 'Daemonloop', { settings: readSettings(app.node) });
 app.synth();
 

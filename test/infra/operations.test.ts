@@ -1,12 +1,12 @@
 // The stack pages for what an on-call engineer must hear about, and shows it on one dashboard.
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { cdkApp } from './cdk-app';
 import { DaemonloopStack } from '../../infra/daemonloop-stack';
 import { INGEST_AGE_ALARM_SECONDS, LAG_P99_ALARM_MS } from '../../infra/constructs/operations';
 import { readSettings } from '../../infra/settings';
 
-const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const app = cdkApp();
 const stack = new DaemonloopStack(app, 'Daemonloop', { settings: readSettings(app.node) });
 const template = Template.fromStack(stack);
 const alarms: Record<string, any>[] = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).map(([id, a]) => ({ id, ...a.Properties }));
@@ -14,7 +14,7 @@ const named = (prefix: string) => alarms.filter((a) => a.id.startsWith(`Operatio
 
 describe('operations alarms and dashboard', () => {
   it('has an alarm for each failure an operator must hear about, all to the alarm topic', () => {
-    for (const name of ['RejectedEvents', 'IngestEventAge', 'TimerQueueAge', 'IngestThrottles', 'ReconcileThrottles', 'TimerThrottles', 'RuleDeliveryFailures', 'ClusterAuthFailures', 'DynamoDbThrottles', 'ConditionalCheckFailures', 'ReconcileDurationNearTimeout', 'ObservationToDecisionLag']) {
+    for (const name of ['RejectedEvents', 'IngestEventAge', 'TimerQueueAge', 'IngestThrottles', 'ReconcileThrottles', 'TimerThrottles', 'RuleDeliveryFailures', 'RuleDeadLetterFailures', 'ClusterAuthFailures', 'DynamoDbThrottles', 'ConditionalCheckFailures', 'ReconcileDurationNearTimeout', 'ObservationToDecisionLag']) {
       expect(named(name), name).toHaveLength(1);
       expect(named(name)[0]!.AlarmActions, name).toHaveLength(1);
     }

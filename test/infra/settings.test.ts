@@ -3,7 +3,7 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { EVENT_LOG_TABLE_NAME } from '../../functions/adapters/event-store/keys';
-import { DEFAULT_SETTINGS, readSettings } from '../../infra/settings';
+import { DEFAULT_SETTINGS, readSettings, readStackName } from '../../infra/settings';
 
 const settingsFrom = (context: Record<string, unknown>) => readSettings(new App({ context }).node);
 
@@ -36,5 +36,20 @@ describe('readSettings', () => {
     ['busName', 'x', /busName/],
   ])('rejects %s = %j by name', (key, value, message) => {
     expect(() => settingsFrom({ [key]: value })).toThrow(message);
+  });
+});
+
+describe('readStackName', () => {
+  const nameFrom = (context: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) => readStackName(new App({ context }).node, env);
+
+  it('takes `-c stackName`, then DAEMONLOOP_STACK_NAME, then Daemonloop', () => {
+    expect(nameFrom({})).toBe('Daemonloop');
+    expect(nameFrom({}, { DAEMONLOOP_STACK_NAME: 'daemonloop-staging' })).toBe('daemonloop-staging');
+    expect(nameFrom({ stackName: 'Loop-Prod' }, { DAEMONLOOP_STACK_NAME: 'daemonloop-staging' })).toBe('Loop-Prod');
+  });
+
+  it('rejects a name CloudFormation would', () => {
+    expect(() => nameFrom({ stackName: 'my_stack' })).toThrow(/stackName .*want a letter/);
+    expect(() => nameFrom({}, { DAEMONLOOP_STACK_NAME: '1st' })).toThrow(/DAEMONLOOP_STACK_NAME/);
   });
 });

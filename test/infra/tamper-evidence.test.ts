@@ -1,10 +1,11 @@
 // The log's tamper evidence in the synthesized stack: a signing key only the checkpoint function
 // may use, a write-once bucket only it may write, a checkpoint function that cannot write the log,
 // and an alarm on any MODIFY/REMOVE of a commit fed by the table's DynamoDB stream.
-import { App, type CfnElement } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { cdkApp } from './cdk-app';
 import { EVENT_LOG_EVENTS_ATTRIBUTE } from '../../functions/adapters/event-store/keys';
 import { CHECKPOINT_BUCKET_ENV, CHECKPOINT_KEY_ID_ENV, COMMIT_REWRITTEN_METRIC } from '../../functions/checkpoints/config-names';
 import { TABLE_NAME_ENV } from '../../functions/config-names';
@@ -12,7 +13,7 @@ import { CHECKPOINT_RETENTION_DAYS } from '../../infra/constructs/tamper-evidenc
 import { DaemonloopStack } from '../../infra/daemonloop-stack';
 import { readSettings } from '../../infra/settings';
 
-const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const app = cdkApp();
 const stack = new DaemonloopStack(app, 'Daemonloop', { settings: readSettings(app.node) });
 const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -23,7 +24,7 @@ const evidence = stack.tamperEvidence;
 const writerRole = id(evidence.checkpoint.role);
 const key = id(evidence.key);
 const bucket = id(evidence.bucket);
-const table = id(stack.node.findChild('EventLog').node.findChild('Table'));
+const table = id(stack.controlPlane.node.findChild('EventLog').node.findChild('Table'));
 const roleArn = { 'Fn::GetAtt': [writerRole, 'Arn'] };
 
 type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: unknown };
@@ -135,7 +136,7 @@ describe('the commit guard', () => {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
-      AlarmActions: [{ Ref: id(stack.node.findChild('Alarms').node.findChild('Topic')) }],
+      AlarmActions: [{ Ref: id(stack.controlPlane.node.findChild('Alarms').node.findChild('Topic')) }],
     });
   });
 });

@@ -3,7 +3,7 @@
 // backoff; an entry still failing after the last attempt fails the send, naming its error and
 // every observation that did not go (so a caller resends those, not the ones that went).
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { Observation } from '../../../domain/events';
+import type { ForwardedEvent } from '../../../domain/events';
 import { forwarderSource } from '../../bus/patterns';
 import type { Clock } from '../../clock';
 import { sizeBatches } from '../../size-batches';
@@ -26,7 +26,7 @@ export interface PutEventsSinkOptions {
 export class PutEventsFailed extends Error {
   constructor(
     readonly errors: string[],
-    readonly unsent: Observation[],
+    readonly unsent: ForwardedEvent[],
   ) {
     super(`PutEvents: ${errors.length} entries still failing: ${[...new Set(errors)].join(', ')}`);
     this.name = 'PutEventsFailed';
@@ -45,7 +45,7 @@ export class PutEventsSink {
     this.firstBackoffMs = options.firstBackoffMs ?? 100;
   }
 
-  async send(observations: Observation[]): Promise<void> {
+  async send(observations: ForwardedEvent[]): Promise<void> {
     const observationOf = new Map(observations.map((o) => [this.entry(o), o]));
     const batches = requestBatches([...observationOf.keys()]);
     for (const [i, batch] of batches.entries()) {
@@ -57,7 +57,7 @@ export class PutEventsSink {
     }
   }
 
-  private entry(observation: Observation): PutEventsRequestEntry {
+  private entry(observation: ForwardedEvent): PutEventsRequestEntry {
     return {
       Source: this.options.source ?? forwarderSource(observation.clusterId),
       DetailType: observation.type,

@@ -59,3 +59,20 @@ export function classifyApiError(error: unknown): ApiFailure {
   const transient = networkFailure || e?.name === 'TimeoutError' || e?.name === 'AbortError' || errorCodes(error).some((c) => CONNECTION_ERROR_CODES.has(c));
   return { message, retryable: transient };
 }
+
+const TIMEOUT_ERROR_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/**
+ * A failed call's Code dimension for the KubernetesApiFailures metric, from a small fixed set so
+ * the metric's series stay few: the 4xx status as is (404, 409, 429, …), every 5xx as `5xx`, a
+ * deadline as `timeout`, any other transport failure as `network`, anything else as `other`.
+ */
+export function failureCode(error: unknown): string {
+  if (error instanceof ApiException) {
+    const code = error.code as number;
+    return code >= 500 ? '5xx' : code >= 400 ? String(code) : 'other';
+  }
+  const name = (error as { name?: string } | undefined)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError' || errorCodes(error).some((c) => TIMEOUT_ERROR_CODES.has(c))) return 'timeout';
+  return classifyApiError(error).retryable ? 'network' : 'other';
+}

@@ -7,7 +7,7 @@ import {
 import { systemClock, type Clock } from '../../clock';
 import { podTargetNodeName } from '../../../domain/daemon-pod';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../../../domain/labels';
-import { classifyApiError, type ApiFailure } from './api-errors';
+import { classifyApiError, failureCode, type ApiFailure } from './api-errors';
 import type { ActionResult, ClusterApi } from './cluster-api';
 import type { DaemonSetEvent } from './daemon-set-events';
 import { DAEMONSET_GROUP, DAEMONSET_PLURAL, DAEMONSET_VERSION } from './custom-resource';
@@ -24,6 +24,8 @@ export interface KubernetesClusterOptions {
   requestTimeoutMs?: number;
   /** Told when the API server refuses the credentials (401, 403): the owner drops this client and its token. */
   onAuthFailure?: (code: number) => void;
+  /** Told of every failed request, by failureCode (404, 409, 429, 5xx, timeout, network): the owner counts them per cluster. */
+  onFailure?: (code: string) => void;
 }
 
 const succeeded: ActionResult = { outcome: 'succeeded' };
@@ -48,6 +50,7 @@ export class KubernetesCluster implements ClusterApi {
   private readonly plain: ReturnType<typeof withTimeout>;
   private readonly patch: ReturnType<typeof withTimeout>;
   private readonly onAuthFailure?: (code: number) => void;
+  private readonly onFailure?: (code: string) => void;
 
   constructor(kubeConfig: KubeConfig, options: KubernetesClusterOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -58,6 +61,7 @@ export class KubernetesCluster implements ClusterApi {
     this.plain = withTimeout(timeout);
     this.patch = withTimeout(timeout, mergePatch);
     this.onAuthFailure = options.onAuthFailure;
+    this.onFailure = options.onFailure;
   }
 
   async createPod(namespace: string, pod: V1Pod): Promise<ActionResult> {
@@ -204,6 +208,7 @@ export class KubernetesCluster implements ClusterApi {
     try {
       return await request();
     } catch (error) {
+      this.onFailure?.(failureCode(error)); // expected ones too (a 404 on delete is "already done"): the alarm picks the codes that matter
       const code = classifyApiError(error).code;
       if (code === 401 || code === 403) this.onAuthFailure?.(code);
       throw error;

@@ -16,7 +16,7 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const { kubeConfig } = targetOf(options);
   const source = forwarderSource(stringOption(options, 'source-name') ?? clusterId);
   // One replica, no leader election (the in-cluster Deployment's is functions/forwarder/main.ts).
-  const forwarder = await runReplica({ clusterId, eventBus, source, telemetry: localTelemetry('info'), kubeConfig });
+  const forwarder = await runReplica({ clusterId, eventBus, source, telemetry: localTelemetry('info'), kubeConfig, heartbeat: true });
   io.err(`forwarding cluster ${clusterId} to event bus ${eventBus} as ${source}; Ctrl-C to stop`);
   await io.interrupted();
   await forwarder.stop();
