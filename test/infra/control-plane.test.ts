@@ -28,6 +28,8 @@ describe('DaemonloopControlPlane', () => {
       'AWS::KMS::Key TamperEvidenceSigningKey45F4D995',
       'AWS::S3::Bucket TamperEvidenceCheckpoints8E2802AB',
       'AWS::SNS::Topic AlarmsTopic3A2DFEBA',
+      'AWS::SQS::Queue FleetReconcileFleetB263CE84',
+      'AWS::SQS::Queue FleetReconcileFleetDeadLettersAF0C5207',
       'AWS::SQS::Queue IngestPathDeadLettersDC677BA4',
       'AWS::SQS::Queue IngestPathQueueB529A533',
       'AWS::SQS::Queue QueuesReconcileD7E57925',
@@ -45,7 +47,7 @@ describe('DaemonloopControlPlane', () => {
       const tags = resources[logicalId]?.Properties?.Tags as { Key: string; Value: string }[] | Record<string, string> | undefined;
       const pairs = Array.isArray(tags) ? Object.fromEntries(tags.map((t) => [t.Key, t.Value])) : (tags ?? {});
       expect(pairs[APP_TAG.key], `${resource.cfnResourceType} ${logicalId}`).toBe(APP_TAG.value);
-      expect(pairs[COMPONENT_TAG], `${resource.cfnResourceType} ${logicalId}`).toMatch(/^(event-log|ingest|reconcile|timer|forwarder|operator|operations|tamper-evidence)$/);
+      expect(pairs[COMPONENT_TAG], `${resource.cfnResourceType} ${logicalId}`).toMatch(/^(event-log|ingest|reconcile|timer|fleet|forwarder|operator|operations|tamper-evidence)$/);
     }
     expect(resources.EventLogTable9CC67CCE!.Properties!.Tags).toContainEqual({ Key: COMPONENT_TAG, Value: 'event-log' });
   });

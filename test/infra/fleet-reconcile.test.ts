@@ -21,7 +21,7 @@ const app = new App({ context: { clusters: 'prod-eu=Prod_EU,dev', 'aws:cdk:bundl
 const stack = new DaemonloopStack(app, 'Daemonloop', { settings: readSettings(app.node) });
 const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
 const id = (construct: IConstruct): string => stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
-const byPath = (path: string): IConstruct => path.split('/').reduce<IConstruct>((c, part) => c.node.findChild(part), stack);
+const byPath = (path: string): IConstruct => path.split('/').reduce<IConstruct>((c, part) => c.node.findChild(part), stack.controlPlane);
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const ref = (logicalId: string) => ({ Ref: logicalId });
 const arn = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
@@ -71,7 +71,7 @@ describe('fleet reconcile: resources', () => {
     expect(queue).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: false, DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId', VisibilityTimeout: 6 * FLEET_TIMEOUT.toSeconds() });
     expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: arn(fleetDeadLetters), maxReceiveCount: 5 });
     expect(resources[fleetDeadLetters]!.Properties.FifoQueue).toBe(true);
-    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties).filter((m) => JSON.stringify(m.FunctionName) === JSON.stringify(ref(id(fleetFn))));
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => { const { Tags: _tags, ...properties } = m.Properties; return properties; }).filter((m) => JSON.stringify(m.FunctionName) === JSON.stringify(ref(id(fleetFn))));
     expect(mappings).toContainEqual({ EventSourceArn: arn(fleetQueue), FunctionName: ref(id(fleetFn)), BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
   });
 
