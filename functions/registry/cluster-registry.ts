@@ -4,7 +4,7 @@
 // (the table's own optimistic concurrency), folded on read. A
 // warm function keeps the fold for a while; an unknown cluster always forces a fresh read, so a
 // cluster registered a second ago is never rejected.
-import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { paginateQuery, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { EVENT_LOG_EVENTS_ATTRIBUTE, EVENT_LOG_PARTITION_KEY, EVENT_LOG_SORT_KEY, EVENT_LOG_TIME_ATTRIBUTE, REGISTRY_KEY_PREFIX } from '../adapters/event-store/keys';
 import { isConditionalCheckFailed } from '../adapters/dynamodb-errors';
@@ -96,18 +96,14 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
   private async read(): Promise<NonNullable<DynamoDbClusterRegistry['cache']>> {
     const clusters = new Map(this.cache?.clusters);
     let commit = this.cache?.commit ?? 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#stream = :stream AND #commit > :after',
-          ExpressionAttributeNames: { '#stream': EVENT_LOG_PARTITION_KEY, '#commit': EVENT_LOG_SORT_KEY },
-          ExpressionAttributeValues: marshall({ ':stream': REGISTRY_STREAM_ID, ':after': commit }),
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey as never,
-        }),
-      );
+    const pages = paginateQuery({ client: this.client }, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#stream = :stream AND #commit > :after',
+      ExpressionAttributeNames: { '#stream': EVENT_LOG_PARTITION_KEY, '#commit': EVENT_LOG_SORT_KEY },
+      ExpressionAttributeValues: marshall({ ':stream': REGISTRY_STREAM_ID, ':after': commit }),
+      ConsistentRead: true,
+    });
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const row = unmarshall(item);
         for (const change of row[EVENT_LOG_EVENTS_ATTRIBUTE] as RegistryChange[]) {
@@ -115,8 +111,7 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
         }
         commit = row[EVENT_LOG_SORT_KEY] as number;
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     this.cache = { clusters, commit, readAt: this.clock.now().getTime() };
     return this.cache;
   }

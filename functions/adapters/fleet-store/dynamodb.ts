@@ -1,6 +1,6 @@
 // The fleet store on the event-log table: one conditional PutItem per commit (events as JSON), the
 // first commit of `fleet/<name>` indexed under the reserved owner "fleet" so fleets can be listed.
-import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { paginateQuery, PutItemCommand, type DynamoDBClient, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Clock } from '../../clock';
 import { isConditionalCheckFailed } from '../dynamodb-errors';
@@ -19,24 +19,19 @@ export class DynamoDbFleetStore implements FleetStore {
 
   async read<E extends FleetStreamEvent>(streamId: string, fromCommit = 1): Promise<FleetCommit<E>[]> {
     const commits: FleetCommit<E>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#stream = :stream AND #commit >= :from',
-          ExpressionAttributeNames: { '#stream': EVENT_LOG_PARTITION_KEY, '#commit': EVENT_LOG_SORT_KEY },
-          ExpressionAttributeValues: marshall({ ':stream': streamId, ':from': Math.max(1, fromCommit) }),
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey as never,
-        }),
-      );
+    const pages = paginateQuery({ client: this.client }, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#stream = :stream AND #commit >= :from',
+      ExpressionAttributeNames: { '#stream': EVENT_LOG_PARTITION_KEY, '#commit': EVENT_LOG_SORT_KEY },
+      ExpressionAttributeValues: marshall({ ':stream': streamId, ':from': Math.max(1, fromCommit) }),
+      ConsistentRead: true,
+    });
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const row = unmarshall(item);
         commits.push({ commit: row[EVENT_LOG_SORT_KEY] as number, time: row[EVENT_LOG_TIME_ATTRIBUTE] as string, events: JSON.parse(row[EVENT_LOG_EVENTS_ATTRIBUTE] as string) as E[] });
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return commits;
   }
 
@@ -64,16 +59,16 @@ export class DynamoDbFleetStore implements FleetStore {
   }
 
   async listFleets(): Promise<string[]> {
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: EVENT_LOG_STREAMS_INDEX,
-        KeyConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#owner': EVENT_LOG_CLUSTER_ATTRIBUTE },
-        ExpressionAttributeValues: marshall({ ':owner': FLEET_STREAM_OWNER }),
-      }),
-    );
+    const items: NonNullable<QueryCommandOutput['Items']> = [];
+    const pages = paginateQuery({ client: this.client }, {
+      TableName: this.tableName,
+      IndexName: EVENT_LOG_STREAMS_INDEX,
+      KeyConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': EVENT_LOG_CLUSTER_ATTRIBUTE },
+      ExpressionAttributeValues: marshall({ ':owner': FLEET_STREAM_OWNER }),
+    });
+    for await (const page of pages) items.push(...(page.Items ?? []));
     const prefix = fleetStreamId('');
-    return (page.Items ?? []).map((i) => (unmarshall(i)[EVENT_LOG_PARTITION_KEY] as string).slice(prefix.length)).sort();
+    return items.map((i) => (unmarshall(i)[EVENT_LOG_PARTITION_KEY] as string).slice(prefix.length)).sort();
   }
 }
