@@ -3,7 +3,8 @@
 // clone's bin works without tsx. @kubernetes/client-node is bundled (tree-shaken, one file to parse
 // instead of hundreds: half its load time); other packages stay in node_modules (the AWS SDK,
 // dynalite's native LevelDB).
-import { readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const BUNDLED = new Set(['@kubernetes/client-node']);
 const { dependencies, devDependencies } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -33,3 +34,7 @@ if (esbuild) await esbuild.build({
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
 });
+
+// `daemonloop --help` as this build prints it, for the bin to print without loading the bundle
+// (bin/daemonloop.js): rendered by the bundle itself, so it is the command table's own text.
+if (esbuild) writeFileSync('dist/cli/usage.txt', execFileSync(process.execPath, ['dist/cli/entry.js', '--help'], { encoding: 'utf8' }));

@@ -96,7 +96,10 @@ export function planWaves(control: RolloutControlSpec, desired: readonly V1Node[
     for (const picked of members) {
       for (const i of picked) {
         if (!canary || canary(desired[i]!.metadata?.labels)) selected.push(i);
-        else (held[i] = 1), heldBySelector++;
+        else {
+          held[i] = 1;
+          heldBySelector++;
+        }
       }
     }
     partition = Math.min(selected.length, partition);

@@ -5,6 +5,7 @@ import type { Observation } from '../../domain/events';
 import type { Clock } from '../clock';
 import type { Telemetry } from '../observability';
 import { unsentOf, type EventSink } from './event-sink';
+import { doublingDelay } from '../doubling-delay';
 
 const BATCH_SIZE = 100; // observations per sink call; the sink splits them into PutEvents requests
 const FIRST_BACKOFF_MS = 1_000;
@@ -50,7 +51,7 @@ export class Outbox {
   }
 
   private async drain(): Promise<void> {
-    let backoff = FIRST_BACKOFF_MS;
+    let failures = 0;
     while (this.pending.length > 0) {
       const batch = this.pending.slice(0, BATCH_SIZE);
       try {
@@ -61,16 +62,16 @@ export class Outbox {
         const unsent = unsentOf(error) ?? batch;
         this.pending.splice(0, batch.length, ...unsent);
         this.telemetry.count('forwarder.observations_sent', batch.length - unsent.length);
+        const backoff = doublingDelay(FIRST_BACKOFF_MS, MAX_BACKOFF_MS, ++failures);
         this.telemetry.warn('forwarder: send failed, will retry', { unsent: unsent.length, of: batch.length, backoffMs: backoff, error: String(error) });
         this.telemetry.count('forwarder.send_retries');
         await this.clock.sleep(backoff);
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
         continue;
       }
       this.pending.splice(0, batch.length);
       this.failing = false;
       this.telemetry.count('forwarder.observations_sent', batch.length);
-      backoff = FIRST_BACKOFF_MS;
+      failures = 0;
     }
   }
 }

@@ -7,6 +7,7 @@
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Clock } from '../clock';
 import type { Telemetry } from '../observability';
+import { doublingDelay } from '../doubling-delay';
 
 const FIRST_RESTART_MS = 1_000;
 const MAX_RESTART_MS = 30_000;
@@ -46,7 +47,7 @@ export function startInformer<T extends KubernetesObject>(
   resource: WatchedResource<T>,
   deps: { clock: Clock; telemetry: Telemetry },
 ): Promise<RunningInformer<T>> {
-  let restartIn = FIRST_RESTART_MS;
+  let restarts = 0;
   let cancelRestart: (() => void) | undefined;
   let stopped = false;
   let synced = false;
@@ -79,7 +80,7 @@ export function startInformer<T extends KubernetesObject>(
     // report it after that, so the marker follows the objects it covers.
     setImmediate(() => {
       if (stopped) return;
-      restartIn = FIRST_RESTART_MS;
+      restarts = 0;
       synced = true;
       progress();
       deps.telemetry.count(`forwarder.${resource.name}.relists`);
@@ -94,10 +95,10 @@ export function startInformer<T extends KubernetesObject>(
   const start = (): void => void informer.start().catch(restartLater);
   const restartLater = (error: unknown): void => {
     if (stopped) return;
+    const restartIn = doublingDelay(FIRST_RESTART_MS, MAX_RESTART_MS, ++restarts);
     deps.telemetry.warn(`forwarder: ${resource.name} informer failed, restarting`, { inMs: restartIn, error: String(error) });
     deps.telemetry.count(`forwarder.${resource.name}.restarts`);
     cancelRestart = deps.clock.setTimer(restartIn, start);
-    restartIn = Math.min(restartIn * 2, MAX_RESTART_MS);
   };
   informer.on('error', restartLater);
 

@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import type { PutEventsPort } from '../adapters/eventbridge/put-events-port';
 import { matchesPattern, type EventPattern } from './event-pattern';
 import type { WorkTracker } from './work-tracker';
+import { doublingDelay } from '../doubling-delay';
 
 export type BusEvent = EventBridgeEvent<string, unknown> & { 'event-bus-name': string };
 export type RuleTarget = (event: BusEvent) => Promise<void>;
@@ -99,7 +100,7 @@ export class LocalEventBus implements PutEventsPort {
       } catch (error) {
         if (attempt >= DELIVERY_ATTEMPTS) this.deadLetters.push({ rule: rule.name, event, error });
         else {
-          const cancel = this.clock.setTimer(FIRST_RETRY_MS * 2 ** (attempt - 1), () => {
+          const cancel = this.clock.setTimer(doublingDelay(FIRST_RETRY_MS, Number.POSITIVE_INFINITY, attempt), () => {
             this.retries.delete(cancel);
             this.deliver(rule, event, attempt + 1);
           });

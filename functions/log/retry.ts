@@ -1,6 +1,7 @@
 // Retrying an append that lost a race: re-read the stream's last commit, wait a jittered, growing
 // moment (so racing writers spread out), try again — a bounded number of times.
 import { isStreamVersionConflict } from '../adapters/event-store/port';
+import { doublingDelay } from '../doubling-delay';
 
 // Ten tries with full jitter under 5 × 2^n ms (at most 200 ms): 20 writers racing for one stream all land.
 const ATTEMPTS = 10;
@@ -18,7 +19,7 @@ export async function retryOnConflict<T>(
       return await attempt(expected);
     } catch (error) {
       if (!isStreamVersionConflict(error) || n >= ATTEMPTS) throw error;
-      const ceiling = Math.min(MAX_MS, BASE_MS * 2 ** n);
+      const ceiling = doublingDelay(BASE_MS, MAX_MS, n + 1);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling)); // full jitter
       expected = await latest();
     }

@@ -60,7 +60,8 @@ export async function reconcileOne(key: DaemonSetKey, deps: ReconcileDeps): Prom
       continue; // another writer went first: rebuild on top of its commit
     }
 
-    const outcomes = await applyDecision(api, key.namespace, result, input); // 4. pods …
+    const previousStatus = rebuilt.state.controllers[controllerKey(key.namespace, key.name)]?.lastDecision?.status; // for the rollout's events
+    const outcomes = await applyDecision(api, key.namespace, result, input, { status: previousStatus }); // 4. pods …
     const statusWrite = writesStatus ? await api.writeDaemonSetStatus(key.namespace, key.name, result.status) : undefined; // … and status
     await deps.log.appendOutcomes(key, [
       ...podActionEvents(key, decisionId, deps.clock.now(), outcomes),

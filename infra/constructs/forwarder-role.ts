@@ -42,6 +42,7 @@ export class ForwarderRole extends Construct {
       description: 'daemonloop watch forwarder (EKS Pod Identity): PutEvents on the daemonloop bus, under its own cluster source only',
     });
     // IAM policy variable: the session's eks-cluster-name tag, so one role serves every EKS cluster.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, resolved by IAM, not a JS template
     grantPutEventsAs(this.role, props.bus, forwarderSource('${aws:PrincipalTag/eks-cluster-name}'));
   }
 }

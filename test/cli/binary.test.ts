@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime';
 import { localTelemetry } from '../../functions/observability';
+import { renderUsage } from '../../functions/cli/help';
+import { COMMANDS } from '../../functions/cli/main';
 
 const BIN = resolve('bin/daemonloop.js');
 const EXAMPLE = resolve('examples/fluentd-elasticsearch.yaml');
@@ -58,6 +60,9 @@ describe('the daemonloop binary without a cluster', () => {
     const help = await cli(['--help']);
     expect(help).toMatchObject({ code: 0, stderr: '' });
     expect(help.stdout).toMatch(/^ {2}rollout status +Follow a DaemonSet's rollout/m);
+    // The bin prints the usage the build rendered (dist/cli/usage.txt): the command table's own text.
+    expect(help.stdout).toBe(`${renderUsage(COMMANDS)}\n`);
+    expect((await cli([])).stdout).toBe(help.stdout);
     const getHelp = await cli(['get', 'ds', '--help']);
     expect(getHelp.code).toBe(0);
     expect(getHelp.stdout).toContain('daemonloop get ds [NAME]');

@@ -51,6 +51,7 @@ describe.skipIf(!CHROMIUM)('the rollout picture in headless chromium', () => {
 
     const fresh = life.pods.find((p) => p.nodeName === 'worker-3' && p.hash === life.revisions.at(-1)!.hash)!;
     await tab.locator('g.row[data-node="worker-3"] rect.new-available').hover();
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText (the rendered text), not a DOM node's
     const tip = await tab.locator('#tip').innerText();
     expect(tip).toContain(`${fresh.name} on worker-3: new available`);
     expect(tip).toContain(`available ${new Date(fresh.availableMs!).toISOString().replace('T', ' ').replace('Z', '')}`);

@@ -221,7 +221,7 @@ describe('evolve: decisions', () => {
 
   it('does not let an outcome of an older decision end a newer intent of the same pod', () => {
     const s = withDaemonSet(createRequested(1, 'a', 'n1'), decided(2), createRequested(2, 'a', 'n1'), actionCompleted(1, 'create', 'a', 'failed'));
-    expect(s.controllers['default/agent']!.creates['a']!.decisionId).toMatch(/@2$/);
+    expect(s.controllers['default/agent']!.creates.a!.decisionId).toMatch(/@2$/);
   });
 
   it('ends the intents a later decision saw fulfilled, and those past the expectations timeout', () => {

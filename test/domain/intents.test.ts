@@ -7,9 +7,9 @@ import { aPod, at } from '../log/fixtures';
 
 const controller = () => {
   const c = emptyControllerState('ds-uid');
-  c.creates['a'] = { decisionId: 'd@1', namespace: 'default', podName: 'a', nodeName: 'n1', hash: 'h', requestedAt: at(0).toISOString() };
-  c.creates['b'] = { decisionId: 'd@1', namespace: 'default', podName: 'b', nodeName: 'n2', hash: 'h', requestedAt: at(0).toISOString() };
-  c.deletes['old'] = { decisionId: 'd@1', namespace: 'default', podName: 'old', podUid: 'uid-old', requestedAt: at(0).toISOString() };
+  c.creates.a = { decisionId: 'd@1', namespace: 'default', podName: 'a', nodeName: 'n1', hash: 'h', requestedAt: at(0).toISOString() };
+  c.creates.b = { decisionId: 'd@1', namespace: 'default', podName: 'b', nodeName: 'n2', hash: 'h', requestedAt: at(0).toISOString() };
+  c.deletes.old = { decisionId: 'd@1', namespace: 'default', podName: 'old', podUid: 'uid-old', requestedAt: at(0).toISOString() };
   return c;
 };
 

@@ -83,7 +83,10 @@ describe('ingest batches', () => {
     const queue = new LocalBatchQueue(clock, work, { batchSize, concurrency: 2 });
     const ingest = makeHandler(deps);
     let batches = 0;
-    queue.consume(async (batch) => (batches++, (await ingest(ingestEvent(batch))).batchItemFailures.map((f) => f.itemIdentifier)));
+    queue.consume(async (batch) => {
+      batches++;
+      return (await ingest(ingestEvent(batch))).batchItemFailures.map((f) => f.itemIdentifier);
+    });
 
     for (let i = 0; i < 5_000; i++) queue.send(JSON.stringify(envelope(nodeObserved(`n${i}`, String(i + 1)), `a${i}`)));
     queue.send(JSON.stringify(envelope({ ...nodeObserved('joined', '1'), clusterId: OTHER }, 'b')));

@@ -52,7 +52,11 @@ function pendingInMemory() {
   const marks = new Set<string>();
   let claims = 0;
   return {
-    claim: async (key: DaemonSetKey) => (marks.has(daemonSetStreamId(key)) ? undefined : (marks.add(daemonSetStreamId(key)), `claim-${++claims}`)),
+    claim: async (key: DaemonSetKey) => {
+      if (marks.has(daemonSetStreamId(key))) return undefined;
+      marks.add(daemonSetStreamId(key));
+      return `claim-${++claims}`;
+    },
     release: async (key: DaemonSetKey) => void marks.delete(daemonSetStreamId(key)),
     started: async (key: DaemonSetKey) => void marks.delete(daemonSetStreamId(key)),
     waiting: async (key: DaemonSetKey) => marks.has(daemonSetStreamId(key)),

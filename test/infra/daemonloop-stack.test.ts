@@ -386,6 +386,7 @@ describe('IAM', () => {
     ]);
     expect(access(forwarder[0])).toEqual({ [`\${${bus}}`]: ['events:PutEvents'] });
     const put = statements.find((s) => list(s.Action).includes('events:PutEvents'))!;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the IAM policy variable the role's condition carries
     expect(put.Condition).toEqual({ StringEquals: { 'events:source': forwarderSource('${aws:PrincipalTag/eks-cluster-name}') } });
   });
 

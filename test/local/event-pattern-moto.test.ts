@@ -49,6 +49,15 @@ const CASES: [string, EventPattern, Record<string, unknown>][] = [
   ['a numeric range', { detail: { n: [{ numeric: ['>', 0, '<=', 5] }] } }, { detail: { n: 5 } }],
   ['outside a numeric range', { detail: { n: [{ numeric: ['>', 0, '<', 5] }] } }, { detail: { n: 5 } }],
   ['$or', { $or: [{ source: ['x'] }, { 'detail-type': ['NodeObserved'] }] }, {}],
+  ['a case-insensitive prefix', { source: [{ prefix: { 'equals-ignore-case': 'DAEMONLOOP.' } }] }, {}],
+  ['a case-insensitive prefix that misses', { source: [{ prefix: { 'equals-ignore-case': 'LOOP.' } }] }, {}],
+  ['a case-insensitive suffix', { source: [{ suffix: { 'equals-ignore-case': '.FORWARDER' } }] }, {}],
+  ['equals-ignore-case on a detail field', { detail: { s: [{ 'equals-ignore-case': 'hello' }] } }, { detail: { s: 'Hello' } }],
+  ['anything-but a suffix', { source: [{ 'anything-but': { suffix: 'forwarder' } }] }, {}],
+  ['anything-but a prefix, on a detail field', { detail: { s: [{ 'anything-but': { prefix: 'He' } }] } }, { detail: { s: 'Hello' } }],
+  ['numeric equality', { detail: { n: [{ numeric: ['=', 5] }] } }, { detail: { n: 5 } }],
+  ['an absent field that must not exist', { detail: { missing: [{ exists: false }] } }, { detail: { n: 1 } }],
+  ['a prefix on a number', { detail: { n: [{ prefix: '5' }] } }, { detail: { n: 5 } }],
 ];
 
 describe.skipIf(!available)('matchesPattern against moto’s EventBridge matcher', () => {

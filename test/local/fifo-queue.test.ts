@@ -41,7 +41,10 @@ describe('LocalFifoQueue', () => {
   it('accepts but does not deliver a dedup id seen within five minutes, and delivers it after', async () => {
     const { clock, work, queue } = setup();
     const seen: string[] = [];
-    queue.consume(async (batch) => (seen.push(...batch.map((m) => m.body)), []));
+    queue.consume(async (batch) => {
+      seen.push(...batch.map((m) => m.body));
+      return [];
+    });
     queue.send({ body: 'first', groupId: 'g', dedupId: 'same' });
     queue.send({ body: 'second', groupId: 'g', dedupId: 'same' });
     await work.whenIdle();

@@ -120,7 +120,7 @@ async function run(strategy: Strategy, before: Step[], during: Step[]): Promise<
   };
 
   let rolloutStarted = false;
-  const dump = () => cluster.list().map((p) => `${p.metadata!.name} ${p.spec!.nodeName} ${p.metadata!.labels![CONTROLLER_REVISION_HASH_LABEL]} ready=${ready(p)}${p.metadata!.deletionTimestamp ? ' terminating' : ''}`).join('\n') + `\nat ${clock.now().toISOString()}`;
+  const dump = () => `${cluster.list().map((p) => `${p.metadata!.name} ${p.spec!.nodeName} ${p.metadata!.labels![CONTROLLER_REVISION_HASH_LABEL]} ready=${ready(p)}${p.metadata!.deletionTimestamp ? ' terminating' : ''}`).join('\n')}\nat ${clock.now().toISOString()}`;
   const check = () => {
     const byNode = new Map<string, V1Pod[]>();
     for (const pod of cluster.list().filter(ours)) byNode.set(pod.spec!.nodeName!, [...(byNode.get(pod.spec!.nodeName!) ?? []), pod]);

@@ -1,20 +1,12 @@
 // moto_server on a free loopback port, for the tier that runs the real AWS topology offline.
 // Where moto is not installed the tier is skipped, loudly.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from '../support/free-port';
 
 export const motoAvailable = (): boolean => spawnSync('sh', ['-c', 'command -v moto_server'], { stdio: 'ignore' }).status === 0;
 
 export const motoCredentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 export const MOTO_REGION = 'us-east-1';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export async function startMoto(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
   const port = await freePort();

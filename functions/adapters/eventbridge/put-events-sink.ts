@@ -8,6 +8,7 @@ import { forwarderSource } from '../../bus/patterns';
 import type { Clock } from '../../clock';
 import { sizeBatches } from '../../size-batches';
 import type { PutEventsPort } from './put-events-port';
+import { doublingDelay } from '../../doubling-delay';
 
 /** PutEvents accepts ≤ 10 entries and ≤ 256 KB per request. */
 const MAX_ENTRIES_PER_REQUEST = 10;
@@ -77,7 +78,7 @@ export class PutEventsSink {
       const failed = pending.filter((_, i) => results[i]?.ErrorCode !== undefined || results[i] === undefined);
       if (attempt >= this.maxAttempts) return { entries: failed, errors: results.flatMap((r) => (r.ErrorCode ? [r.ErrorCode] : [])) };
       pending = failed;
-      await this.options.clock.sleep(Math.min(MAX_BACKOFF_MS, this.firstBackoffMs * 2 ** (attempt - 1)));
+      await this.options.clock.sleep(doublingDelay(this.firstBackoffMs, MAX_BACKOFF_MS, attempt));
     }
   }
 }

@@ -9,7 +9,8 @@ import { controllerRef } from '../../../domain/daemon-pod';
 import { isRequestedPodUid } from '../../../domain/intents';
 import type { ReconcileInput, ReconcileResult } from '../../../domain/types';
 import type { ActionResult, ClusterApi } from './cluster-api';
-import { daemonSetEvents } from './daemon-set-events';
+import type { V1DaemonSetStatus } from '@kubernetes/client-node';
+import { daemonSetEvents, rolloutEvents } from './daemon-set-events';
 
 export interface Outcome extends ActionResult {
   action: 'create' | 'delete' | 'adopt' | 'release';
@@ -22,12 +23,17 @@ const SLOW_START_INITIAL_BATCH_SIZE = 1;
 
 const NOT_ATTEMPTED: ActionResult = { outcome: 'failed', reason: 'not attempted: an earlier create batch failed (slow start)', retryable: true };
 
-/** `input` is what the decision was made on: the DaemonSet (the owner to adopt for) and the pods (their uids, for delete preconditions). */
+/**
+ * `input` is what the decision was made on: the DaemonSet (the owner to adopt for) and the pods
+ * (their uids, for delete preconditions). `previousStatus`, where given, is the status the stream's
+ * previous decision decided: the rollout's transitions since then are told as events.
+ */
 export async function applyDecision(
   api: ClusterApi,
   namespace: string,
   result: ReconcileResult,
   input: Pick<ReconcileInput, 'daemonSet' | 'pods'>,
+  previousStatus?: { status: V1DaemonSetStatus | undefined },
 ): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   const uidOf = new Map(input.pods.map((p) => [p.metadata?.name, p.metadata?.uid]));
@@ -66,7 +72,7 @@ export async function applyDecision(
   );
   outcomes.push(...deletes);
 
-  const events = daemonSetEvents(namespace, result, outcomes);
+  const events = [...daemonSetEvents(namespace, result, outcomes), ...(previousStatus ? rolloutEvents(previousStatus.status, result.status) : [])];
   if (events.length > 0) {
     const ds = input.daemonSet;
     await api.recordEvents({ apiVersion: ds.apiVersion, kind: ds.kind ?? 'DaemonSet', namespace, name: ds.metadata?.name, uid: ds.metadata?.uid, resourceVersion: ds.metadata?.resourceVersion }, events);

@@ -1,8 +1,9 @@
 // ClusterApi over @kubernetes/client-node: pods through CoreV1Api, the DaemonSet status through
-// CustomObjectsApi, every request through one client-side rate limiter.
+// CustomObjectsApi, Events through EventsV1Api (core/v1 where the server lacks events.k8s.io),
+// every request through one client-side rate limiter.
 import {
-  CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions,
-  type CoreV1Event, type KubeConfig, type V1DaemonSet, type V1DaemonSetStatus, type V1ObjectReference, type V1OwnerReference, type V1Pod,
+  CoreV1Api, CustomObjectsApi, EventsV1Api, PatchStrategy, setHeaderOptions,
+  type CoreV1Event, type EventsV1Event, type KubeConfig, type V1DaemonSet, type V1DaemonSetStatus, type V1ObjectReference, type V1OwnerReference, type V1Pod,
 } from '@kubernetes/client-node';
 import { systemClock, type Clock } from '../../clock';
 import { podTargetNodeName } from '../../../domain/daemon-pod';
@@ -39,12 +40,17 @@ const failed = (f: Pick<ApiFailure, 'message' | 'retryable' | 'retryAfterSeconds
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 /** Upstream's event source for the DaemonSet controller. */
 const EVENT_SOURCE_COMPONENT = 'daemonset-controller';
+/** events.k8s.io/v1 requires a reporting instance: the control loop, whichever Lambda runs it. */
+const EVENT_REPORTING_INSTANCE = 'daemonloop';
 /** Adopt and release read the pod, then patch it at that version; a concurrent writer costs a re-read. */
 const CLAIM_ATTEMPTS = 3;
 
 export class KubernetesCluster implements ClusterApi {
   private readonly core: CoreV1Api;
   private readonly custom: CustomObjectsApi;
+  private readonly events: EventsV1Api;
+  /** Whether the server serves events.k8s.io/v1: unknown until the first event, false after a 404. */
+  private eventsV1: boolean | undefined;
   private readonly clock: Clock;
   private readonly limiter: RateLimiter;
   private readonly plain: ReturnType<typeof withTimeout>;
@@ -56,6 +62,7 @@ export class KubernetesCluster implements ClusterApi {
     this.clock = options.clock ?? systemClock;
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.events = kubeConfig.makeApiClient(EventsV1Api);
     this.limiter = options.limiter ?? new TokenBucket(options.clock ?? systemClock, options.qps ?? DEFAULT_QPS, options.burst ?? DEFAULT_BURST);
     const timeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.plain = withTimeout(timeout);
@@ -143,30 +150,31 @@ export class KubernetesCluster implements ClusterApi {
   }
 
   /**
-   * core/v1 Events as upstream's recorder writes them: named `<object>.<hex nanoseconds>`, from
-   * daemonset-controller. Our clock counts milliseconds, so the nanoseconds below one are random:
-   * two decisions in the same millisecond (or on a virtual clock) do not collide.
+   * Events as upstream's recorders write them: named `<object>.<hex nanoseconds>`, from
+   * daemonset-controller; through events.k8s.io/v1 (what `kubectl events` and modern controllers
+   * use; the API server shows them through core/v1 too, so `kubectl describe` sees them), or
+   * core/v1 where the server answers 404 for it (told once per client). Our clock counts
+   * milliseconds, so the nanoseconds below one are random: two decisions in the same millisecond
+   * (or on a virtual clock) do not collide.
    */
-  async recordEvents(involvedObject: V1ObjectReference, events: readonly DaemonSetEvent[]): Promise<ActionResult> {
+  async recordEvents(regarding: V1ObjectReference, events: readonly DaemonSetEvent[]): Promise<ActionResult> {
     const now = this.clock.now();
-    const namespace = involvedObject.namespace ?? 'default';
+    const namespace = regarding.namespace ?? 'default';
     let failure: ActionResult | undefined;
     for (const e of events) {
-      const body: CoreV1Event = {
-        metadata: { name: `${involvedObject.name}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000))).toString(16)}`, namespace },
-        involvedObject,
-        type: e.type,
-        reason: e.reason,
-        message: e.message,
-        count: e.count,
-        firstTimestamp: now,
-        lastTimestamp: now,
-        source: { component: EVENT_SOURCE_COMPONENT },
-        reportingComponent: EVENT_SOURCE_COMPONENT,
-        reportingInstance: '',
-      };
+      const name = `${regarding.name}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000))).toString(16)}`;
       try {
-        await this.call(() => this.core.createNamespacedEvent({ namespace, body }));
+        if (this.eventsV1 !== false) {
+          try {
+            await this.call(() => this.events.createNamespacedEvent({ namespace, body: eventsV1Event(name, namespace, regarding, e, now) }));
+            this.eventsV1 = true;
+            continue;
+          } catch (error) {
+            if (this.eventsV1 === true || classifyApiError(error).code !== 404) throw error;
+            this.eventsV1 = false; // no events.k8s.io/v1 on this server: core/v1 from now on
+          }
+        }
+        await this.call(() => this.core.createNamespacedEvent({ namespace, body: coreV1Event(name, namespace, regarding, e, now) }));
       } catch (error) {
         failure ??= failed(classifyApiError(error));
       }
@@ -214,4 +222,41 @@ export class KubernetesCluster implements ClusterApi {
       throw error;
     }
   }
+}
+
+/** RFC 3339 with microseconds, as the API server parses a MicroTime (client-node would send milliseconds). */
+const microTime = (date: Date): string => date.toISOString().replace(/Z$/, '000Z');
+
+/** An events.k8s.io/v1 Event: a combined event carries its count as a series (deprecatedCount is refused on create). */
+function eventsV1Event(name: string, namespace: string, regarding: V1ObjectReference, e: DaemonSetEvent, now: Date): EventsV1Event {
+  return {
+    metadata: { name, namespace },
+    regarding,
+    type: e.type,
+    reason: e.reason,
+    action: e.action,
+    note: e.message,
+    eventTime: microTime(now) as unknown as Date, // sent as written: the serializer passes strings through
+    ...(e.count > 1 ? { series: { count: e.count, lastObservedTime: microTime(now) as unknown as Date } } : {}),
+    reportingController: EVENT_SOURCE_COMPONENT,
+    reportingInstance: EVENT_REPORTING_INSTANCE,
+  };
+}
+
+/** The same event as core/v1 has it, for a server without events.k8s.io/v1. */
+function coreV1Event(name: string, namespace: string, involvedObject: V1ObjectReference, e: DaemonSetEvent, now: Date): CoreV1Event {
+  return {
+    metadata: { name, namespace },
+    involvedObject,
+    type: e.type,
+    reason: e.reason,
+    action: e.action,
+    message: e.message,
+    count: e.count,
+    firstTimestamp: now,
+    lastTimestamp: now,
+    source: { component: EVENT_SOURCE_COMPONENT },
+    reportingComponent: EVENT_SOURCE_COMPONENT,
+    reportingInstance: EVENT_REPORTING_INSTANCE,
+  };
 }

@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import type { V1DaemonSet } from '@kubernetes/client-node';
 import { validateDaemonSet, type ValidationError } from '../../../domain';
 import { parseDaemonSetManifests } from '../../adapters/kubernetes/manifest';
-import { apiErrorMessage } from '../api-error-message';
 import { clusterOf } from '../connect';
+import { forEachTarget } from '../each-target';
 import type { CliIo } from '../io';
 import { requireString, stringOption, UsageError, type CommandOptions } from '../options';
 import { daemonSetRef } from '../output';
@@ -36,26 +36,13 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const dryRun = dryRunOf(options);
   const manifests = parseDaemonSetManifests(await readFile(file, 'utf8'));
   const { cp, namespace } = clusterOf(options);
-  let failed = 0;
-  for (const manifest of manifests) {
+  return forEachTarget(manifests, io, async (manifest) => {
     const ds = { ...manifest, metadata: { ...manifest.metadata, namespace: manifest.metadata?.namespace ?? namespace } };
     const errors = manifestErrors(ds);
-    if (errors.length > 0) {
-      io.err(renderInvalid(ds, errors));
-      failed++;
-      continue;
-    }
-    try {
-      const action = dryRun === 'client' ? await clientDryRun(ds, cp) : (await cp.apply(ds, { dryRun: dryRun === 'server' })).action;
-      io.out(`${daemonSetRef(ds.metadata?.name)} ${action}${SUFFIX[dryRun]}`);
-    } catch (error) {
-      const message = apiErrorMessage(error);
-      if (!message) throw error;
-      io.err(message);
-      failed++;
-    }
-  }
-  return failed > 0 ? 1 : 0;
+    if (errors.length > 0) return { refused: renderInvalid(ds, errors) };
+    const action = dryRun === 'client' ? await clientDryRun(ds, cp) : (await cp.apply(ds, { dryRun: dryRun === 'server' })).action;
+    return `${daemonSetRef(ds.metadata?.name)} ${action}${SUFFIX[dryRun]}`;
+  });
 }
 
 /** kubectl's client dry run still asks the server whether the object exists. */

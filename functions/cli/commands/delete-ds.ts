@@ -1,7 +1,7 @@
 // `daemonloop delete ds NAME… [--cascade=background|foreground|orphan]`: as kubectl deletes one;
 // orphan leaves the pods running without an owner.
-import { apiErrorMessage } from '../api-error-message';
 import { clusterOf } from '../connect';
+import { forEachTarget } from '../each-target';
 import type { CliIo } from '../io';
 import { stringOption, UsageError, type CommandOptions } from '../options';
 import { daemonSetName } from '../output';
@@ -14,17 +14,8 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const cascade = stringOption(options, 'cascade') ?? 'background';
   if (!(cascade in POLICIES)) throw new UsageError(`invalid cascade value (${cascade}). Must be "background", "foreground", or "orphan".`);
   const { cp, namespace } = clusterOf(options);
-  let failed = 0;
-  for (const name of names) {
-    try {
-      await cp.deleteDaemonSet(namespace, name, POLICIES[cascade as keyof typeof POLICIES]);
-      io.out(`daemonset.daemonloop.dev "${name}" deleted`);
-    } catch (error) {
-      const message = apiErrorMessage(error);
-      if (!message) throw error;
-      io.err(message);
-      failed++;
-    }
-  }
-  return failed > 0 ? 1 : 0;
+  return forEachTarget(names, io, async (name) => {
+    await cp.deleteDaemonSet(namespace, name, POLICIES[cascade as keyof typeof POLICIES]);
+    return `daemonset.daemonloop.dev "${name}" deleted`;
+  });
 }

@@ -17,8 +17,14 @@ async function withFleet(options: CommandOptions, act: (store: Awaited<ReturnTyp
   }
 }
 
-export const runPause = (o: CommandOptions, io: CliIo) => withFleet(o, async (s, n) => (await setPaused(s, n, true, new Date()), `fleet ${n} paused`), io);
-export const runResume = (o: CommandOptions, io: CliIo) => withFleet(o, async (s, n) => (await setPaused(s, n, false, new Date()), `fleet ${n} resumed`), io);
+export const runPause = (o: CommandOptions, io: CliIo) => withFleet(o, async (s, n) => {
+  await setPaused(s, n, true, new Date());
+  return `fleet ${n} paused`;
+}, io);
+export const runResume = (o: CommandOptions, io: CliIo) => withFleet(o, async (s, n) => {
+  await setPaused(s, n, false, new Date());
+  return `fleet ${n} resumed`;
+}, io);
 export const runUndo = (o: CommandOptions, io: CliIo) =>
   withFleet(o, async (s, n) => `fleet ${n} rolled back as revision ${await undoFleet(s, n, new Date(), o.values['to-revision'] ? positiveInteger(o, 'to-revision', 1) : undefined)}`, io);
 export const runApprove = (o: CommandOptions, io: CliIo) => {

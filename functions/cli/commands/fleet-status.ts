@@ -42,9 +42,18 @@ export async function runRolloutStatus(options: CommandOptions, io: CliIo): Prom
       const line = `revision ${status.revision}: ${status.updated}/${status.desired} nodes updated, stage ${status.stage ?? '-'}${status.waits[0] ? ` — ${status.waits[0].reason}` : ''}`;
       if (line !== last) io.err(line);
       last = line;
-      if (outcome === 'Succeeded') return io.out(`fleet ${name}: revision ${status.revision} rolled out to ${status.clusters} cluster(s)`), 0;
-      if (outcome === 'Failed') return io.out(`fleet ${name}: revision ${status.revision} failed: ${status.conditions.find((c) => c.type === 'Progressing')?.message}`), 1;
-      if (Date.now() > deadline) return io.err(`timed out waiting for fleet ${name}`), 1;
+      if (outcome === 'Succeeded') {
+        io.out(`fleet ${name}: revision ${status.revision} rolled out to ${status.clusters} cluster(s)`);
+        return 0;
+      }
+      if (outcome === 'Failed') {
+        io.out(`fleet ${name}: revision ${status.revision} failed: ${status.conditions.find((c) => c.type === 'Progressing')?.message}`);
+        return 1;
+      }
+      if (Date.now() > deadline) {
+        io.err(`timed out waiting for fleet ${name}`);
+        return 1;
+      }
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   } finally {

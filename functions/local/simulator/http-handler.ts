@@ -11,7 +11,7 @@ import { applyPatch } from './patch';
 import { apiVersionOf, DAEMONSETS } from './resources';
 import { parseResourcePath, type ResourceRoute } from './routes';
 import { parseFieldSelector, parseLabelSelector, type KubeObject } from './selectors';
-import { badRequest, methodNotAllowed, StatusError } from './status-error';
+import { badRequest, invalidFields, methodNotAllowed, StatusError } from './status-error';
 import { asTable, wantsTable } from './table';
 import type { WatchHub } from './watch';
 
@@ -133,6 +133,7 @@ export function createHttpHandler({ registry, watches, faults, token, admission,
         const current = verb === 'patch' ? registry.get(resource, namespace, name!) : undefined;
         admitDaemonSet(current ? applyPatch(current, req.headers['content-type'] ?? '', body) as KubeObject : (body as KubeObject), name);
       }
+      if (resource.view) return send(res, verb === 'create' ? 201 : 200, serveView(registry, route, verb, body, query, writerOf(req, query), dryRun, req));
       switch (verb) {
         case 'get':
           return send(res, 200, wantsTable(req) ? asTable(resource, [registry.get(resource, namespace, name!)], registry.clock.now()) : registry.get(resource, namespace, name!));
@@ -168,4 +169,40 @@ export function createHttpHandler({ registry, watches, faults, token, admission,
       sendError(res, new StatusError(500, 'InternalError', `Internal error occurred: ${(error as Error).message}`));
     }
   };
+}
+
+/**
+ * A resource served as a view of another's storage (events.k8s.io/v1 Events over core/v1's): the
+ * request converted to the stored form, the answer back. Watch and patch are not served on a view.
+ */
+function serveView(registry: Registry, route: ResourceRoute, verb: Verb, body: unknown, query: URLSearchParams, writer: Writer, dryRun: boolean, req: IncomingMessage): unknown {
+  const { resource, namespace, name } = route;
+  const { storage, fromStorage, toStorage, createErrors } = resource.view!;
+  switch (verb) {
+    case 'get': {
+      const stored = registry.get(storage, namespace, name!);
+      return wantsTable(req) ? asTable(storage, [stored], registry.clock.now()) : fromStorage(stored);
+    }
+    case 'list': {
+      const labels = parseLabelSelector(query.get('labelSelector'));
+      const fields = parseFieldSelector(query.get('fieldSelector'), resource.fields);
+      const items = registry.store.list(storage, { namespace, match: (o) => labels(o) && fields(o) });
+      const resourceVersion = String(registry.store.resourceVersion);
+      if (wantsTable(req)) return asTable(storage, items, registry.clock.now(), resourceVersion);
+      return { kind: resource.listKind, apiVersion: apiVersionOf(resource), metadata: { resourceVersion }, items: items.map(fromStorage) };
+    }
+    case 'create': {
+      const event = body as KubeObject;
+      if (event?.apiVersion && event.apiVersion !== apiVersionOf(resource)) throw badRequest(`the API version in the data (${event.apiVersion}) does not match the expected API version (${apiVersionOf(resource)})`);
+      const errors = createErrors(event);
+      if (errors.length > 0) throw invalidFields(resource, event?.metadata?.name ?? '', errors);
+      return fromStorage(registry.create(storage, namespace, toStorage(event), writer, dryRun));
+    }
+    case 'update':
+      return fromStorage(registry.update(storage, namespace, name!, toStorage(body as KubeObject), undefined, writer, dryRun));
+    case 'delete':
+      return fromStorage(registry.delete(storage, namespace, name!, deleteOptions(body, query)));
+    default:
+      throw methodNotAllowed(verb);
+  }
 }

@@ -115,7 +115,7 @@ export class Kubelet {
 
   private start(uid: string): void {
     const pod = this.current(uid);
-    if (!pod || pod.status?.phase !== 'Pending') return;
+    if (pod?.status?.phase !== 'Pending') return;
     const now = timestamp(this.registry.clock.now());
     const containerStatuses = this.containers(pod).map((c) => ({
       name: c.name, image: c.image, imageID: `${c.image}@sha256:simulated`, ready: false, restartCount: 0, started: true,
@@ -130,7 +130,7 @@ export class Kubelet {
 
   private becomeReady(uid: string): void {
     const pod = this.current(uid);
-    if (!pod || pod.status?.phase !== 'Running') return;
+    if (pod?.status?.phase !== 'Running') return;
     const containerStatuses = ((pod.status.containerStatuses as object[] | undefined) ?? []).map((s) => ({ ...s, ready: true }));
     this.writeStatus(pod, { containerStatuses }, [{ type: 'ContainersReady', status: 'True' }, { type: 'Ready', status: 'True' }]);
   }

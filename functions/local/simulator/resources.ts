@@ -4,6 +4,7 @@ import {
   DAEMONSET_CATEGORIES, DAEMONSET_GROUP, DAEMONSET_KIND, DAEMONSET_LIST_KIND, DAEMONSET_PLURAL,
   DAEMONSET_SHORT_NAMES, DAEMONSET_SINGULAR, DAEMONSET_VERSION,
 } from '../../adapters/kubernetes/custom-resource';
+import { coreFromEventsV1, eventsV1CreateErrors, eventsV1FromCore } from './events-v1';
 import type { FieldGetter, KubeObject } from './selectors';
 import type { ResourceName } from './status-error';
 
@@ -18,6 +19,13 @@ export interface ResourceType extends ResourceName {
   /** metadata.generation counts spec changes (custom resources with a status subresource do). */
   hasGeneration: boolean;
   fields: Record<string, FieldGetter>;
+  /** A second view of another resource's objects (events.k8s.io/v1 of core/v1 Events): stored as that resource, converted both ways. */
+  view?: {
+    storage: ResourceType;
+    fromStorage(o: KubeObject): KubeObject;
+    toStorage(o: KubeObject): KubeObject;
+    createErrors(o: KubeObject): { field: string; message: string }[];
+  };
 }
 
 export const apiVersionOf = (r: ResourceType): string => (r.group ? `${r.group}/${r.version}` : r.version);
@@ -75,4 +83,21 @@ export const LEASES: ResourceType = {
   namespaced: true, shortNames: [], categories: [], hasStatus: false, hasGeneration: false, fields: metadataFields,
 };
 
-export const RESOURCES: readonly ResourceType[] = [NODES, PODS, NAMESPACES, DAEMONSETS, EVENTS, LEASES];
+const involved = (f: string) => (o: KubeObject) => (o.involvedObject as Record<string, string> | undefined)?.[f];
+
+/** events.k8s.io/v1 Events: the core/v1 Events above, as that API names their fields. */
+export const EVENTS_V1: ResourceType = {
+  plural: 'events', singular: 'event', kind: 'Event', listKind: 'EventList', group: 'events.k8s.io', version: 'v1',
+  namespaced: true, shortNames: ['ev'], categories: [], hasStatus: false, hasGeneration: false,
+  // Field selectors run on the stored objects: events.k8s.io's names for core/v1's fields.
+  fields: {
+    ...metadataFields,
+    ...Object.fromEntries(['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'].map((f) => [`regarding.${f}`, involved(f)])),
+    reason: (o: KubeObject) => o.reason as string | undefined,
+    type: (o: KubeObject) => o.type as string | undefined,
+    reportingController: (o: KubeObject) => o.reportingComponent as string | undefined,
+  },
+  view: { storage: EVENTS, fromStorage: eventsV1FromCore, toStorage: coreFromEventsV1, createErrors: eventsV1CreateErrors },
+};
+
+export const RESOURCES: readonly ResourceType[] = [NODES, PODS, NAMESPACES, DAEMONSETS, EVENTS, EVENTS_V1, LEASES];
