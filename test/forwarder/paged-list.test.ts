@@ -1,7 +1,7 @@
 // The forwarder lists pods in pages of PAGE_SIZE (limit/continue), so a large cluster's list is
 // never held whole; every pod of every page reaches the relist marker.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ForwardedEvent, Observation, RelistCompleted } from '../../domain/events';
+import type { ForwardedEvent, RelistCompleted } from '../../domain/events';
 import { PAGE_SIZE } from '../../functions/adapters/kubernetes/list-watch';
 import { DAEMONSET_API_VERSION, DAEMONSET_KIND } from '../../functions/adapters/kubernetes/custom-resource';
 import { VirtualClock } from '../../functions/clock';
