@@ -8,6 +8,7 @@
 // scheduled, terminating and gone as the forwarder saw them (its watch receipt time).
 import type { V1Node, V1Pod, V1PodTemplateSpec } from '@kubernetes/client-node';
 import * as E from '../../domain/events';
+import { FLEET_NAME_ANNOTATION } from '../../domain/fleet/types';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../../domain/labels';
 import { isNewer } from '../../domain/resource-version';
 import { templateHash } from '../../domain/revisions';
@@ -100,9 +101,10 @@ export interface RevisionMark {
  * What a mark across the picture's rows stands for. Rollout control's come from the transitions
  * between consecutive decided statuses (domain/rollout-control/transitions.ts, as `history` lists
  * them): a failure-budget stop is a pause whose reason is the stop, a wave finishing into its soak
- * is a 'soak' (until the soak's end). An event type this build does not know is 'other'.
+ * is a 'soak' (until the soak's end). An event type this build does not know is 'other'. A fleet
+ * member's marks from its fleet's stream (functions/log/fleet-stage-marks.ts) are 'stage'.
  */
-export type ControlKind = 'rollout-start' | 'wave-start' | 'wave-finish' | 'soak' | 'pause' | 'resume' | 'deadline' | 'complete' | 'other';
+export type ControlKind = 'rollout-start' | 'wave-start' | 'wave-finish' | 'soak' | 'pause' | 'resume' | 'deadline' | 'complete' | 'stage' | 'other';
 const KIND_OF: Record<RolloutTransitionKind, ControlKind> = {
   RolloutStarted: 'rollout-start',
   WaveStarted: 'wave-start',
@@ -124,8 +126,10 @@ export interface ControlMark {
   kind: ControlKind;
   reason?: string;
   label?: string; // the wave
-  /** A soak's planned end. */
+  /** A soak's planned end; a fleet band's end (open: to the picture's end). */
   untilMs?: number;
+  /** A fleet mark that opens a band: this cluster's stage in progress, or the fleet paused. */
+  band?: 'staged' | 'fleet-paused';
   nodes?: string[];
 }
 
@@ -140,6 +144,8 @@ export interface Lifecycles {
   controls: ControlMark[];
   /** The rollout-control fields of the last DaemonSet observed (its waves group the picture's rows). */
   rolloutControl?: RolloutControlSpec;
+  /** The fleet that wrote the last DaemonSet observed (its FLEET_NAME_ANNOTATION), when one did. */
+  fleet?: string;
   /** API calls the controller made: pod creates/deletes and status writes, with their outcome time. */
   apiCalls: { ms: number; kind: 'create' | 'delete' | 'status'; outcome: string }[];
   commits: { daemonSet: number; nodes: number; pods: number };
@@ -244,6 +250,9 @@ export function readLifecycles(log: AuditLog, untilMs = Infinity): Lifecycles {
           const control = rolloutControlOf(ds);
           if (control) out.rolloutControl = control;
           else delete out.rolloutControl;
+          const fleet = ds.metadata?.annotations?.[FLEET_NAME_ANNOTATION];
+          if (fleet) out.fleet = fleet;
+          else delete out.fleet;
           const hash = templateHash(template, ds.status?.collisionCount ?? undefined);
           const last = out.specChanges.at(-1);
           if (last && last.hash === hash && last.generation === ds.metadata?.generation) break; // a status write, not a change

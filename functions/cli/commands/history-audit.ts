@@ -4,9 +4,14 @@
 import { writeFile } from 'node:fs/promises';
 import type { DaemonSetKey } from '../../../domain/streams';
 import { exportLines } from '../../log/history-export';
-import { readLifecycles } from '../../log/lifecycles';
+import type { FleetEvent } from '../../../domain/fleet/events';
+import { DynamoDbFleetStore } from '../../adapters/fleet-store/dynamodb';
+import { fleetStreamId } from '../../adapters/fleet-store/port';
+import { systemClock } from '../../clock';
+import { fleetStageMarks, withFleetMarks } from '../../log/fleet-stage-marks';
+import { readLifecycles, type Lifecycles } from '../../log/lifecycles';
 import { pointInTime } from '../../log/point-in-time';
-import { auditLogOf } from '../event-log-source';
+import { auditLogOf, eventLogOf } from '../event-log-source';
 import type { CliIo } from '../io';
 import { parseGoDuration } from '../go-duration';
 import { flag, stringOption, UsageError, type CommandOptions } from '../options';
@@ -65,11 +70,28 @@ export async function run(key: DaemonSetKey, options: CommandOptions, io: CliIo,
   }
   const html = stringOption(options, 'html'), svg = stringOption(options, 'svg');
   if (html !== undefined || svg !== undefined) {
-    const model = pictureModel(readLifecycles(log, window?.toMs), { title: `${key.namespace}/${key.name} on ${key.clusterId}`, groupBy, ...(window ? { window } : {}) });
+    const life = await withFleetStages(readLifecycles(log, window?.toMs), key, options);
+    const model = pictureModel(life, { title: `${key.namespace}/${key.name} on ${key.clusterId}`, groupBy, ...(window ? { window } : {}) });
     if (html !== undefined) await writeFile(html, renderRolloutHtml(model));
     if (svg !== undefined) await writeFile(svg, renderRolloutSvg(model));
     const rows = model.groups.reduce((n, g) => n + g.rows.length, 0);
     io.err(`wrote ${[html, svg].filter(Boolean).join(' and ')}: ${rows} nodes in ${model.groups.length} group${model.groups.length === 1 ? '' : 's'}, ${model.pods.length} pods`);
   }
   return 0;
+}
+
+/**
+ * A fleet member's picture also marks its fleet's stages: only when a fleet wrote the DaemonSet (its
+ * annotation names the fleet; the per-cluster DaemonSet carries the fleet's name and namespace, the
+ * cluster is the key's), the `fleet/<name>` stream is read from the same table; otherwise nothing is.
+ */
+async function withFleetStages(life: Lifecycles, key: DaemonSetKey, options: CommandOptions): Promise<Lifecycles> {
+  if (!life.fleet) return life;
+  const source = await eventLogOf(options);
+  try {
+    const commits = await new DynamoDbFleetStore(source.client, source.table, systemClock).read<FleetEvent>(fleetStreamId(life.fleet));
+    return withFleetMarks(life, fleetStageMarks(commits, { fleet: life.fleet, clusterId: key.clusterId, namespace: key.namespace, name: key.name }));
+  } finally {
+    await source.close();
+  }
 }

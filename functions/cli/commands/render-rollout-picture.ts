@@ -191,19 +191,23 @@ function rowBody(m: PictureModel, r: Row, indexed: boolean): string {
 /** What a mark says, on hover and beside its line. */
 export const controlText = (c: ControlMark): string => `${c.type}${c.label ? ` ${c.label}` : ''}${c.reason ? `: ${c.reason}` : ''}`;
 
+type BandClass = 'paused' | 'stopped' | 'soaking' | 'staged' | 'fleet-paused';
+
 /**
  * The bands across every row: a pause (or a failure-budget stop) until the resume, a soak until the
- * next wave starts or its planned end; open ones run to the picture's end. Clipped to the window.
+ * next wave starts or its planned end, a fleet member's stage until it ended for the cluster and a
+ * fleet pause until the fleet resumed; open ones run to the picture's end. Clipped to the window.
  */
-export function controlBands(m: PictureModel): { cls: 'paused' | 'stopped' | 'soaking'; from: number; to: number; mark: number }[] {
-  const bands: { cls: 'paused' | 'stopped' | 'soaking'; from: number; to: number; mark: number }[] = [];
+export function controlBands(m: PictureModel): { cls: BandClass; from: number; to: number; mark: number }[] {
+  const bands: { cls: BandClass; from: number; to: number; mark: number }[] = [];
   let pause: { at: number; stop: boolean; mark: number } | undefined;
   let soak: { at: number; until: number; mark: number } | undefined;
-  const close = (cls: 'paused' | 'stopped' | 'soaking', from: number, to: number, mark: number) => {
+  const close = (cls: BandClass, from: number, to: number, mark: number) => {
     const [a, b] = [Math.max(from, m.t0), Math.min(to, m.t1)];
     if (b > a) bands.push({ cls, from: a, to: b, mark });
   };
   m.controls.forEach((c, i) => {
+    if (c.band) close(c.band, c.ms, c.untilMs ?? m.t1, i); // a fleet mark knows its own end
     if (c.kind === 'pause') pause ??= { at: c.ms, stop: c.type === 'FailureBudgetExceeded', mark: i };
     else if (c.kind === 'resume' && pause) {
       close(pause.stop ? 'stopped' : 'paused', pause.at, c.ms, pause.mark);
@@ -243,6 +247,7 @@ const STYLE = `
 .act-create{stroke:#1b5e20;stroke-width:1;vector-effect:non-scaling-stroke}.act-delete{stroke:#b71c1c;stroke-width:1;vector-effect:non-scaling-stroke}.act-failed{stroke-dasharray:2 1}
 .control{stroke:#37474f;stroke-width:1;stroke-dasharray:4 2;vector-effect:non-scaling-stroke}.paused{fill:#fff59d;opacity:.5}.stopped{fill:#ef9a9a;opacity:.45}.soaking{fill:#b2dfdb;opacity:.45}
 .control.pause,.control.deadline{stroke:#c62828;stroke-dasharray:none}.control.wave-start,.control.wave-finish,.control.soak{stroke:#1565c0}.control.complete{stroke:#2e7d32;stroke-dasharray:none}
+.control.stage{stroke:#6a1b9a;stroke-dasharray:2 2}.staged{fill:#e1bee7;opacity:.35}.fleet-paused{fill:#ffcc80;opacity:.45}
 .control-label{font:10px sans-serif;fill:#37474f}
 text{font-family:system-ui,sans-serif}`;
 
@@ -257,6 +262,8 @@ const LEGEND: [string, string][] = [
   ['paused', 'rollout paused'],
   ['stopped', 'stopped by the failure budget'],
   ['soaking', 'wave soaking'],
+  ['staged', 'fleet stage in progress on this cluster'],
+  ['fleet-paused', 'fleet paused'],
 ];
 
 /** Time-axis ticks at a round step (1 s … 1 d) for [t0, t1]. */
@@ -339,7 +346,7 @@ export function renderRolloutHtml(m: PictureModel): string {
     pods: m.pods.map((p) => [p.name, p.nodeName ?? '', p.hash ?? '', p.createdMs, p.readyMs ?? null, p.availableMs ?? null, p.terminatingMs ?? null, p.goneMs ?? null, p.failedMs ?? null]),
     waits: m.waits.map((w) => [w.nodeName, w.reason, w.fromMs, w.toMs ?? null, w.fromCommit]),
     actions: m.actions.map((a) => [a.ms, a.action, a.podName, a.reason ?? '', a.outcome ?? '', a.outcomeReason ?? '', a.commit]),
-    controls: m.controls.map((c) => [c.ms, c.type, c.label ?? '', c.reason ?? '', c.commit, c.untilMs ?? null]),
+    controls: m.controls.map((c) => [c.ms, c.type, c.label ?? '', c.reason ?? '', c.commit, c.untilMs ?? null, c.kind]),
   };
   const legend = LEGEND.map(([cls, text]) => `<span><svg width="10" height="10"><rect class="${cls}" width="10" height="10"/></svg> ${escapeXml(text)}</span>`).join(' ');
   return `<!doctype html>
@@ -422,8 +429,9 @@ const PAGE_SCRIPT = `
       return [node + ' held back', reason, iso(fromMs) + ' → ' + iso(toMs), 'from decision #' + commit];
     }
     if (t.dataset.c) {
-      const [ms, type, label, reason, commit, until] = d.controls[+t.dataset.c];
-      return ['rollout: ' + type + (label ? ' ' + label : ''), iso(ms) + ' (decision #' + commit + ')'].concat(reason ? [reason] : [], until != null ? ['soaks until ' + iso(until)] : []);
+      const [ms, type, label, reason, commit, until, kind] = d.controls[+t.dataset.c];
+      const fleet = kind === 'stage';
+      return [(fleet ? 'fleet: ' : 'rollout: ') + type + (label ? ' ' + label : ''), iso(ms) + (fleet ? ' (fleet commit #' : ' (decision #') + commit + ')'].concat(reason ? [reason] : [], until != null ? [(fleet ? 'until ' : 'soaks until ') + iso(until)] : []);
     }
     if (t.dataset.a) {
       const [ms, action, pod, reason, outcome, why, commit] = d.actions[+t.dataset.a];
