@@ -4,7 +4,8 @@
 // reason), ticks for the creates and deletes decided on it, a cross where a pod failed. Rollout
 // control's transitions (wave starts and finishes, soaks, pauses, resumes, failure-budget stops,
 // deadline breaches: the log's decided statuses, read as `history` reads them) cross every row as
-// lines and bands; rows group by the DaemonSet's waves when it has them, else by zone. A window
+// lines and bands, and so do a fleet member's stage marks (functions/log/fleet-stage-marks.ts); rows
+// group by the DaemonSet's waves when it has them, else by zone. A window
 // (`--since/--until`) clips rows and segments. The SVG stands alone (a title per row for hover); the
 // HTML adds zoom, collapsible groups and a tooltip per segment and mark, with no external resource.
 import type { V1Node } from '@kubernetes/client-node';
