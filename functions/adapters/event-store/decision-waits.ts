@@ -16,6 +16,7 @@ import type { Commit } from './port';
 export const KEYFRAME_EVERY_COMMITS = 200;
 
 interface Last {
+  commit: number; // the commit holding the decision
   decisionId: string;
   waits: Wait[];
   keyframe: number; // the commit of the last decision stored in full
@@ -24,6 +25,16 @@ interface Last {
 interface Known {
   commit: number;
   last?: Last;
+  before?: Last; // the decision before `last`: a fold re-reading the commit just appended starts there
+}
+
+/** The stream's last decision as of commit `at`, from what is known through a later commit. */
+function knownAt(known: Known | undefined, at: number): Known {
+  if (at <= 0) return { commit: 0 };
+  if (!known || known.commit < at) return { commit: at };
+  if (known.last && known.last.commit <= at) return { commit: at, last: known.last, ...(known.before ? { before: known.before } : {}) };
+  if (known.before && known.before.commit <= at) return { commit: at, last: known.before };
+  return { commit: at }; // not known: a change met later walks back to its keyframe
 }
 
 export class DecisionWaits {
@@ -31,8 +42,7 @@ export class DecisionWaits {
 
   /** The events to store at `expected + 1`: a decision's waits as a change when its base is known. */
   encode(streamId: string, expected: number, events: readonly E.LogEvent[]): E.LogEvent[] {
-    const known = this.known.get(streamId);
-    const last = known?.commit === expected ? known.last : undefined;
+    const last = knownAt(this.known.get(streamId), expected).last;
     return events.map((e) => {
       if (e.type !== E.RECONCILE_DECIDED) return e;
       const { waitsChange: _ignored, ...full } = e;
@@ -49,7 +59,8 @@ export class DecisionWaits {
     const decided = full.find((e): e is E.ReconcileDecided => e.type === E.RECONCILE_DECIDED);
     if (decided && (known?.commit ?? 0) < commit) {
       const change = stored.find((e): e is E.ReconcileDecided => e.type === E.RECONCILE_DECIDED)?.waitsChange;
-      this.known.set(streamId, { commit, last: { decisionId: decided.decisionId, waits: decided.waits, keyframe: change?.keyframe ?? commit } });
+      const before = known?.commit === commit - 1 ? known.last : undefined;
+      this.known.set(streamId, { commit, last: { commit, decisionId: decided.decisionId, waits: decided.waits, keyframe: change?.keyframe ?? commit }, ...(before ? { before } : {}) });
     } else if (known?.commit === commit - 1) {
       this.known.set(streamId, { ...known, commit });
     }
@@ -57,9 +68,7 @@ export class DecisionWaits {
 
   /** `commits` (a read from `fromCommit`) with every decision's waits in full. `readFrom` reads the raw stream again from a keyframe. */
   async *read(streamId: string, fromCommit: number, commits: AsyncIterable<Commit>, readFrom: (from: number) => AsyncIterable<Commit>): AsyncIterable<Commit> {
-    const known = this.known.get(streamId);
-    const start: Known = fromCommit <= 1 ? { commit: 0 } : known?.commit === fromCommit - 1 ? known : { commit: fromCommit - 1 };
-    const walk = new Walk(streamId, start);
+    const walk = new Walk(streamId, knownAt(this.known.get(streamId), fromCommit - 1));
     for await (const commit of commits) {
       if (walk.needsBase(commit.events)) await walk.rebase(commit, readFrom);
       const events = walk.materialise(commit.commit, commit.events);
@@ -107,7 +116,7 @@ class Walk {
         waits = applyWaitsSplices(last.waits, waitsChange.splices);
         keyframe = waitsChange.keyframe;
       }
-      this.state = { commit, last: { decisionId: e.decisionId, waits, keyframe } };
+      this.state = { commit, last: { commit, decisionId: e.decisionId, waits, keyframe }, ...(this.state.last ? { before: this.state.last } : {}) };
       return { ...full, waits };
     });
     this.state = { ...this.state, commit };

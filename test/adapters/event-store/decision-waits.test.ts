@@ -110,6 +110,16 @@ describe('a decision recorded as a change of waits', () => {
     expect(read.map((c) => decidedIn(c.events)?.waits)).toEqual([rollout(0), undefined, rollout(7), rollout(8)]);
   });
 
+  it('re-reads the commit it just appended from the decision before it, without walking back to the keyframe', async () => {
+    const items: InMemoryItems = new Map();
+    const store = new InMemoryEventStore(undefined, { items, hashChain: false });
+    await writeRollout(store, 3);
+    items.get(DS_STREAM)![0] = undefined; // the keyframe is gone: a walk back would fail
+    const tail = await readAll(store, 5); // as a warm fold one commit behind the append reads
+    expect(decidedIn(tail[0]!.events).waits).toEqual(rollout(2));
+    await expect(readAll(new InMemoryEventStore(undefined, { items, hashChain: false }), 5)).rejects.toThrow(/change against/); // a cold store must walk back
+  });
+
   it('refuses, naming the decision, a change whose base is not the decision before it', async () => {
     const items: InMemoryItems = new Map();
     const store = new InMemoryEventStore(undefined, { items, hashChain: false });
