@@ -176,6 +176,13 @@ const decisionSchemas = [
     deletes: z.number().int().nonnegative(),
     status: daemonSetStatus,
     waits: z.array(z.object({ nodeName: z.string().optional(), reason: z.string() })),
+    waitsChange: z
+      .object({
+        since: text,
+        keyframe: z.number().int().positive(),
+        splices: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.array(z.object({ nodeName: z.string().optional(), reason: z.string() }))])),
+      })
+      .optional(),
     requeueAfterSeconds: z.number().nonnegative().optional(),
     failedPodBackoff,
     currentHash: text,

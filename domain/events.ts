@@ -4,6 +4,7 @@
 // validate them at the boundary live in event-schema.ts.
 import type { V1DaemonSet, V1DaemonSetStatus, V1Node, V1Pod, V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { FailedPodBackoff, Wait } from './types';
+import type { WaitsChange } from './waits-change';
 
 export const EVENT_SCHEMA_VERSION = 1;
 
@@ -125,6 +126,8 @@ export interface ReconcileDecided extends EventBase<typeof RECONCILE_DECIDED> {
   deletes: number;
   status: V1DaemonSetStatus;
   waits: Wait[];
+  /** Stored form only: `waits` as a change against the stream's previous decision (waits then []). A store's read materialises it. */
+  waitsChange?: WaitsChange;
   requeueAfterSeconds?: number;
   failedPodBackoff: FailedPodBackoff;
   currentHash: string;

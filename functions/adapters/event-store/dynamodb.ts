@@ -7,6 +7,7 @@ import type { LogEvent } from '../../../domain/events';
 import { systemClock, type Clock } from '../../clock';
 import { ChainedCommits, queryItems, type ChainOptions } from './chained-commits';
 import { decodeEvents, encodeEvents } from './codec';
+import { DecisionWaits } from './decision-waits';
 import { loadSnapshot, saveSnapshot } from './dynamodb-snapshots';
 import type { StoredCommit } from './hash-chain';
 import { EVENT_LOG_CLUSTER_ATTRIBUTE, EVENT_LOG_PARTITION_KEY, EVENT_LOG_STREAMS_INDEX } from './keys';
@@ -17,6 +18,7 @@ export type EventStoreOptions = ChainOptions;
 
 export class DynamoDbEventStore implements EventStore {
   private readonly commits: ChainedCommits;
+  private readonly decisionWaits = new DecisionWaits(); // a decision's waits stored as a change, read in full
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -27,7 +29,11 @@ export class DynamoDbEventStore implements EventStore {
     this.commits = new ChainedCommits(client, tableName, clock, options);
   }
 
-  async *read(streamId: string, fromCommit = 1): AsyncIterable<Commit> {
+  read(streamId: string, fromCommit = 1): AsyncIterable<Commit> {
+    return this.decisionWaits.read(streamId, Math.max(1, fromCommit), this.readStored(streamId, fromCommit), (keyframe) => this.readStored(streamId, keyframe));
+  }
+
+  private async *readStored(streamId: string, fromCommit: number): AsyncIterable<Commit> {
     for await (const stored of this.commits.read(streamId, fromCommit)) yield toCommit(stored);
   }
 
@@ -38,7 +44,9 @@ export class DynamoDbEventStore implements EventStore {
   async append(streamId: string, expected: number, events: LogEvent[]): Promise<Commit> {
     if (events.length === 0) throw new RangeError(`stream ${streamId}: a commit holds at least one event`);
     // Only the first commit names the cluster: the streamsByCluster index holds one row per stream.
-    const { commit, time } = await this.commits.append(streamId, expected, encodeEvents(events), events[0]!.clusterId);
+    const stored = this.decisionWaits.encode(streamId, expected, events);
+    const { commit, time } = await this.commits.append(streamId, expected, encodeEvents(stored), events[0]!.clusterId);
+    this.decisionWaits.appended(streamId, commit, events, stored);
     return { streamId, commit, time, events };
   }
 

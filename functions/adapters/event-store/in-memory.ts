@@ -4,6 +4,7 @@
 import type { LogEvent } from '../../../domain/events';
 import { systemClock, type Clock } from '../../clock';
 import { decodeEvents } from './codec';
+import { DecisionWaits } from './decision-waits';
 import { commitItem, storedCommit, type CommitItem } from './commit-item';
 import type { EventStoreOptions } from './dynamodb';
 import { GENESIS, verifiedFrom, type StoredCommit } from './hash-chain';
@@ -18,6 +19,7 @@ export class InMemoryEventStore implements EventStore {
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly chained: boolean;
   private readonly items: InMemoryItems;
+  private readonly decisionWaits = new DecisionWaits();
 
   constructor(
     private readonly clock: Clock = systemClock,
@@ -27,8 +29,13 @@ export class InMemoryEventStore implements EventStore {
     this.items = options.items ?? new Map();
   }
 
-  async *read(streamId: string, fromCommit = 1): AsyncIterable<Commit> {
+  read(streamId: string, fromCommit = 1): AsyncIterable<Commit> {
     const from = Math.max(1, fromCommit);
+    return this.decisionWaits.read(streamId, from, this.readStored(streamId, from), (keyframe) => this.readStored(streamId, keyframe));
+  }
+
+  /** The commits as stored: a decision's waits perhaps as a change (decision-waits.ts). */
+  private async *readStored(streamId: string, from: number): AsyncIterable<Commit> {
     // Every read starts one commit early to anchor its chain: no cache, nothing to trust.
     const items = this.storedCommits(streamId, this.chained ? Math.max(1, from - 1) : from);
     const verified = this.chained ? verifiedFrom(streamId, from, undefined, items, () => undefined) : items;
@@ -49,7 +56,9 @@ export class InMemoryEventStore implements EventStore {
     if (expected > 0 && !before) throw new StreamVersionConflict(streamId, expected, `commit ${expected} does not exist`);
     // Links to the head's stored hash, as DynamoDB's append after latestCommit does.
     const previous = !this.chained ? undefined : before ? headHash(streamId, expected, before) : GENESIS;
-    commits.push(commitItem(streamId, expected + 1, time, events, previous));
+    const stored = this.decisionWaits.encode(streamId, expected, events);
+    commits.push(commitItem(streamId, expected + 1, time, stored, previous));
+    this.decisionWaits.appended(streamId, expected + 1, events, stored);
     this.items.set(streamId, commits);
     if (expected === 0) {
       const streams = this.clusters.get(events[0]!.clusterId) ?? new Set<string>();
