@@ -48,7 +48,8 @@ const suite: BenchSuite = {
     }
     emit('cli.node_startup.ms', median(bare), 'ms');
     emit('cli.help.ms', median(help), 'ms');
-    emit('cli.help.ms_over_node_startup', median(help) - median(bare), 'ms');
+    emit('cli.help.ms_over_node_startup', median(help) / median(bare), 'ratio'); // the target: ≤ 5
+    emit('cli.help.ms_minus_node_startup', median(help) - median(bare), 'ms');
     let bareCpu: number | undefined = 0;
     let helpCpu: number | undefined = 0;
     for (let i = 0; i < RUNS && bareCpu !== undefined && helpCpu !== undefined; i++) {
@@ -59,7 +60,7 @@ const suite: BenchSuite = {
     }
     if (bareCpu !== undefined && helpCpu !== undefined) {
       emit('cli.node_startup.cpu_ms', bareCpu / RUNS, 'ms');
-      emit('cli.help.cpu_ms_over_node_startup', (helpCpu - bareCpu) / RUNS, 'ms');
+      emit('cli.help.cpu_ms_minus_node_startup', (helpCpu - bareCpu) / RUNS, 'ms');
     }
   },
 };
