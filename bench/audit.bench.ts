@@ -42,7 +42,11 @@ function node(i: number, rv: number): V1Node {
       name: nodeName(i),
       uid: `node-0000-4000-8000-${String(i).padStart(12, '0')}`,
       resourceVersion: String(rv),
-      labels: { 'kubernetes.io/hostname': nodeName(i), 'node.kubernetes.io/instance-type': i % 2 ? 'm6i.xlarge' : 'm6i.2xlarge', 'topology.kubernetes.io/zone': `eu-west-1${'abc'[i % 3]}` },
+      labels: {
+        'kubernetes.io/hostname': nodeName(i),
+        'node.kubernetes.io/instance-type': i % 2 ? 'm6i.xlarge' : 'm6i.2xlarge',
+        'topology.kubernetes.io/zone': `eu-west-1${'abc'[i % 3]}`,
+      },
     },
     spec: {},
   };
@@ -50,7 +54,11 @@ function node(i: number, rv: number): V1Node {
 
 const template = (revision: number): V1PodTemplateSpec => ({
   metadata: { labels: { app: 'node-exporter' } },
-  spec: { containers: [{ name: 'node-exporter', image: `quay.io/prometheus/node-exporter:v1.${revision}.0`, resources: { requests: { cpu: '100m', memory: '180Mi' } } }] },
+  spec: {
+    containers: [
+      { name: 'node-exporter', image: `quay.io/prometheus/node-exporter:v1.${revision}.0`, resources: { requests: { cpu: '100m', memory: '180Mi' } } },
+    ],
+  },
 });
 const ownerReferences = [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: KEY.name, uid: DS_UID, controller: true, blockOwnerDeletion: true }];
 
@@ -67,7 +75,10 @@ function pod(name: string, i: number, hash: string, rv: number, created: number,
       ...(o.deleting ? { deletionTimestamp: new Date(o.deleting) } : {}),
     },
     spec: { containers: [], ...(o.scheduled ? { nodeName: nodeName(i) } : {}) },
-    status: { phase: o.readyAt ? 'Running' : 'Pending', ...(o.readyAt ? { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(o.readyAt) }] } : {}) },
+    status: {
+      phase: o.readyAt ? 'Running' : 'Pending',
+      ...(o.readyAt ? { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(o.readyAt) }] } : {}),
+    },
   };
 }
 
@@ -84,33 +95,94 @@ function rolloutHistory(rollouts: number): { log: AuditLog; events: number } {
   const podCommits = (ms: number, list: E.LogEvent[]) => {
     for (let k = 0; k < list.length; k += 10) push('pods', ms, list.slice(k, k + 10));
   };
-  let rv = 10, t = T0;
+  let rv = 10,
+    t = T0;
   const decisionId = () => `${ids.ds}@${log.daemonSet.length + 1}`;
   const waits = Array.from({ length: NODES }, (_, i) => ({ nodeName: nodeName(i), reason: `budget exhausted: maxUnavailable ${WAVE}, ${WAVE} in use` }));
   const decide = (ms: number, hash: string, updated: number, available: number, waitFrom: number, extra: (id: string) => E.LogEvent[]) => {
     const id = decisionId();
     const decided: E.ReconcileDecided = {
-      ...base(ms), type: E.RECONCILE_DECIDED, decisionId: id, daemonSetUid: DS_UID, inputs: { streams: { [ids.nodes]: log.nodes.length, [ids.pods]: log.pods.length, [ids.ds]: log.daemonSet.length } },
-      creates: 0, deletes: 0, currentHash: hash, failedPodBackoff: {}, waits: waits.slice(waitFrom),
-      status: { desiredNumberScheduled: NODES, currentNumberScheduled: NODES, numberMisscheduled: 0, numberReady: available, numberAvailable: available, numberUnavailable: NODES - available, updatedNumberScheduled: updated },
+      ...base(ms),
+      type: E.RECONCILE_DECIDED,
+      decisionId: id,
+      daemonSetUid: DS_UID,
+      inputs: { streams: { [ids.nodes]: log.nodes.length, [ids.pods]: log.pods.length, [ids.ds]: log.daemonSet.length } },
+      creates: 0,
+      deletes: 0,
+      currentHash: hash,
+      failedPodBackoff: {},
+      waits: waits.slice(waitFrom),
+      status: {
+        desiredNumberScheduled: NODES,
+        currentNumberScheduled: NODES,
+        numberMisscheduled: 0,
+        numberReady: available,
+        numberAvailable: available,
+        numberUnavailable: NODES - available,
+        updatedNumberScheduled: updated,
+      },
     };
     push('ds', ms, [decided, ...extra(id)]);
   };
 
-  for (let i = 0; i < NODES; i += 10) push('nodes', t, Array.from({ length: Math.min(10, NODES - i) }, (_, k) => ({ ...base(t), type: E.NODE_OBSERVED, node: node(i + k, ++rv) }) as E.NodeObserved));
+  for (let i = 0; i < NODES; i += 10)
+    push(
+      'nodes',
+      t,
+      Array.from({ length: Math.min(10, NODES - i) }, (_, k) => ({ ...base(t), type: E.NODE_OBSERVED, node: node(i + k, ++rv) }) as E.NodeObserved),
+    );
   let hash = '';
   const podName = (revision: number, i: number) => `node-exporter-r${revision}-${i}`;
   for (let revision = 1; revision <= rollouts + 1; revision++) {
     const tpl = template(revision);
     const previous = hash;
     hash = templateHash(tpl);
-    const ds: V1DaemonSet = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: KEY.name, namespace: NAMESPACE, uid: DS_UID, resourceVersion: String(++rv), generation: revision, managedFields: [{ manager: 'argocd-controller', operation: 'Update', time: new Date(t) }] }, spec: { selector: { matchLabels: { app: 'node-exporter' } }, minReadySeconds: 5, template: tpl, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: WAVE } } } };
+    const ds: V1DaemonSet = {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: {
+        name: KEY.name,
+        namespace: NAMESPACE,
+        uid: DS_UID,
+        resourceVersion: String(++rv),
+        generation: revision,
+        managedFields: [{ manager: 'argocd-controller', operation: 'Update', time: new Date(t) }],
+      },
+      spec: {
+        selector: { matchLabels: { app: 'node-exporter' } },
+        minReadySeconds: 5,
+        template: tpl,
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: WAVE } },
+      },
+    };
     push('ds', t, [{ ...base(t), type: E.DAEMONSET_OBSERVED, daemonSet: ds }]);
     const recorded: E.RevisionRecorded = { ...base(t), type: E.REVISION_RECORDED, decisionId: decisionId(), revision, hash, template: tpl };
     if (revision === 1) {
       // The first install: every pod at once.
-      decide(t, hash, 0, 0, NODES, (id) => [recorded, ...Array.from({ length: NODES }, (_, i) => ({ ...base(t), type: E.POD_CREATE_REQUESTED, decisionId: id, namespace: NAMESPACE, podName: podName(1, i), nodeName: nodeName(i), hash }) as E.PodCreateRequested)]);
-      podCommits(t + 1000, Array.from({ length: NODES }, (_, i) => ({ ...base(t + 1000), type: E.POD_OBSERVED, pod: pod(podName(1, i), i, hash, ++rv, t, { scheduled: true, readyAt: t + 1000 }) }) as E.PodObserved));
+      decide(t, hash, 0, 0, NODES, (id) => [
+        recorded,
+        ...Array.from(
+          { length: NODES },
+          (_, i) =>
+            ({
+              ...base(t),
+              type: E.POD_CREATE_REQUESTED,
+              decisionId: id,
+              namespace: NAMESPACE,
+              podName: podName(1, i),
+              nodeName: nodeName(i),
+              hash,
+            }) as E.PodCreateRequested,
+        ),
+      ]);
+      podCommits(
+        t + 1000,
+        Array.from(
+          { length: NODES },
+          (_, i) =>
+            ({ ...base(t + 1000), type: E.POD_OBSERVED, pod: pod(podName(1, i), i, hash, ++rv, t, { scheduled: true, readyAt: t + 1000 }) }) as E.PodObserved,
+        ),
+      );
       t += 10_000;
       decide(t, hash, NODES, NODES, NODES, () => []);
       continue;
@@ -118,14 +190,104 @@ function rolloutHistory(rollouts: number): { log: AuditLog; events: number } {
     for (let w = 0; w < NODES / WAVE; w++) {
       const wave = Array.from({ length: WAVE }, (_, k) => w * WAVE + k);
       const done = w * WAVE;
-      decide(t, hash, done, NODES - WAVE, done + WAVE, (id) => [...(w === 0 ? [recorded] : []), ...wave.map((i) => ({ ...base(t), type: E.POD_DELETE_REQUESTED, decisionId: id, namespace: NAMESPACE, podName: podName(revision - 1, i), podUid: `uid-${podName(revision - 1, i)}`, nodeName: nodeName(i), reason: 'rolling update' }) as E.PodDeleteRequested)]);
-      push('ds', t, wave.map((i) => ({ ...base(t), type: E.POD_ACTION_COMPLETED, decisionId: `${ids.ds}@${log.daemonSet.length}`, action: 'delete', namespace: NAMESPACE, podName: podName(revision - 1, i), nodeName: nodeName(i), outcome: 'succeeded' }) as E.PodActionCompleted));
-      podCommits(t, wave.map((i) => ({ ...base(t), type: E.POD_OBSERVED, pod: pod(podName(revision - 1, i), i, previous, ++rv, t - 1, { scheduled: true, readyAt: t - 1, deleting: t + 30_000 }) }) as E.PodObserved));
-      podCommits(t + 30_000, wave.map((i) => ({ ...base(t + 30_000), type: E.POD_DELETED, ref: { namespace: NAMESPACE, name: podName(revision - 1, i), uid: `uid-${podName(revision - 1, i)}`, resourceVersion: String(++rv) } }) as E.PodDeleted));
+      decide(t, hash, done, NODES - WAVE, done + WAVE, (id) => [
+        ...(w === 0 ? [recorded] : []),
+        ...wave.map(
+          (i) =>
+            ({
+              ...base(t),
+              type: E.POD_DELETE_REQUESTED,
+              decisionId: id,
+              namespace: NAMESPACE,
+              podName: podName(revision - 1, i),
+              podUid: `uid-${podName(revision - 1, i)}`,
+              nodeName: nodeName(i),
+              reason: 'rolling update',
+            }) as E.PodDeleteRequested,
+        ),
+      ]);
+      push(
+        'ds',
+        t,
+        wave.map(
+          (i) =>
+            ({
+              ...base(t),
+              type: E.POD_ACTION_COMPLETED,
+              decisionId: `${ids.ds}@${log.daemonSet.length}`,
+              action: 'delete',
+              namespace: NAMESPACE,
+              podName: podName(revision - 1, i),
+              nodeName: nodeName(i),
+              outcome: 'succeeded',
+            }) as E.PodActionCompleted,
+        ),
+      );
+      podCommits(
+        t,
+        wave.map(
+          (i) =>
+            ({
+              ...base(t),
+              type: E.POD_OBSERVED,
+              pod: pod(podName(revision - 1, i), i, previous, ++rv, t - 1, { scheduled: true, readyAt: t - 1, deleting: t + 30_000 }),
+            }) as E.PodObserved,
+        ),
+      );
+      podCommits(
+        t + 30_000,
+        wave.map(
+          (i) =>
+            ({
+              ...base(t + 30_000),
+              type: E.POD_DELETED,
+              ref: { namespace: NAMESPACE, name: podName(revision - 1, i), uid: `uid-${podName(revision - 1, i)}`, resourceVersion: String(++rv) },
+            }) as E.PodDeleted,
+        ),
+      );
       t += 30_000;
-      decide(t, hash, done, NODES - WAVE, done + WAVE, (id) => wave.map((i) => ({ ...base(t), type: E.POD_CREATE_REQUESTED, decisionId: id, namespace: NAMESPACE, podName: podName(revision, i), nodeName: nodeName(i), hash }) as E.PodCreateRequested));
-      push('ds', t, wave.map((i) => ({ ...base(t), type: E.POD_ACTION_COMPLETED, decisionId: `${ids.ds}@${log.daemonSet.length}`, action: 'create', namespace: NAMESPACE, podName: podName(revision, i), nodeName: nodeName(i), outcome: 'succeeded' }) as E.PodActionCompleted));
-      podCommits(t + 1000, wave.map((i) => ({ ...base(t + 1000), type: E.POD_OBSERVED, pod: pod(podName(revision, i), i, hash, ++rv, t, { scheduled: true, readyAt: t + 2000 }) }) as E.PodObserved));
+      decide(t, hash, done, NODES - WAVE, done + WAVE, (id) =>
+        wave.map(
+          (i) =>
+            ({
+              ...base(t),
+              type: E.POD_CREATE_REQUESTED,
+              decisionId: id,
+              namespace: NAMESPACE,
+              podName: podName(revision, i),
+              nodeName: nodeName(i),
+              hash,
+            }) as E.PodCreateRequested,
+        ),
+      );
+      push(
+        'ds',
+        t,
+        wave.map(
+          (i) =>
+            ({
+              ...base(t),
+              type: E.POD_ACTION_COMPLETED,
+              decisionId: `${ids.ds}@${log.daemonSet.length}`,
+              action: 'create',
+              namespace: NAMESPACE,
+              podName: podName(revision, i),
+              nodeName: nodeName(i),
+              outcome: 'succeeded',
+            }) as E.PodActionCompleted,
+        ),
+      );
+      podCommits(
+        t + 1000,
+        wave.map(
+          (i) =>
+            ({
+              ...base(t + 1000),
+              type: E.POD_OBSERVED,
+              pod: pod(podName(revision, i), i, hash, ++rv, t, { scheduled: true, readyAt: t + 2000 }),
+            }) as E.PodObserved,
+        ),
+      );
       t += 7_000;
       decide(t, hash, done + WAVE, NODES, done + WAVE, () => []);
       t += 1_000;
@@ -162,7 +324,8 @@ function timed(fn: () => unknown): number {
 function ratioTo(baseline: () => unknown, view: () => unknown, runs: number): { view: number; baseline: number } {
   baseline();
   view();
-  const b: number[] = [], v: number[] = [];
+  const b: number[] = [],
+    v: number[] = [];
   for (let r = 0; r < runs; r++) {
     b.push(timed(baseline));
     v.push(timed(view));
@@ -185,16 +348,25 @@ async function picture(emit: Emit): Promise<void> {
 async function longHistory(emit: Emit): Promise<void> {
   const { log, events } = rolloutHistory(29);
   const receipts = receiptsOf(log);
-  if (receipts.length !== 30 || receipts.some((r) => r.nodesUpdated !== NODES || r.end === undefined)) throw new Error('the receipts do not describe the history: a fast wrong answer measures nothing');
+  if (receipts.length !== 30 || receipts.some((r) => r.nodesUpdated !== NODES || r.end === undefined))
+    throw new Error('the receipts do not describe the history: a fast wrong answer measures nothing');
   const end = Date.parse(log.daemonSet.at(-1)!.time);
   const cost = costOf(log, OPENCOST_DEFAULT_PRICES, end - 7 * 86_400_000, end, 'instance-type');
   if (cost.podSeconds <= 0) throw new Error('the windowed cost saw no pod');
   emit('audit.history.events', events, 'events');
-  const receipt = ratioTo(() => fullFold(log), () => receiptsOf(log), 3);
+  const receipt = ratioTo(
+    () => fullFold(log),
+    () => receiptsOf(log),
+    3,
+  );
   emit('audit.receipt.ms', receipt.view, 'ms');
   emit('audit.receipt.fold.ms', receipt.baseline, 'ms');
   emit('audit.receipt.ratio_to_fold', receipt.view / receipt.baseline, 'ratio');
-  const window = ratioTo(() => fullFold(log), () => costOf(log, OPENCOST_DEFAULT_PRICES, end - 7 * 86_400_000, end, 'instance-type'), 3);
+  const window = ratioTo(
+    () => fullFold(log),
+    () => costOf(log, OPENCOST_DEFAULT_PRICES, end - 7 * 86_400_000, end, 'instance-type'),
+    3,
+  );
   emit('cost.window.ms', window.view, 'ms');
   emit('cost.window.fold.ms', window.baseline, 'ms');
   emit('cost.window.ratio_to_fold', window.view / window.baseline, 'ratio');

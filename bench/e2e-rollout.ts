@@ -23,7 +23,10 @@ export function agent(image: string, maxUnavailable: number, minReadySeconds: nu
     spec: {
       selector: { matchLabels: { app: 'agent' } },
       minReadySeconds,
-      template: { metadata: { labels: { app: 'agent' } }, spec: { terminationGracePeriodSeconds: GRACE_PERIOD_SECONDS, containers: [{ name: 'agent', image }] } },
+      template: {
+        metadata: { labels: { app: 'agent' } },
+        spec: { terminationGracePeriodSeconds: GRACE_PERIOD_SECONDS, containers: [{ name: 'agent', image }] },
+      },
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable } },
     },
   };
@@ -67,7 +70,14 @@ export async function rollout(o: RolloutOptions): Promise<RolloutFigures> {
   for (let i = 1; i <= nodes; i++) sim.addNode(`node-${i}`);
   const telemetry = localTelemetry('silent');
   // The client-side limit is raised so the figure measures the loop, not upstream's QPS 20 (2,000 calls would take 100 s alone).
-  const runtime = await startLocalRuntime({ clock, cluster: { simulator: sim }, telemetry, clusterQps: 10_000, clusterBurst: 10_000, ...(o.meter ? { meter: o.meter } : {}) });
+  const runtime = await startLocalRuntime({
+    clock,
+    cluster: { simulator: sim },
+    telemetry,
+    clusterQps: 10_000,
+    clusterBurst: 10_000,
+    ...(o.meter ? { meter: o.meter } : {}),
+  });
   try {
     const cp = new ControlPlane(kubeConfigFor({ kubeconfigPath: runtime.kubeconfigPath }));
     const done = (image: string) => () => {
@@ -86,7 +96,8 @@ export async function rollout(o: RolloutOptions): Promise<RolloutFigures> {
     await cp.applyDaemonSet(agent('agent:2', budget, minReadySeconds));
     const sampled = o.waves === undefined ? undefined : o.waves * budget;
     // The sampled waves are done when an old pod beyond them is asked to go (the next wave starts).
-    const wavesDone = () => sim.pods({ namespace: NAMESPACE }).filter((p) => p.spec!.containers[0]!.image === 'agent:1' && !p.metadata?.deletionTimestamp).length < nodes - sampled!;
+    const wavesDone = () =>
+      sim.pods({ namespace: NAMESPACE }).filter((p) => p.spec!.containers[0]!.image === 'agent:1' && !p.metadata?.deletionTimestamp).length < nodes - sampled!;
     if (!(await runtime.runUntil(sampled === undefined ? done('agent:2') : wavesDone, Number.MAX_SAFE_INTEGER))) throw new Error('the rollout never completed');
     return {
       virtualMs: clock.now().getTime() - start,

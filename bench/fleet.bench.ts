@@ -64,48 +64,84 @@ function theoreticalMinimumMs(): number {
 function rollout(): { durationMs: number; maxUnavailable: number } {
   let now = T0;
   const ids = STAGES.flatMap((s) => s.clusters).sort();
-  const clusters = new Map(ids.map((id) => {
-    const sim = new Cluster(aDaemonSet({ name: 'agent', uid: `uid-${id}`, strategy: RU(MAX_UNAVAILABLE), generation: 1 }), () => 0, now);
-    sim.nodes = nodeList(1, NODES);
-    return [id, { sim, revision: 1, view: 0 }];
-  }));
+  const clusters = new Map(
+    ids.map((id) => {
+      const sim = new Cluster(aDaemonSet({ name: 'agent', uid: `uid-${id}`, strategy: RU(MAX_UNAVAILABLE), generation: 1 }), () => 0, now);
+      sim.nodes = nodeList(1, NODES);
+      return [id, { sim, revision: 1, view: 0 }];
+    }),
+  );
   const tick = (ms: number) => {
     now += ms;
     for (const c of clusters.values()) c.sim.advance(ms);
   };
-  for (let i = 0; i < 3; i++) { // revision 1 everywhere, no fleet needed (nothing is replaced)
+  for (let i = 0; i < 3; i++) {
+    // revision 1 everywhere, no fleet needed (nothing is replaced)
     for (const c of clusters.values()) c.sim.apply(c.sim.decide(), () => READY_MS);
     tick(READY_MS);
   }
 
   let state = foldFleet([{ type: 'FleetApplied', time: new Date(now).toISOString(), fleet: fleet('agent:1'), revision: 1 }]);
-  state = foldFleet([{ type: 'FleetRunStarted', time: new Date(now).toISOString(), plan: { revision: 1, stages: [], specs: {} } }, { type: 'FleetRunFinished', time: new Date(now).toISOString(), revision: 1, outcome: 'Succeeded', reason: '' }], state);
+  state = foldFleet(
+    [
+      { type: 'FleetRunStarted', time: new Date(now).toISOString(), plan: { revision: 1, stages: [], specs: {} } },
+      { type: 'FleetRunFinished', time: new Date(now).toISOString(), revision: 1, outcome: 'Succeeded', reason: '' },
+    ],
+    state,
+  );
   state = foldFleet([{ type: 'FleetApplied', time: new Date(now).toISOString(), fleet: fleet('agent:2'), revision: 2 }], state);
   let ledger = [{ type: 'FleetBudgetSized', time: new Date(now).toISOString(), limit: BUDGET } as BudgetEvent].reduce(evolveBudget, emptyLedger());
   const started = now;
   let maxUnavailable = 0;
-  const observe = (): Record<string, ClusterObservation> => Object.fromEntries([...clusters].map(([id, c]) => {
-    const s = c.sim.ds.status;
-    return [id, { revision: c.revision, generation: 1, observedGeneration: 1, desired: s?.desiredNumberScheduled ?? 0, updated: s?.updatedNumberScheduled ?? 0, available: s?.numberAvailable ?? 0 }];
-  }));
+  const observe = (): Record<string, ClusterObservation> =>
+    Object.fromEntries(
+      [...clusters].map(([id, c]) => {
+        const s = c.sim.ds.status;
+        return [
+          id,
+          {
+            revision: c.revision,
+            generation: 1,
+            observedGeneration: 1,
+            desired: s?.desiredNumberScheduled ?? 0,
+            updated: s?.updatedNumberScheduled ?? 0,
+            available: s?.numberAvailable ?? 0,
+          },
+        ];
+      }),
+    );
 
   for (let step = 0; step < 20_000; step++) {
     // The fleet loop: decide, record, write the started clusters' DaemonSets.
     const decision = decideFleet({ state, clusters: ids.map((clusterId) => ({ clusterId, labels: {} })), observed: observe(), now: new Date(now) })!;
-    const written: FleetEvent[] = decision.write.map((w) => ({ type: 'FleetClusterWritten', time: new Date(now).toISOString(), clusterId: w.clusterId, revision: w.revision, outcome: 'succeeded' }));
+    const written: FleetEvent[] = decision.write.map((w) => ({
+      type: 'FleetClusterWritten',
+      time: new Date(now).toISOString(),
+      clusterId: w.clusterId,
+      revision: w.revision,
+      outcome: 'succeeded',
+    }));
     for (const w of decision.write) {
       const c = clusters.get(w.clusterId)!;
       c.sim.ds = withImage(c.sim.ds, w.spec.template.spec!.containers[0]!.image!);
       c.revision = w.revision;
     }
     state = foldFleet([...decision.events, ...written], state);
-    if (!sameBudgetSize(ledger, decision.budget)) ledger = evolveBudget(ledger, { type: 'FleetBudgetSized', time: new Date(now).toISOString(), ...decision.budget });
+    if (!sameBudgetSize(ledger, decision.budget))
+      ledger = evolveBudget(ledger, { type: 'FleetBudgetSized', time: new Date(now).toISOString(), ...decision.budget });
     if (state.run?.outcome) break;
 
     // Each cluster on the new revision that is not done (or still holds budget) reconciles once.
     for (const [id, c] of clusters) {
       if (c.revision !== 2 || (rolledOut(observe()[id], 2) && heldBy(ledger, id).length === 0)) continue;
-      const input = { daemonSet: c.sim.ds, nodes: c.sim.nodes, pods: c.sim.podList(), now: new Date(now), revisions: c.sim.revisions, failedPodBackoff: c.sim.backoff };
+      const input = {
+        daemonSet: c.sim.ds,
+        nodes: c.sim.nodes,
+        pods: c.sim.podList(),
+        now: new Date(now),
+        revisions: c.sim.revisions,
+        failedPodBackoff: c.sim.backoff,
+      };
       const plan = planGrant(ledger, id, input, c.view, input.now);
       const decided = Number.isFinite(plan.allowance) ? { ...input, disruptionAllowance: plan.allowance } : input;
       const result = reconcile(decided);
@@ -136,4 +172,3 @@ const suite: BenchSuite = {
   },
 };
 export default suite;
-

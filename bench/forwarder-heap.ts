@@ -12,7 +12,11 @@ const cache = process.env.FORWARDER_CACHE === 'whole' ? 'whole' : 'projected';
 const kubeConfig: KubeConfig = kubeConfigFor({ server: process.env.SIMULATOR_URL!, token: process.env.SIMULATOR_TOKEN! });
 let sent = 0;
 const forwarder = await runForwarder({
-  clusterId: 'bench', eventBus: 'daemonloop', kubeConfig, cache, telemetry: localTelemetry('error'),
+  clusterId: 'bench',
+  eventBus: 'daemonloop',
+  kubeConfig,
+  cache,
+  telemetry: localTelemetry('error'),
   sink: { send: async (observations) => void (sent += observations.length) },
 });
 await forwarder.idle();

@@ -17,26 +17,49 @@ const MB = 2 ** 20;
 /** A workload pod as a Deployment makes it: two containers with resources, env, mounts and probes. */
 const workloadPod = (i: number, nodeName: string): V1Pod => ({
   metadata: {
-    name: `web-${i}`, namespace: 'default', labels: { app: 'web', 'pod-template-hash': '7d9f8b6c5d', tier: 'frontend' },
-    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9f8b6c5d', uid: '6f1c2d3e-0000-4000-8000-000000000001', controller: true, blockOwnerDeletion: true }],
+    name: `web-${i}`,
+    namespace: 'default',
+    labels: { app: 'web', 'pod-template-hash': '7d9f8b6c5d', tier: 'frontend' },
+    ownerReferences: [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        name: 'web-7d9f8b6c5d',
+        uid: '6f1c2d3e-0000-4000-8000-000000000001',
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ],
     annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090' },
   },
   spec: {
     nodeName,
     containers: ['app', 'sidecar'].map((name) => ({
-      name, image: `registry/team/${name}:1.2.3`,
+      name,
+      image: `registry/team/${name}:1.2.3`,
       ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
       env: [1, 2, 3, 4, 5].map((n) => ({ name: `SETTING_${n}`, value: `value-${n}` })),
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
-      volumeMounts: [{ name: 'config', mountPath: '/etc/app' }, { name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }],
+      volumeMounts: [
+        { name: 'config', mountPath: '/etc/app' },
+        { name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
+      ],
       readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 5 },
     })),
-    volumes: [{ name: 'config', configMap: { name: 'web-config' } }, { name: 'kube-api-access', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3607 } }] } }],
+    volumes: [
+      { name: 'config', configMap: { name: 'web-config' } },
+      { name: 'kube-api-access', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3607 } }] } },
+    ],
   },
 });
 
 const daemonPod = (i: number, nodeName: string, dsUid: string): V1Pod => ({
-  metadata: { name: `agent-${i}`, namespace: 'default', labels: { app: 'agent' }, ownerReferences: [{ apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, name: 'agent', uid: dsUid, controller: true }] },
+  metadata: {
+    name: `agent-${i}`,
+    namespace: 'default',
+    labels: { app: 'agent' },
+    ownerReferences: [{ apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, name: 'agent', uid: dsUid, controller: true }],
+  },
   spec: { nodeName, containers: [{ name: 'agent', image: 'agent:1', resources: { requests: { cpu: '50m', memory: '64Mi' } } }] },
 });
 
@@ -49,7 +72,9 @@ function heapOf(cache: 'projected' | 'whole', url: string, token: string): Promi
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`forwarder-heap (${cache}) exited ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`forwarder-heap (${cache}) exited ${code}`)),
+    );
   });
 }
 
@@ -59,8 +84,13 @@ const suite: BenchSuite = {
     const s = await startSimulator({ clock: new VirtualClock(), kubelet: { startDelayMs: 3_600_000, readyDelayMs: 0 }, historyLimit: 1_000 });
     try {
       const ds = s.sim.createDaemonSet({
-        apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, metadata: { name: 'agent', namespace: 'default' },
-        spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } } },
+        apiVersion: DAEMONSET_API_VERSION,
+        kind: DAEMONSET_KIND,
+        metadata: { name: 'agent', namespace: 'default' },
+        spec: {
+          selector: { matchLabels: { app: 'agent' } },
+          template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } },
+        },
       });
       let pod = 0;
       for (let n = 0; n < NODES; n++) {

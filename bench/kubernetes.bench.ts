@@ -19,7 +19,9 @@ const LIVE_CHANGES = 1_000;
 
 const daemonPod = (name: string, nodeName: string, owner?: { uid: string }): V1Pod => ({
   metadata: {
-    name, namespace: 'default', labels: { app: 'agent' },
+    name,
+    namespace: 'default',
+    labels: { app: 'agent' },
     ...(owner ? { ownerReferences: [{ apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, name: 'agent', uid: owner.uid, controller: true }] } : {}),
   },
   spec: { nodeName, containers: [{ name: 'agent', image: 'agent:1' }] },
@@ -36,13 +38,15 @@ async function podCreatesPerSecond(): Promise<number> {
     const cluster = new KubernetesCluster(s.kubeConfig, { qps: 1e9, burst: 1e9 });
     let next = 0;
     const start = performance.now();
-    await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < CREATES) {
-        const i = next++;
-        const result = await cluster.createPod('default', daemonPod(`agent-${i}`, `node-${i}`));
-        if (result.outcome !== 'succeeded') throw new Error(`create failed: ${result.reason}`);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < CREATES) {
+          const i = next++;
+          const result = await cluster.createPod('default', daemonPod(`agent-${i}`, `node-${i}`));
+          if (result.outcome !== 'succeeded') throw new Error(`create failed: ${result.reason}`);
+        }
+      }),
+    );
     return CREATES / ((performance.now() - start) / 1000);
   } finally {
     await s.close();
@@ -66,7 +70,15 @@ async function forwarderEventsPerSecond(): Promise<{ initial: number; live: numb
   const s = await startSimulator({ kubelet: { startDelayMs: 3_600_000, readyDelayMs: 0 } });
   const bus = await startPutEventsEndpoint();
   try {
-    const ds = s.sim.createDaemonSet({ apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, metadata: { name: 'agent', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } } } });
+    const ds = s.sim.createDaemonSet({
+      apiVersion: DAEMONSET_API_VERSION,
+      kind: DAEMONSET_KIND,
+      metadata: { name: 'agent', namespace: 'default' },
+      spec: {
+        selector: { matchLabels: { app: 'agent' } },
+        template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } },
+      },
+    });
     for (let i = 0; i < NODES; i++) {
       s.sim.addNode(`node-${i}`);
       s.sim.createPod(daemonPod(`agent-${i}`, `node-${i}`, { uid: ds.metadata!.uid! }));

@@ -69,7 +69,7 @@ function node(i: number, rv: number): V1Node {
 }
 
 function pod(i: number, rv: number): V1Pod {
-  const name = `node-exporter-${(i * 2654435761 % 2 ** 32).toString(36)}`;
+  const name = `node-exporter-${((i * 2654435761) % 2 ** 32).toString(36)}`;
   return {
     metadata: {
       name,
@@ -85,7 +85,9 @@ function pod(i: number, rv: number): V1Pod {
       nodeName: nodeName(i),
       affinity: {
         nodeAffinity: {
-          requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName(i)] }] }] },
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName(i)] }] }],
+          },
         },
       },
     },
@@ -99,7 +101,10 @@ const daemonSet: V1DaemonSet = {
   metadata: { name: KEY.name, namespace: NAMESPACE, uid: DS_UID, resourceVersion: '1', generation: 3 },
   spec: {
     selector: { matchLabels: { app: 'node-exporter' } },
-    template: { metadata: { labels: { app: 'node-exporter' } }, spec: { containers: [{ name: 'node-exporter', image: 'quay.io/prometheus/node-exporter:v1.8.2' }] } },
+    template: {
+      metadata: { labels: { app: 'node-exporter' } },
+      spec: { containers: [{ name: 'node-exporter', image: 'quay.io/prometheus/node-exporter:v1.8.2' }] },
+    },
     updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
   },
 };
@@ -112,7 +117,12 @@ async function appendThroughput(emit: Emit): Promise<void> {
   const server = await startDynalite();
   // The tests' client makes one attempt; on a loaded machine a reused keep-alive socket the server
   // just closed (ECONNRESET) would end the run, so the benchmark's client retries.
-  const client = new DynamoDBClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 3 });
+  const client = new DynamoDBClient({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 3,
+  });
   try {
     await createEventLogTable(client, 'bench-log');
     await createEventLogTable(client, 'bench-log-unchained');
@@ -150,8 +160,14 @@ async function appendThroughput(emit: Emit): Promise<void> {
       // Which store goes first alternates: the second of a pair would always find the connections
       // the first opened (and the heap it left) warm.
       const pairs: [() => Promise<number>, number[]][][] = [
-        [[() => oneStream(chained), rates.one], [() => oneStream(unchained), rates.oneUnchained]],
-        [[() => hundredStreams(chained), rates.hundred], [() => hundredStreams(unchained), rates.hundredUnchained]],
+        [
+          [() => oneStream(chained), rates.one],
+          [() => oneStream(unchained), rates.oneUnchained],
+        ],
+        [
+          [() => hundredStreams(chained), rates.hundred],
+          [() => hundredStreams(unchained), rates.hundredUnchained],
+        ],
       ];
       for (const pair of pairs) for (const [measure, into] of run % 2 === 0 ? pair : pair.reverse()) into.push(await measure());
     }
@@ -254,8 +270,14 @@ async function rebuildScaling(emit: Emit): Promise<void> {
   const times = { short: [] as number[], long: [] as number[], shortUnchained: [] as number[], longUnchained: [] as number[] };
   for (let run = 0; run < 10; run++) {
     const pairs: [() => Promise<unknown>, number[]][][] = [
-      [[() => coldRebuild(short), times.short], [() => coldRebuild(short, short.unchained), times.shortUnchained]],
-      [[() => coldRebuild(long), times.long], [() => coldRebuild(long, long.unchained), times.longUnchained]],
+      [
+        [() => coldRebuild(short), times.short],
+        [() => coldRebuild(short, short.unchained), times.shortUnchained],
+      ],
+      [
+        [() => coldRebuild(long), times.long],
+        [() => coldRebuild(long, long.unchained), times.longUnchained],
+      ],
     ];
     for (const pair of pairs) for (const [rebuild, into] of run % 2 === 0 ? pair : pair.reverse()) into.push(await medianMs(rebuild, 1));
   }

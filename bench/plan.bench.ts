@@ -26,12 +26,16 @@ const STARTUP_MS: Record<string, [number, number]> = { 'm5.large': [3_000, 6_000
 
 function agent(image: string): V1DaemonSet {
   return {
-    apiVersion: DAEMONSET_API_VERSION, kind: 'DaemonSet',
+    apiVersion: DAEMONSET_API_VERSION,
+    kind: 'DaemonSet',
     metadata: { name: 'agent', namespace: NS },
     spec: {
       selector: { matchLabels: { app: 'agent' } },
       minReadySeconds: 10,
-      template: { metadata: { labels: { app: 'agent' } }, spec: { terminationGracePeriodSeconds: 30, containers: [{ name: 'agent', image, resources: { requests: { cpu: '100m', memory: '128Mi' } } }] } },
+      template: {
+        metadata: { labels: { app: 'agent' } },
+        spec: { terminationGracePeriodSeconds: 30, containers: [{ name: 'agent', image, resources: { requests: { cpu: '100m', memory: '128Mi' } } }] },
+      },
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%' } },
     },
   };
@@ -57,10 +61,25 @@ function learningAccuracy(nodes: number): { error: number; predictedMs: number; 
     }),
     termination: [],
   };
-  const common = { nodes: cluster, pods, revisions: [], samples, requested: new Map(), prices: OPENCOST_DEFAULT_PRICES, qps: 20, burst: 30, loopLatencyMs: 0, horizonMs: 24 * 3_600_000 };
+  const common = {
+    nodes: cluster,
+    pods,
+    revisions: [],
+    samples,
+    requested: new Map(),
+    prices: OPENCOST_DEFAULT_PRICES,
+    qps: 20,
+    burst: 30,
+    loopLatencyMs: 0,
+    horizonMs: 24 * 3_600_000,
+  };
   const plan = planRollout({ current, next, now: new Date(3_600_000), seed: 1, ...common });
   // The truth: uniform between the bounds (a dense quantile table draws it exactly); the grace period's 30 s to go.
-  const uniform = ([low, high]: [number, number]) => ({ samples: Array.from({ length: 1001 }, (_, i) => low + ((high - low) * i) / 1000), source: 'true', trimmed: 0 });
+  const uniform = ([low, high]: [number, number]) => ({
+    samples: Array.from({ length: 1001 }, (_, i) => low + ((high - low) * i) / 1000),
+    source: 'true',
+    trimmed: 0,
+  });
   const actual = simulateRollout({
     ...prepareRollout({ current, next, ...common }).simulation(3_600_000, seededRandom(7_777)),
     timing: { startup: (g) => uniform(STARTUP_MS[g]!), termination: () => constant(30_000, 'grace period') },
@@ -95,14 +114,31 @@ async function accuracyOnRuntime(nodes: number): Promise<{ error: number; predic
     const done = (image: string) => () => {
       const pods = sim.pods({ namespace: NS });
       const status = sim.daemonSet(NS, 'agent')?.status;
-      return pods.length === nodes && status?.numberAvailable === nodes && status.updatedNumberScheduled === nodes && pods.every((p) => p.spec!.containers[0]!.image === image && !p.metadata?.deletionTimestamp);
+      return (
+        pods.length === nodes &&
+        status?.numberAvailable === nodes &&
+        status.updatedNumberScheduled === nodes &&
+        pods.every((p) => p.spec!.containers[0]!.image === image && !p.metadata?.deletionTimestamp)
+      );
     };
     await cp.applyDaemonSet(agent('agent:1'));
     if (!(await runtime.runUntil(done('agent:1'), 24 * 3_600_000))) throw new Error('the first revision never became available');
     const inputs = await planInputsFromLog(runtime.store, { clusterId: runtime.clusterId, namespace: NS, name: 'agent' }, clock.now());
     const plan = planRollout({
-      ...(inputs.current ? { current: inputs.current } : {}), next: nextDaemonSet(inputs.current, agent('agent:2')), nodes: inputs.nodes, pods: inputs.pods, revisions: inputs.revisions,
-      now: clock.now(), samples: inputs.samples, requested: inputs.requested, prices: OPENCOST_DEFAULT_PRICES, qps: 20, burst: 30, loopLatencyMs: 0, seed: 1, horizonMs: 24 * 3_600_000,
+      ...(inputs.current ? { current: inputs.current } : {}),
+      next: nextDaemonSet(inputs.current, agent('agent:2')),
+      nodes: inputs.nodes,
+      pods: inputs.pods,
+      revisions: inputs.revisions,
+      now: clock.now(),
+      samples: inputs.samples,
+      requested: inputs.requested,
+      prices: OPENCOST_DEFAULT_PRICES,
+      qps: 20,
+      burst: 30,
+      loopLatencyMs: 0,
+      seed: 1,
+      horizonMs: 24 * 3_600_000,
     });
     const start = clock.now().getTime();
     await cp.applyDaemonSet(agent('agent:2'));
@@ -120,7 +156,9 @@ const created = (ds: V1DaemonSet): V1DaemonSet => ({ ...ds, metadata: { ...ds.me
 
 /** A cluster of `size` nodes, half of each node group, running revision 1 everywhere, in memory. */
 function clusterOf(size: number): { nodes: V1Node[]; pods: V1Pod[] } {
-  const nodes: V1Node[] = Array.from({ length: size }, (_, i) => ({ metadata: { name: `node-${i}`, uid: `n${i}`, labels: { [INSTANCE_TYPE]: i % 2 ? 'm5.large' : 'c5.xlarge' } } }));
+  const nodes: V1Node[] = Array.from({ length: size }, (_, i) => ({
+    metadata: { name: `node-${i}`, uid: `n${i}`, labels: { [INSTANCE_TYPE]: i % 2 ? 'm5.large' : 'c5.xlarge' } },
+  }));
   const pods = reconcile({ daemonSet: created(agent('agent:1')), nodes, pods: [], now: new Date(0) }).create.map((c, i) => ({
     ...c.pod,
     metadata: { ...c.pod.metadata, uid: `p${i}` },
@@ -149,7 +187,23 @@ const suite: BenchSuite = {
     const next = nextDaemonSet(current, agent('agent:2'));
     const reconcileMs = await medianMs(() => reconcile({ daemonSet: next, nodes, pods, now: new Date(3_600_000) }), 5);
     const planMs = await medianMs(
-      () => planRollout({ current, next, nodes, pods, revisions: [], now: new Date(3_600_000), samples: { startup: [], termination: [] }, requested: new Map(), prices: OPENCOST_DEFAULT_PRICES, qps: 20, burst: 30, loopLatencyMs: 200, seed: 1, horizonMs: 24 * 3_600_000 }),
+      () =>
+        planRollout({
+          current,
+          next,
+          nodes,
+          pods,
+          revisions: [],
+          now: new Date(3_600_000),
+          samples: { startup: [], termination: [] },
+          requested: new Map(),
+          prices: OPENCOST_DEFAULT_PRICES,
+          qps: 20,
+          burst: 30,
+          loopLatencyMs: 200,
+          seed: 1,
+          horizonMs: 24 * 3_600_000,
+        }),
       3,
     );
     emit('plan.5000.ms', planMs, 'ms');

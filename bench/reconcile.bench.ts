@@ -53,9 +53,11 @@ function pod(i: number, hash: string): V1Pod {
 
 /** Every node runs one available pod; `updatedShare` of them already runs the current template. */
 function cluster(nodes: number, updatedShare: number): ReconcileInput {
-  const v1 = daemonSet('agent:1'), v2 = daemonSet('agent:2');
+  const v1 = daemonSet('agent:1'),
+    v2 = daemonSet('agent:2');
   const current = updatedShare === 1 ? v1 : v2;
-  const oldHash = templateHash(v1.spec!.template), newHash = templateHash(v2.spec!.template);
+  const oldHash = templateHash(v1.spec!.template),
+    newHash = templateHash(v2.spec!.template);
   const currentHash = updatedShare === 1 ? oldHash : newHash;
   const pods = Array.from({ length: nodes }, (_, i) => pod(i, updatedShare === 1 || i < nodes * updatedShare ? currentHash : oldHash));
   return {

@@ -16,7 +16,10 @@ import { median, medianMs, type BenchSuite } from './emit';
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const ZONE = 'topology.kubernetes.io/zone';
 const labels = { app: 'agent' };
-const GRACE_MS = 30_000, START_MS = 5_000, SOAK_SECONDS = 60, MAX_UNAVAILABLE = 50;
+const GRACE_MS = 30_000,
+  START_MS = 5_000,
+  SOAK_SECONDS = 60,
+  MAX_UNAVAILABLE = 50;
 
 function daemonSet(image: string, waves: boolean): V1DaemonSet {
   return {
@@ -51,7 +54,10 @@ function pod(name: string, nodeName: string, hash: string, created: number, read
       creationTimestamp: new Date(created),
     },
     spec: { nodeName, containers: [{ name: 'agent', image: 'x' }] },
-    status: readyAt === undefined ? { phase: 'Pending' } : { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(readyAt) }] },
+    status:
+      readyAt === undefined
+        ? { phase: 'Pending' }
+        : { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(readyAt) }] },
   };
 }
 
@@ -63,14 +69,26 @@ interface SimPod {
 
 /** Virtual ms from applying v2 until every node runs one available v2 pod. */
 function rolloutDuration(nodeCount: number): { actual: number; minimum: number; decisions: number } {
-  const v1 = daemonSet('agent:1', true), v2 = daemonSet('agent:2', true);
+  const v1 = daemonSet('agent:1', true),
+    v2 = daemonSet('agent:2', true);
   const [h1, h2] = [templateHash(v1.spec!.template), templateHash(v2.spec!.template)];
-  const revisions: Revision[] = [{ revision: 1, hash: h1, template: v1.spec!.template }, { revision: 2, hash: h2, template: v2.spec!.template }];
+  const revisions: Revision[] = [
+    { revision: 1, hash: h1, template: v1.spec!.template },
+    { revision: 2, hash: h2, template: v2.spec!.template },
+  ];
   const nodes = Array.from({ length: nodeCount }, (_, i) => node(i));
-  const pods = new Map<string, SimPod>(nodes.map((n) => [`old-${n.metadata!.name}`, { pod: pod(`old-${n.metadata!.name}`, n.metadata!.name!, h1, T0 - 3600_000, T0 - 3600_000), readyAt: T0 - 3600_000 }]));
+  const pods = new Map<string, SimPod>(
+    nodes.map((n) => [
+      `old-${n.metadata!.name}`,
+      { pod: pod(`old-${n.metadata!.name}`, n.metadata!.name!, h1, T0 - 3600_000, T0 - 3600_000), readyAt: T0 - 3600_000 },
+    ]),
+  );
   let ds: V1DaemonSet = v2;
-  let now = T0, decisions = 0;
-  const done = () => [...pods.values()].filter((p) => !p.goneAt && p.pod.metadata!.labels![CONTROLLER_REVISION_HASH_LABEL] === h2 && p.readyAt <= now).length === nodeCount && pods.size === nodeCount;
+  let now = T0,
+    decisions = 0;
+  const done = () =>
+    [...pods.values()].filter((p) => !p.goneAt && p.pod.metadata!.labels![CONTROLLER_REVISION_HASH_LABEL] === h2 && p.readyAt <= now).length === nodeCount &&
+    pods.size === nodeCount;
   while (!done()) {
     const r = reconcile({ daemonSet: ds, nodes, pods: [...pods.values()].map((p) => p.pod), now: new Date(now), revisions });
     decisions++;
@@ -90,11 +108,24 @@ function rolloutDuration(nodeCount: number): { actual: number; minimum: number; 
       if (p.goneAt !== undefined && p.goneAt > now) next = Math.min(next, p.goneAt);
       if (p.readyAt > now) next = Math.min(next, p.readyAt);
     }
-    if (next === Infinity) throw new Error(`the rollout stalled at ${new Date(now).toISOString()}: ${r.waits.map((w) => w.reason).slice(0, 3).join('; ')}`);
+    if (next === Infinity)
+      throw new Error(
+        `the rollout stalled at ${new Date(now).toISOString()}: ${r.waits
+          .map((w) => w.reason)
+          .slice(0, 3)
+          .join('; ')}`,
+      );
     now = next;
     for (const [name, p] of pods) {
       if (p.goneAt !== undefined && p.goneAt <= now) pods.delete(name);
-      else if (p.readyAt <= now && p.pod.status?.phase === 'Pending') p.pod = pod(name, p.pod.spec!.nodeName!, p.pod.metadata!.labels![CONTROLLER_REVISION_HASH_LABEL]!, Date.parse(String(p.pod.metadata!.creationTimestamp!.valueOf())), p.readyAt);
+      else if (p.readyAt <= now && p.pod.status?.phase === 'Pending')
+        p.pod = pod(
+          name,
+          p.pod.spec!.nodeName!,
+          p.pod.metadata!.labels![CONTROLLER_REVISION_HASH_LABEL]!,
+          Date.parse(String(p.pod.metadata!.creationTimestamp!.valueOf())),
+          p.readyAt,
+        );
     }
   }
   const perZone = [0, 1, 2].map((z) => nodes.filter((_, i) => i % 3 === z).length);
@@ -107,12 +138,22 @@ const pod_node = (p: V1Pod): string =>
 
 /** Mid-rollout: the first `share` of the nodes (by name, so every zone alike) on v2, the rest on v1. */
 function midRollout(nodeCount: number, waves: boolean, share: number): ReconcileInput {
-  const v1 = daemonSet('agent:1', waves), v2 = daemonSet('agent:2', waves);
+  const v1 = daemonSet('agent:1', waves),
+    v2 = daemonSet('agent:2', waves);
   const [h1, h2] = [templateHash(v1.spec!.template), templateHash(v2.spec!.template)];
   const nodes = Array.from({ length: nodeCount }, (_, i) => node(i));
   const long = T0 - 3600_000;
   const pods = nodes.map((n, i) => pod(`agent-${i}`, n.metadata!.name!, i < nodeCount * share ? h2 : h1, long, long));
-  return { daemonSet: v2, nodes, pods, now: new Date(T0), revisions: [{ revision: 1, hash: h1, template: v1.spec!.template }, { revision: 2, hash: h2, template: v2.spec!.template }] };
+  return {
+    daemonSet: v2,
+    nodes,
+    pods,
+    now: new Date(T0),
+    revisions: [
+      { revision: 1, hash: h1, template: v1.spec!.template },
+      { revision: 2, hash: h2, template: v2.spec!.template },
+    ],
+  };
 }
 
 /** Median CPU time (user + system, this process) in ms of `fn` over `runs` calls. */
@@ -138,11 +179,18 @@ const suite: BenchSuite = {
 
     // Early (30% updated: the first wave is current, so the update walks a third of the nodes) and
     // late (90%: the same wave, but the rollout status classifies more new pods).
-    for (const [label, share] of [['', 0.3], ['.late', 0.9]] as const) {
-      const plain = midRollout(5_000, false, share), waves = midRollout(5_000, true, share);
+    for (const [label, share] of [
+      ['', 0.3],
+      ['.late', 0.9],
+    ] as const) {
+      const plain = midRollout(5_000, false, share),
+        waves = midRollout(5_000, true, share);
       // Interleaved, so drift in machine load falls on both alike. On a shared machine wall time
       // also counts the time others hold the cores, so the CPU time of the same calls is reported too.
-      const plainMs: number[] = [], wavesMs: number[] = [], plainCpu: number[] = [], wavesCpu: number[] = [];
+      const plainMs: number[] = [],
+        wavesMs: number[] = [],
+        plainCpu: number[] = [],
+        wavesCpu: number[] = [];
       for (let round = 0; round < 9; round++) {
         plainMs.push(await medianMs(() => reconcile(plain), 7));
         wavesMs.push(await medianMs(() => reconcile(waves), 7));

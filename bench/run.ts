@@ -8,7 +8,9 @@ import { makeEmit, type BenchSuite } from './emit';
 const json = process.argv.includes('--json');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const here = dirname(fileURLToPath(import.meta.url));
-const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort();
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
 
 for (const file of files) {
   const suite = ((await import(pathToFileURL(join(here, file)).href)) as { default: BenchSuite }).default;

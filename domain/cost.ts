@@ -73,7 +73,8 @@ const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6
  */
 export function parseQuantity(text: string, scale: 0 | 3 = 0): number {
   const match = QUANTITY.exec(text);
-  if (!match) throw new InvalidQuantityError(`invalid quantity ${JSON.stringify(text)}: expected a number with an optional suffix (100m, 0.5, 200Mi, 1Gi, 500M, 1e3)`);
+  if (!match)
+    throw new InvalidQuantityError(`invalid quantity ${JSON.stringify(text)}: expected a number with an optional suffix (100m, 0.5, 200Mi, 1Gi, 500M, 1e3)`);
   const [, sign, number, suffix = ''] = match;
   if (sign === '-') throw new InvalidQuantityError(`invalid quantity ${JSON.stringify(text)}: a request must not be negative`);
   const [whole, fraction = ''] = number!.split('.');
@@ -90,7 +91,10 @@ const ceilDiv = (n: bigint, d: bigint): bigint => (n + d - 1n) / d;
 
 const ZERO: PodRequests = { cpuMillicores: 0, memoryBytes: 0 };
 const add = (a: PodRequests, b: PodRequests): PodRequests => ({ cpuMillicores: a.cpuMillicores + b.cpuMillicores, memoryBytes: a.memoryBytes + b.memoryBytes });
-const max = (a: PodRequests, b: PodRequests): PodRequests => ({ cpuMillicores: Math.max(a.cpuMillicores, b.cpuMillicores), memoryBytes: Math.max(a.memoryBytes, b.memoryBytes) });
+const max = (a: PodRequests, b: PodRequests): PodRequests => ({
+  cpuMillicores: Math.max(a.cpuMillicores, b.cpuMillicores),
+  memoryBytes: Math.max(a.memoryBytes, b.memoryBytes),
+});
 
 function quantities(values: Record<string, string> | undefined, path: string): PodRequests {
   const read = (resource: 'cpu' | 'memory', scale: 0 | 3): number => {
@@ -155,7 +159,15 @@ export const podHourly = (requests: PodRequests, rates: Rates): number =>
   (requests.cpuMillicores / 1000) * rates.cpuCoreHour + (requests.memoryBytes / GIB) * rates.memoryGiBHour;
 
 const byTypeThenSpot = (a: NodeGroupCost, b: NodeGroupCost): number =>
-  a.instanceType === b.instanceType ? Number(a.spot) - Number(b.spot) : a.instanceType === undefined ? 1 : b.instanceType === undefined ? -1 : a.instanceType < b.instanceType ? -1 : 1;
+  a.instanceType === b.instanceType
+    ? Number(a.spot) - Number(b.spot)
+    : a.instanceType === undefined
+      ? 1
+      : b.instanceType === undefined
+        ? -1
+        : a.instanceType < b.instanceType
+          ? -1
+          : 1;
 
 export function daemonSetCost(ds: V1DaemonSet, nodes: V1Node[], prices: PriceTable): FleetCost {
   const requests = podRequests(ds);

@@ -56,7 +56,8 @@ export function podTargetNodeName(pod: V1Pod): string | undefined {
   const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   for (const term of Array.isArray(terms) ? terms : []) {
     for (const field of Array.isArray(term?.matchFields) ? term.matchFields : []) {
-      if (field?.key === 'metadata.name' && field.operator === 'In') return Array.isArray(field.values) && field.values.length === 1 ? field.values[0] : undefined;
+      if (field?.key === 'metadata.name' && field.operator === 'In')
+        return Array.isArray(field.values) && field.values.length === 1 ? field.values[0] : undefined;
     }
   }
   return undefined;

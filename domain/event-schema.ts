@@ -12,13 +12,15 @@ export const MAX_EVENT_BYTES = 256 * 1024;
 
 export class InvalidEventError extends Error {
   readonly code = 'InvalidEvent';
-  constructor(message: string, readonly issues: string[] = [message]) {
+  constructor(
+    message: string,
+    readonly issues: string[] = [message],
+  ) {
     super(message);
     this.name = 'InvalidEventError';
   }
 }
-export const isInvalidEventError = (e: unknown): e is InvalidEventError =>
-  e instanceof Error && (e as { code?: unknown }).code === 'InvalidEvent';
+export const isInvalidEventError = (e: unknown): e is InvalidEventError => e instanceof Error && (e as { code?: unknown }).code === 'InvalidEvent';
 
 // ── building blocks ───────────────────────────────────────────────────────────
 const text = z.string().min(1);
@@ -70,9 +72,7 @@ const podProjection = z.object({
         .object({
           nodeAffinity: z
             .object({
-              requiredDuringSchedulingIgnoredDuringExecution: z
-                .object({ nodeSelectorTerms: z.array(nodeSelectorTerm) })
-                .optional(),
+              requiredDuringSchedulingIgnoredDuringExecution: z.object({ nodeSelectorTerms: z.array(nodeSelectorTerm) }).optional(),
             })
             .optional(),
         })
@@ -82,9 +82,7 @@ const podProjection = z.object({
   status: z
     .object({
       phase: z.string().optional(),
-      conditions: z
-        .array(z.object({ type: text, status: text, lastTransitionTime: k8sTime.optional() }))
-        .optional(),
+      conditions: z.array(z.object({ type: text, status: text, lastTransitionTime: k8sTime.optional() })).optional(),
       containerStatuses: z.array(z.object({ name: z.string(), restartCount: z.number().int().nonnegative() })).optional(),
     })
     .optional(),
@@ -108,7 +106,9 @@ const daemonSetProjection = z.object({
     annotations: stringMap.optional(),
     creationTimestamp: k8sTime.optional(),
     deletionTimestamp: k8sTime.optional(),
-    managedFields: z.array(z.object({ manager: z.string().optional(), operation: z.string().optional(), subresource: z.string().optional(), time: k8sTime.optional() })).optional(),
+    managedFields: z
+      .array(z.object({ manager: z.string().optional(), operation: z.string().optional(), subresource: z.string().optional(), time: k8sTime.optional() }))
+      .optional(),
   }),
   spec: z.looseObject({ selector: z.looseObject({}), template: z.looseObject({}) }),
   status: daemonSetStatus.optional(),
@@ -116,11 +116,7 @@ const daemonSetProjection = z.object({
 
 const base = {
   clusterId: text,
-  schemaVersion: z
-    .number()
-    .int()
-    .min(1)
-    .max(E.EVENT_SCHEMA_VERSION, `newer than this build understands (${E.EVENT_SCHEMA_VERSION})`),
+  schemaVersion: z.number().int().min(1).max(E.EVENT_SCHEMA_VERSION, `newer than this build understands (${E.EVENT_SCHEMA_VERSION})`),
   time: isoTime,
 };
 const objectRef = z.object({ namespace: text.optional(), name: text, uid: text, resourceVersion });
@@ -180,7 +176,9 @@ const decisionSchemas = [
       .object({
         since: text,
         keyframe: z.number().int().positive(),
-        splices: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.array(z.object({ nodeName: z.string().optional(), reason: z.string() }))])),
+        splices: z.array(
+          z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.array(z.object({ nodeName: z.string().optional(), reason: z.string() }))]),
+        ),
       })
       .optional(),
     requeueAfterSeconds: z.number().nonnegative().optional(),

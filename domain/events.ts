@@ -220,15 +220,7 @@ export interface RolloutPlanned extends EventBase<typeof ROLLOUT_PLANNED> {
   surgePodHours?: number; // absent in plans recorded before it was kept
 }
 
-export type Observation =
-  | NodeObserved
-  | NodeDeleted
-  | PodObserved
-  | PodDeleted
-  | DaemonSetObserved
-  | DaemonSetDeleted
-  | RelistCompleted
-  | NodeRequestsObserved;
+export type Observation = NodeObserved | NodeDeleted | PodObserved | PodDeleted | DaemonSetObserved | DaemonSetDeleted | RelistCompleted | NodeRequestsObserved;
 export type Decision =
   | ReconcileDecided
   | PodCreateRequested

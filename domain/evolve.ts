@@ -109,9 +109,7 @@ export function evolve(state: ClusterState, event: E.LogEvent): ClusterState {
       // By hash: re-applying an old template renumbers its revision rather than adding one.
       const { revision, hash, template } = event;
       const controller = controllerOf(state, event.decisionId);
-      controller.revisions = [...controller.revisions.filter((r) => r.hash !== hash), { revision, hash, template }].sort(
-        (a, b) => a.revision - b.revision,
-      );
+      controller.revisions = [...controller.revisions.filter((r) => r.hash !== hash), { revision, hash, template }].sort((a, b) => a.revision - b.revision);
       return state;
     }
     case E.REVISIONS_PRUNED: {
@@ -263,7 +261,8 @@ function recentlyGone(floor: RelistFloor | undefined, time: string): Record<stri
  * after an orphaning delete) is sent with its old resourceVersion and must not be dropped.
  */
 function coveredByRelist(state: ClusterState, kind: ObjectKind, namespace: string | undefined, uid: string, rv: string): boolean {
-  const covers = (floor: RelistFloor | undefined) => floor !== undefined && floor.gone[uid] !== undefined && compareResourceVersions(rv, floor.resourceVersion) <= 0;
+  const covers = (floor: RelistFloor | undefined) =>
+    floor !== undefined && floor.gone[uid] !== undefined && compareResourceVersions(rv, floor.resourceVersion) <= 0;
   return covers(state.relistFloors[relistScope(kind)]) || (namespace !== undefined && covers(state.relistFloors[relistScope(kind, namespace)]));
 }
 

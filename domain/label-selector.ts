@@ -13,7 +13,8 @@ export interface Requirement {
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const INTEGER = /^[+-]?\d+$/;
-const INT64_MIN = -(2n ** 63n), INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n),
+  INT64_MAX = 2n ** 63n - 1n;
 
 /** strconv.ParseInt(s, 10, 64): a signed base-10 integer within int64, else undefined. */
 function parseInt64(s: unknown): bigint | undefined {
@@ -23,8 +24,7 @@ function parseInt64(s: unknown): bigint | undefined {
 }
 
 /** labels.Set.Lookup: the label's own value only — a key such as "constructor" is absent unless set. */
-const lookup = (labels: Labels, key: string): string | undefined =>
-  labels != null && Object.hasOwn(labels, key) ? labels[key] : undefined;
+const lookup = (labels: Labels, key: string): string | undefined => (labels != null && Object.hasOwn(labels, key) ? labels[key] : undefined);
 
 /** A qualified label key: an optional DNS-subdomain prefix and `/`, then a name of ≤ 63 characters. */
 function labelKeyError(key: unknown): string | undefined {

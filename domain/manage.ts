@@ -110,9 +110,11 @@ function podsShouldBeOnNode(
     if (pod.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL] === scope.hash) oldestNew ??= pod;
     else oldestOld ??= pod;
   }
-  for (const pod of sorted) if (pod !== oldestNew && pod !== oldestOld) out.deletions.push({ pod, nodeName, reason: 'surplus pod on node (surge keeps one new and one old)' });
+  for (const pod of sorted)
+    if (pod !== oldestNew && pod !== oldestOld) out.deletions.push({ pod, nodeName, reason: 'surplus pod on node (surge keeps one new and one old)' });
   if (oldestNew && oldestOld) {
     if (!isPodReady(oldestOld)) out.deletions.push({ pod: oldestOld, nodeName, reason: 'old pod not ready (its replacement exists)' });
-    else if (isPodAvailable(oldestNew, scope.minReadySeconds, scope.now)) out.deletions.push({ pod: oldestOld, nodeName, reason: 'old pod replaced (new pod available)' });
+    else if (isPodAvailable(oldestNew, scope.minReadySeconds, scope.now))
+      out.deletions.push({ pod: oldestOld, nodeName, reason: 'old pod replaced (new pod available)' });
   }
 }

@@ -31,8 +31,7 @@ function compileTerm(term: V1NodeSelectorTerm): NodeMatcher | undefined {
     if (!compiled) return undefined;
     fieldMatchers.push(compiled);
   }
-  return (node) =>
-    labelMatchers.every((m) => m(node.metadata?.labels)) && fieldMatchers.every((m) => m(node));
+  return (node) => labelMatchers.every((m) => m(node.metadata?.labels)) && fieldMatchers.every((m) => m(node));
 }
 
 export function compileRequiredNodeAffinity(spec: V1PodSpec | undefined): NodeMatcher {

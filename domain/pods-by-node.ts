@@ -27,9 +27,11 @@ const byteCompare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Oldest first: bound before unbound, then earlier creationTimestamp, then smaller name (phase is not used). */
 export function compareOldestFirst(a: V1Pod, b: V1Pod): number {
-  const boundA = Boolean(a.spec?.nodeName), boundB = Boolean(b.spec?.nodeName);
+  const boundA = Boolean(a.spec?.nodeName),
+    boundB = Boolean(b.spec?.nodeName);
   if (boundA !== boundB) return boundA ? -1 : 1;
-  const ta = created(a), tb = created(b);
+  const ta = created(a),
+    tb = created(b);
   if (ta === tb) return byteCompare(a.metadata?.name ?? '', b.metadata?.name ?? '');
   return ta < tb ? -1 : 1;
 }

@@ -19,9 +19,10 @@ export function projectNode(node: V1Node): V1Node {
           unschedulable: spec.unschedulable,
         })
       : undefined,
-    status: allocatable?.cpu !== undefined || allocatable?.memory !== undefined
-      ? { allocatable: defined({ cpu: allocatable.cpu, memory: allocatable.memory }) as Record<string, string> }
-      : undefined,
+    status:
+      allocatable?.cpu !== undefined || allocatable?.memory !== undefined
+        ? { allocatable: defined({ cpu: allocatable.cpu, memory: allocatable.memory }) as Record<string, string> }
+        : undefined,
   });
 }
 
@@ -49,9 +50,7 @@ export function projectPod(pod: V1Pod): V1Pod {
     spec: defined({
       containers: [], // required by the V1PodSpec type; the controller never reads them
       nodeName: pod.spec?.nodeName,
-      affinity: targetTerms
-        ? { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: targetTerms } } }
-        : undefined,
+      affinity: targetTerms ? { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: targetTerms } } } : undefined,
     }),
     status: pod.status
       ? defined({ phase: pod.status.phase, conditions: ready ? [projectCondition(ready)] : undefined, containerStatuses: restartCounts(pod) })
@@ -99,9 +98,7 @@ export function sameForController<T extends V1Node | V1Pod | V1DaemonSet>(a: T, 
 
 function targetNodeTerms(pod: V1Pod): V1NodeSelectorTerm[] | undefined {
   const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  const kept = terms
-    .map((t) => ({ matchFields: (t.matchFields ?? []).filter((f) => f.key === 'metadata.name') }))
-    .filter((t) => t.matchFields.length > 0);
+  const kept = terms.map((t) => ({ matchFields: (t.matchFields ?? []).filter((f) => f.key === 'metadata.name') })).filter((t) => t.matchFields.length > 0);
   return kept.length > 0 ? kept : undefined;
 }
 

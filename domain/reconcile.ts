@@ -35,7 +35,13 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const generation = typeof given.metadata?.generation === 'number' ? given.metadata.generation : undefined;
   const failedPodBackoff = liveBackoff(isObject(input?.failedPodBackoff) ? input.failedPodBackoff : undefined, nowMs ?? 0);
   const idle = (status: V1DaemonSetStatus, waits: Wait[] = []): ReconcileResult => ({
-    create: [], delete: [], adopt: [], release: [], status, waits, failedPodBackoff,
+    create: [],
+    delete: [],
+    adopt: [],
+    release: [],
+    status,
+    waits,
+    failedPodBackoff,
   });
   // Being deleted: no pods touched and the status left as it is (the garbage collector takes over).
   if (given.metadata?.deletionTimestamp != null) return idle({ ...previous }, [{ reason: 'DaemonSet is being deleted' }]);
@@ -164,7 +170,14 @@ function viewOf(view: Map<string, V1Pod[]>, nodes: readonly V1Node[]): Map<strin
 }
 
 /** Progressing, Available and Paused, and status.rollout, for a DaemonSet under rollout control. */
-function withRollout(status: V1DaemonSetStatus, plan: RolloutPlan, ds: V1DaemonSet, counts: { desiredNumberScheduled: number; numberAvailable: number }, now: Date, generation: number | undefined): void {
+function withRollout(
+  status: V1DaemonSetStatus,
+  plan: RolloutPlan,
+  ds: V1DaemonSet,
+  counts: { desiredNumberScheduled: number; numberAvailable: number },
+  now: Date,
+  generation: number | undefined,
+): void {
   status.conditions = rolloutConditions(plan, ds, counts, status, now, generation);
   (status as StatusWithRollout).rollout = toRecord(plan.rollout);
 }

@@ -22,8 +22,7 @@ export function isPodUpdated(pod: V1Pod, hash: string, generation: number | unde
   );
 }
 
-const rollingUpdateOf = (ds: V1DaemonSet) =>
-  ds.spec?.updateStrategy?.type === 'RollingUpdate' ? ds.spec.updateStrategy.rollingUpdate : undefined;
+const rollingUpdateOf = (ds: V1DaemonSet) => (ds.spec?.updateStrategy?.type === 'RollingUpdate' ? ds.spec.updateStrategy.rollingUpdate : undefined);
 
 /** Any positive maxSurge, whatever the node count: percentages round up. */
 export function allowsSurge(ds: V1DaemonSet): boolean {
@@ -98,13 +97,16 @@ function nodesInOrder(scope: SyncScope, byNode: ReadonlyMap<string, V1Pod[]>): {
 }
 
 /** `budget`: a rollout wave's own maxUnavailable/maxSurge in place of the strategy's. */
-export function rollingUpdate(scope: SyncScope, byNode: ReadonlyMap<string, V1Pod[]>, generation: number | undefined, budget?: UpdateBudget): RollingUpdateResult {
+export function rollingUpdate(
+  scope: SyncScope,
+  byNode: ReadonlyMap<string, V1Pod[]>,
+  generation: number | undefined,
+  budget?: UpdateBudget,
+): RollingUpdateResult {
   const { order, desired } = nodesInOrder(scope, byNode);
   const { maxUnavailable, maxSurge } = effectiveBudgets(scope.ds, desired, budget);
   const classify = (nodeName: string) => findUpdatedPodsOnNode(byNode.get(nodeName) ?? NO_PODS, scope.hash, generation);
-  return maxSurge > 0
-    ? surgeUpdate(scope, order, classify, maxSurge, desired)
-    : unavailableUpdate(scope, order, classify, maxUnavailable);
+  return maxSurge > 0 ? surgeUpdate(scope, order, classify, maxSurge, desired) : unavailableUpdate(scope, order, classify, maxUnavailable);
 }
 
 /** Why a node's new pod is not available yet: still unready, or inside minReadySeconds. */
@@ -114,12 +116,7 @@ function pendingWait(scope: SyncScope, nodeName: string, pod: V1Pod): Wait {
 }
 
 /** maxSurge == 0: delete old pods while fewer than maxUnavailable nodes are unavailable; manage recreates them. */
-function unavailableUpdate(
-  scope: SyncScope,
-  order: string[],
-  classify: (nodeName: string) => UpdatedPods,
-  maxUnavailable: number,
-): RollingUpdateResult {
+function unavailableUpdate(scope: SyncScope, order: string[], classify: (nodeName: string) => UpdatedPods, maxUnavailable: number): RollingUpdateResult {
   const available = (pod: V1Pod) => isPodAvailable(pod, scope.minReadySeconds, scope.now);
   const result: RollingUpdateResult = { createOn: [], deletions: [], waits: [] };
   const candidates: [string, V1Pod][] = [];
@@ -158,13 +155,7 @@ function unavailableUpdate(
  * is available. A missing node counts as ineligible here (upstream fails the whole rolling update
  * until the pod disappears).
  */
-function surgeUpdate(
-  scope: SyncScope,
-  order: string[],
-  classify: (nodeName: string) => UpdatedPods,
-  maxSurge: number,
-  desired: number,
-): RollingUpdateResult {
+function surgeUpdate(scope: SyncScope, order: string[], classify: (nodeName: string) => UpdatedPods, maxSurge: number, desired: number): RollingUpdateResult {
   const available = (pod: V1Pod) => isPodAvailable(pod, scope.minReadySeconds, scope.now);
   const result: RollingUpdateResult = { createOn: [], deletions: [], waits: [] };
   const shouldNotRun: [string, V1Pod][] = [];
@@ -190,7 +181,8 @@ function surgeUpdate(
     }
     const shouldRun = scope.eligibility.get(nodeName)?.shouldRun ?? false;
     if (!available(oldPod)) {
-      if (shouldRun) result.createOn.push(nodeName); // down anyway: replace it without waiting for the budget
+      if (shouldRun)
+        result.createOn.push(nodeName); // down anyway: replace it without waiting for the budget
       else result.deletions.push({ pod: oldPod, nodeName, reason: 'old pod unavailable on an ineligible node' });
     } else if (!shouldRun) {
       shouldNotRun.push([nodeName, oldPod]);

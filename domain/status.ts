@@ -22,7 +22,12 @@ export type StatusCounts = Pick<
 
 /** Existing nodes only; on an eligible node only the oldest pod is examined. */
 export function statusCounts(scope: SyncScope, byNode: ReadonlyMap<string, V1Pod[]>, generation: number | undefined): Required<StatusCounts> {
-  let desired = 0, current = 0, misscheduled = 0, ready = 0, available = 0, updated = 0;
+  let desired = 0,
+    current = 0,
+    misscheduled = 0,
+    ready = 0,
+    available = 0,
+    updated = 0;
   for (const node of scope.nodes) {
     const name = node.metadata?.name ?? '';
     const pods = byNode.get(name);
@@ -56,7 +61,11 @@ export function statusCounts(scope: SyncScope, byNode: ReadonlyMap<string, V1Pod
 export const INVALID_SPEC_CONDITION = 'InvalidSpec';
 
 /** Sets or clears our condition, keeping every other condition and an unchanged condition's transition time. */
-export function withSpecCondition(conditions: V1DaemonSetCondition[] | undefined, errors: readonly ValidationError[], now: Date): V1DaemonSetCondition[] | undefined {
+export function withSpecCondition(
+  conditions: V1DaemonSetCondition[] | undefined,
+  errors: readonly ValidationError[],
+  now: Date,
+): V1DaemonSetCondition[] | undefined {
   const list = Array.isArray(conditions) ? conditions : [];
   const others = list.filter((c) => c?.type !== INVALID_SPEC_CONDITION);
   if (errors.length === 0) return conditions ? others : undefined;

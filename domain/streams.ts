@@ -12,8 +12,7 @@ export interface DaemonSetKey {
 
 export const nodesStreamId = (clusterId: string): string => `${clusterId}/nodes`;
 export const podsStreamId = (clusterId: string, namespace: string): string => `${clusterId}/pods/${namespace}`;
-export const daemonSetStreamId = (key: DaemonSetKey): string =>
-  `${key.clusterId}/daemonsets/${key.namespace}/${key.name}`;
+export const daemonSetStreamId = (key: DaemonSetKey): string => `${key.clusterId}/daemonsets/${key.namespace}/${key.name}`;
 
 export function parseDaemonSetStreamId(streamId: string): DaemonSetKey {
   const parts = streamId.split('/');

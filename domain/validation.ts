@@ -70,7 +70,8 @@ export function validateDaemonSet(given: V1DaemonSet): ValidationError[] {
       if (unavailableError) fail(`${field}.maxUnavailable`, `${JSON.stringify(ru.maxUnavailable)}: ${unavailableError}`);
       if (surgeError) fail(`${field}.maxSurge`, `${JSON.stringify(ru.maxSurge)}: ${surgeError}`);
       if (!unavailableError && !surgeError) {
-        const unavailableZero = isZeroIntOrPercent(ru.maxUnavailable), surgeZero = isZeroIntOrPercent(ru.maxSurge);
+        const unavailableZero = isZeroIntOrPercent(ru.maxUnavailable),
+          surgeZero = isZeroIntOrPercent(ru.maxSurge);
         if (unavailableZero && surgeZero) fail(`${field}.maxUnavailable`, 'cannot be 0 when maxSurge is 0');
         if (!unavailableZero && !surgeZero) fail(`${field}.maxSurge`, 'may not be set when maxUnavailable is non-zero');
       }

@@ -28,7 +28,10 @@ export const waitFor = {
   burst: (action: 'creates' | 'deletes', deferred: number): Wait => ({
     reason: `${WAIT_BURST}: ${deferred} ${action} deferred to the next pass (at most 250 per pass)`,
   }),
-  fleetBudget: (nodeName: string, allowance: number): Wait => ({ nodeName, reason: `${WAIT_FLEET_BUDGET}: ${allowance} more node(s) granted to this cluster now` }),
+  fleetBudget: (nodeName: string, allowance: number): Wait => ({
+    nodeName,
+    reason: `${WAIT_FLEET_BUDGET}: ${allowance} more node(s) granted to this cluster now`,
+  }),
   ineligible: (nodeName: string): Wait => ({
     nodeName,
     reason: `${WAIT_INELIGIBLE}: its pod stays until more pods are available than desired`,

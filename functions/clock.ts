@@ -59,7 +59,8 @@ class TimerHeap {
     if (h.length > 0 && last) {
       h[0] = last;
       for (let i = 0; ; ) {
-        const left = 2 * i + 1, right = left + 1;
+        const left = 2 * i + 1,
+          right = left + 1;
         let least = i;
         if (left < h.length && before(h[left]!, h[least]!)) least = left;
         if (right < h.length && before(h[right]!, h[least]!)) least = right;

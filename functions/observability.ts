@@ -58,7 +58,10 @@ export function powertoolsTelemetry(): Telemetry {
 
 /** `Metric{Code=5xx,ClusterId=a}`, dimensions sorted: one key per dimension set. */
 const dimensionedKey = (metric: string, dimensions: Record<string, string>): string =>
-  `${metric}{${Object.entries(dimensions).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(',')}}`;
+  `${metric}{${Object.entries(dimensions)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')}}`;
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LocalLogLevel = (typeof LEVELS)[number];
@@ -89,7 +92,8 @@ export function localTelemetry(level: LocalLogLevel = 'warn', write: (line: stri
       const key = dimensionedKey(metric, dimensions);
       counts.set(key, (counts.get(key) ?? 0) + value);
     },
-    timing: (metric, ms, clusterId) => void (timings.get(`${metric}/${clusterId}`) ?? timings.set(`${metric}/${clusterId}`, []).get(`${metric}/${clusterId}`)!).push(ms),
+    timing: (metric, ms, clusterId) =>
+      void (timings.get(`${metric}/${clusterId}`) ?? timings.set(`${metric}/${clusterId}`, []).get(`${metric}/${clusterId}`)!).push(ms),
     flush: () => undefined,
   };
 }

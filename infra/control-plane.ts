@@ -142,7 +142,11 @@ export class DaemonloopControlPlane extends Construct {
     queues.timer.grantSendMessages(this.reconcile.role);
     grantAssumeClusterRoles(this.reconcile.role); // each cluster only as its own role (constructs/cluster-access.ts)
     for (const { clusterId, eksCluster } of settings.clusters) {
-      new ClusterAccessRole(this, `Cluster-${clusterId}`, { clusterId, reconcileRole: this.reconcile.role, ...(eksCluster ? { eksCluster: { name: eksCluster } } : {}) });
+      new ClusterAccessRole(this, `Cluster-${clusterId}`, {
+        clusterId,
+        reconcileRole: this.reconcile.role,
+        ...(eksCluster ? { eksCluster: { name: eksCluster } } : {}),
+      });
     }
     // Timer: record TimerFired in the DaemonSet's stream, wake it, or wait again.
     log.grantRead(this.timer.role);
@@ -157,7 +161,15 @@ export class DaemonloopControlPlane extends Construct {
     const forwarder = new ForwarderRole(this, 'Forwarder', { bus: ingestPath.bus });
     onlyForwardersPut(ingestPath.bus);
     const operator = new OperatorRole(this, 'Operator', { log });
-    const fleet = new FleetReconcile(this, 'FleetReconcile', { log, timerQueue: queues.timer, ingest: this.ingest, timer: this.timer, reconcile: this.reconcile, operator: operator.role, ...(placement ? { placement } : {}) });
+    const fleet = new FleetReconcile(this, 'FleetReconcile', {
+      log,
+      timerQueue: queues.timer,
+      ingest: this.ingest,
+      timer: this.timer,
+      reconcile: this.reconcile,
+      operator: operator.role,
+      ...(placement ? { placement } : {}),
+    });
     this.forwarder = forwarder;
     this.operator = operator;
     const alarms = new LoopAlarms(this, 'Alarms', {
@@ -169,8 +181,8 @@ export class DaemonloopControlPlane extends Construct {
       },
       reconcileQueue: queues.reconcile,
       refusals: {
-        [SOURCE_MISMATCH_METRIC]: 'ingest rejected an event whose source is not its cluster\'s forwarder (a forgery, or a misconfigured forwarder)',
-        [DECISION_REFUSED_METRIC]: 'reconcile refused a decision: the cluster\'s API server does not have the DaemonSet the log holds',
+        [SOURCE_MISMATCH_METRIC]: "ingest rejected an event whose source is not its cluster's forwarder (a forgery, or a misconfigured forwarder)",
+        [DECISION_REFUSED_METRIC]: "reconcile refused a decision: the cluster's API server does not have the DaemonSet the log holds",
       },
     });
 
@@ -220,4 +232,3 @@ export class DaemonloopControlPlane extends Construct {
     component('tamper-evidence', this.tamperEvidence);
   }
 }
-

@@ -18,22 +18,25 @@ const esbuild = await import('esbuild').catch((error) => {
 });
 
 if (esbuild) rmSync('dist/cli', { recursive: true, force: true }); // no chunk of an older build left behind
-if (esbuild) await esbuild.build({
-  entryPoints: ['functions/cli/entry.ts'],
-  outdir: 'dist/cli',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // Every installed package but client-node stays external, dev ones too (the local runtime's dynalite).
-  external: Object.keys({ ...dependencies, ...devDependencies }).filter((name) => !BUNDLED.has(name)).flatMap((name) => [name, `${name}/*`]),
-  // client-node's CommonJS dependencies call require(): give the ESM bundle one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  sourcemap: 'linked',
-  logLevel: 'warning',
-  chunkNames: 'chunks/[name]-[hash]',
-});
+if (esbuild)
+  await esbuild.build({
+    entryPoints: ['functions/cli/entry.ts'],
+    outdir: 'dist/cli',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Every installed package but client-node stays external, dev ones too (the local runtime's dynalite).
+    external: Object.keys({ ...dependencies, ...devDependencies })
+      .filter((name) => !BUNDLED.has(name))
+      .flatMap((name) => [name, `${name}/*`]),
+    // client-node's CommonJS dependencies call require(): give the ESM bundle one.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    chunkNames: 'chunks/[name]-[hash]',
+  });
 
 // `daemonloop --help` as this build prints it, for the bin to print without loading the bundle
 // (bin/daemonloop.js): rendered by the bundle itself, so it is the command table's own text.

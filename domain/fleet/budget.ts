@@ -133,7 +133,12 @@ export function settledHolds(ledger: BudgetLedger, clusterId: string, disrupted:
  * below 1 (a rollout must be able to move); with `rolling` clusters at once, each may hold at most
  * its share (rounded up, so the shares together can use the whole budget).
  */
-export function budgetLimit(budget: FleetDisruptionBudget | undefined, eligibleNodes: number, rolling = 0, left: Record<string, number> = {}): Omit<FleetBudgetSized, 'type' | 'time'> {
+export function budgetLimit(
+  budget: FleetDisruptionBudget | undefined,
+  eligibleNodes: number,
+  rolling = 0,
+  left: Record<string, number> = {},
+): Omit<FleetBudgetSized, 'type' | 'time'> {
   if (!budget) return { limit: null };
   const limit = percentOrCount(budget.maxUnavailableNodes, eligibleNodes);
   const total = Object.values(left).reduce((n, l) => n + l, 0);
@@ -152,4 +157,8 @@ function percentOrCount(value: IntOrString, total: number): number {
 }
 
 export const sameBudgetSize = (ledger: BudgetLedger, size: Omit<FleetBudgetSized, 'type' | 'time'>): boolean =>
-  ledger.limit === size.limit && ledger.window?.nodes === size.window?.nodes && ledger.window?.windowSeconds === size.window?.windowSeconds && ledger.perCluster === size.perCluster && JSON.stringify(ledger.shares) === JSON.stringify(size.shares);
+  ledger.limit === size.limit &&
+  ledger.window?.nodes === size.window?.nodes &&
+  ledger.window?.windowSeconds === size.window?.windowSeconds &&
+  ledger.perCluster === size.perCluster &&
+  JSON.stringify(ledger.shares) === JSON.stringify(size.shares);

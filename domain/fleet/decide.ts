@@ -49,7 +49,12 @@ export function decideFleet({ state: given, clusters, observed, now }: FleetInpu
   // 1. a new revision freezes a new plan; an unfinished run is superseded
   if (!state.run || state.run.revision !== state.revision) {
     const old = state.run;
-    emit({ type: 'FleetRunStarted', time, plan: freezePlan(fleet.spec, state.revision, clusters), ...(old && !old.outcome ? { supersedes: old.revision } : {}) });
+    emit({
+      type: 'FleetRunStarted',
+      time,
+      plan: freezePlan(fleet.spec, state.revision, clusters),
+      ...(old && !old.outcome ? { supersedes: old.revision } : {}),
+    });
   }
   const run = () => state.run!;
 
@@ -87,16 +92,24 @@ export function decideFleet({ state: given, clusters, observed, now }: FleetInpu
     return c !== undefined && !c.failedAt && !c.succeededAt;
   });
   // Nodes each rolling cluster has left to replace: all of them until it runs the run's revision.
-  const left = Object.fromEntries(rolling.flatMap(({ clusterId: id }) => {
-    const o = observed[id];
-    return o ? [[id, o.revision === run().revision ? Math.max(0, o.desired - o.updated) : o.desired]] : [];
-  }));
+  const left = Object.fromEntries(
+    rolling.flatMap(({ clusterId: id }) => {
+      const o = observed[id];
+      return o ? [[id, o.revision === run().revision ? Math.max(0, o.desired - o.updated) : o.desired]] : [];
+    }),
+  );
   const budget = budgetLimit(fleet.spec.disruptionBudget, eligible, rolling.length, left);
 
   // 6. what the decision read, recorded after its events when it has any (the loop appends them together)
   const registry = clusters.map((c) => ({ clusterId: c.clusterId, labels: c.labels }));
   const read = Object.fromEntries(placed.flatMap((c) => (observed[c.clusterId] ? [[c.clusterId, observed[c.clusterId]!]] : [])));
-  const decided: FleetDecided = { type: 'FleetDecided', time, ...(JSON.stringify(given.decidedOn) === JSON.stringify(registry) ? {} : { clusters: registry }), observed: read, budget };
+  const decided: FleetDecided = {
+    type: 'FleetDecided',
+    time,
+    ...(JSON.stringify(given.decidedOn) === JSON.stringify(registry) ? {} : { clusters: registry }),
+    observed: read,
+    budget,
+  };
 
   return {
     events,

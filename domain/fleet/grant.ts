@@ -34,7 +34,8 @@ export function takenNodes(input: ReconcileInput, result: ReconcileResult): stri
 
 export function grantEvents(clusterId: string, plan: GrantPlan, taken: string[], decisionCommit: number, now: Date): BudgetEvent[] {
   const time = now.toISOString();
-  if (taken.length > plan.allowance) throw new Error(`fleet budget: the decision takes ${taken.length} node(s) but only ${plan.allowance} were allowed (${plan.reason})`);
+  if (taken.length > plan.allowance)
+    throw new Error(`fleet budget: the decision takes ${taken.length} node(s) but only ${plan.allowance} were allowed (${plan.reason})`);
   return [
     ...(plan.returned.length > 0 ? [{ type: 'FleetBudgetReturned' as const, time, clusterId, nodes: plan.returned }] : []),
     ...(taken.length > 0 ? [{ type: 'FleetBudgetGranted' as const, time, clusterId, nodes: taken, decisionCommit }] : []),

@@ -93,7 +93,13 @@ export function progressRun(
       if (c.succeededAt) step.events.push({ type: 'FleetClusterRegressed', time, revision, clusterId, reason: describeProgress(o) });
       const deadline = deadlineOf(stage, c.startedAt);
       if (deadline !== undefined && t >= deadline) {
-        step.events.push({ type: 'FleetClusterFailed', time, revision, clusterId, reason: `progress deadline of ${stage.progressDeadlineSeconds}s exceeded: ${describeProgress(o)}` });
+        step.events.push({
+          type: 'FleetClusterFailed',
+          time,
+          revision,
+          clusterId,
+          reason: `progress deadline of ${stage.progressDeadlineSeconds}s exceeded: ${describeProgress(o)}`,
+        });
         failed.push(clusterId);
         continue;
       }
@@ -117,7 +123,8 @@ export function progressRun(
         } else {
           const slots = Math.max(0, stage.maxConcurrency - progressing);
           for (const clusterId of toApply.slice(0, slots)) step.start.push({ clusterId, stage: stage.name });
-          for (const clusterId of toApply.slice(slots)) step.waits.push({ stage: stage.name, clusterId, reason: `${FLEET_WAIT.concurrency} ${stage.maxConcurrency} in flight` });
+          for (const clusterId of toApply.slice(slots))
+            step.waits.push({ stage: stage.name, clusterId, reason: `${FLEET_WAIT.concurrency} ${stage.maxConcurrency} in flight` });
         }
       }
       return withRecheck(step, recheck);

@@ -19,7 +19,10 @@ export interface FleetReplayReport {
   mismatches: FleetMismatch[];
 }
 
-export function replayFleet(commits: readonly { commit: number; events: FleetEvent[] }[], decide: (input: FleetInput) => FleetDecision | undefined = decideFleet): FleetReplayReport {
+export function replayFleet(
+  commits: readonly { commit: number; events: FleetEvent[] }[],
+  decide: (input: FleetInput) => FleetDecision | undefined = decideFleet,
+): FleetReplayReport {
   let state = initialFleetState();
   const report: FleetReplayReport = { decisions: 0, mismatches: [] };
   let previous = 0;

@@ -47,11 +47,24 @@ export function evolveFleet(state: FleetState, event: FleetEvent): FleetState {
   };
   switch (event.type) {
     case 'FleetApplied':
-      return { ...state, fleet: event.fleet, revision: event.revision, appliedAt: state.appliedAt ?? event.time, revisions: { ...state.revisions, [event.revision]: event.fleet } };
+      return {
+        ...state,
+        fleet: event.fleet,
+        revision: event.revision,
+        appliedAt: state.appliedAt ?? event.time,
+        revisions: { ...state.revisions, [event.revision]: event.fleet },
+      };
     case 'FleetRunStarted':
       return {
         ...state,
-        run: { revision: event.plan.revision, plan: event.plan, startedAt: event.time, ...(event.supersedes !== undefined ? { supersedes: event.supersedes } : {}), clusters: {}, approvals: [] },
+        run: {
+          revision: event.plan.revision,
+          plan: event.plan,
+          startedAt: event.time,
+          ...(event.supersedes !== undefined ? { supersedes: event.supersedes } : {}),
+          clusters: {},
+          approvals: [],
+        },
       };
     case 'FleetClusterStarted':
       if (!inRun(event.revision)) return state;
@@ -67,7 +80,9 @@ export function evolveFleet(state: FleetState, event: FleetEvent): FleetState {
     case 'FleetRunFinished':
       return inRun(event.revision) ? { ...state, run: { ...run!, outcome: event.outcome, finishedAt: event.time, reason: event.reason } } : state;
     case 'FleetStageApproved':
-      return inRun(event.revision) && !run!.approvals.includes(event.stage) ? { ...state, run: { ...run!, approvals: [...run!.approvals, event.stage] } } : state;
+      return inRun(event.revision) && !run!.approvals.includes(event.stage)
+        ? { ...state, run: { ...run!, approvals: [...run!.approvals, event.stage] } }
+        : state;
     case 'FleetPauseChanged':
       return { ...state, paused: event.paused };
     case 'FleetDecided':

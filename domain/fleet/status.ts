@@ -73,11 +73,29 @@ export function fleetStatus(state: FleetState, clusters: FleetCluster[], observe
       ? { type: 'Progressing', status: 'False', reason: 'RunFailed', message: run.reason ?? '' }
       : done
         ? { type: 'Progressing', status: 'False', reason: 'RunSucceeded', message: `revision ${state.revision} rolled out to ${perCluster.length} cluster(s)` }
-        : { type: 'Progressing', status: 'True', reason: decision.activeStage ? `Stage ${decision.activeStage}` : 'Starting', message: decision.waits[0]?.reason ?? '' },
+        : {
+            type: 'Progressing',
+            status: 'True',
+            reason: decision.activeStage ? `Stage ${decision.activeStage}` : 'Starting',
+            message: decision.waits[0]?.reason ?? '',
+          },
     perCluster.every((c) => c.available >= c.desired && c.desired > 0)
       ? { type: 'Available', status: 'True', reason: 'AllClustersAvailable', message: `${sum('available')}/${sum('desired')} nodes available` }
-      : { type: 'Available', status: 'False', reason: 'ClustersUnavailable', message: perCluster.filter((c) => c.available < c.desired || c.desired === 0).map((c) => `${c.clusterId} ${c.available}/${c.desired}`).join(', ') },
-    { type: 'Paused', status: state.paused ? 'True' : 'False', reason: state.paused ? 'Paused' : 'Running', message: state.paused ? 'no new cluster starts until `fleet rollout resume`' : '' },
+      : {
+          type: 'Available',
+          status: 'False',
+          reason: 'ClustersUnavailable',
+          message: perCluster
+            .filter((c) => c.available < c.desired || c.desired === 0)
+            .map((c) => `${c.clusterId} ${c.available}/${c.desired}`)
+            .join(', '),
+        },
+    {
+      type: 'Paused',
+      status: state.paused ? 'True' : 'False',
+      reason: state.paused ? 'Paused' : 'Running',
+      message: state.paused ? 'no new cluster starts until `fleet rollout resume`' : '',
+    },
     failed.length > 0
       ? { type: 'Failed', status: 'True', reason: 'ClustersFailed', message: failed.map((c) => `${c.clusterId}: ${c.reason ?? 'failed'}`).join('; ') }
       : { type: 'Failed', status: 'False', reason: 'NoFailures', message: '' },

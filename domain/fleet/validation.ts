@@ -20,7 +20,8 @@ export function validateFleet(given: unknown): ValidationError[] {
   if (fleet.apiVersion !== FLEET_API_VERSION) fail('apiVersion', `must be ${FLEET_API_VERSION}`);
   if (fleet.kind !== FLEET_KIND) fail('kind', `must be ${FLEET_KIND}`);
   const name = fleet.metadata?.name;
-  if (typeof name !== 'string' || name.length > 63 || !DNS_LABEL.test(name)) fail('metadata.name', 'must be a DNS label (lower-case letters, digits and "-", at most 63)');
+  if (typeof name !== 'string' || name.length > 63 || !DNS_LABEL.test(name))
+    fail('metadata.name', 'must be a DNS label (lower-case letters, digits and "-", at most 63)');
   const spec = fleet.spec;
   if (!isObject(spec)) return [...errors, { field: 'spec', message: 'required' }];
 
@@ -83,15 +84,19 @@ export function validateFleet(given: unknown): ValidationError[] {
     else {
       const e = intOrPercentError(budget.maxUnavailableNodes);
       if (e) fail('spec.disruptionBudget.maxUnavailableNodes', e);
-      else if (budget.maxUnavailableNodes === 0 || budget.maxUnavailableNodes === '0%') fail('spec.disruptionBudget.maxUnavailableNodes', 'must be greater than 0 (a rollout could never start)');
+      else if (budget.maxUnavailableNodes === 0 || budget.maxUnavailableNodes === '0%')
+        fail('spec.disruptionBudget.maxUnavailableNodes', 'must be greater than 0 (a rollout could never start)');
       const w = budget.maxDisruptionsPerWindow;
       if (w !== undefined) {
-        if (!isObject(w) || !(Number.isInteger(w.nodes) && w.nodes >= 1)) fail('spec.disruptionBudget.maxDisruptionsPerWindow.nodes', 'must be an integer of at least 1');
-        if (!isObject(w) || !(Number.isInteger(w.windowSeconds) && w.windowSeconds >= 1)) fail('spec.disruptionBudget.maxDisruptionsPerWindow.windowSeconds', 'must be an integer of at least 1');
+        if (!isObject(w) || !(Number.isInteger(w.nodes) && w.nodes >= 1))
+          fail('spec.disruptionBudget.maxDisruptionsPerWindow.nodes', 'must be an integer of at least 1');
+        if (!isObject(w) || !(Number.isInteger(w.windowSeconds) && w.windowSeconds >= 1))
+          fail('spec.disruptionBudget.maxDisruptionsPerWindow.windowSeconds', 'must be an integer of at least 1');
       }
     }
   }
-  if (spec.removalPolicy !== undefined && spec.removalPolicy !== 'Delete' && spec.removalPolicy !== 'Orphan') fail('spec.removalPolicy', 'must be Delete or Orphan');
+  if (spec.removalPolicy !== undefined && spec.removalPolicy !== 'Delete' && spec.removalPolicy !== 'Orphan')
+    fail('spec.removalPolicy', 'must be Delete or Orphan');
   return errors;
 }
 
@@ -99,7 +104,8 @@ function selectionErrors(s: ClusterSelection, at: string, fail: (field: string, 
   const hasSelector = s.clusterSelector !== undefined;
   const hasList = s.clusters !== undefined;
   if (hasSelector === hasList) return fail(at, 'needs exactly one of clusterSelector and clusters');
-  if (hasList && (!Array.isArray(s.clusters) || s.clusters.some((c) => typeof c !== 'string' || c === ''))) fail(`${at}.clusters`, 'must be a list of cluster ids');
+  if (hasList && (!Array.isArray(s.clusters) || s.clusters.some((c) => typeof c !== 'string' || c === '')))
+    fail(`${at}.clusters`, 'must be a list of cluster ids');
   if (hasSelector) {
     const e = isObject(s.clusterSelector) ? labelSelectorError(s.clusterSelector) : 'must be a label selector';
     if (e) fail(`${at}.clusterSelector`, e);
@@ -108,4 +114,6 @@ function selectionErrors(s: ClusterSelection, at: string, fail: (field: string, 
 
 /** Why `name` cannot name a fleet (its stream id is built from it), or undefined. */
 export const fleetNameProblem = (name: string): string | undefined =>
-  name.length <= 63 && DNS_LABEL.test(name) ? undefined : `${JSON.stringify(name.slice(0, 80))} is not a DNS label (lower-case letters, digits and "-", at most 63)`;
+  name.length <= 63 && DNS_LABEL.test(name)
+    ? undefined
+    : `${JSON.stringify(name.slice(0, 80))} is not a DNS label (lower-case letters, digits and "-", at most 63)`;

@@ -48,6 +48,8 @@ export function fitCheck(
       memoryBytes: allocatable.memoryBytes - used.memoryBytes + returned.memoryBytes,
     };
     const short = [needs.cpuMillicores > free.cpuMillicores ? 'cpu' : undefined, needs.memoryBytes > free.memoryBytes ? 'memory' : undefined].filter(Boolean);
-    return short.length === 0 ? { nodeName, fits: true, free, needs } : { nodeName, fits: false, free, needs, reason: short.map((r) => `Insufficient ${r}`).join(', ') };
+    return short.length === 0
+      ? { nodeName, fits: true, free, needs }
+      : { nodeName, fits: false, free, needs, reason: short.map((r) => `Insufficient ${r}`).join(', ') };
   });
 }

@@ -159,7 +159,9 @@ export function planRollout(input: PlanInput): RolloutPlan {
 export function timingSummary(eligible: readonly V1Node[], timing: TimingModel): TimingSummary[] {
   const groups = new Map<string, number>();
   for (const node of eligible) groups.set(nodeGroupOf(node), (groups.get(nodeGroupOf(node)) ?? 0) + 1);
-  return [...groups].sort(([a], [b]) => (a < b ? -1 : 1)).map(([group, nodes]) => ({ group, nodes, startup: summary(timing.startup(group)), termination: summary(timing.termination(group)) }));
+  return [...groups]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([group, nodes]) => ({ group, nodes, startup: summary(timing.startup(group)), termination: summary(timing.termination(group)) }));
 }
 
 /**

@@ -90,7 +90,10 @@ export function simulateFleet(input: FleetSimulationInput): FleetSimulationResul
       decided: (decision: Parameters<typeof planGrant>[2], result: Parameters<typeof takenNodes>[1]) => {
         r.commit += 1;
         for (const e of grantEvents(clusterId, grant!, takenNodes(decision, result), r.commit, decision.now)) ledger = evolveBudget(ledger, e);
-        peakHeld = Math.max(peakHeld, Object.values(ledger.held).reduce((n, held) => n + Object.keys(held).length, 0));
+        peakHeld = Math.max(
+          peakHeld,
+          Object.values(ledger.held).reduce((n, held) => n + Object.keys(held).length, 0),
+        );
       },
     };
   };
@@ -108,13 +111,21 @@ export function simulateFleet(input: FleetSimulationInput): FleetSimulationResul
       const decision = decideFleet({ state, clusters: [...input.clusters], observed, now: new Date(now) });
       if (!decision) break;
       apply(decision.events);
-      if (!sameBudgetSize(ledger, decision.budget)) ledger = evolveBudget(ledger, { type: 'FleetBudgetSized', time: new Date(now).toISOString(), ...decision.budget });
+      if (!sameBudgetSize(ledger, decision.budget))
+        ledger = evolveBudget(ledger, { type: 'FleetBudgetSized', time: new Date(now).toISOString(), ...decision.budget });
       for (const w of decision.write) {
         apply([{ type: 'FleetClusterWritten', time: new Date(now).toISOString(), revision: w.revision, clusterId: w.clusterId, outcome: 'succeeded' }]);
         const begins = now + input.loopLatencyMs;
         running.set(w.clusterId, { sim: new ClusterSimulation(input.simulationFor(w.clusterId, w.spec, begins)), startedAt: now, commit: 0 });
         const before = observed[w.clusterId];
-        observed[w.clusterId] = { revision: w.revision, generation: 1, observedGeneration: 0, desired: before?.desired ?? 0, updated: 0, available: before?.available ?? 0 };
+        observed[w.clusterId] = {
+          revision: w.revision,
+          generation: 1,
+          observedGeneration: 0,
+          desired: before?.desired ?? 0,
+          updated: 0,
+          available: before?.available ?? 0,
+        };
       }
       if (state.run?.outcome) break;
       fleetAt = decision.requeueAfterSeconds !== undefined ? now + decision.requeueAfterSeconds * 1000 : undefined;
@@ -124,7 +135,14 @@ export function simulateFleet(input: FleetSimulationInput): FleetSimulationResul
     const status = r.sim.decide(now, hookFor(who, r));
     if (!r.status || counters(r.status) !== counters(status) || r.sim.isCompleted()) fleetAt = Math.min(fleetAt ?? Infinity, now + input.loopLatencyMs);
     r.status = status;
-    observed[who] = { revision, generation: 1, observedGeneration: 1, desired: status.desiredNumberScheduled ?? 0, updated: status.updatedNumberScheduled ?? 0, available: status.numberAvailable ?? 0 };
+    observed[who] = {
+      revision,
+      generation: 1,
+      observedGeneration: 1,
+      desired: status.desiredNumberScheduled ?? 0,
+      updated: status.updatedNumberScheduled ?? 0,
+      available: status.numberAvailable ?? 0,
+    };
   }
 
   const run = state.run;

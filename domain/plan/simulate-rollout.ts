@@ -139,7 +139,8 @@ function simulation(input: SimulationInput) {
     unavailableNodeMs += (at - lastCurveAt) * (unavailable.at(-1)?.count ?? count);
     lastCurveAt = at;
     const last = unavailable.at(-1);
-    if (last?.atMs === at - start) last.count = count; // one point per instant: calls issued together land together
+    if (last?.atMs === at - start)
+      last.count = count; // one point per instant: calls issued together land together
     else if (last?.count !== count) unavailable.push({ atMs: at - start, count });
   };
   const podCountChanged = (node: string, delta: number, at: number) => {
@@ -236,8 +237,10 @@ function simulation(input: SimulationInput) {
       if (next.kind === 'gone') {
         pods.delete(next.pod);
         podCountChanged(sim.node, -1, next.at);
-      } else if (sim.pod.metadata?.deletionTimestamp) continue; // asked to go before it got there
-      else if (next.kind === 'ready') sim.pod.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(next.at) }] };
+      } else if (sim.pod.metadata?.deletionTimestamp)
+        continue; // asked to go before it got there
+      else if (next.kind === 'ready')
+        sim.pod.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(next.at) }] };
       else if (!sim.counted) {
         sim.counted = true;
         availabilityChanged(sim.node, +1, next.at);
@@ -276,14 +279,22 @@ function simulation(input: SimulationInput) {
 
   const decide = (at: number, hook?: DecisionHook): V1DaemonSetStatus => {
     advance(Math.max(at, now));
-    const decisionInput: ReconcileInput = { daemonSet: ds, nodes: input.nodes as V1Node[], pods: [...pods.values()].map((p) => p.pod), now: new Date(now), revisions, failedPodBackoff: backoff };
+    const decisionInput: ReconcileInput = {
+      daemonSet: ds,
+      nodes: input.nodes as V1Node[],
+      pods: [...pods.values()].map((p) => p.pod),
+      now: new Date(now),
+      revisions,
+      failedPodBackoff: backoff,
+    };
     const allowance = hook?.allowance?.(decisionInput);
     if (allowance !== undefined && allowance !== Infinity) decisionInput.disruptionAllowance = allowance;
     const result = reconcile(decisionInput);
     hook?.decided?.(decisionInput, result);
     work.decisions += 1;
     const current = currentRevision(ds, revisions);
-    if (!revisions.some((r) => r.hash === current.hash)) revisions = [...revisions, { revision: current.revision, hash: current.hash, template: current.template }];
+    if (!revisions.some((r) => r.hash === current.hash))
+      revisions = [...revisions, { revision: current.revision, hash: current.hash, template: current.template }];
     backoff = result.failedPodBackoff;
     if (result.status.desiredNumberScheduled !== undefined && result.status.desiredNumberScheduled !== eligible) {
       eligible = result.status.desiredNumberScheduled;
@@ -301,7 +312,10 @@ function simulation(input: SimulationInput) {
       applied = call(applied);
       api.creates += 1;
       work.observations += OBSERVATIONS_PER_CREATE;
-      const created = modelPod({ ...pod, metadata: { ...pod.metadata, uid: `planned-${++uid}`, creationTimestamp: new Date(applied) }, status: { phase: 'Pending' } }, nodeName);
+      const created = modelPod(
+        { ...pod, metadata: { ...pod.metadata, uid: `planned-${++uid}`, creationTimestamp: new Date(applied) }, status: { phase: 'Pending' } },
+        nodeName,
+      );
       const fits = !input.unfit.has(nodeName);
       add(created, nodeName, applied, fits ? applied + draw(timing.startup(nodeGroupOf(nodeByName.get(nodeName))), random()) : undefined);
     }
@@ -364,7 +378,15 @@ function isComplete(status: V1DaemonSetStatus, pods: ReadonlyMap<string, SimPod>
   return true;
 }
 
-const COUNTERS = ['desiredNumberScheduled', 'currentNumberScheduled', 'numberMisscheduled', 'numberReady', 'numberAvailable', 'numberUnavailable', 'updatedNumberScheduled'] as const;
+const COUNTERS = [
+  'desiredNumberScheduled',
+  'currentNumberScheduled',
+  'numberMisscheduled',
+  'numberReady',
+  'numberAvailable',
+  'numberUnavailable',
+  'updatedNumberScheduled',
+] as const;
 const statusChanged = (a: V1DaemonSetStatus | undefined, b: V1DaemonSetStatus): boolean => COUNTERS.some((k) => (a?.[k] ?? 0) !== (b[k] ?? 0));
 
 interface Happening {
@@ -441,7 +463,15 @@ function siftDown(heap: Happening[]): Happening | undefined {
 function modelPod(pod: V1Pod, nodeName: string): V1Pod {
   const m = pod.metadata ?? {};
   return {
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, labels: m.labels, ownerReferences: m.ownerReferences, creationTimestamp: m.creationTimestamp, deletionTimestamp: m.deletionTimestamp },
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      labels: m.labels,
+      ownerReferences: m.ownerReferences,
+      creationTimestamp: m.creationTimestamp,
+      deletionTimestamp: m.deletionTimestamp,
+    },
     spec: { nodeName, affinity: pod.spec?.affinity, containers: [], terminationGracePeriodSeconds: pod.spec?.terminationGracePeriodSeconds },
     status: { phase: pod.status?.phase, conditions: pod.status?.conditions },
   };

@@ -8,12 +8,7 @@ import { millisOf } from '../timestamps';
 import { constant, learnDistribution, type Distribution } from './distribution';
 
 /** The labels that name a node group, most specific first. */
-const NODE_GROUP_LABELS = [
-  'node.kubernetes.io/instance-type',
-  'karpenter.sh/nodepool',
-  'eks.amazonaws.com/nodegroup',
-  'topology.kubernetes.io/zone',
-];
+const NODE_GROUP_LABELS = ['node.kubernetes.io/instance-type', 'karpenter.sh/nodepool', 'eks.amazonaws.com/nodegroup', 'topology.kubernetes.io/zone'];
 
 export function nodeGroupOf(node: V1Node | undefined): string {
   const labels = node?.metadata?.labels ?? {};
@@ -107,7 +102,10 @@ export function timingModel(samples: LifecycleSamples, daemonSetUid: string | un
       ];
       let found: Distribution | undefined;
       for (const [source, scoped] of scopes) {
-        found = learnDistribution(scoped.map((s) => s.ms), `${source} (${scoped.length} pods)`);
+        found = learnDistribution(
+          scoped.map((s) => s.ms),
+          `${source} (${scoped.length} pods)`,
+        );
         if (found) break;
       }
       const distribution = found ?? constant(fallbackMs, 'default');

@@ -14,7 +14,8 @@ export interface FailedNode {
   reason: string;
 }
 
-const restarts = (pod: V1Pod): number => (pod.status?.containerStatuses ?? []).reduce((n, s) => n + (Number.isInteger(s?.restartCount) ? s.restartCount : 0), 0);
+const restarts = (pod: V1Pod): number =>
+  (pod.status?.containerStatuses ?? []).reduce((n, s) => n + (Number.isInteger(s?.restartCount) ? s.restartCount : 0), 0);
 
 /**
  * Why a new pod counts as failed, or undefined: it is Failed, has restarted CRASH_LOOP_RESTARTS
@@ -40,6 +41,9 @@ export function mergeFailures(remembered: readonly FailedNode[], found: readonly
 
 /** "node-3 (pod Failed), node-7 (crash-looping (4 restarts)) and 2 more". */
 export function describeFailures(failed: readonly FailedNode[], shown = 5): string {
-  const named = failed.slice(0, shown).map((f) => `${f.nodeName} (${f.reason})`).join(', ');
+  const named = failed
+    .slice(0, shown)
+    .map((f) => `${f.nodeName} (${f.reason})`)
+    .join(', ');
   return failed.length > shown ? `${named} and ${failed.length - shown} more` : named;
 }

@@ -98,7 +98,13 @@ export function planRollout(
   const sameEpoch = sameRevision?.resumeEpoch === epoch ? sameRevision : undefined;
 
   // 1. Where each wave stands, and which new pods failed.
-  const { progress, complete, soakEnd, doneTotal, found } = countWaves(plan.waves, view, scope, generation, control.maxFailedNodes !== undefined ? { readyDeadline: control.progressDeadlineSeconds } : undefined);
+  const { progress, complete, soakEnd, doneTotal, found } = countWaves(
+    plan.waves,
+    view,
+    scope,
+    generation,
+    control.maxFailedNodes !== undefined ? { readyDeadline: control.progressDeadlineSeconds } : undefined,
+  );
 
   // 2. The current wave: the first not complete, or complete but still soaking — a soak guards the
   // waves after it, so a wave with none left to update after it does not soak.
@@ -120,7 +126,8 @@ export function planRollout(
   const budget = control.maxFailedNodes === undefined ? undefined : Math.max(0, scaledValue(control.maxFailedNodes, desired.length) ?? 0);
   let failedNodes = mergeFailures(sameEpoch?.failedNodes ?? [], found);
   let stopped = sameEpoch?.stopped;
-  if (stopped) failedNodes = sameEpoch!.failedNodes ?? failedNodes; // frozen at the stop
+  if (stopped)
+    failedNodes = sameEpoch!.failedNodes ?? failedNodes; // frozen at the stop
   else if (budget !== undefined && failedNodes.length > budget) {
     stopped = {
       reason: REASON.failureBudget,
@@ -190,9 +197,19 @@ export function planRollout(
     : paused
       ? { type: PROGRESSING, status: 'Unknown', reason: REASON.paused, message: 'DaemonSet is paused' }
       : exceeded
-        ? { type: PROGRESSING, status: 'False', reason: REASON.deadline, message: `no progress for ${deadline}s in ${wave.name}: ${p.done} of ${wave.release.length} nodes updated` }
+        ? {
+            type: PROGRESSING,
+            status: 'False',
+            reason: REASON.deadline,
+            message: `no progress for ${deadline}s in ${wave.name}: ${p.done} of ${wave.release.length} nodes updated`,
+          }
         : allComplete
-          ? { type: PROGRESSING, status: 'True', reason: REASON.complete, message: `${doneTotal} of ${releaseTotal} nodes updated${plan.held > 0 ? `, ${plan.held} held on the old revision` : ''}` }
+          ? {
+              type: PROGRESSING,
+              status: 'True',
+              reason: REASON.complete,
+              message: `${doneTotal} of ${releaseTotal} nodes updated${plan.held > 0 ? `, ${plan.held} held on the old revision` : ''}`,
+            }
           : soaking
             ? { type: PROGRESSING, status: 'True', reason: REASON.soaking, message: `${wave.name} soaking until ${p.soakUntil}` }
             : { type: PROGRESSING, status: 'True', reason: REASON.rolling, message: `${wave.name}: ${p.done} of ${wave.release.length} nodes updated` };
@@ -332,7 +349,9 @@ function revisionChooser(
       return !pick || pick.h === hash ? current : { hash: pick.h, template: known.get(pick.h)!.template, current: false };
     };
     // No old pod left: the newest recorded old revision.
-    const newestOld = (revisions ?? []).filter((r) => r.hash !== hash).reduce<Revision | undefined>((a, r) => (!a || r.revision > a.revision ? r : a), undefined);
+    const newestOld = (revisions ?? [])
+      .filter((r) => r.hash !== hash)
+      .reduce<Revision | undefined>((a, r) => (!a || r.revision > a.revision ? r : a), undefined);
     const old = best((h) => h !== hash);
     return {
       old: old.current && newestOld ? { hash: newestOld.hash, template: newestOld.template, current: false } : old,

@@ -13,14 +13,19 @@ export interface RolloutMessage {
 
 export function controlledRolloutStatus(ds: V1DaemonSet, rollout: RolloutStatus, now: Date | undefined): RolloutMessage {
   const name = JSON.stringify(ds.metadata?.name ?? '');
-  const waiting = (detail: string, failed = false): RolloutMessage => ({ done: false, failed, message: `Waiting for daemon set ${name} rollout to finish: ${detail}` });
+  const waiting = (detail: string, failed = false): RolloutMessage => ({
+    done: false,
+    failed,
+    message: `Waiting for daemon set ${name} rollout to finish: ${detail}`,
+  });
   const index = rollout.currentWaveIndex;
   const wave = rollout.waves[index];
   const where = rollout.waves.length > 1 ? `wave ${rollout.currentWave} (${index + 1} of ${rollout.waves.length})` : 'rollout';
   const counts = wave ? `${wave.done} of ${wave.nodes - wave.held} nodes updated` : '';
   if (rollout.stopped) return { done: false, failed: true, message: `daemon set ${name} rollout stopped by its failure budget: ${rollout.stopped.message}` };
   const progressing = findCondition(ds.status?.conditions, PROGRESSING);
-  if (progressing?.reason === REASON.deadline) return { done: false, failed: true, message: `daemon set ${name} exceeded its progress deadline: ${progressing.message}` };
+  if (progressing?.reason === REASON.deadline)
+    return { done: false, failed: true, message: `daemon set ${name} exceeded its progress deadline: ${progressing.message}` };
   if (rollout.phase === 'Paused') return waiting(`paused at ${where}, ${counts}...`);
   if (rollout.phase === 'Soaking' && rollout.soakUntil) {
     if (!now) return waiting(`${where} soaking until ${rollout.soakUntil}...`);

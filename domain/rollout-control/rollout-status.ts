@@ -50,7 +50,13 @@ export type RolloutStatusRecord = Omit<RolloutStatus, 'soakUntil' | 'failedNodes
 export type StatusWithRollout = V1DaemonSetStatus & { rollout?: RolloutStatusRecord };
 
 export function toRecord(r: RolloutStatus): RolloutStatusRecord {
-  return { ...r, soakUntil: r.soakUntil ?? '', failedNodes: r.failedNodes ?? [], stopped: r.stopped ?? { reason: '', message: '', at: '' }, waiting: r.waiting ?? [] };
+  return {
+    ...r,
+    soakUntil: r.soakUntil ?? '',
+    failedNodes: r.failedNodes ?? [],
+    stopped: r.stopped ?? { reason: '', message: '', at: '' },
+    waiting: r.waiting ?? [],
+  };
 }
 
 /** The rollout a status records, with "none" read back as absent. */

@@ -52,7 +52,13 @@ export function rolloutControlOf(ds: V1DaemonSet): RolloutControlSpec | undefine
   const { paused, progressDeadlineSeconds } = specExtension(ds);
   const { partition, selector, waves, maxFailedNodes } = rollingUpdateExtension(ds);
   const rolling = ds.spec?.updateStrategy?.type === 'RollingUpdate';
-  const any = paused !== undefined || progressDeadlineSeconds !== undefined || partition !== undefined || selector !== undefined || waves !== undefined || maxFailedNodes !== undefined;
+  const any =
+    paused !== undefined ||
+    progressDeadlineSeconds !== undefined ||
+    partition !== undefined ||
+    selector !== undefined ||
+    waves !== undefined ||
+    maxFailedNodes !== undefined;
   if (!any || !rolling) return undefined;
   return {
     paused: paused === true,

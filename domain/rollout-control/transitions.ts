@@ -41,11 +41,16 @@ export function rolloutTransitions(before: V1DaemonSetStatus | undefined, after:
   }
   const pausedBefore = findCondition(before?.conditions, PAUSED);
   const pausedAfter = findCondition(after.conditions, PAUSED);
-  if (pausedAfter?.status === 'True' && pausedAfter.reason === REASON.pausedByUser && !(pausedBefore?.status === 'True' && pausedBefore.reason === REASON.pausedByUser)) {
+  if (
+    pausedAfter?.status === 'True' &&
+    pausedAfter.reason === REASON.pausedByUser &&
+    !(pausedBefore?.status === 'True' && pausedBefore.reason === REASON.pausedByUser)
+  ) {
     add('Paused', pausedAfter.message ?? '');
   }
   if (next.stopped && !same?.stopped) add('FailureBudgetExceeded', next.stopped.message);
-  if (pausedBefore?.status === 'True' && pausedAfter?.status !== 'True') add('Resumed', pausedBefore.reason === REASON.failureBudget ? 'after a failure-budget stop' : 'spec.paused is false');
+  if (pausedBefore?.status === 'True' && pausedAfter?.status !== 'True')
+    add('Resumed', pausedBefore.reason === REASON.failureBudget ? 'after a failure-budget stop' : 'spec.paused is false');
   const progressing = findCondition(after.conditions, PROGRESSING);
   const progressingBefore = findCondition(before?.conditions, PROGRESSING);
   if (progressing?.reason === REASON.deadline && progressingBefore?.reason !== REASON.deadline) add('ProgressDeadlineExceeded', progressing.message ?? '');

@@ -44,11 +44,13 @@ export function validateRolloutControl(ds: V1DaemonSet): FieldError[] {
     const at = `${field}.waves[${i}]`;
     if (typeof wave !== 'object' || wave === null || Array.isArray(wave)) return fail(at, 'must be an object');
     if (wave.name !== undefined) {
-      if (typeof wave.name !== 'string' || wave.name.length > 63 || !WAVE_NAME.test(wave.name)) fail(`${at}.name`, 'must be a lowercase name of at most 63 characters');
+      if (typeof wave.name !== 'string' || wave.name.length > 63 || !WAVE_NAME.test(wave.name))
+        fail(`${at}.name`, 'must be a lowercase name of at most 63 characters');
       else if (names.has(wave.name)) fail(`${at}.name`, `duplicate wave name ${JSON.stringify(wave.name)}`);
       else names.add(wave.name);
     }
-    if (wave.selector === undefined && wave.topologyKey === undefined && wave.nodes === undefined) fail(at, 'one of selector, topologyKey or nodes is required');
+    if (wave.selector === undefined && wave.topologyKey === undefined && wave.nodes === undefined)
+      fail(at, 'one of selector, topologyKey or nodes is required');
     if (wave.topologyKey !== undefined && wave.nodes !== undefined) fail(`${at}.nodes`, 'may not be set together with topologyKey');
     if (wave.selector !== undefined) {
       const error = isObject(wave.selector) ? labelSelectorError(wave.selector) : 'must be a label selector';
@@ -66,7 +68,8 @@ export function validateRolloutControl(ds: V1DaemonSet): FieldError[] {
     const surgeOk = intOrPercent(`${at}.maxSurge`, wave.maxSurge);
     if (unavailableOk && surgeOk && (wave.maxUnavailable !== undefined || wave.maxSurge !== undefined)) {
       // A wave that sets one budget gets 0 for the other; the strategy's rules apply to the pair.
-      const unavailable: IntOrString = wave.maxUnavailable ?? 0, surge: IntOrString = wave.maxSurge ?? 0;
+      const unavailable: IntOrString = wave.maxUnavailable ?? 0,
+        surge: IntOrString = wave.maxSurge ?? 0;
       if (isZeroIntOrPercent(unavailable) && isZeroIntOrPercent(surge)) fail(`${at}.maxUnavailable`, 'cannot be 0 when maxSurge is 0');
       if (!isZeroIntOrPercent(unavailable) && !isZeroIntOrPercent(surge)) fail(`${at}.maxSurge`, 'may not be set when maxUnavailable is non-zero');
     }

@@ -105,7 +105,9 @@ export function planWaves(control: RolloutControlSpec, desired: readonly V1Node[
     partition = Math.min(selected.length, partition);
     for (const i of selected.slice(selected.length - partition)) held[i] = 1;
   }
-  members.forEach((picked, k) => (waves[k]!.release = heldBySelector + partition === 0 ? waves[k]!.nodes : picked.filter((i) => held[i] === 0).map((i) => desired[i]!)));
+  members.forEach(
+    (picked, k) => (waves[k]!.release = heldBySelector + partition === 0 ? waves[k]!.nodes : picked.filter((i) => held[i] === 0).map((i) => desired[i]!)),
+  );
 
   let byName: Map<string, number> | undefined; // node name → position in `desired`
   let waveIndex: Int32Array | undefined;

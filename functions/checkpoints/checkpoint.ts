@@ -37,7 +37,13 @@ const statement = (body: string): Buffer => Buffer.from(`${CHECKPOINT_FORMAT}\n$
 export async function sealCheckpoint(body: CheckpointBody, signer: Signer): Promise<Uint8Array> {
   const text = JSON.stringify({ sequence: body.sequence, time: body.time, previousDigest: body.previousDigest, heads: body.heads });
   const signature = await signer.sign(statement(text));
-  const file = { format: CHECKPOINT_FORMAT, body: text, algorithm: SIGNING_ALGORITHM, keyId: signer.keyId, signature: Buffer.from(signature).toString('base64') };
+  const file = {
+    format: CHECKPOINT_FORMAT,
+    body: text,
+    algorithm: SIGNING_ALGORITHM,
+    keyId: signer.keyId,
+    signature: Buffer.from(signature).toString('base64'),
+  };
   return Buffer.from(`${JSON.stringify(file, null, 1)}\n`, 'utf8');
 }
 

@@ -3,7 +3,13 @@
 import { paginateScan, type AttributeValue, type DynamoDBClient, type ScanCommandInput } from '@aws-sdk/client-dynamodb';
 import { storedHead } from '../adapters/event-store/chained-commits';
 import { hex } from '../adapters/event-store/hash-chain';
-import { CLUSTER_RATE_LIMIT_PREFIX, EVENT_LOG_PARTITION_KEY, EVENT_LOG_SNAPSHOT_SUFFIX, EVENT_LOG_STREAMS_INDEX, PENDING_RECONCILE_PREFIX } from '../adapters/event-store/keys';
+import {
+  CLUSTER_RATE_LIMIT_PREFIX,
+  EVENT_LOG_PARTITION_KEY,
+  EVENT_LOG_SNAPSHOT_SUFFIX,
+  EVENT_LOG_STREAMS_INDEX,
+  PENDING_RECONCILE_PREFIX,
+} from '../adapters/event-store/keys';
 import { ChainBroken } from '../adapters/event-store/port';
 import type { StreamHead } from './checkpoint';
 

@@ -12,7 +12,9 @@ export class KmsSigner implements Signer {
 
   async sign(message: Uint8Array): Promise<Uint8Array> {
     // RAW: KMS hashes the message (≤ 4 KB, which a checkpoint's signed statement always is).
-    const { Signature } = await this.client.send(new SignCommand({ KeyId: this.keyId, Message: message, MessageType: 'RAW', SigningAlgorithm: SIGNING_ALGORITHM }));
+    const { Signature } = await this.client.send(
+      new SignCommand({ KeyId: this.keyId, Message: message, MessageType: 'RAW', SigningAlgorithm: SIGNING_ALGORITHM }),
+    );
     if (!Signature) throw new Error(`KMS returned no signature for key ${this.keyId}`);
     return Signature;
   }

@@ -38,7 +38,14 @@ export class S3CheckpointStore implements CheckpointStore {
     try {
       // The bucket's default retention locks it; the SDK's checksum satisfies Object Lock's integrity header.
       await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: CHECKPOINT_PREFIX + name, Body: file, ContentType: 'application/json', IfNoneMatch: '*', ChecksumAlgorithm: 'SHA256' }),
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: CHECKPOINT_PREFIX + name,
+          Body: file,
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+          ChecksumAlgorithm: 'SHA256',
+        }),
       );
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

@@ -46,7 +46,8 @@ export async function verifyLog(options: {
   const { trusted, count } = await verifyCheckpoints(options.checkpoints, options.publicKeyPem, findings);
   const attested = new Map<string, Attestation[]>();
   for (const { name, body } of trusted) {
-    for (const head of body.heads) attested.set(head.stream, [...(attested.get(head.stream) ?? []), { commit: head.commit, hash: head.hash, checkpoint: name, time: body.time }]);
+    for (const head of body.heads)
+      attested.set(head.stream, [...(attested.get(head.stream) ?? []), { commit: head.commit, hash: head.hash, checkpoint: name, time: body.time }]);
   }
   const inLog = await options.log.streams();
   const streams = [...new Set([...inLog, ...attested.keys()])].filter((s) => !options.stream || s === options.stream).sort();
@@ -61,7 +62,11 @@ export async function verifyLog(options: {
 }
 
 /** Signatures, sequence and digest links; returns the checkpoints whose signature verifies. */
-async function verifyCheckpoints(store: CheckpointStore, publicKeyPem: string, findings: Finding[]): Promise<{ trusted: { name: string; body: CheckpointBody }[]; count: number }> {
+async function verifyCheckpoints(
+  store: CheckpointStore,
+  publicKeyPem: string,
+  findings: Finding[],
+): Promise<{ trusted: { name: string; body: CheckpointBody }[]; count: number }> {
   const names = await store.list();
   const trusted: { name: string; body: CheckpointBody }[] = [];
   let previous: { name: string; digest: string; sequence: number } | undefined;
@@ -77,9 +82,16 @@ async function verifyCheckpoints(store: CheckpointStore, publicKeyPem: string, f
     }
     const expected = (previous?.sequence ?? 0) + 1;
     if (name !== checkpointName(body.sequence)) findings.push({ checkpoint: name, message: `checkpoint ${name}: its body says sequence ${body.sequence}` });
-    else if (body.sequence !== expected) findings.push({ checkpoint: checkpointName(expected), message: `checkpoint ${checkpointName(expected)} is missing (${name} follows ${previous?.name ?? 'nothing'})` });
+    else if (body.sequence !== expected)
+      findings.push({
+        checkpoint: checkpointName(expected),
+        message: `checkpoint ${checkpointName(expected)} is missing (${name} follows ${previous?.name ?? 'nothing'})`,
+      });
     else if (body.previousDigest !== (previous?.digest ?? null)) {
-      findings.push({ checkpoint: name, message: `checkpoint ${name} does not link to ${previous?.name ?? 'nothing'}: its previous digest is ${body.previousDigest}` });
+      findings.push({
+        checkpoint: name,
+        message: `checkpoint ${name} does not link to ${previous?.name ?? 'nothing'}: its previous digest is ${body.previousDigest}`,
+      });
     }
     trusted.push({ name, body });
     previous = { name, digest: digestOf(file), sequence: body.sequence };
@@ -87,7 +99,12 @@ async function verifyCheckpoints(store: CheckpointStore, publicKeyPem: string, f
   return { trusted, count: names.length };
 }
 
-async function verifyStream(log: LogUnderVerification, stream: string, attestations: Attestation[], since?: Date): Promise<{ commits: number; finding?: Finding }> {
+async function verifyStream(
+  log: LogUnderVerification,
+  stream: string,
+  attestations: Attestation[],
+  since?: Date,
+): Promise<{ commits: number; finding?: Finding }> {
   const byCommit = new Map(attestations.map((a) => [a.commit, a]));
   // With `since`, start at the newest checkpointed head written before it: the checkpoint vouches for all up to there.
   const anchor = since ? attestations.filter((a) => Date.parse(a.time) < since.getTime()).at(-1) : undefined;

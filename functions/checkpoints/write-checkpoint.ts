@@ -58,7 +58,8 @@ function moved(before: StreamHead[], now: StreamHead[]): boolean {
   const current = new Map(now.map((h) => [h.stream, h]));
   for (const old of before) {
     const head = current.get(old.stream);
-    if (!head || head.commit < old.commit) throw new HistoryShortened(old.stream, (head?.commit ?? 0) + 1, `is gone, yet a checkpoint attests commit ${old.commit}`);
+    if (!head || head.commit < old.commit)
+      throw new HistoryShortened(old.stream, (head?.commit ?? 0) + 1, `is gone, yet a checkpoint attests commit ${old.commit}`);
     if (head.commit === old.commit && head.hash !== old.hash) throw new HistoryShortened(old.stream, old.commit, 'changed since a checkpoint attested it');
   }
   const known = new Map(before.map((h) => [h.stream, h.commit]));

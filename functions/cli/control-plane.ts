@@ -1,7 +1,16 @@
 // How the CLI reaches a cluster — a running `daemonloop up` (the simulator's API, through the
 // kubeconfig it writes under .daemonloop/) or any cluster with our custom resource: DaemonSets
 // through CustomObjectsApi, and, for the simulated cluster, nodes through CoreV1Api.
-import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig, type V1DaemonSet, type V1Node, type V1Taint } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+  type KubeConfig,
+  type V1DaemonSet,
+  type V1Node,
+  type V1Taint,
+} from '@kubernetes/client-node';
 import { DAEMONSET_GROUP, DAEMONSET_PLURAL, DAEMONSET_VERSION } from '../adapters/kubernetes/custom-resource';
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -66,9 +75,9 @@ export class ControlPlane {
   }
 
   async listDaemonSets(namespace?: string): Promise<V1DaemonSet[]> {
-    const list = (namespace === undefined
-      ? await this.custom.listClusterCustomObject(resource)
-      : await this.custom.listNamespacedCustomObject({ ...resource, namespace })) as { items: V1DaemonSet[] };
+    const list = (
+      namespace === undefined ? await this.custom.listClusterCustomObject(resource) : await this.custom.listNamespacedCustomObject({ ...resource, namespace })
+    ) as { items: V1DaemonSet[] };
     return list.items;
   }
 
@@ -109,6 +118,9 @@ export class ControlPlane {
     const node = await this.core.readNode({ name });
     const others = (node.spec?.taints ?? []).filter((t) => t.key !== taint.key || t.effect !== taint.effect);
     const taints = remove ? others : [...others, taint];
-    await this.core.patchNode({ name, body: { metadata: { resourceVersion: node.metadata?.resourceVersion }, spec: { taints: taints.length ? taints : null } } }, mergePatch);
+    await this.core.patchNode(
+      { name, body: { metadata: { resourceVersion: node.metadata?.resourceVersion }, spec: { taints: taints.length ? taints : null } } },
+      mergePatch,
+    );
   }
 }

@@ -35,12 +35,25 @@ export async function eventLogOf(options: CommandOptions): Promise<EventLogSourc
   const running = await runningEndpoint(stateDir);
   if (running) {
     const client = localDynamoDbClient(running);
-    return { store: new DynamoDbEventStore(client, EVENT_LOG_TABLE_NAME), client, table: EVENT_LOG_TABLE_NAME, description: `the running control plane (${running})`, close: async () => client.destroy() };
+    return {
+      store: new DynamoDbEventStore(client, EVENT_LOG_TABLE_NAME),
+      client,
+      table: EVENT_LOG_TABLE_NAME,
+      description: `the running control plane (${running})`,
+      close: async () => client.destroy(),
+    };
   }
   const dataDir = dataDirIn(stateDir);
-  if (!existsSync(dataDir)) throw new UsageError(`no event log in ${stateDir}: run \`daemonloop up\` or \`demo\` first, pass --state DIR, or --table NAME for AWS`);
+  if (!existsSync(dataDir))
+    throw new UsageError(`no event log in ${stateDir}: run \`daemonloop up\` or \`demo\` first, pass --state DIR, or --table NAME for AWS`);
   const dynamodb = await startLocalDynamoDb(dataDir);
-  return { store: new DynamoDbEventStore(dynamodb.client, EVENT_LOG_TABLE_NAME), client: dynamodb.client, table: EVENT_LOG_TABLE_NAME, description: dataDir, close: () => dynamodb.close() };
+  return {
+    store: new DynamoDbEventStore(dynamodb.client, EVENT_LOG_TABLE_NAME),
+    client: dynamodb.client,
+    table: EVENT_LOG_TABLE_NAME,
+    description: dataDir,
+    close: () => dynamodb.close(),
+  };
 }
 
 /** The endpoint a running control plane wrote, when it still answers; a crashed one leaves a stale file. */

@@ -45,7 +45,8 @@ export async function fleetSourceOf(options: CommandOptions): Promise<FleetSourc
       client = localDynamoDbClient(running);
       close = async () => client.destroy();
     } else {
-      if (!existsSync(dataDirIn(stateDir))) throw new UsageError(`no control plane in ${stateDir}: run \`daemonloop up --clusters N\` first, pass --state DIR, or --table NAME for AWS`);
+      if (!existsSync(dataDirIn(stateDir)))
+        throw new UsageError(`no control plane in ${stateDir}: run \`daemonloop up --clusters N\` first, pass --state DIR, or --table NAME for AWS`);
       const dynamodb = await startLocalDynamoDb(dataDirIn(stateDir));
       client = dynamodb.client;
       close = () => dynamodb.close();

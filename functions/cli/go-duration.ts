@@ -1,7 +1,7 @@
 // Durations as kubectl takes them (Go's time.ParseDuration): "90s", "5m", "1h30m", "1.5h", "0".
 import { UsageError } from './options';
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
 /** Milliseconds in a Go duration string; a UsageError, worded as Go's, naming the flag otherwise. */
 export function parseGoDuration(text: string, flagName: string): number {
@@ -16,7 +16,10 @@ export function parseGoDuration(text: string, flagName: string): number {
     const [whole, number, unit] = match;
     if (number === '' || number === '.') throw fail('invalid duration');
     if (unit === '') throw fail('missing unit in duration');
-    if (!(unit! in UNIT_MS)) throw new UsageError(`invalid argument ${JSON.stringify(text)} for "--${flagName}" flag: time: unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(text)}`);
+    if (!(unit! in UNIT_MS))
+      throw new UsageError(
+        `invalid argument ${JSON.stringify(text)} for "--${flagName}" flag: time: unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(text)}`,
+      );
     ms += Number(number) * UNIT_MS[unit!]!;
     rest = rest.slice(whole.length);
   }

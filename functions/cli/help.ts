@@ -76,7 +76,9 @@ export function renderUsage(commands: readonly CommandEntry[]): string {
 }
 
 export function renderCommandHelp(command: CommandEntry): string {
-  const flags = Object.entries(command.options).map(([name, o]) => [`${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? '=VALUE' : ''}`, OPTION_HELP[name] ?? ''] as const);
+  const flags = Object.entries(command.options).map(
+    ([name, o]) => [`${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? '=VALUE' : ''}`, OPTION_HELP[name] ?? ''] as const,
+  );
   const width = Math.max(0, ...flags.map(([f]) => f.length));
   return [
     command.description,

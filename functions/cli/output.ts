@@ -10,7 +10,12 @@ export function outputFormatOf(options: CommandOptions, allowed: readonly Output
   const given = stringOption(options, 'output') ?? (flag(options, 'json') ? 'json' : undefined);
   if (given === undefined) return 'table';
   if (!(allowed as readonly string[]).includes(given)) {
-    throw new UsageError(`unable to match a printer suitable for the output format "${given}", allowed formats are: ${[...allowed].filter((f) => f !== 'table').sort().join(',')}`);
+    throw new UsageError(
+      `unable to match a printer suitable for the output format "${given}", allowed formats are: ${[...allowed]
+        .filter((f) => f !== 'table')
+        .sort()
+        .join(',')}`,
+    );
   }
   return given as OutputFormat;
 }
@@ -20,7 +25,9 @@ export const daemonSetRef = (name: string | undefined): string => `${DAEMONSET_S
 
 /** Keys in order, as Go's encoding/json writes a custom resource (an unstructured map). */
 const sortedKeys = (_key: string, value: unknown) =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value;
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : value;
 
 /** kubectl's JSON: keys sorted, indented by four spaces. */
 export const toJson = (value: unknown): string => JSON.stringify(value, sortedKeys, 4);

@@ -19,7 +19,11 @@ export class RolloutProgress {
   /** Shows the DaemonSet's progress; returns whether its rollout is complete. */
   show(ds: V1DaemonSet): boolean {
     const { done, message } = rolloutStatus(ds, new Date());
-    const line = this.json ? JSON.stringify({ name: ds.metadata?.name, done, message, status: ds.status ?? {} }) : this.bar ? `${renderRollout(ds.status)}  ${message}` : message;
+    const line = this.json
+      ? JSON.stringify({ name: ds.metadata?.name, done, message, status: ds.status ?? {} })
+      : this.bar
+        ? `${renderRollout(ds.status)}  ${message}`
+        : message;
     if (line !== this.last) {
       if (this.json) this.io.out(line);
       else if (this.bar) this.bar.show(line);

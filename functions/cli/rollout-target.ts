@@ -15,5 +15,10 @@ export interface RolloutTarget {
 export function rolloutTarget(options: CommandOptions, verb: string): RolloutTarget {
   const name = options.positionals[0]?.replace(/^(ds|daemonset|daemonsets)\//, '');
   if (!name) throw new UsageError(`rollout ${verb} needs a DaemonSet name`);
-  return { namespace: stringOption(options, 'namespace') ?? 'default', name, ref: `daemonset.${DAEMONSET_GROUP}/${name}`, quoted: `${DAEMONSET_RESOURCE} ${JSON.stringify(name)}` };
+  return {
+    namespace: stringOption(options, 'namespace') ?? 'default',
+    name,
+    ref: `daemonset.${DAEMONSET_GROUP}/${name}`,
+    quoted: `${DAEMONSET_RESOURCE} ${JSON.stringify(name)}`,
+  };
 }

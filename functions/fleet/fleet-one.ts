@@ -29,10 +29,12 @@ export async function fleetOne(name: string, deps: FleetDeps): Promise<FleetDeci
     const clusters: FleetCluster[] = (await deps.registry.list()).map((c) => ({ clusterId: c.clusterId, labels: c.labels ?? {} })); // 2.
     const namespace = state.fleet.metadata.namespace ?? 'default';
     const observed: Record<string, ClusterObservation> = {};
-    await Promise.all(clusters.map(async (c) => {
-      const o = await deps.observe(c.clusterId, namespace, name, now);
-      if (o) observed[c.clusterId] = o;
-    }));
+    await Promise.all(
+      clusters.map(async (c) => {
+        const o = await deps.observe(c.clusterId, namespace, name, now);
+        if (o) observed[c.clusterId] = o;
+      }),
+    );
     const decision = decideFleet({ state, clusters, observed, now })!; // 3. the pure decision
     try {
       if (decision.recorded.length > 0) await deps.store.append(fleetStreamId(name), commit, decision.recorded); // 4. with what it read, for fleet history --verify
@@ -52,12 +54,20 @@ export async function fleetOne(name: string, deps: FleetDeps): Promise<FleetDeci
       };
       const r = await deps.daemonSets.apply(w.clusterId, ds);
       const ok = r.outcome !== 'failed';
-      outcomes.push({ type: 'FleetClusterWritten', time: deps.clock.now().toISOString(), revision: w.revision, clusterId: w.clusterId, outcome: ok ? 'succeeded' : 'failed', ...(ok ? {} : { reason: r.reason ?? 'failed' }) });
+      outcomes.push({
+        type: 'FleetClusterWritten',
+        time: deps.clock.now().toISOString(),
+        revision: w.revision,
+        clusterId: w.clusterId,
+        outcome: ok ? 'succeeded' : 'failed',
+        ...(ok ? {} : { reason: r.reason ?? 'failed' }),
+      });
     }
     const removed: string[] = [];
     for (const r of decision.remove) {
       const result = await deps.daemonSets.remove(r.clusterId, namespace, name, r.policy);
-      if (result.outcome === 'failed') deps.telemetry.warn('fleet: removing a DaemonSet failed', { fleet: name, clusterId: r.clusterId, reason: result.reason });
+      if (result.outcome === 'failed')
+        deps.telemetry.warn('fleet: removing a DaemonSet failed', { fleet: name, clusterId: r.clusterId, reason: result.reason });
       else {
         removed.push(r.clusterId);
         outcomes.push({ type: 'FleetClusterRemoved', time: deps.clock.now().toISOString(), clusterId: r.clusterId, policy: r.policy });
@@ -68,7 +78,12 @@ export async function fleetOne(name: string, deps: FleetDeps): Promise<FleetDeci
 
     const retry = outcomes.some((o) => o.type === 'FleetClusterWritten' && o.outcome === 'failed') || removed.length < decision.remove.length;
     const wakeIn = retry ? Math.min(decision.requeueAfterSeconds ?? 5, 5) : decision.requeueAfterSeconds;
-    if (wakeIn !== undefined) await deps.timers.schedule(name, new Date(now.getTime() + wakeIn * 1000), retry ? 'retry failed cluster writes' : (decision.waits[0]?.reason ?? 'fleet recheck')); // 8.
+    if (wakeIn !== undefined)
+      await deps.timers.schedule(
+        name,
+        new Date(now.getTime() + wakeIn * 1000),
+        retry ? 'retry failed cluster writes' : (decision.waits[0]?.reason ?? 'fleet recheck'),
+      ); // 8.
     return decision;
   }
 }
@@ -90,7 +105,8 @@ async function appendAnyway(deps: Pick<FleetDeps, 'store'>, streamId: string, ev
 async function sizeBudget(name: string, decision: FleetDecision, deps: FleetDeps): Promise<void> {
   const streamId = fleetBudgetStreamId(name);
   const ledger = (await deps.store.read<BudgetEvent>(streamId)).flatMap((c) => c.events).reduce(evolveBudget, emptyLedger());
-  if (!sameBudgetSize(ledger, decision.budget)) await appendAnyway(deps, streamId, [{ type: 'FleetBudgetSized', time: deps.clock.now().toISOString(), ...decision.budget }]);
+  if (!sameBudgetSize(ledger, decision.budget))
+    await appendAnyway(deps, streamId, [{ type: 'FleetBudgetSized', time: deps.clock.now().toISOString(), ...decision.budget }]);
 }
 
 /** A cluster that left the fleet holds no budget any more. */

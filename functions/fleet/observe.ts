@@ -20,7 +20,9 @@ export function observationOf(ds: V1DaemonSet | undefined): ClusterObservation |
 
 /** The fleet's `observe` port over the event log: the member's DaemonSet as its last commit holds it, with that commit (`at`). */
 export const observeFromLog =
-  (log: { rebuild(key: { clusterId: string; namespace: string; name: string }, now: Date): Promise<{ input?: { daemonSet: V1DaemonSet }; daemonSetCommit: number }> }) =>
+  (log: {
+    rebuild(key: { clusterId: string; namespace: string; name: string }, now: Date): Promise<{ input?: { daemonSet: V1DaemonSet }; daemonSetCommit: number }>;
+  }) =>
   async (clusterId: string, namespace: string, name: string, now: Date): Promise<ClusterObservation | undefined> => {
     const rebuilt = await log.rebuild({ clusterId, namespace, name }, now);
     const o = observationOf(rebuilt.input?.daemonSet);

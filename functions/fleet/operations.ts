@@ -52,7 +52,10 @@ export async function approveStage(store: FleetStore, name: string, stage: strin
   let revision = 0;
   await change(store, name, (state) => {
     if (!state.run) throw new FleetOperationError(`fleet ${name}: no run to approve`);
-    if (!state.run.plan.stages.some((s) => s.name === stage)) throw new FleetOperationError(`fleet ${name}: the run of revision ${state.run.revision} has no stage ${JSON.stringify(stage)} (stages: ${state.run.plan.stages.map((s) => s.name).join(', ')})`);
+    if (!state.run.plan.stages.some((s) => s.name === stage))
+      throw new FleetOperationError(
+        `fleet ${name}: the run of revision ${state.run.revision} has no stage ${JSON.stringify(stage)} (stages: ${state.run.plan.stages.map((s) => s.name).join(', ')})`,
+      );
     revision = state.run.revision;
     return state.run.approvals.includes(stage) ? [] : [{ type: 'FleetStageApproved', time: now.toISOString(), revision, stage }];
   });
@@ -75,7 +78,10 @@ export async function undoFleet(store: FleetStore, name: string, now: Date, to?:
     const old = state.revisions[target];
     if (!old || target === state.revision) throw new FleetOperationError(`fleet ${name}: no revision ${target} to go back to (current ${state.revision})`);
     revision = state.revision + 1;
-    const fleet: FleetDaemonSet = { ...state.fleet, spec: { ...state.fleet.spec, template: old.spec.template, ...(old.spec.overrides ? { overrides: old.spec.overrides } : {}) } };
+    const fleet: FleetDaemonSet = {
+      ...state.fleet,
+      spec: { ...state.fleet.spec, template: old.spec.template, ...(old.spec.overrides ? { overrides: old.spec.overrides } : {}) },
+    };
     if (!old.spec.overrides) delete fleet.spec.overrides;
     return [{ type: 'FleetApplied', time: now.toISOString(), fleet, revision }];
   });

@@ -18,8 +18,20 @@ export function cachedPod(pod: V1Pod): V1Pod {
   }
   if (!requests) {
     const { containers = [], initContainers, overhead } = pod.spec ?? {};
-    const slim = (c: { name: string; resources?: object; restartPolicy?: string }) => ({ name: c.name, ...(c.resources ? { resources: c.resources } : {}), ...(c.restartPolicy ? { restartPolicy: c.restartPolicy } : {}) });
-    return { ...projection, spec: { ...projection.spec, containers: containers.map(slim), ...(initContainers ? { initContainers: initContainers.map(slim) } : {}), ...(overhead ? { overhead } : {}) } };
+    const slim = (c: { name: string; resources?: object; restartPolicy?: string }) => ({
+      name: c.name,
+      ...(c.resources ? { resources: c.resources } : {}),
+      ...(c.restartPolicy ? { restartPolicy: c.restartPolicy } : {}),
+    });
+    return {
+      ...projection,
+      spec: {
+        ...projection.spec,
+        containers: containers.map(slim),
+        ...(initContainers ? { initContainers: initContainers.map(slim) } : {}),
+        ...(overhead ? { overhead } : {}),
+      },
+    };
   }
   const containers = [{ name: REQUESTS_CONTAINER, resources: { requests: { cpu: `${requests.cpuMillicores}m`, memory: `${requests.memoryBytes}` } } }];
   return { ...projection, spec: { ...projection.spec, containers } };

@@ -21,5 +21,9 @@ export const unsentOf = (error: unknown): Observation[] | undefined => {
 };
 
 export function eventBridgeSink(options: { eventBus: string; clock: Clock; source?: string; client?: EventBridgeClient }): EventSink<ForwardedEvent> {
-  return new PutEventsSink(eventBridgePutEvents(options.client ?? new EventBridgeClient({})), { eventBus: options.eventBus, clock: options.clock, ...(options.source ? { source: options.source } : {}) });
+  return new PutEventsSink(eventBridgePutEvents(options.client ?? new EventBridgeClient({})), {
+    eventBus: options.eventBus,
+    clock: options.clock,
+    ...(options.source ? { source: options.source } : {}),
+  });
 }

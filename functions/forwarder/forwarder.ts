@@ -73,26 +73,46 @@ export async function runForwarder(options: ForwarderOptions): Promise<RunningFo
   let podInformer: RunningInformer<V1Pod> | undefined;
 
   const nodeRequests = new NodeRequests(deps, clock);
-  const watch = <T extends KubernetesObject>(name: string, source: ListWatchSource<T>, forwarder: KindForwarder<T>, before: { project?(o: T): T; upsert?(o: T): void; delete?(o: T): void; listed?(items: T[], rv: string): void } = {}) =>
-    startInformer(kubeConfig, {
-      name,
-      ...source,
-      ...(before.project ? { project: before.project } : {}),
-      onUpsert: (o) => { before.upsert?.(o); forwarder.upsert(o); },
-      onDelete: (o) => { before.delete?.(o); forwarder.delete(o); },
-      onListed: (items, rv) => { before.listed?.(items, rv); forwarder.listed(items, rv); },
-    }, { clock, telemetry });
+  const watch = <T extends KubernetesObject>(
+    name: string,
+    source: ListWatchSource<T>,
+    forwarder: KindForwarder<T>,
+    before: { project?(o: T): T; upsert?(o: T): void; delete?(o: T): void; listed?(items: T[], rv: string): void } = {},
+  ) =>
+    startInformer(
+      kubeConfig,
+      {
+        name,
+        ...source,
+        ...(before.project ? { project: before.project } : {}),
+        onUpsert: (o) => {
+          before.upsert?.(o);
+          forwarder.upsert(o);
+        },
+        onDelete: (o) => {
+          before.delete?.(o);
+          forwarder.delete(o);
+        },
+        onListed: (items, rv) => {
+          before.listed?.(items, rv);
+          forwarder.listed(items, rv);
+        },
+      },
+      { clock, telemetry },
+    );
 
   // DaemonSets first: the pod informer's first list is filtered by their selectors.
   const informers: RunningInformer<KubernetesObject>[] = [];
-  informers.push(await watch<V1DaemonSet>('daemonsets', sources.daemonSets, daemonSets, {
-    upsert(ds) {
-      // A new or changed selector can make pods the informer already holds daemon pods.
-      if (!daemonPods.upsertDaemonSet(ds) || !podInformer) return;
-      for (const pod of podInformer.cached()) if (!pods.sent(pod.metadata?.uid ?? '')) pods.upsert(pod);
-    },
-    delete: (ds) => daemonPods.deleteDaemonSet(ds.metadata?.uid ?? ''),
-  }));
+  informers.push(
+    await watch<V1DaemonSet>('daemonsets', sources.daemonSets, daemonSets, {
+      upsert(ds) {
+        // A new or changed selector can make pods the informer already holds daemon pods.
+        if (!daemonPods.upsertDaemonSet(ds) || !podInformer) return;
+        for (const pod of podInformer.cached()) if (!pods.sent(pod.metadata?.uid ?? '')) pods.upsert(pod);
+      },
+      delete: (ds) => daemonPods.deleteDaemonSet(ds.metadata?.uid ?? ''),
+    }),
+  );
   const whole = options.cache === 'whole';
   informers.push(await watch('nodes', sources.nodes, nodes, whole ? {} : { project: cachedNode }));
   // Every pod, daemon or not, counts towards what its node has left (the planner's fit check);

@@ -3,8 +3,14 @@
 // tombstone, a (re)list becomes a relist marker naming the uids present.
 import type { KubernetesObject, V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
 import {
-  DAEMONSET_DELETED, DAEMONSET_OBSERVED, NODE_DELETED, NODE_OBSERVED, POD_DELETED, POD_OBSERVED,
-  type Observation, type RelistCompleted,
+  DAEMONSET_DELETED,
+  DAEMONSET_OBSERVED,
+  NODE_DELETED,
+  NODE_OBSERVED,
+  POD_DELETED,
+  POD_OBSERVED,
+  type Observation,
+  type RelistCompleted,
 } from '../../domain/events';
 import { projectDaemonSet, projectNode, projectPod, sameForController } from '../../domain/projection';
 import type { Telemetry } from '../observability';
@@ -19,9 +25,24 @@ export interface KindSpec<T extends KubernetesObject> {
   deleted: typeof NODE_DELETED | typeof POD_DELETED | typeof DAEMONSET_DELETED;
 }
 
-export const NODE_KIND: KindSpec<V1Node> = { kind: 'Node', project: projectNode, observed: (node, base) => ({ type: NODE_OBSERVED, ...base, node }), deleted: NODE_DELETED };
-export const POD_KIND: KindSpec<V1Pod> = { kind: 'Pod', project: projectPod, observed: (pod, base) => ({ type: POD_OBSERVED, ...base, pod }), deleted: POD_DELETED };
-export const DAEMONSET_KIND: KindSpec<V1DaemonSet> = { kind: 'DaemonSet', project: projectDaemonSet, observed: (daemonSet, base) => ({ type: DAEMONSET_OBSERVED, ...base, daemonSet }), deleted: DAEMONSET_DELETED };
+export const NODE_KIND: KindSpec<V1Node> = {
+  kind: 'Node',
+  project: projectNode,
+  observed: (node, base) => ({ type: NODE_OBSERVED, ...base, node }),
+  deleted: NODE_DELETED,
+};
+export const POD_KIND: KindSpec<V1Pod> = {
+  kind: 'Pod',
+  project: projectPod,
+  observed: (pod, base) => ({ type: POD_OBSERVED, ...base, pod }),
+  deleted: POD_DELETED,
+};
+export const DAEMONSET_KIND: KindSpec<V1DaemonSet> = {
+  kind: 'DaemonSet',
+  project: projectDaemonSet,
+  observed: (daemonSet, base) => ({ type: DAEMONSET_OBSERVED, ...base, daemonSet }),
+  deleted: DAEMONSET_DELETED,
+};
 
 export class KindForwarder<T extends KubernetesObject> {
   private readonly lastSent = new Map<string, T>(); // uid → the projection last sent

@@ -180,7 +180,8 @@ export class LeaderElector {
     if (lease.spec?.holderIdentity !== identity) return;
     const now = new V1MicroTime(this.options.clock.now().getTime());
     await this.api.replaceNamespacedLease({
-      name, namespace,
+      name,
+      namespace,
       body: { ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now } },
     });
   }

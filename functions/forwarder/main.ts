@@ -30,8 +30,13 @@ export function parseForwarderArgs(argv: string[]): ForwarderArgs {
     strict: true,
     allowPositionals: false,
     options: {
-      'cluster-id': { type: 'string' }, 'source-name': { type: 'string' }, 'event-bus': { type: 'string' },
-      kubeconfig: { type: 'string' }, 'lease-name': { type: 'string' }, 'health-port': { type: 'string' }, 'health-address': { type: 'string' },
+      'cluster-id': { type: 'string' },
+      'source-name': { type: 'string' },
+      'event-bus': { type: 'string' },
+      kubeconfig: { type: 'string' },
+      'lease-name': { type: 'string' },
+      'health-port': { type: 'string' },
+      'health-address': { type: 'string' },
     },
   });
   const required = (name: 'cluster-id' | 'event-bus') => {
@@ -40,7 +45,8 @@ export function parseForwarderArgs(argv: string[]): ForwarderArgs {
     return value;
   };
   const healthPort = Number(values['health-port'] ?? DEFAULT_HEALTH_PORT);
-  if (!Number.isInteger(healthPort) || healthPort < 0 || healthPort > 65535) throw new Error(`forwarder: --health-port must be a port number, not ${JSON.stringify(values['health-port'])}`);
+  if (!Number.isInteger(healthPort) || healthPort < 0 || healthPort > 65535)
+    throw new Error(`forwarder: --health-port must be a port number, not ${JSON.stringify(values['health-port'])}`);
   const clusterId = required('cluster-id');
   return {
     clusterId,

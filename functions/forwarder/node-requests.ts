@@ -43,7 +43,10 @@ export class NodeRequests {
     try {
       requests = podSpecRequests(pod.spec);
     } catch (error) {
-      this.deps.telemetry.warn('forwarder: pod requests unreadable; counted as none', { pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, error: (error as Error).message });
+      this.deps.telemetry.warn('forwarder: pod requests unreadable; counted as none', {
+        pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`,
+        error: (error as Error).message,
+      });
     }
     this.byPod.set(uid, { node, ...requests });
     this.change(node, requests.cpuMillicores, requests.memoryBytes, +1);

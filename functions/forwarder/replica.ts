@@ -59,9 +59,13 @@ export async function runReplica(options: ReplicaOptions): Promise<RunningReplic
 
   const kubeConfig = options.kubeConfig;
   if (options.election && !kubeConfig) throw new Error('leader election needs the kubeConfig');
-  const elector = options.election && kubeConfig
-    ? new LeaderElector({ ...options.election, kubeConfig, clock, telemetry }, { onStartedLeading: () => void startLeading(), onStoppedLeading: () => stopLeading(true) })
-    : undefined;
+  const elector =
+    options.election && kubeConfig
+      ? new LeaderElector(
+          { ...options.election, kubeConfig, clock, telemetry },
+          { onStartedLeading: () => void startLeading(), onStoppedLeading: () => stopLeading(true) },
+        )
+      : undefined;
   if (elector) elector.start();
   else await startLeading();
 
@@ -77,8 +81,12 @@ export async function runReplica(options: ReplicaOptions): Promise<RunningReplic
   const health: HealthServer | undefined = options.health ? await startHealthServer(state, options.health) : undefined;
 
   return {
-    get leading() { return elector ? elector.isLeader : true; },
-    get forwarder() { return running; },
+    get leading() {
+      return elector ? elector.isLeader : true;
+    },
+    get forwarder() {
+      return running;
+    },
     healthUrl: health?.url,
     livez: () => livez(state()),
     readyz: () => readyz(state()),

@@ -62,33 +62,43 @@ export function startInformer<T extends KubernetesObject>(
   const watch = {
     async watch(path: string, params: Record<string, unknown>, callback: WatchCallback, done: (err: unknown) => void) {
       let failed = false;
-      const controller = await inner.watch(path, { ...params, allowWatchBookmarks: true }, (phase, obj, raw) => {
-        progress();
-        callback(phase, phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? project(obj as T) : obj, raw);
-      }, (err) => {
-        failed = err !== null && err !== undefined;
-        done(err);
-      });
+      const controller = await inner.watch(
+        path,
+        { ...params, allowWatchBookmarks: true },
+        (phase, obj, raw) => {
+          progress();
+          callback(phase, phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? project(obj as T) : obj, raw);
+        },
+        (err) => {
+          failed = err !== null && err !== undefined;
+          done(err);
+        },
+      );
       if (!failed) progress(); // the API server answered
       return controller;
     },
   } as unknown as Watch;
 
-  const informer = new ListWatch<T>(resource.path, watch, async () => {
-    const projected = await resource.list(project);
-    // The informer applies the list (adds, updates, deletes) synchronously once this resolves:
-    // report it after that, so the marker follows the objects it covers.
-    setImmediate(() => {
-      if (stopped) return;
-      restarts = 0;
-      synced = true;
-      progress();
-      deps.telemetry.count(`forwarder.${resource.name}.relists`);
-      resource.onListed(projected.items, projected.metadata?.resourceVersion ?? '');
-      firstList();
-    });
-    return projected;
-  }, false);
+  const informer = new ListWatch<T>(
+    resource.path,
+    watch,
+    async () => {
+      const projected = await resource.list(project);
+      // The informer applies the list (adds, updates, deletes) synchronously once this resolves:
+      // report it after that, so the marker follows the objects it covers.
+      setImmediate(() => {
+        if (stopped) return;
+        restarts = 0;
+        synced = true;
+        progress();
+        deps.telemetry.count(`forwarder.${resource.name}.relists`);
+        resource.onListed(projected.items, projected.metadata?.resourceVersion ?? '');
+        firstList();
+      });
+      return projected;
+    },
+    false,
+  );
   informer.on('add', (obj) => resource.onUpsert(obj));
   informer.on('update', (obj) => resource.onUpsert(obj));
   informer.on('delete', (obj) => resource.onDelete(obj));

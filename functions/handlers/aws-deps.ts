@@ -57,7 +57,9 @@ export function buildAwsDeps(env: NodeJS.ProcessEnv = process.env) {
     },
     fleetBudget: new FleetBudget(new DynamoDbFleetStore(dynamodb, table, clock)), // fleet members take node disruptions from their fleet's ledger
     // A member DaemonSet's observation (ingest) and a due fleet wake-up (timer) ask for a fleet reconcile.
-    ...(fleetQueueUrl ? { fleets: new SqsFleetQueue(sqs, fleetQueueUrl), fleetTimers: new SqsFleetTimers(sqs, requireEnv(TIMER_QUEUE_URL_ENV, env), clock) } : {}),
+    ...(fleetQueueUrl
+      ? { fleets: new SqsFleetQueue(sqs, fleetQueueUrl), fleetTimers: new SqsFleetTimers(sqs, requireEnv(TIMER_QUEUE_URL_ENV, env), clock) }
+      : {}),
   };
 }
 

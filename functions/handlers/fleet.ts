@@ -32,10 +32,18 @@ export function makeHandler(deps: FleetHandlerDeps | (() => FleetHandlerDeps)) {
       const runs = new Map<string, Promise<unknown>>();
       const onRecord = async (record: SQSRecord) => {
         const fleet = parseFleetRequest(record.body);
-        if (!runs.has(fleet)) runs.set(fleet, fleetOne(fleet, d).catch((error: unknown) => failed(fleet, error, d)));
+        if (!runs.has(fleet))
+          runs.set(
+            fleet,
+            fleetOne(fleet, d).catch((error: unknown) => failed(fleet, error, d)),
+          );
         await runs.get(fleet);
       };
-      const response = await processPartialResponse(event, onRecord, new SqsFifoPartialProcessorAsync(), { context, skipGroupOnError: true, throwOnFullBatchFailure: false });
+      const response = await processPartialResponse(event, onRecord, new SqsFifoPartialProcessorAsync(), {
+        context,
+        skipGroupOnError: true,
+        throwOnFullBatchFailure: false,
+      });
       await retryFailedSoon(response, event.Records, d.redelivery?.reconcile, d.telemetry);
       return response;
     } finally {

@@ -21,7 +21,14 @@ export function makeHandler(deps: Deps | (() => Deps)) {
     const onRecord = async (record: SQSRecord) => {
       const key = parseReconcileRequest(record.body);
       const id = daemonSetStreamId(key);
-      if (!runs.has(id)) runs.set(id, d.pending.started(key).then(() => reconcileOne(key, d)).catch((error: unknown) => failed(id, error, d)));
+      if (!runs.has(id))
+        runs.set(
+          id,
+          d.pending
+            .started(key)
+            .then(() => reconcileOne(key, d))
+            .catch((error: unknown) => failed(id, error, d)),
+        );
       const outcome = await runs.get(id)!;
       const cause = causeOfReconcileRequest(record.body);
       if (cause) {
@@ -33,7 +40,11 @@ export function makeHandler(deps: Deps | (() => Deps)) {
     };
     try {
       // A processor per invocation: the local runtime runs several groups' batches at once.
-      const response = await processPartialResponse(event, onRecord, new SqsFifoPartialProcessorAsync(), { context, skipGroupOnError: true, throwOnFullBatchFailure: false });
+      const response = await processPartialResponse(event, onRecord, new SqsFifoPartialProcessorAsync(), {
+        context,
+        skipGroupOnError: true,
+        throwOnFullBatchFailure: false,
+      });
       await retryFailedSoon(response, event.Records, d.redelivery?.reconcile, d.telemetry); // the group's skipped records too
       return response;
     } finally {

@@ -33,7 +33,13 @@ export type QueueKind = 'fifo' | 'standard';
 export interface MeteredCounts {
   eventBridgeEvents: number; // PutEvents entries, in 64 KB chunks
   lambda: Record<FunctionName, { invocations: number; ms: number }>;
-  dynamoDb: { readUnits: number; writeUnits: Record<WriteKind, number>; requests: number; failedConditionalWrites: number; failedByKind: Partial<Record<WriteKind, number>> };
+  dynamoDb: {
+    readUnits: number;
+    writeUnits: Record<WriteKind, number>;
+    requests: number;
+    failedConditionalWrites: number;
+    failedByKind: Partial<Record<WriteKind, number>>;
+  };
   sqs: Record<QueueKind, number>; // requests, in 64 KB chunks
 }
 
@@ -45,7 +51,13 @@ const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGe
 const emptyCounts = (): MeteredCounts => ({
   eventBridgeEvents: 0,
   lambda: { ingest: { invocations: 0, ms: 0 }, reconcile: { invocations: 0, ms: 0 }, timer: { invocations: 0, ms: 0 } },
-  dynamoDb: { readUnits: 0, writeUnits: Object.fromEntries(WRITE_KINDS.map((k) => [k, 0])) as Record<WriteKind, number>, requests: 0, failedConditionalWrites: 0, failedByKind: {} },
+  dynamoDb: {
+    readUnits: 0,
+    writeUnits: Object.fromEntries(WRITE_KINDS.map((k) => [k, 0])) as Record<WriteKind, number>,
+    requests: 0,
+    failedConditionalWrites: 0,
+    failedByKind: {},
+  },
   sqs: { fifo: 0, standard: 0 },
 });
 
@@ -222,11 +234,19 @@ function numberSize(n: string): number {
 function writtenItems(input: Record<string, unknown>): Record<string, AttributeValue>[] {
   if (input.Item) return [input.Item as Record<string, AttributeValue>];
   if (input.Key) return [input.Key as Record<string, AttributeValue>];
-  const requests = Object.values((input.RequestItems ?? {}) as Record<string, { PutRequest?: { Item: Record<string, AttributeValue> }; DeleteRequest?: { Key: Record<string, AttributeValue> } }[]>).flat();
+  const requests = Object.values(
+    (input.RequestItems ?? {}) as Record<
+      string,
+      { PutRequest?: { Item: Record<string, AttributeValue> }; DeleteRequest?: { Key: Record<string, AttributeValue> } }[]
+    >,
+  ).flat();
   return requests.map((r) => r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {});
 }
 
-const keyOf = (item: Record<string, AttributeValue>) => ({ [EVENT_LOG_PARTITION_KEY]: item[EVENT_LOG_PARTITION_KEY]!, [EVENT_LOG_SORT_KEY]: item[EVENT_LOG_SORT_KEY]! });
+const keyOf = (item: Record<string, AttributeValue>) => ({
+  [EVENT_LOG_PARTITION_KEY]: item[EVENT_LOG_PARTITION_KEY]!,
+  [EVENT_LOG_SORT_KEY]: item[EVENT_LOG_SORT_KEY]!,
+});
 
 /** Which part of the log an item belongs to, from its key (and, for a DaemonSet's commit, its events). */
 function writeKind(item: Record<string, AttributeValue>): WriteKind {

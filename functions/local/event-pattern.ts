@@ -38,7 +38,8 @@ function matchesOperator(rule: Json, value: unknown): boolean {
       // A string, or { 'equals-ignore-case': string } for a case-insensitive prefix or suffix.
       const ignoreCase = isObject(operand) && Object.keys(operand).length === 1 && typeof operand['equals-ignore-case'] === 'string';
       const affix = ignoreCase ? (operand['equals-ignore-case'] as string) : operand;
-      if (typeof affix !== 'string') throw new Error(`event pattern: ${operator} wants a string or {"equals-ignore-case": string}, got ${JSON.stringify(operand)}`);
+      if (typeof affix !== 'string')
+        throw new Error(`event pattern: ${operator} wants a string or {"equals-ignore-case": string}, got ${JSON.stringify(operand)}`);
       if (typeof value !== 'string') return false;
       const [text, part] = ignoreCase ? [value.toLowerCase(), affix.toLowerCase()] : [value, affix];
       return operator === 'prefix' ? text.startsWith(part) : text.endsWith(part);

@@ -99,7 +99,10 @@ export async function startLocalFleet(w: FleetWiring): Promise<LocalFleet> {
     observe: observeFromLog(w.deps.log),
     daemonSets: new KubernetesFleetDaemonSets((clusterId) => connections.kubeConfig(clusterId)),
     // The due time is part of the body: the delay queue drops a body already waiting, and an earlier wake-up must not be lost to a later one.
-    timers: { schedule: async (fleet, dueAt) => timers.send(JSON.stringify({ fleet, dueAt: dueAt.toISOString() }), Math.max(0, dueAt.getTime() - w.clock.now().getTime())) },
+    timers: {
+      schedule: async (fleet, dueAt) =>
+        timers.send(JSON.stringify({ fleet, dueAt: dueAt.toISOString() }), Math.max(0, dueAt.getTime() - w.clock.now().getTime())),
+    },
     clock: w.clock,
     telemetry: w.telemetry,
   };

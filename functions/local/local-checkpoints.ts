@@ -18,14 +18,22 @@ export interface LocalCheckpoints {
   stop(): Promise<void>;
 }
 
-export async function startLocalCheckpoints(deps: { client: DynamoDBClient; table: string; stateDir: string; clock: Clock; telemetry: Telemetry }): Promise<LocalCheckpoints> {
+export async function startLocalCheckpoints(deps: {
+  client: DynamoDBClient;
+  table: string;
+  stateDir: string;
+  clock: Clock;
+  telemetry: Telemetry;
+}): Promise<LocalCheckpoints> {
   const signer = await LocalKeySigner.open(checkpointKeyIn(deps.stateDir), checkpointPublicKeyIn(deps.stateDir));
   const store = new FolderCheckpointStore(checkpointsIn(deps.stateDir));
   const heads = async () => streamHeads(deps.client, deps.table, await indexedStreams(deps.client, deps.table));
   let running: Promise<unknown> = Promise.resolve();
   const once = () =>
     (running = running.then(() =>
-      writeCheckpoint({ heads, store, signer, clock: deps.clock }).catch((error: Error) => deps.telemetry.error('checkpoint refused', { error: error.message })),
+      writeCheckpoint({ heads, store, signer, clock: deps.clock }).catch((error: Error) =>
+        deps.telemetry.error('checkpoint refused', { error: error.message }),
+      ),
     ));
   const timer = setInterval(() => void once(), EVERY_MS);
   timer.unref();

@@ -26,7 +26,14 @@ export const localTimerQueue = (queue: LocalDelayQueue, clock: Clock): TimerQueu
 
 const QUEUE_ARN = 'arn:aws:sqs:local:000000000000:daemonloop';
 
-function sqsRecord(messageId: string, body: string, sentAt: Date, receiveCount: number, fifo?: { groupId: string; dedupId: string }, queue = fifo ? `${QUEUE_ARN}-reconcile.fifo` : `${QUEUE_ARN}-timers`): SQSRecord {
+function sqsRecord(
+  messageId: string,
+  body: string,
+  sentAt: Date,
+  receiveCount: number,
+  fifo?: { groupId: string; dedupId: string },
+  queue = fifo ? `${QUEUE_ARN}-reconcile.fifo` : `${QUEUE_ARN}-timers`,
+): SQSRecord {
   return {
     messageId,
     receiptHandle: messageId,

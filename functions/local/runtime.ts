@@ -149,7 +149,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     reconciles: meter ? meter.reconcileQueue(localReconcileQueue(reconcileQueue)) : localReconcileQueue(reconcileQueue),
     pending: new DynamoDbPendingReconciles(dynamodb.client, EVENT_LOG_TABLE_NAME, clock),
     timers: meter ? meter.timerQueue(localTimerQueue(timerQueue, clock)) : localTimerQueue(timerQueue, clock),
-    clusters: countingConnections(new RegistryClusterConnections(registry, { clock: limiterClock, telemetry, limiter: (id) => new SharedTokenBucket(dynamodb.client, EVENT_LOG_TABLE_NAME, id, limiterClock, rate) }), telemetry),
+    clusters: countingConnections(
+      new RegistryClusterConnections(registry, {
+        clock: limiterClock,
+        telemetry,
+        limiter: (id) => new SharedTokenBucket(dynamodb.client, EVENT_LOG_TABLE_NAME, id, limiterClock, rate),
+      }),
+      telemetry,
+    ),
     clock,
     telemetry,
   });
@@ -166,14 +173,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const reconcile = makeReconcileHandler(deps);
   const timer = makeTimerHandler(deps);
   // The rule's target is the ingest queue; the ingest function drains it in batches.
-  const metered = <T>(fn: 'ingest' | 'reconcile' | 'timer', bodies: string[], run: () => Promise<T>) => (meter ? meter.invocation(fn, fn === 'reconcile' ? 'fifo' : 'standard', bodies, run) : run());
+  const metered = <T>(fn: 'ingest' | 'reconcile' | 'timer', bodies: string[], run: () => Promise<T>) =>
+    meter ? meter.invocation(fn, fn === 'reconcile' ? 'fifo' : 'standard', bodies, run) : run();
   bus.addRule('ingest', INGEST_RULE_PATTERN, async (event) => {
     const body = JSON.stringify(event);
     meter?.sqsSend('standard', body);
     ingestQueue.send(body);
   });
-  ingestQueue.consume(async (batch) => (await metered('ingest', batch.map((m) => m.body), () => ingest(ingestEvent(batch)))).batchItemFailures.map((f) => f.itemIdentifier));
-  reconcileQueue.consume(async (batch) => (await metered('reconcile', batch.map((m) => m.body), () => reconcile(fifoEvent(batch)))).batchItemFailures.map((f) => f.itemIdentifier));
+  ingestQueue.consume(async (batch) =>
+    (
+      await metered(
+        'ingest',
+        batch.map((m) => m.body),
+        () => ingest(ingestEvent(batch)),
+      )
+    ).batchItemFailures.map((f) => f.itemIdentifier),
+  );
+  reconcileQueue.consume(async (batch) =>
+    (
+      await metered(
+        'reconcile',
+        batch.map((m) => m.body),
+        () => reconcile(fifoEvent(batch)),
+      )
+    ).batchItemFailures.map((f) => f.itemIdentifier),
+  );
   timerQueue.consume(async (body) => {
     const { batchItemFailures } = await metered('timer', [body], () => timer(delayEvent(body, clock.now())));
     if (batchItemFailures.length > 0) throw new Error('the timer handler failed; the message is retried');
@@ -190,7 +214,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const forwarder: RunningForwarder = await runForwarder({ clusterId, kubeconfigPath, eventBus: LOCAL_EVENT_BUS, sink, clock, telemetry });
   await fleet.forward((c) => runForwarder({ ...c, eventBus: LOCAL_EVENT_BUS, sink, clock, telemetry }));
   // A log kept on disk is checkpointed beside it, for `daemonloop log verify`.
-  const checkpoints = options.dataDir ? await startLocalCheckpoints({ client: dynamodb.client, table: EVENT_LOG_TABLE_NAME, stateDir, clock, telemetry }) : undefined;
+  const checkpoints = options.dataDir
+    ? await startLocalCheckpoints({ client: dynamodb.client, table: EVENT_LOG_TABLE_NAME, stateDir, clock, telemetry })
+    : undefined;
 
   const clusterVersion = () => [simulator?.resourceVersion, ...fleet.simulators().map((s) => s.resourceVersion)].join(',');
   const settle = () => quiescent(work, clusterVersion);
@@ -235,4 +261,3 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
   };
 }
-

@@ -18,7 +18,11 @@ export async function loadAuditLog(store: Pick<EventStore, 'read'>, key: DaemonS
     for await (const c of store.read(id)) commits.push(c);
     return commits;
   };
-  const [daemonSet, nodes, pods] = await Promise.all([all(daemonSetStreamId(key)), all(nodesStreamId(key.clusterId)), all(podsStreamId(key.clusterId, key.namespace))]);
+  const [daemonSet, nodes, pods] = await Promise.all([
+    all(daemonSetStreamId(key)),
+    all(nodesStreamId(key.clusterId)),
+    all(podsStreamId(key.clusterId, key.namespace)),
+  ]);
   return { key, daemonSet, nodes, pods };
 }
 

@@ -38,11 +38,14 @@ export function windowCost(life: Lifecycles, prices: PriceTable, fromMs: number,
   const price = podPrices(life, prices);
   const revisionOf = new Map(life.revisions.map((r) => [r.hash, r.revision]));
   const groups = new Map<string, CostRow>();
-  let podSeconds = 0, cost = 0, hourlyNow = 0;
+  let podSeconds = 0,
+    cost = 0,
+    hourlyNow = 0;
   for (const pod of life.pods) {
     if (pod.scheduledMs === undefined) continue; // never on a node: it held no resources
     const end = Math.min(pod.goneMs ?? Infinity, pod.failedMs ?? Infinity);
-    const a = Math.max(fromMs, pod.scheduledMs), b = Math.min(toMs, end);
+    const a = Math.max(fromMs, pod.scheduledMs),
+      b = Math.min(toMs, end);
     const hourly = price.hourly(pod.nodeName, pod.hash);
     if (end > toMs && pod.scheduledMs <= toMs) hourlyNow += hourly;
     if (b <= a) continue;
@@ -50,7 +53,14 @@ export function windowCost(life: Lifecycles, prices: PriceTable, fromMs: number,
     const dollars = (seconds / 3600) * hourly;
     podSeconds += seconds;
     cost += dollars;
-    const key = by === 'cluster' ? clusterId : by === 'node' ? (pod.nodeName ?? '(unscheduled)') : by === 'revision' ? `${revisionOf.get(pod.hash ?? '') ?? '?'} (${pod.hash ?? 'no hash'})` : (price.node(pod.nodeName)?.labels[INSTANCE_TYPE_LABEL] ?? '(no instance type)');
+    const key =
+      by === 'cluster'
+        ? clusterId
+        : by === 'node'
+          ? (pod.nodeName ?? '(unscheduled)')
+          : by === 'revision'
+            ? `${revisionOf.get(pod.hash ?? '') ?? '?'} (${pod.hash ?? 'no hash'})`
+            : (price.node(pod.nodeName)?.labels[INSTANCE_TYPE_LABEL] ?? '(no instance type)');
     const row = groups.get(key) ?? { group: key, podSeconds: 0, cost: 0 };
     groups.set(key, row);
     row.podSeconds += seconds;
@@ -73,7 +83,8 @@ function overhead(life: Lifecycles, requests: { cpuMillicores: number; memoryByt
   for (const node of life.nodes) {
     const type = node.labels[INSTANCE_TYPE_LABEL] ?? '(no instance type)';
     if (byType.has(type) || !node.allocatable) continue;
-    const cpu = safeQuantity(node.allocatable.cpu, 3), memory = safeQuantity(node.allocatable.memory, 0);
+    const cpu = safeQuantity(node.allocatable.cpu, 3),
+      memory = safeQuantity(node.allocatable.memory, 0);
     byType.set(type, { instanceType: type, cpuShare: cpu ? requests.cpuMillicores / cpu : 0, memoryShare: memory ? requests.memoryBytes / memory : 0 });
   }
   return [...byType.values()].sort((a, b) => (a.instanceType < b.instanceType ? -1 : 1));
@@ -109,7 +120,8 @@ function forecast(life: Lifecycles, fromMs: number, toMs: number, hourlyNow: num
   const nodesNow = count;
   samples.push([toMs, nodesNow]);
   const n = samples.length;
-  const mx = samples.reduce((s, [t]) => s + t, 0) / n, my = samples.reduce((s, [, c]) => s + c, 0) / n;
+  const mx = samples.reduce((s, [t]) => s + t, 0) / n,
+    my = samples.reduce((s, [, c]) => s + c, 0) / n;
   const sxx = samples.reduce((s, [t]) => s + (t - mx) ** 2, 0);
   // A trend read off less than a day (a cluster's first minutes) is noise: forecast flat instead.
   const slopePerMs = sxx === 0 || toMs - fromMs < DAY_MS ? 0 : samples.reduce((s, [t, c]) => s + (t - mx) * (c - my), 0) / sxx;

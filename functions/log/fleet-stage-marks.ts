@@ -39,7 +39,11 @@ export function fleetStageMarks(commits: readonly { commit: number; events: read
         case 'FleetRunStarted':
           endStage(ms); // a superseded run's stage ends here
           stage = e.plan.stages.find((s) => s.clusters.includes(member.clusterId))?.name;
-          if (stage !== undefined) mark('FleetRunStarted', { label: `revision ${e.plan.revision}`, reason: `this cluster in stage ${stage}${e.supersedes !== undefined ? `, superseding revision ${e.supersedes}` : ''}` });
+          if (stage !== undefined)
+            mark('FleetRunStarted', {
+              label: `revision ${e.plan.revision}`,
+              reason: `this cluster in stage ${stage}${e.supersedes !== undefined ? `, superseding revision ${e.supersedes}` : ''}`,
+            });
           break;
         case 'FleetStageApproved':
           if (stage !== undefined && e.stage === stage) mark('FleetStageApproved', { label: e.stage, reason: `revision ${e.revision}` });

@@ -115,7 +115,17 @@ const KIND_OF: Record<RolloutTransitionKind, ControlKind> = {
   ProgressDeadlineExceeded: 'deadline',
   RolloutComplete: 'complete',
 };
-const KNOWN_TYPES = new Set<string>([...E.OBSERVATION_TYPES, E.RECONCILE_DECIDED, E.POD_CREATE_REQUESTED, E.POD_DELETE_REQUESTED, E.POD_ACTION_COMPLETED, E.TIMER_SCHEDULED, E.TIMER_FIRED, E.STATUS_WRITTEN, E.REVISION_RECORDED]);
+const KNOWN_TYPES = new Set<string>([
+  ...E.OBSERVATION_TYPES,
+  E.RECONCILE_DECIDED,
+  E.POD_CREATE_REQUESTED,
+  E.POD_DELETE_REQUESTED,
+  E.POD_ACTION_COMPLETED,
+  E.TIMER_SCHEDULED,
+  E.TIMER_FIRED,
+  E.STATUS_WRITTEN,
+  E.REVISION_RECORDED,
+]);
 
 export interface ControlMark {
   ms: number;
@@ -167,7 +177,20 @@ export function readLifecycles(log: AuditLog, untilMs = Infinity): Lifecycles {
   const pods = new Map<string, PodLife>();
   const nodes = new Map<string, NodeLife>(); // by uid
   const openWaits = new Map<string, WaitSpan & { seen: number }>(); // by node; `seen`: the last decision that held it
-  const out: Lifecycles = { pods: [], nodes: [], waits: [], actions: [], decisions: [], specChanges: [], revisions: [], controls: [], apiCalls: [], commits: { daemonSet: 0, nodes: 0, pods: 0 }, startMs: Infinity, endMs: -Infinity };
+  const out: Lifecycles = {
+    pods: [],
+    nodes: [],
+    waits: [],
+    actions: [],
+    decisions: [],
+    specChanges: [],
+    revisions: [],
+    controls: [],
+    apiCalls: [],
+    commits: { daemonSet: 0, nodes: 0, pods: 0 },
+    startMs: Infinity,
+    endMs: -Infinity,
+  };
   const actionsByPod = new Map<string, PodAction>(); // `<decisionId>/<action>/<pod>` → its request
   const relists = new Map<string, { parts: number; present: Set<string>; seen: Set<number> }>();
   let minReadySeconds = 0;
@@ -225,7 +248,15 @@ export function readLifecycles(log: AuditLog, untilMs = Infinity): Lifecycles {
           const life = nodes.get(uid);
           if (life && isNewer(life.lastResourceVersion, n.metadata!.resourceVersion!)) break;
           const allocatable = (n as V1Node).status?.allocatable;
-          nodes.set(uid, { name: n.metadata!.name!, uid, labels: n.metadata!.labels ?? {}, ...(allocatable ? { allocatable } : {}), firstMs: life?.firstMs ?? at, lastResourceVersion: n.metadata!.resourceVersion!, ...(life?.goneMs !== undefined ? { goneMs: life.goneMs } : {}) });
+          nodes.set(uid, {
+            name: n.metadata!.name!,
+            uid,
+            labels: n.metadata!.labels ?? {},
+            ...(allocatable ? { allocatable } : {}),
+            firstMs: life?.firstMs ?? at,
+            lastResourceVersion: n.metadata!.resourceVersion!,
+            ...(life?.goneMs !== undefined ? { goneMs: life.goneMs } : {}),
+          });
           break;
         }
         case E.NODE_DELETED:
@@ -265,14 +296,26 @@ export function readLifecycles(log: AuditLog, untilMs = Infinity): Lifecycles {
             hash,
             template,
             minReadySeconds,
-            strategy: { type: strategy?.type ?? 'RollingUpdate', maxUnavailable: strategy?.rollingUpdate?.maxUnavailable, maxSurge: strategy?.rollingUpdate?.maxSurge },
+            strategy: {
+              type: strategy?.type ?? 'RollingUpdate',
+              maxUnavailable: strategy?.rollingUpdate?.maxUnavailable,
+              maxSurge: strategy?.rollingUpdate?.maxSurge,
+            },
             ...writer,
             ...(ds.metadata?.annotations?.['kubernetes.io/change-cause'] ? { changeCause: ds.metadata.annotations['kubernetes.io/change-cause'] } : {}),
           });
           break;
         }
         case E.RECONCILE_DECIDED: {
-          out.decisions.push({ ms: at, commit: commit.commit, currentHash: event.currentHash, status: event.status, creates: event.creates, deletes: event.deletes, waits: event.waits.length });
+          out.decisions.push({
+            ms: at,
+            commit: commit.commit,
+            currentHash: event.currentHash,
+            status: event.status,
+            creates: event.creates,
+            deletes: event.deletes,
+            waits: event.waits.length,
+          });
           for (const t of rolloutTransitions(lastStatus, event.status)) out.controls.push(transitionMark(t, event.status, at, commit.commit, commit.streamId));
           lastStatus = event.status;
           // A node's span goes on while each decision gives it the same phrase; one pass, no copy of the waits.
@@ -304,7 +347,14 @@ export function readLifecycles(log: AuditLog, untilMs = Infinity): Lifecycles {
         }
         case E.POD_CREATE_REQUESTED:
         case E.POD_DELETE_REQUESTED: {
-          const action: PodAction = { ms: at, commit: commit.commit, action: event.type === E.POD_CREATE_REQUESTED ? 'create' : 'delete', podName: event.podName, ...(event.nodeName ? { nodeName: event.nodeName } : {}), ...(event.type === E.POD_DELETE_REQUESTED ? { reason: event.reason } : {}) };
+          const action: PodAction = {
+            ms: at,
+            commit: commit.commit,
+            action: event.type === E.POD_CREATE_REQUESTED ? 'create' : 'delete',
+            podName: event.podName,
+            ...(event.nodeName ? { nodeName: event.nodeName } : {}),
+            ...(event.type === E.POD_DELETE_REQUESTED ? { reason: event.reason } : {}),
+          };
           actionsByPod.set(`${event.decisionId}/${action.action}/${event.podName}`, action);
           out.actions.push(action);
           break;
@@ -378,7 +428,10 @@ function controlMark(e: Record<string, unknown>, at: number, commit: number, str
 }
 
 /** Who last wrote the spec: the newest managedFields entry that is not a status write. */
-function specWriter(entries: { manager?: string; operation?: string; subresource?: string; time?: Date | string }[] | undefined): { manager?: string; operation?: string } {
+function specWriter(entries: { manager?: string; operation?: string; subresource?: string; time?: Date | string }[] | undefined): {
+  manager?: string;
+  operation?: string;
+} {
   let newest: (typeof entries & object)[number] | undefined;
   for (const f of entries ?? []) {
     if (f.subresource === 'status') continue;

@@ -34,7 +34,10 @@ export async function planInputsFromLog(store: EventStore, key: DaemonSetKey, no
       else if (event.type === NODE_REQUESTS_OBSERVED) {
         const known = requested.get(event.nodeName);
         if (known && !isNewer(event.resourceVersion, known.rv)) continue;
-        requested.set(event.nodeName, { rv: event.resourceVersion, requests: { cpuMillicores: parseQuantity(event.requested.cpu, 3), memoryBytes: parseQuantity(event.requested.memory) } });
+        requested.set(event.nodeName, {
+          rv: event.resourceVersion,
+          requests: { cpuMillicores: parseQuantity(event.requested.cpu, 3), memoryBytes: parseQuantity(event.requested.memory) },
+        });
       }
     }
   }

@@ -31,7 +31,9 @@ export function pointInTime(log: AuditLog, atMs: number): PointInTime {
     }
     return { state, last };
   };
-  const nodes = upTo(log.nodes), pods = upTo(log.pods), ds = upTo(log.daemonSet);
+  const nodes = upTo(log.nodes),
+    pods = upTo(log.pods),
+    ds = upTo(log.daemonSet);
   const state = mergeStates([nodes.state, pods.state, ds.state]);
   let lastDecision: E.ReconcileDecided | undefined;
   let revision: PointInTime['revision'];

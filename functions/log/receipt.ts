@@ -74,13 +74,20 @@ export function rolloutReceipts({ lifecycles: life, prices, commitTimes, planned
   return revisions.map((rev, i) => {
     const change = [...life.specChanges].reverse().find((c) => c.hash === rev.hash && c.ms <= rev.ms);
     const startMs = change?.ms ?? rev.ms;
-    const nextStartMs = revisions[i + 1] ? (life.specChanges.find((c) => c.hash === revisions[i + 1]!.hash && c.ms <= revisions[i + 1]!.ms && c.ms > startMs)?.ms ?? revisions[i + 1]!.ms) : Infinity;
+    const nextStartMs = revisions[i + 1]
+      ? (life.specChanges.find((c) => c.hash === revisions[i + 1]!.hash && c.ms <= revisions[i + 1]!.ms && c.ms > startMs)?.ms ?? revisions[i + 1]!.ms)
+      : Infinity;
     const done = life.decisions.find((d) => d.ms >= startMs && d.ms <= nextStartMs && d.currentHash === rev.hash && complete(d.status));
     const endMs = done?.ms;
     const windowEnd = endMs ?? Math.min(nextStartMs, life.endMs);
     const inWindow = (ms: number) => ms >= startMs && ms <= windowEnd;
 
-    let unavailableTotal = 0, worst = 0, worstNode: string | undefined, surgeMs = 0, surgeCost = 0, updated = 0;
+    let unavailableTotal = 0,
+      worst = 0,
+      worstNode: string | undefined,
+      surgeMs = 0,
+      surgeCost = 0,
+      updated = 0;
     const downEdges: [number, number][] = []; // when replaced nodes went down (+1) and came back (-1), for the peak
     let fastest = Infinity;
     const firstAction = new Map<string, number>();
@@ -127,7 +134,10 @@ export function rolloutReceipts({ lifecycles: life, prices, commitTimes, planned
     // Each decision: one reconcile invocation fed by one FIFO message; each observation commit: one
     // event on the bus and one ingest invocation; every commit: at least one write unit. Lambda
     // duration is not counted (the log does not record it).
-    const controlLoop = decisions * (p.lambdaRequestUsd + p.sqsFifoRequestUsd) + observed * (p.eventBridgeCustomEventUsd + p.lambdaRequestUsd) + writes * p.dynamoDbWriteRequestUnitUsd;
+    const controlLoop =
+      decisions * (p.lambdaRequestUsd + p.sqsFifoRequestUsd) +
+      observed * (p.eventBridgeCustomEventUsd + p.lambdaRequestUsd) +
+      writes * p.dynamoDbWriteRequestUnitUsd;
     // The newest plan for this template appended before the rollout's last commit (by log order: a
     // plan is stamped with the planner's clock, which need not be the cluster's).
     const plan = planned.findLast((p) => p.event.hash === rev.hash && (commits.daemonSet === undefined || p.commit <= commits.daemonSet[1]))?.event;
@@ -182,7 +192,8 @@ const plannedFigures = (e: RolloutPlanned): PlannedFigures => ({
 /** The most intervals open at once; at equal times a return (-1) goes before a departure (+1). */
 function peakOf(edges: [number, number][]): number {
   edges.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  let open = 0, peak = 0;
+  let open = 0,
+    peak = 0;
   for (const [, d] of edges) peak = Math.max(peak, (open += d));
   return peak;
 }
@@ -202,7 +213,8 @@ function covered(pods: PodLife[], from: number, to: number, gaps: [number, numbe
     .map((p) => [Math.max(from, p.availableMs!), Math.min(to, endOf(p))] as const)
     .filter(([a, b]) => b > a)
     .sort((x, y) => x[0] - y[0]);
-  let total = 0, reach = from;
+  let total = 0,
+    reach = from;
   for (const [a, b] of spans) {
     if (b <= reach) continue;
     if (a > reach) gaps.push([reach, 1], [a, -1]);
@@ -217,11 +229,14 @@ function covered(pods: PodLife[], from: number, to: number, gaps: [number, numbe
 export function surgeMsOn(pods: PodLife[], from: number, to: number): number {
   const edges: [number, number][] = [];
   for (const p of pods) {
-    const a = Math.max(from, p.createdMs), b = Math.min(to, p.goneMs ?? Infinity);
+    const a = Math.max(from, p.createdMs),
+      b = Math.min(to, p.goneMs ?? Infinity);
     if (b > a) edges.push([a, 1], [b, -1]);
   }
   edges.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  let live = 0, last = from, extra = 0;
+  let live = 0,
+    last = from,
+    extra = 0;
   for (const [t, d] of edges) {
     if (live > 1) extra += (live - 1) * (t - last);
     live += d;

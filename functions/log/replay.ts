@@ -72,7 +72,8 @@ async function replayOne(
 ): Promise<string[]> {
   const differences: string[] = [];
   const marks = recorded.inputs.streams;
-  if (marks[ownStream] !== commit.commit - 1) differences.push(`inputs: recorded ${ownStream} at ${marks[ownStream]}, but the decision is commit ${commit.commit}`);
+  if (marks[ownStream] !== commit.commit - 1)
+    differences.push(`inputs: recorded ${ownStream} at ${marks[ownStream]}, but the decision is commit ${commit.commit}`);
   const parts: ClusterState[] = [];
   for (const [stream, mark] of Object.entries(marks)) {
     if (stream === ownStream) continue;
@@ -101,7 +102,8 @@ async function replayOne(
     differences.push(`requeueAfterSeconds: recorded ${recorded.requeueAfterSeconds ?? 'none'}, replayed ${replayedDecision.requeueAfterSeconds ?? 'none'}`);
   }
   differences.push(...waitsDifference(recorded.waits, replayedDecision.waits));
-  if (recorded.currentHash !== replayedDecision.currentHash) differences.push(`currentHash: recorded ${recorded.currentHash}, replayed ${replayedDecision.currentHash}`);
+  if (recorded.currentHash !== replayedDecision.currentHash)
+    differences.push(`currentHash: recorded ${recorded.currentHash}, replayed ${replayedDecision.currentHash}`);
   const settled = recorded.inputs.settledIntents ?? { creates: [], deletes: [] };
   differences.push(...setDifference('settled creates', settled.creates, view.settledIntents.creates));
   differences.push(...setDifference('settled deletes', settled.deletes, view.settledIntents.deletes));
@@ -124,7 +126,8 @@ function rolloutDifferences(recorded: V1DaemonSetStatus, replayed: V1DaemonSetSt
   for (const field of ['updateRevision', 'currentWave', 'phase', 'soakUntil', 'progressedAt'] as const) {
     if (a?.[field] !== b?.[field]) differences.push(`status.rollout.${field}: recorded ${a?.[field] ?? 'none'}, replayed ${b?.[field] ?? 'none'}`);
   }
-  if (a?.stopped?.message !== b?.stopped?.message) differences.push(`status.rollout.stopped: recorded ${a?.stopped?.message ?? 'none'}, replayed ${b?.stopped?.message ?? 'none'}`);
+  if (a?.stopped?.message !== b?.stopped?.message)
+    differences.push(`status.rollout.stopped: recorded ${a?.stopped?.message ?? 'none'}, replayed ${b?.stopped?.message ?? 'none'}`);
   return differences;
 }
 
@@ -149,7 +152,8 @@ class StreamCursor {
     while (this.commit < mark) {
       const next = await this.commits.next();
       if (next.done) throw new Error(`stream ${this.streamId} ends at commit ${this.commit}, but a decision saw it at ${mark}`);
-      if (next.value.commit !== this.commit + 1) throw new Error(`stream ${this.streamId}: commit ${next.value.commit} follows ${this.commit}, a gap in the log`);
+      if (next.value.commit !== this.commit + 1)
+        throw new Error(`stream ${this.streamId}: commit ${next.value.commit} follows ${this.commit}, a gap in the log`);
       fold(next.value.events, this.state);
       this.commit = next.value.commit;
     }

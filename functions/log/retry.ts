@@ -9,11 +9,7 @@ const BASE_MS = 5;
 const MAX_MS = 200;
 
 /** Runs `attempt(expected)`; on a conflict asks `latest()` for a fresh expected commit and tries again. */
-export async function retryOnConflict<T>(
-  expected: number,
-  attempt: (expected: number) => Promise<T>,
-  latest: () => Promise<number>,
-): Promise<T> {
+export async function retryOnConflict<T>(expected: number, attempt: (expected: number) => Promise<T>, latest: () => Promise<number>): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt(expected);

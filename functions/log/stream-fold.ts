@@ -36,7 +36,13 @@ export class StreamFolds {
 
   current(streamId: string): Promise<FoldedStream> {
     const next = (this.busy.get(streamId) ?? Promise.resolve()).then(() => this.foldForward(streamId));
-    this.busy.set(streamId, next.then(() => undefined, () => undefined)); // the turn, not the result: no copy of the state stays held
+    this.busy.set(
+      streamId,
+      next.then(
+        () => undefined,
+        () => undefined,
+      ),
+    ); // the turn, not the result: no copy of the state stays held
     return next;
   }
 

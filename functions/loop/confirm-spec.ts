@@ -65,7 +65,8 @@ export function specMismatch(decided: V1DaemonSet, live: V1DaemonSet | undefined
   if (have.uid !== want.uid) return `uid ${want.uid} decided on, the cluster's is ${have.uid}`;
   if (have.generation !== want.generation) return `generation ${want.generation ?? '(none)'} decided on, the cluster's is ${have.generation ?? '(none)'}`;
   if (live.metadata?.deletionTimestamp && !decided.metadata?.deletionTimestamp) return 'the cluster is deleting the DaemonSet';
-  if (have.templateHash !== want.templateHash) return `template ${want.templateHash.slice(0, 12)} decided on, the cluster's is ${have.templateHash.slice(0, 12)}`;
+  if (have.templateHash !== want.templateHash)
+    return `template ${want.templateHash.slice(0, 12)} decided on, the cluster's is ${have.templateHash.slice(0, 12)}`;
   if (have.specHash !== want.specHash) return `spec ${want.specHash.slice(0, 12)} decided on, the cluster's is ${have.specHash.slice(0, 12)}`;
   return undefined;
 }

@@ -40,7 +40,11 @@ export async function ingestBatch(events: EventBridgeEvent<string, unknown>[], d
   const requested = await Promise.all([...requests.values()].map(async (r) => ({ r, sent: await requestReconcile(r.key, r.position, deps, r.cause) })));
 
   // 4. A fleet member's DaemonSet changed: its fleet looks again (once per fleet per batch).
-  const fleets = new Set(observations.flatMap((o) => (o.type === DAEMONSET_OBSERVED ? [o.daemonSet.metadata?.annotations?.[FLEET_NAME_ANNOTATION]] : [])).filter((f): f is string => !!f));
+  const fleets = new Set(
+    observations
+      .flatMap((o) => (o.type === DAEMONSET_OBSERVED ? [o.daemonSet.metadata?.annotations?.[FLEET_NAME_ANNOTATION]] : []))
+      .filter((f): f is string => !!f),
+  );
   if (deps.fleets) await Promise.all([...fleets].map((fleet) => deps.fleets!.request(fleet)));
   if (observations.length > 0) deps.telemetry.count('IngestAccepted', observations.length);
 

@@ -15,7 +15,8 @@ export async function admitOne(event: EventBridgeEvent<string, unknown>, deps: P
   let observation: ForwardedEvent;
   try {
     observation = parseForwarded(event.detail); // 1. validate at the boundary
-    if (observation.type !== event['detail-type']) throw new InvalidEventError(`detail-type ${event['detail-type']} does not match the event's type ${observation.type}`);
+    if (observation.type !== event['detail-type'])
+      throw new InvalidEventError(`detail-type ${event['detail-type']} does not match the event's type ${observation.type}`);
   } catch (error) {
     if (!isInvalidEventError(error)) throw error;
     return reject(deps, 'IngestRejectedInvalid', event, error.message);
@@ -28,7 +29,13 @@ export async function admitOne(event: EventBridgeEvent<string, unknown>, deps: P
 }
 
 function reject(deps: Pick<IngestDeps, 'telemetry'>, metric: string, event: EventBridgeEvent<string, unknown>, reason: string): Admission {
-  deps.telemetry.warn('rejected a forwarded event', { eventId: event.id, source: event.source, account: event.account, detailType: event['detail-type'], reason });
+  deps.telemetry.warn('rejected a forwarded event', {
+    eventId: event.id,
+    source: event.source,
+    account: event.account,
+    detailType: event['detail-type'],
+    reason,
+  });
   deps.telemetry.count(metric);
   return { rejected: { accepted: false, reason } };
 }

@@ -136,7 +136,15 @@ async function finishInterruptedDecision(key: DaemonSetKey, rebuilt: Rebuilt, ap
   const outcomes: Outcome[] = await applyDecision(
     api,
     key.namespace,
-    { create, delete: deletes.map((d) => ({ podName: d.podName, ...(d.nodeName ? { nodeName: d.nodeName } : {}), reason: 'interrupted decision' })), adopt: [], release: [], status: {} as ReconcileResult['status'], waits: [], failedPodBackoff: {} },
+    {
+      create,
+      delete: deletes.map((d) => ({ podName: d.podName, ...(d.nodeName ? { nodeName: d.nodeName } : {}), reason: 'interrupted decision' })),
+      adopt: [],
+      release: [],
+      status: {} as ReconcileResult['status'],
+      waits: [],
+      failedPodBackoff: {},
+    },
     { daemonSet: rebuilt.input.daemonSet, pods: deletedPods },
   );
   await deps.log.appendOutcomes(key, podActionEvents(key, lastDecisionId, deps.clock.now(), outcomes));

@@ -3,7 +3,12 @@ import type { DaemonSetKey } from '../../domain/streams';
 import type { RequestCause } from '../adapters/sqs/messages';
 import type { PendingReconciles, ReconcileQueue } from './queues';
 
-export async function requestReconcile(key: DaemonSetKey, position: string, deps: { pending: PendingReconciles; reconciles: ReconcileQueue }, cause?: RequestCause): Promise<boolean> {
+export async function requestReconcile(
+  key: DaemonSetKey,
+  position: string,
+  deps: { pending: PendingReconciles; reconciles: ReconcileQueue },
+  cause?: RequestCause,
+): Promise<boolean> {
   const claim = await deps.pending.claim(key);
   if (!claim) return false; // the waiting request's reconcile will see this
   try {

@@ -12,5 +12,7 @@ export const SOURCE_MISMATCH_METRIC = 'IngestRejectedSource';
 /** Why an event from `source` cannot speak for `cluster`, or undefined when it can. */
 export function sourceMismatch(source: string, cluster: ClusterRecord): string | undefined {
   const expected = expectedSource(cluster);
-  return source === expected ? undefined : `source ${JSON.stringify(source)} may not speak for cluster ${cluster.clusterId} (its forwarder's source is ${JSON.stringify(expected)})`;
+  return source === expected
+    ? undefined
+    : `source ${JSON.stringify(source)} may not speak for cluster ${cluster.clusterId} (its forwarder's source is ${JSON.stringify(expected)})`;
 }

@@ -28,7 +28,11 @@ export function sdkClusterAws(options: { region?: string; base?: ClusterCredenti
   return {
     assumeClusterRole: (roleArn, clusterId) =>
       fromTemporaryCredentials({
-        params: { RoleArn: roleArn, RoleSessionName: `daemonloop-${clusterId}`.slice(0, MAX_SESSION_NAME), Tags: [{ Key: CLUSTER_SESSION_TAG, Value: clusterId }] },
+        params: {
+          RoleArn: roleArn,
+          RoleSessionName: `daemonloop-${clusterId}`.slice(0, MAX_SESSION_NAME),
+          Tags: [{ Key: CLUSTER_SESSION_TAG, Value: clusterId }],
+        },
         ...(options.base ? { masterCredentials: options.base } : {}),
         ...(options.region ? { clientConfig: { region: options.region } } : {}),
       }),
@@ -38,7 +42,8 @@ export function sdkClusterAws(options: { region?: string; base?: ClusterCredenti
     },
     describeEksCluster: async (clusterName, region, credentials) => {
       const { cluster } = await new EKSClient({ region, credentials }).send(new DescribeClusterCommand({ name: clusterName }));
-      if (!cluster?.endpoint || !cluster.certificateAuthority?.data) throw new Error(`EKS cluster ${clusterName} has no endpoint or CA yet (status ${cluster?.status ?? 'unknown'})`);
+      if (!cluster?.endpoint || !cluster.certificateAuthority?.data)
+        throw new Error(`EKS cluster ${clusterName} has no endpoint or CA yet (status ${cluster?.status ?? 'unknown'})`);
       return { endpoint: cluster.endpoint, caData: cluster.certificateAuthority.data };
     },
   };

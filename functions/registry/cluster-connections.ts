@@ -68,7 +68,12 @@ export class RegistryClusterConnections implements ClusterConnections {
     };
     const onFailure = (code: string) => this.options.telemetry?.countFor(KUBERNETES_API_FAILURES_METRIC, { ClusterId: clusterId, Code: code });
     const api: ClusterApi = new KubernetesCluster(kubeConfigFor(await this.access(record)), {
-      clock: this.options.clock, qps: this.options.qps, burst: this.options.burst, onAuthFailure, onFailure, ...(limiter ? { limiter } : {}),
+      clock: this.options.clock,
+      qps: this.options.qps,
+      burst: this.options.burst,
+      onAuthFailure,
+      onFailure,
+      ...(limiter ? { limiter } : {}),
       ...(this.options.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}),
     });
     this.cached.set(clusterId, { api, until: now + REUSE_MS[record.credentials.kind] });

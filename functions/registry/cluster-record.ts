@@ -39,9 +39,12 @@ const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-
 export function labelProblem(key: string, value: string): string | undefined {
   const slash = key.lastIndexOf('/');
   const [prefix, name] = slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
-  if (prefix !== undefined && (prefix.length > 253 || !LABEL_PREFIX.test(prefix))) return `label key ${JSON.stringify(key)}: the prefix must be a DNS subdomain`;
-  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) return `label key ${JSON.stringify(key)}: the name must be 1–63 characters of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`;
-  if (value.length > 63 || !LABEL_NAME.test(value)) return `label ${key}=${JSON.stringify(value)}: the value must be at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`;
+  if (prefix !== undefined && (prefix.length > 253 || !LABEL_PREFIX.test(prefix)))
+    return `label key ${JSON.stringify(key)}: the prefix must be a DNS subdomain`;
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name))
+    return `label key ${JSON.stringify(key)}: the name must be 1–63 characters of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`;
+  if (value.length > 63 || !LABEL_NAME.test(value))
+    return `label ${key}=${JSON.stringify(value)}: the value must be at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`;
   return undefined;
 }
 
@@ -68,7 +71,9 @@ export function validateClusterRecord(record: ClusterRecord): void {
   const problems = [
     clusterIdProblem(record.clusterId),
     record.credentials.kind === 'secret' && !record.endpoint ? `cluster ${record.clusterId}: a secret credential needs an endpoint` : undefined,
-    record.credentials.kind === 'eks' && (record.endpoint || record.caData) ? `cluster ${record.clusterId}: an EKS cluster's endpoint and CA come from eks:DescribeCluster, not the registry` : undefined,
+    record.credentials.kind === 'eks' && (record.endpoint || record.caData)
+      ? `cluster ${record.clusterId}: an EKS cluster's endpoint and CA come from eks:DescribeCluster, not the registry`
+      : undefined,
     record.endpoint && record.credentials.kind !== 'kubeconfig' ? endpointProblem(record.endpoint) : undefined, // a kubeconfig (local runtime only) names its own server
     ...Object.entries(record.labels).map(([k, v]) => labelProblem(k, v)),
   ];

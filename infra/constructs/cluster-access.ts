@@ -54,14 +54,28 @@ export class ClusterAccessRole extends Construct {
       new PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
         // A secret's ARN ends in `-` and six random characters.
-        resources: [stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${CLUSTER_SECRET_PREFIX}${props.clusterId}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        resources: [
+          stack.formatArn({
+            service: 'secretsmanager',
+            resource: 'secret',
+            resourceName: `${CLUSTER_SECRET_PREFIX}${props.clusterId}-??????`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
       }),
     );
     if (props.eksCluster) {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: ['eks:DescribeCluster'],
-          resources: [stack.formatArn({ service: 'eks', resource: 'cluster', resourceName: props.eksCluster.name, ...(props.eksCluster.region ? { region: props.eksCluster.region } : {}) })],
+          resources: [
+            stack.formatArn({
+              service: 'eks',
+              resource: 'cluster',
+              resourceName: props.eksCluster.name,
+              ...(props.eksCluster.region ? { region: props.eksCluster.region } : {}),
+            }),
+          ],
         }),
       );
     }

@@ -40,39 +40,48 @@ export class ClusterAlarms extends Construct {
       new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICE_NAME, ClusterId: clusterId }, statistic, period: minute });
 
     for (const { clusterId } of props.clusters) {
-      this.add(props.action, new Alarm(this, `Heartbeat-${clusterId}`, {
-        alarmDescription: `cluster ${clusterId}: no forwarder heartbeat for ${HEARTBEAT_MISSING_MINUTES} minutes — its forwarder is down or cannot reach the bus, so the cluster is unmanaged (docs/operations.md)`,
-        metric: perCluster(FORWARDER_HEARTBEAT_METRIC, clusterId, 'Sum'),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: HEARTBEAT_MISSING_MINUTES,
-        datapointsToAlarm: HEARTBEAT_MISSING_MINUTES,
-        treatMissingData: TreatMissingData.BREACHING, // no data is the failure
-      }));
-      this.add(props.action, new Alarm(this, `Lag-${clusterId}`, {
-        alarmDescription: `cluster ${clusterId}: observation-to-decision lag p99 over ${LAG_P99_ALARM_MS / 1000} s (the SLI)`,
-        metric: perCluster('ObservationToDecisionLag', clusterId, 'p99'),
-        threshold: LAG_P99_ALARM_MS,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 5,
-        treatMissingData: TreatMissingData.NOT_BREACHING, // no decisions to make is no lag
-      }));
+      this.add(
+        props.action,
+        new Alarm(this, `Heartbeat-${clusterId}`, {
+          alarmDescription: `cluster ${clusterId}: no forwarder heartbeat for ${HEARTBEAT_MISSING_MINUTES} minutes — its forwarder is down or cannot reach the bus, so the cluster is unmanaged (docs/operations.md)`,
+          metric: perCluster(FORWARDER_HEARTBEAT_METRIC, clusterId, 'Sum'),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: HEARTBEAT_MISSING_MINUTES,
+          datapointsToAlarm: HEARTBEAT_MISSING_MINUTES,
+          treatMissingData: TreatMissingData.BREACHING, // no data is the failure
+        }),
+      );
+      this.add(
+        props.action,
+        new Alarm(this, `Lag-${clusterId}`, {
+          alarmDescription: `cluster ${clusterId}: observation-to-decision lag p99 over ${LAG_P99_ALARM_MS / 1000} s (the SLI)`,
+          metric: perCluster('ObservationToDecisionLag', clusterId, 'p99'),
+          threshold: LAG_P99_ALARM_MS,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 5,
+          treatMissingData: TreatMissingData.NOT_BREACHING, // no decisions to make is no lag
+        }),
+      );
     }
 
     const codes = PAGED_API_FAILURE_CODES.map((c) => `Code = '${c}'`).join(' OR ');
-    this.add(props.action, new Alarm(this, 'KubernetesApiFailures', {
-      alarmDescription: `a cluster API answers ${PAGED_API_FAILURE_CODES.join(', ')} in ${API_FAILURE_MINUTES} of 5 minutes: see the dashboard's API failures by cluster and code`,
-      metric: new MathExpression({
-        expression: `SELECT SUM(${KUBERNETES_API_FAILURES_METRIC}) FROM SCHEMA("${METRICS_NAMESPACE}", ClusterId, Code, service) WHERE ${codes}`,
-        label: 'paged Kubernetes API failures',
-        period: minute,
+    this.add(
+      props.action,
+      new Alarm(this, 'KubernetesApiFailures', {
+        alarmDescription: `a cluster API answers ${PAGED_API_FAILURE_CODES.join(', ')} in ${API_FAILURE_MINUTES} of 5 minutes: see the dashboard's API failures by cluster and code`,
+        metric: new MathExpression({
+          expression: `SELECT SUM(${KUBERNETES_API_FAILURES_METRIC}) FROM SCHEMA("${METRICS_NAMESPACE}", ClusterId, Code, service) WHERE ${codes}`,
+          label: 'paged Kubernetes API failures',
+          period: minute,
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 5,
+        datapointsToAlarm: API_FAILURE_MINUTES,
+        treatMissingData: TreatMissingData.NOT_BREACHING, // no failures publish nothing
       }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 5,
-      datapointsToAlarm: API_FAILURE_MINUTES,
-      treatMissingData: TreatMissingData.NOT_BREACHING, // no failures publish nothing
-    }));
+    );
   }
 
   private add(action: IAlarmAction, alarm: Alarm): void {

@@ -84,7 +84,12 @@ export class FleetReconcile extends Construct {
       batchSize: 100,
       retryAttempts: 10,
       bisectBatchOnError: true,
-      filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { Keys: { [EVENT_LOG_PARTITION_KEY]: { S: FilterRule.beginsWith(fleetStreamId('')) } } } })],
+      filters: [
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('INSERT'),
+          dynamodb: { Keys: { [EVENT_LOG_PARTITION_KEY]: { S: FilterRule.beginsWith(fleetStreamId('')) } } },
+        }),
+      ],
     });
     Grant.addToPrincipal({
       grantee: this.fleet.role,
@@ -109,24 +114,34 @@ export class FleetReconcile extends Construct {
     log.grantAppend(props.reconcile.role, FLEET_LEDGER_KEYS);
     if (props.operator) {
       // Not log.grantAppend: its deny on the registry would take the operator's registry write away.
-      Grant.addToPrincipal({ grantee: props.operator, actions: ['dynamodb:PutItem'], resourceArns: [log.table.tableArn], conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': FLEET_KEYS } } });
-      props.operator.addToPrincipalPolicy(new PolicyStatement({ // never a ledger: node budget is taken and returned by the loop only
-        effect: Effect.DENY,
+      Grant.addToPrincipal({
+        grantee: props.operator,
         actions: ['dynamodb:PutItem'],
-        resources: [log.table.tableArn],
-        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': FLEET_LEDGER_KEYS } },
-      }));
+        resourceArns: [log.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': FLEET_KEYS } },
+      });
+      props.operator.addToPrincipalPolicy(
+        new PolicyStatement({
+          // never a ledger: node budget is taken and returned by the loop only
+          effect: Effect.DENY,
+          actions: ['dynamodb:PutItem'],
+          resources: [log.table.tableArn],
+          conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': FLEET_LEDGER_KEYS } },
+        }),
+      );
     }
 
     const policy = this.fleet.role.node.tryFindChild('DefaultPolicy');
     if (policy) {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role${CLUSTER_ROLE_PATH}*]`,
-        reason: 'Clusters are registered at run time, each with its own role under the /daemonloop-cluster/ path: the path wildcard is the narrowest ARN that names them, and each role trusts the fleet role only with the session tag naming its own cluster (constructs/cluster-access.ts).',
+        reason:
+          'Clusters are registered at run time, each with its own role under the /daemonloop-cluster/ path: the path wildcard is the narrowest ARN that names them, and each role trusts the fleet role only with the session tag naming its own cluster (constructs/cluster-access.ts).',
       });
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(log.table.node.defaultChild as CfnElement)}.Arn>/stream/*]`, // this finding only
-        reason: "The event-log table's stream ARN ends in a label DynamoDB picks when the stream is enabled: stream/* under this one table is the narrowest ARN that names it.",
+        reason:
+          "The event-log table's stream ARN ends in a label DynamoDB picks when the stream is enabled: stream/* under this one table is the narrowest ARN that names it.",
       });
     }
   }

@@ -16,7 +16,15 @@ export const repoPath = (relative: string): string => fileURLToPath(new URL(`../
 export interface LoopFunctionProps
   extends Pick<
     NodejsFunctionProps,
-    'description' | 'environment' | 'memorySize' | 'deadLetterQueue' | 'retryAttempts' | 'reservedConcurrentExecutions' | 'vpc' | 'vpcSubnets' | 'securityGroups'
+    | 'description'
+    | 'environment'
+    | 'memorySize'
+    | 'deadLetterQueue'
+    | 'retryAttempts'
+    | 'reservedConcurrentExecutions'
+    | 'vpc'
+    | 'vpcSubnets'
+    | 'securityGroups'
   > {
   /** The handler module under functions/handlers/, without extension (it exports `handler`). */
   handler: 'ingest' | 'reconcile' | 'timer' | 'checkpoint' | 'commit-guard' | 'fleet';

@@ -11,7 +11,15 @@
 // - the SLI, observation-to-decision lag p99.
 import { Duration, Stack } from 'aws-cdk-lib';
 import {
-  Alarm, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, TextWidget, TreatMissingData, type IMetric,
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+  type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { Operation, type ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -64,31 +72,89 @@ export class Operations extends Construct {
     });
     const lagP99 = loopMetric('ObservationToDecisionLag', 'p99');
     const ruleFailures = new Metric({
-      namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensionsMap: { RuleName: props.rule.ruleName, EventBusName: props.busName }, statistic: 'Sum', period: minute,
+      namespace: 'AWS/Events',
+      metricName: 'FailedInvocations',
+      dimensionsMap: { RuleName: props.rule.ruleName, EventBusName: props.busName },
+      statistic: 'Sum',
+      period: minute,
     });
     const ruleDeadLetterFailures = new Metric({
-      namespace: 'AWS/Events', metricName: 'InvocationsFailedToBeSentToDlq', dimensionsMap: { RuleName: props.rule.ruleName, EventBusName: props.busName }, statistic: 'Sum', period: minute,
+      namespace: 'AWS/Events',
+      metricName: 'InvocationsFailedToBeSentToDlq',
+      dimensionsMap: { RuleName: props.rule.ruleName, EventBusName: props.busName },
+      statistic: 'Sum',
+      period: minute,
     });
     const reconcileDuration = props.reconcile.fn.metricDuration({ statistic: 'p99', period: minute });
     const dynamoThrottles = props.table.metricThrottledRequestsForOperations({ operations: LOG_OPERATIONS, period: minute });
     const conditionalFailures = props.table.metricConditionalCheckFailedRequests({ statistic: 'Sum', period: minute });
 
     this.page('RejectedEvents', props.action, rejected, 1, 'forwarded events were rejected (invalid, or from an unregistered cluster): see the ingest logs');
-    this.page('IngestEventAge', props.action, props.ingestQueue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: minute }), INGEST_AGE_ALARM_SECONDS,
-      `an observation has waited over ${INGEST_AGE_ALARM_SECONDS} s for ingest`, 3);
-    this.page('TimerQueueAge', props.action, props.timerQueue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: minute }), TIMER_AGE_ALARM_SECONDS,
-      'a wake-up is late: the timer function is failing or throttled', 3);
+    this.page(
+      'IngestEventAge',
+      props.action,
+      props.ingestQueue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: minute }),
+      INGEST_AGE_ALARM_SECONDS,
+      `an observation has waited over ${INGEST_AGE_ALARM_SECONDS} s for ingest`,
+      3,
+    );
+    this.page(
+      'TimerQueueAge',
+      props.action,
+      props.timerQueue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: minute }),
+      TIMER_AGE_ALARM_SECONDS,
+      'a wake-up is late: the timer function is failing or throttled',
+      3,
+    );
     for (const [name, fn] of Object.entries(props.functions)) {
       this.page(`${name}Throttles`, props.action, fn.metricThrottles({ statistic: 'Sum', period: minute }), 1, `${name} invocations were throttled`, 3);
     }
-    this.page('RuleDeliveryFailures', props.action, ruleFailures, 1, 'the bus rule failed to deliver to the ingest queue (events go to the ingest dead-letter queue)');
-    this.page('RuleDeadLetterFailures', props.action, ruleDeadLetterFailures, 1, 'the bus rule could deliver an event neither to the ingest queue nor to its dead-letter queue: the event is lost until the next relist');
-    this.page('ClusterAuthFailures', props.action, loopMetric('ClusterAuthFailed', 'Sum'), 1, 'a cluster API refused our credentials (401/403): rotate the secret or fix the access entry');
+    this.page(
+      'RuleDeliveryFailures',
+      props.action,
+      ruleFailures,
+      1,
+      'the bus rule failed to deliver to the ingest queue (events go to the ingest dead-letter queue)',
+    );
+    this.page(
+      'RuleDeadLetterFailures',
+      props.action,
+      ruleDeadLetterFailures,
+      1,
+      'the bus rule could deliver an event neither to the ingest queue nor to its dead-letter queue: the event is lost until the next relist',
+    );
+    this.page(
+      'ClusterAuthFailures',
+      props.action,
+      loopMetric('ClusterAuthFailed', 'Sum'),
+      1,
+      'a cluster API refused our credentials (401/403): rotate the secret or fix the access entry',
+    );
     this.page('DynamoDbThrottles', props.action, dynamoThrottles, 1, 'the event-log table throttled requests');
-    this.page('ConditionalCheckFailures', props.action, conditionalFailures, CONDITIONAL_FAILURES_PER_MINUTE, 'writers are racing on one stream (a hot stream or a retry storm)', 5);
-    this.page('ReconcileDurationNearTimeout', props.action, reconcileDuration, DURATION_NEAR_TIMEOUT * props.reconcile.timeout.toMilliseconds(),
-      `reconcile p99 duration is over ${DURATION_NEAR_TIMEOUT * 100}% of its ${props.reconcile.timeout.toSeconds()} s timeout`, 3);
-    this.page('ObservationToDecisionLag', props.action, lagP99, LAG_P99_ALARM_MS, `the SLI: observation-to-decision lag p99 over ${LAG_P99_ALARM_MS / 1000} s`, 5);
+    this.page(
+      'ConditionalCheckFailures',
+      props.action,
+      conditionalFailures,
+      CONDITIONAL_FAILURES_PER_MINUTE,
+      'writers are racing on one stream (a hot stream or a retry storm)',
+      5,
+    );
+    this.page(
+      'ReconcileDurationNearTimeout',
+      props.action,
+      reconcileDuration,
+      DURATION_NEAR_TIMEOUT * props.reconcile.timeout.toMilliseconds(),
+      `reconcile p99 duration is over ${DURATION_NEAR_TIMEOUT * 100}% of its ${props.reconcile.timeout.toSeconds()} s timeout`,
+      3,
+    );
+    this.page(
+      'ObservationToDecisionLag',
+      props.action,
+      lagP99,
+      LAG_P99_ALARM_MS,
+      `the SLI: observation-to-decision lag p99 over ${LAG_P99_ALARM_MS / 1000} s`,
+      5,
+    );
 
     // Per cluster, through a SEARCH (dashboards can; alarms cannot): p50 and p99 of the SLI.
     const perCluster = (stat: string) =>
@@ -100,26 +166,52 @@ export class Operations extends Construct {
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${Stack.of(this).stackName}-operations` });
     const graph = (title: string, left: IMetric[]) => new GraphWidget({ title, left, width: 12 });
     this.dashboard.addWidgets(
-      new TextWidget({ markdown: '# daemonloop\nThe SLI is observation-to-decision lag. Alarms page the topic in the AlarmTopicArn output; docs/operations.md says what each means.', width: 24, height: 2 }),
+      new TextWidget({
+        markdown:
+          '# daemonloop\nThe SLI is observation-to-decision lag. Alarms page the topic in the AlarmTopicArn output; docs/operations.md says what each means.',
+        width: 24,
+        height: 2,
+      }),
     );
-    this.dashboard.addWidgets(graph('SLI: observation-to-decision lag p50 by cluster', [perCluster('p50')]), graph('SLI: observation-to-decision lag p99 by cluster', [perCluster('p99')]));
     this.dashboard.addWidgets(
-      graph('Ingest: accepted, rejected, age of the oldest event', [loopMetric('IngestAccepted', 'Sum'), rejected, props.ingestQueue.metricApproximateAgeOfOldestMessage({ period: minute })]),
-      graph('Reconcile: duration p99, conflicts, unchanged decisions', [reconcileDuration, loopMetric('ReconcileConflict', 'Sum'), loopMetric('ReconcileUnchanged', 'Sum')]),
+      graph('SLI: observation-to-decision lag p50 by cluster', [perCluster('p50')]),
+      graph('SLI: observation-to-decision lag p99 by cluster', [perCluster('p99')]),
     );
     this.dashboard.addWidgets(
-      graph('Cluster API: auth failures, pod creates and deletes', [loopMetric('ClusterAuthFailed', 'Sum'), loopMetric('PodCreates', 'Sum'), loopMetric('PodDeletes', 'Sum')]),
+      graph('Ingest: accepted, rejected, age of the oldest event', [
+        loopMetric('IngestAccepted', 'Sum'),
+        rejected,
+        props.ingestQueue.metricApproximateAgeOfOldestMessage({ period: minute }),
+      ]),
+      graph('Reconcile: duration p99, conflicts, unchanged decisions', [
+        reconcileDuration,
+        loopMetric('ReconcileConflict', 'Sum'),
+        loopMetric('ReconcileUnchanged', 'Sum'),
+      ]),
+    );
+    this.dashboard.addWidgets(
+      graph('Cluster API: auth failures, pod creates and deletes', [
+        loopMetric('ClusterAuthFailed', 'Sum'),
+        loopMetric('PodCreates', 'Sum'),
+        loopMetric('PodDeletes', 'Sum'),
+      ]),
       graph('DynamoDB: throttles and conditional-check failures', [dynamoThrottles, conditionalFailures]),
     );
     // Per cluster, from the dimensioned counts (cluster-alarms.ts pages on them).
     const search = (dimensions: string, metricName: string, label: string) =>
       new MathExpression({ expression: `SEARCH('{${METRICS_NAMESPACE},${dimensions}} MetricName="${metricName}"', 'Sum', 60)`, label, period: minute });
     this.dashboard.addWidgets(
-      graph('Forwarder heartbeats by cluster (one a minute; a line at 0 is an unmanaged cluster)', [search('ClusterId,service', 'ForwarderHeartbeat', 'heartbeats')]),
+      graph('Forwarder heartbeats by cluster (one a minute; a line at 0 is an unmanaged cluster)', [
+        search('ClusterId,service', 'ForwarderHeartbeat', 'heartbeats'),
+      ]),
       graph('Kubernetes API failures by cluster and code', [search('ClusterId,Code,service', 'KubernetesApiFailures', 'failures')]),
     );
     this.dashboard.addWidgets(
-      graph('Throttles and rule delivery failures', [...Object.values(props.functions).map((fn) => fn.metricThrottles({ period: minute })), ruleFailures, ruleDeadLetterFailures]),
+      graph('Throttles and rule delivery failures', [
+        ...Object.values(props.functions).map((fn) => fn.metricThrottles({ period: minute })),
+        ruleFailures,
+        ruleDeadLetterFailures,
+      ]),
       graph('Timer queue: age of the oldest wake-up', [props.timerQueue.metricApproximateAgeOfOldestMessage({ period: minute })]),
     );
   }

@@ -33,8 +33,20 @@ export const CHECKPOINT_RETENTION_DAYS = 400; // an audit year, plus slack
 
 /** KMS's key administration actions: everything but using the key (no kms:Sign for administrators). */
 const KEY_ADMIN_ACTIONS = [
-  'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*',
-  'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
+  'kms:Create*',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
 ];
 
 export class TamperEvidence extends Construct {
@@ -153,7 +165,13 @@ export class TamperEvidence extends Construct {
     });
     new Alarm(this, 'CommitRewritten', {
       alarmDescription: 'A commit of the event log was modified or deleted: run `daemonloop log verify` and investigate the logged identity',
-      metric: new Metric({ namespace: METRICS_NAMESPACE, metricName: COMMIT_REWRITTEN_METRIC, dimensionsMap: { service: SERVICE_NAME }, statistic: 'Sum', period: Duration.minutes(1) }),
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: COMMIT_REWRITTEN_METRIC,
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic: 'Sum',
+        period: Duration.minutes(1),
+      }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

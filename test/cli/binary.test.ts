@@ -90,9 +90,9 @@ describe('the daemonloop binary without a cluster', () => {
     await writeFile(script, bash.stdout);
     const complete = (line: string) =>
       run('bash', ['-c', `source ${script}; COMP_WORDS=(${line}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _daemonloop; echo "\${COMPREPLY[*]}"`], { cwd: home });
-    expect((await complete("daemonloop roll")).stdout.trim()).toBe('rollout');
-    expect((await complete("daemonloop rollout st")).stdout.trim()).toBe('status');
-    expect((await complete("daemonloop get ds --all")).stdout.trim()).toBe('--all-namespaces');
+    expect((await complete('daemonloop roll')).stdout.trim()).toBe('rollout');
+    expect((await complete('daemonloop rollout st')).stdout.trim()).toBe('status');
+    expect((await complete('daemonloop get ds --all')).stdout.trim()).toBe('--all-namespaces');
     expect((await cli(['completion', 'zsh'])).stdout).toMatch(/^#compdef daemonloop/);
     expect((await cli(['completion', 'fish'])).code).toBe(2);
   });
@@ -104,13 +104,20 @@ describe('the daemonloop binary against a running control plane', () => {
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'dl-bin-'));
     // admission off: an invalid DaemonSet can be stored, as in a cluster whose CRD predates its rules.
-    runtime = await startLocalRuntime({ cluster: { nodes: 2, simulatorOptions: { admission: false, kubelet: { startDelayMs: 20, readyDelayMs: 20 } } }, telemetry: localTelemetry('silent') });
+    runtime = await startLocalRuntime({
+      cluster: { nodes: 2, simulatorOptions: { admission: false, kubelet: { startDelayMs: 20, readyDelayMs: 20 } } },
+      telemetry: localTelemetry('silent'),
+    });
     kubeconfig = runtime.kubeconfigPath;
   });
   afterAll(async () => runtime?.stop());
 
   it('finds the cluster through $KUBECONFIG or ~/.kube/config, and takes the namespace from --context', SLOW, async () => {
-    expect(await cli(['apply', '-f', EXAMPLE, '--kubeconfig', kubeconfig])).toEqual({ code: 0, stdout: 'daemonset.daemonloop.dev/fluentd-elasticsearch created\n', stderr: '' });
+    expect(await cli(['apply', '-f', EXAMPLE, '--kubeconfig', kubeconfig])).toEqual({
+      code: 0,
+      stdout: 'daemonset.daemonloop.dev/fluentd-elasticsearch created\n',
+      stderr: '',
+    });
     // A kubeconfig with a second context whose namespace is kube-system, as ~/.kube/config.
     const config = parse(await readFile(kubeconfig, 'utf8'));
     config.contexts.push({ name: 'system', context: { ...config.contexts[0].context, namespace: 'kube-system' } });
@@ -134,7 +141,10 @@ describe('the daemonloop binary against a running control plane', () => {
     expect(bare.code).toBe(2);
     expect(bare.stderr).toMatch(/^error: invalid argument "60" for "--timeout" flag: time: missing unit in duration "60"/);
 
-    const plugin = await run(KUBECTL, ['daemonloop', 'rollout', 'status', 'daemonset/fluentd-elasticsearch', '-n', 'kube-system', '--kubeconfig', kubeconfig], { cwd: home, env: { PATH: `${resolve('bin')}:${process.env.PATH}` } });
+    const plugin = await run(KUBECTL, ['daemonloop', 'rollout', 'status', 'daemonset/fluentd-elasticsearch', '-n', 'kube-system', '--kubeconfig', kubeconfig], {
+      cwd: home,
+      env: { PATH: `${resolve('bin')}:${process.env.PATH}` },
+    });
     expect(plugin).toMatchObject({ code: 0, stdout: 'daemon set "fluentd-elasticsearch" successfully rolled out\n' });
   });
 
@@ -143,7 +153,12 @@ describe('the daemonloop binary against a running control plane', () => {
     const json = await cli(['get', 'ds', 'fluentd-elasticsearch', '-o', 'json', ...args]);
     expect(json.code).toBe(0);
     const object = JSON.parse(json.stdout);
-    expect(object).toMatchObject({ apiVersion: 'daemonloop.dev/v1alpha1', kind: 'DaemonSet', metadata: { name: 'fluentd-elasticsearch' }, status: { desiredNumberScheduled: 2 } });
+    expect(object).toMatchObject({
+      apiVersion: 'daemonloop.dev/v1alpha1',
+      kind: 'DaemonSet',
+      metadata: { name: 'fluentd-elasticsearch' },
+      status: { desiredNumberScheduled: 2 },
+    });
     expect(await cli(['get', 'ds/fluentd-elasticsearch', '--json', ...args])).toEqual(json);
     const yaml = await cli(['get', 'daemonsets', 'fluentd-elasticsearch', '-o', 'yaml', ...args]);
     expect(parse(yaml.stdout)).toEqual(object);
@@ -151,7 +166,11 @@ describe('the daemonloop binary against a running control plane', () => {
     expect(list).toMatchObject({ apiVersion: 'v1', kind: 'List', items: [{ metadata: { name: 'fluentd-elasticsearch' } }] });
 
     // kubectl's own reader: kustomize takes the json object, the yaml, and the List.
-    for (const [file, text] of [['one.json', json.stdout], ['one.yaml', yaml.stdout], ['list.json', JSON.stringify(list)]] as const) {
+    for (const [file, text] of [
+      ['one.json', json.stdout],
+      ['one.yaml', yaml.stdout],
+      ['list.json', JSON.stringify(list)],
+    ] as const) {
       const dir = await mkdtemp(join(home, 'kustomize-'));
       await writeFile(join(dir, file), text);
       await writeFile(join(dir, 'kustomization.yaml'), `resources: [${file}]\n`);
@@ -162,9 +181,15 @@ describe('the daemonloop binary against a running control plane', () => {
 
     const wide = await cli(['get', 'ds', '-o', 'wide', ...args]);
     expect(wide.stdout.split('\n')[0]).toMatch(/AGE +CONTAINERS +IMAGES +SELECTOR +CONDITIONS +WAVE +PAUSED$/);
-    expect(wide.stdout.split('\n')[1]).toMatch(/fluentd-elasticsearch +quay\.io\/fluentd_elasticsearch\/fluentd:v2\.5\.2 +name=fluentd-elasticsearch +<none> +<none> +<none>$/);
+    expect(wide.stdout.split('\n')[1]).toMatch(
+      /fluentd-elasticsearch +quay\.io\/fluentd_elasticsearch\/fluentd:v2\.5\.2 +name=fluentd-elasticsearch +<none> +<none> +<none>$/,
+    );
 
-    expect(await cli(['get', 'ds', 'nope', ...args])).toEqual({ code: 1, stdout: '', stderr: 'Error from server (NotFound): daemonsets.daemonloop.dev "nope" not found\n' });
+    expect(await cli(['get', 'ds', 'nope', ...args])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'Error from server (NotFound): daemonsets.daemonloop.dev "nope" not found\n',
+    });
     const badFormat = await cli(['get', 'ds', '-o', 'table', ...args]);
     expect(badFormat.code).toBe(2);
     expect(badFormat.stderr).toMatch(/^error: unable to match a printer suitable for the output format "table", allowed formats are: json,name,wide,yaml/);
@@ -174,7 +199,11 @@ describe('the daemonloop binary against a running control plane', () => {
     const file = join(home, 'bad.yaml');
     await writeFile(file, invalidDaemonSet('apps/v1'));
     const apply = await cli(['apply', '-f', file, '--kubeconfig', kubeconfig]);
-    expect(apply).toEqual({ code: 1, stdout: '', stderr: 'The DaemonSet "bad" is invalid: spec.updateStrategy.rollingUpdate.maxUnavailable: "2": must be an integer or percentage (e.g. 5 or "5%")\n' });
+    expect(apply).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'The DaemonSet "bad" is invalid: spec.updateStrategy.rollingUpdate.maxUnavailable: "2": must be an integer or percentage (e.g. 5 or "5%")\n',
+    });
     expect((await cli(['get', 'ds', 'bad', '-n', 'kube-system', '--kubeconfig', kubeconfig])).code).toBe(1); // nothing was sent
 
     // Stored past the CLI (kubectl, a cluster without admission rules), the controller marks it InvalidSpec.
@@ -182,7 +211,9 @@ describe('the daemonloop binary against a running control plane', () => {
     expect((await run(KUBECTL, ['apply', '-f', file, '--kubeconfig', kubeconfig], { cwd: home })).code).toBe(0);
     const status = await cli(['rollout', 'status', 'ds/bad', '-n', 'kube-system', '--timeout', '30s', '--kubeconfig', kubeconfig]);
     expect(status.code).toBe(1);
-    expect(status.stderr).toMatch(/^error: daemon set "bad" has condition InvalidSpec \(FieldValueInvalid\): spec\.updateStrategy\.rollingUpdate\.maxUnavailable: "2": must be an integer or percentage/m);
+    expect(status.stderr).toMatch(
+      /^error: daemon set "bad" has condition InvalidSpec \(FieldValueInvalid\): spec\.updateStrategy\.rollingUpdate\.maxUnavailable: "2": must be an integer or percentage/m,
+    );
     const wide = await cli(['get', 'ds', 'bad', '-n', 'kube-system', '-o', 'wide', '--kubeconfig', kubeconfig]);
     expect(wide.stdout.split('\n')[1]).toMatch(/ InvalidSpec=True +\S+ +\S+$/);
   });
@@ -198,20 +229,39 @@ describe('the daemonloop binary against a running control plane', () => {
     expect(diff.stdout).toMatch(/^\+\s+memory: 300Mi$/m);
     expect(diff.stdout).toMatch(/^-\s+generation: 1$\n^\+\s+generation: 2$/m);
 
-    expect(await cli(['apply', '-f', changed, '--dry-run=server', ...args])).toMatchObject({ code: 0, stdout: 'daemonset.daemonloop.dev/fluentd-elasticsearch configured (server dry run)\n' });
-    expect(await cli(['apply', '-f', changed, '--dry-run=client', ...args])).toMatchObject({ code: 0, stdout: 'daemonset.daemonloop.dev/fluentd-elasticsearch configured (dry run)\n' });
+    expect(await cli(['apply', '-f', changed, '--dry-run=server', ...args])).toMatchObject({
+      code: 0,
+      stdout: 'daemonset.daemonloop.dev/fluentd-elasticsearch configured (server dry run)\n',
+    });
+    expect(await cli(['apply', '-f', changed, '--dry-run=client', ...args])).toMatchObject({
+      code: 0,
+      stdout: 'daemonset.daemonloop.dev/fluentd-elasticsearch configured (dry run)\n',
+    });
     const renamed = join(home, 'renamed.yaml');
     await writeFile(renamed, (await readFile(EXAMPLE, 'utf8')).replace('name: fluentd-elasticsearch\n', 'name: fresh\n'));
-    expect(await cli(['apply', '-f', renamed, '--dry-run=server', ...args])).toMatchObject({ code: 0, stdout: 'daemonset.daemonloop.dev/fresh created (server dry run)\n' });
+    expect(await cli(['apply', '-f', renamed, '--dry-run=server', ...args])).toMatchObject({
+      code: 0,
+      stdout: 'daemonset.daemonloop.dev/fresh created (server dry run)\n',
+    });
     expect((await cli(['get', 'ds', 'fresh', '-n', 'kube-system', ...args])).code).toBe(1);
     expect((await cli(['diff', '-f', changed, ...args])).code).toBe(1); // the dry runs stored nothing
 
     const pods = () => runtime.simulator!.pods({ namespace: 'kube-system' }).filter((p) => p.metadata?.labels?.name === 'fluentd-elasticsearch').length;
     expect(pods()).toBe(2);
-    expect(await cli(['delete', 'ds', 'fluentd-elasticsearch', '-n', 'kube-system', '--cascade=orphan', ...args])).toEqual({ code: 0, stdout: 'daemonset.daemonloop.dev "fluentd-elasticsearch" deleted\n', stderr: '' });
-    expect(await runtime.runUntil(() => runtime.simulator!.pods({ namespace: 'kube-system' }).every((p) => !p.metadata?.ownerReferences?.length), 10_000)).toBe(true);
+    expect(await cli(['delete', 'ds', 'fluentd-elasticsearch', '-n', 'kube-system', '--cascade=orphan', ...args])).toEqual({
+      code: 0,
+      stdout: 'daemonset.daemonloop.dev "fluentd-elasticsearch" deleted\n',
+      stderr: '',
+    });
+    expect(await runtime.runUntil(() => runtime.simulator!.pods({ namespace: 'kube-system' }).every((p) => !p.metadata?.ownerReferences?.length), 10_000)).toBe(
+      true,
+    );
     expect(pods()).toBe(2);
-    expect(await cli(['delete', 'ds/fluentd-elasticsearch', '-n', 'kube-system', ...args])).toEqual({ code: 1, stdout: '', stderr: 'Error from server (NotFound): daemonsets.daemonloop.dev "fluentd-elasticsearch" not found\n' });
+    expect(await cli(['delete', 'ds/fluentd-elasticsearch', '-n', 'kube-system', ...args])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'Error from server (NotFound): daemonsets.daemonloop.dev "fluentd-elasticsearch" not found\n',
+    });
     expect(existsSync(join(home, '.daemonloop'))).toBe(false);
   });
 });

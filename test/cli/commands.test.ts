@@ -10,7 +10,10 @@ import { recordingIo } from './fake-io';
 describe('command line parsing', () => {
   it('picks commands by their words, accepts daemonset for ds, and refuses unknown commands and options', async () => {
     expect(parseCommand(['get', 'daemonsets', '-A']).command.name).toBe('get ds');
-    expect(parseCommand(['rollout', 'status', 'agent', '-n', 'kube-system']).options).toMatchObject({ positionals: ['agent'], values: { namespace: 'kube-system' } });
+    expect(parseCommand(['rollout', 'status', 'agent', '-n', 'kube-system']).options).toMatchObject({
+      positionals: ['agent'],
+      values: { namespace: 'kube-system' },
+    });
     const io = recordingIo();
     expect(await main(['launch'], io)).toBe(2);
     expect(io.stderr[0]).toBe('error: unknown command: launch');
@@ -19,7 +22,10 @@ describe('command line parsing', () => {
 
   it('reads taints and labels as kubectl writes them', () => {
     expect(parseTaint('dedicated=db:NoExecute')).toEqual({ taint: { key: 'dedicated', value: 'db', effect: 'NoExecute' }, remove: false });
-    expect(parseTaint('node-role.kubernetes.io/control-plane:NoSchedule-')).toEqual({ taint: { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }, remove: true });
+    expect(parseTaint('node-role.kubernetes.io/control-plane:NoSchedule-')).toEqual({
+      taint: { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
+      remove: true,
+    });
     expect(() => parseTaint('dedicated=db')).toThrow(/key\[=value\]:NoSchedule/);
     expect(parseLabel('ssd=true')).toEqual(['ssd', 'true']);
     expect(parseLabel('ssd-')).toEqual(['ssd', null]);
@@ -30,7 +36,10 @@ describe('commands against a running control plane', () => {
   let runtime: LocalRuntime;
   let cluster: string[];
   beforeAll(async () => {
-    runtime = await startLocalRuntime({ cluster: { nodes: 2, simulatorOptions: { kubelet: { startDelayMs: 20, readyDelayMs: 20 } } }, telemetry: localTelemetry('silent') });
+    runtime = await startLocalRuntime({
+      cluster: { nodes: 2, simulatorOptions: { kubelet: { startDelayMs: 20, readyDelayMs: 20 } } },
+      telemetry: localTelemetry('silent'),
+    });
     cluster = ['--kubeconfig', runtime.kubeconfigPath];
   });
   afterAll(async () => runtime?.stop());

@@ -41,7 +41,11 @@ describe('cost --since: the overhead per node type', () => {
     for (const node of h.sim.nodes()) {
       const type = node.metadata!.labels![INSTANCE_TYPE] ?? '(no instance type)';
       const a = node.status!.allocatable!;
-      expected.set(type, { instanceType: type, cpuShare: cpuMillicores(requests.cpu!) / cpuMillicores(a.cpu!), memoryShare: bytes(requests.memory!) / bytes(a.memory!) });
+      expected.set(type, {
+        instanceType: type,
+        cpuShare: cpuMillicores(requests.cpu!) / cpuMillicores(a.cpu!),
+        memoryShare: bytes(requests.memory!) / bytes(a.memory!),
+      });
     }
     expect(overhead.map((o) => o.instanceType)).toEqual(['(no instance type)', 'c5.4xlarge', 'm5.large']);
     for (const o of overhead) {
@@ -52,6 +56,8 @@ describe('cost --since: the overhead per node type', () => {
 
     const table = recordingIo();
     expect(await main(['cost', 'agent', '-n', NAMESPACE, '--since', '1h', '--until', clock.now().toISOString(), '--state', state], table)).toBe(0);
-    expect(table.stdout.join('\n')).toMatch(/INSTANCE-TYPE +CPU-SHARE +MEMORY-SHARE\n\(no instance type\) +2\.5% +1\.2%\nc5\.4xlarge +0\.6% +0\.7%\nm5\.large +5\.2% +2\.8%/);
+    expect(table.stdout.join('\n')).toMatch(
+      /INSTANCE-TYPE +CPU-SHARE +MEMORY-SHARE\n\(no instance type\) +2\.5% +1\.2%\nc5\.4xlarge +0\.6% +0\.7%\nm5\.large +5\.2% +2\.8%/,
+    );
   }, 300_000);
 });

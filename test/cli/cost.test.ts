@@ -38,13 +38,25 @@ describe('renderCostTable', () => {
 
   it('writes CPU as millicores or cores, memory in the largest exact binary unit, dollars with separators', () => {
     expect([formatCpu(100), formatCpu(1000), formatCpu(2500), formatCpu(0)]).toEqual(['100m', '1', '2500m', '0']);
-    expect([formatMemory(200 * MI), formatMemory(2 ** 30), formatMemory(500_000_000), formatMemory(0), formatMemory(1024)]).toEqual(['200Mi', '1Gi', '500000000', '0', '1Ki']);
+    expect([formatMemory(200 * MI), formatMemory(2 ** 30), formatMemory(500_000_000), formatMemory(0), formatMemory(1024)]).toEqual([
+      '200Mi',
+      '1Gi',
+      '500000000',
+      '0',
+      '1Ki',
+    ]);
     expect([formatDollars(14558.532, 2), formatDollars(0.019943, 4)]).toEqual(['14,558.53', '0.0199']);
   });
 
   it('writes --json as one object per DaemonSet', () => {
     const line = costJsonLine({ name: 'agent', namespace: 'default', cost: fleet(2, 100, 200 * MI, 0.008) });
-    expect(JSON.parse(line)).toMatchObject({ name: 'agent', namespace: 'default', eligibleNodes: 2, requests: { cpuMillicores: 100, memoryBytes: 200 * MI }, hourly: 0.008 });
+    expect(JSON.parse(line)).toMatchObject({
+      name: 'agent',
+      namespace: 'default',
+      eligibleNodes: 2,
+      requests: { cpuMillicores: 100, memoryBytes: 200 * MI },
+      hourly: 0.008,
+    });
     expect(line).not.toContain('\n');
   });
 });
@@ -59,7 +71,12 @@ describe('cost against a running control plane', () => {
     dir = await mkdtemp(join(tmpdir(), 'dl-cost-'));
     const io = recordingIo();
     expect(await main(['nodes', 'add', 'big-1', '--label', 'node.kubernetes.io/instance-type=m5.2xlarge', ...cluster], io)).toBe(0);
-    expect(await main(['nodes', 'add', 'spot-1', '--label', 'node.kubernetes.io/instance-type=m5.2xlarge', '--label', 'karpenter.sh/capacity-type=spot', ...cluster], io)).toBe(0);
+    expect(
+      await main(
+        ['nodes', 'add', 'spot-1', '--label', 'node.kubernetes.io/instance-type=m5.2xlarge', '--label', 'karpenter.sh/capacity-type=spot', ...cluster],
+        io,
+      ),
+    ).toBe(0);
     expect(await main(['nodes', 'add', 'db-1', '--taint', 'dedicated=db:NoSchedule', ...cluster], io)).toBe(0);
     expect(await main(['apply', '-f', 'examples/fluentd-elasticsearch.yaml', ...cluster], io)).toBe(0);
   }, 60_000);
@@ -72,7 +89,9 @@ describe('cost against a running control plane', () => {
     const hourly = 4 * 0.003988639 + 0.00083971875;
     expect(io.stdout[0]!.split('\n')).toEqual([
       expect.stringMatching(/^NAME\s+NAMESPACE\s+NODES\s+CPU\/POD\s+MEM\/POD\s+\$\/HOUR\s+\$\/MONTH\s+SURGE-HEADROOM \$\/MONTH$/),
-      expect.stringMatching(new RegExp(`^fluentd-elasticsearch\\s+kube-system\\s+5\\s+100m\\s+200Mi\\s+${hourly.toFixed(4)}\\s+${(hourly * 730).toFixed(2)}\\s+0\\.00$`)),
+      expect.stringMatching(
+        new RegExp(`^fluentd-elasticsearch\\s+kube-system\\s+5\\s+100m\\s+200Mi\\s+${hourly.toFixed(4)}\\s+${(hourly * 730).toFixed(2)}\\s+0\\.00$`),
+      ),
       expect.stringMatching(new RegExp(`^TOTAL\\s+${hourly.toFixed(4)}\\s+${(hourly * 730).toFixed(2)}\\s+0\\.00$`)),
     ]);
     expect((hourly * 730).toFixed(2)).toBe('12.26');
@@ -81,13 +100,22 @@ describe('cost against a running control plane', () => {
 
   it('applies a --prices file by instance type and breaks the fleet down in --json', async () => {
     const prices = join(dir, 'prices.json');
-    await writeFile(prices, JSON.stringify({ default: { cpuCoreHour: 0.04, memoryGiBHour: 0.005 }, instanceTypes: { 'm5.2xlarge': { cpuCoreHour: 0.048, memoryGiBHour: 0.006 } } }));
+    await writeFile(
+      prices,
+      JSON.stringify({ default: { cpuCoreHour: 0.04, memoryGiBHour: 0.005 }, instanceTypes: { 'm5.2xlarge': { cpuCoreHour: 0.048, memoryGiBHour: 0.006 } } }),
+    );
     const io = recordingIo();
     expect(await main(['cost', 'ds/fluentd-elasticsearch', '-n', 'kube-system', '--prices', prices, '--json', ...cluster], io)).toBe(0);
     expect(io.stdout).toHaveLength(1);
     const line = JSON.parse(io.stdout[0]!);
     const perPod = (cpu: number, mem: number) => 0.1 * cpu + (200 / 1024) * mem;
-    expect(line).toMatchObject({ name: 'fluentd-elasticsearch', namespace: 'kube-system', eligibleNodes: 5, requests: { cpuMillicores: 100, memoryBytes: 200 * MI }, surgeHeadroomMonthly: 0 });
+    expect(line).toMatchObject({
+      name: 'fluentd-elasticsearch',
+      namespace: 'kube-system',
+      eligibleNodes: 5,
+      requests: { cpuMillicores: 100, memoryBytes: 200 * MI },
+      surgeHeadroomMonthly: 0,
+    });
     expect(line.byInstanceType.map((g: { instanceType?: string; spot: boolean; nodes: number }) => [g.instanceType ?? null, g.spot, g.nodes])).toEqual([
       ['m5.2xlarge', false, 1],
       ['m5.2xlarge', true, 1],
@@ -100,7 +128,10 @@ describe('cost against a running control plane', () => {
 
   it('refuses a bad --prices file with exit 2 and one line naming the field, before reading the cluster', async () => {
     const bad = join(dir, 'bad.json');
-    await writeFile(bad, JSON.stringify({ default: { cpuCoreHour: 0.04, memoryGiBHour: 0.005 }, instanceTypes: { 'm5.large': { cpuCoreHour: '0.05', memoryGiBHour: 0.006 } } }));
+    await writeFile(
+      bad,
+      JSON.stringify({ default: { cpuCoreHour: 0.04, memoryGiBHour: 0.005 }, instanceTypes: { 'm5.large': { cpuCoreHour: '0.05', memoryGiBHour: 0.006 } } }),
+    );
     const io = recordingIo();
     expect(await main(['cost', '-A', '--prices', bad, '--kubeconfig', join(dir, 'no-such-kubeconfig')], io)).toBe(2);
     expect(io.stdout).toEqual([]);

@@ -14,7 +14,14 @@ describe('daemonloop demo (the fleet)', () => {
       const io = recordingIo();
       expect(await main(['demo', '--exit', '--nodes', '3', '--json', '--state', state], io)).toBe(0);
       const summary = JSON.parse(io.stdout[0]!);
-      expect(summary).toMatchObject({ clusters: 4, rolledOut: ['dev-1', 'prod-1', 'staging-1'], failed: ['prod-2'], outcome: 'Failed', peakUnavailable: 3, budget: 3 });
+      expect(summary).toMatchObject({
+        clusters: 4,
+        rolledOut: ['dev-1', 'prod-1', 'staging-1'],
+        failed: ['prod-2'],
+        outcome: 'Failed',
+        peakUnavailable: 3,
+        budget: 3,
+      });
     } finally {
       await rm(state, { recursive: true, force: true });
     }

@@ -15,7 +15,8 @@ describe('daemonloop demo', { timeout: 240_000 }, () => {
       const io = recordingIo();
       expect(await main(['demo', '--single', '--virtual', '--exit', '--state', state], io)).toBe(0);
       expect(io.stdout).toHaveLength(1);
-      const [, eligible, updated, seconds] = /^demo: (\d+) eligible nodes, (\d+)\/\d+ pods updated and available, rollout took ([\d.]+) s$/.exec(io.stdout[0]!) ?? [];
+      const [, eligible, updated, seconds] =
+        /^demo: (\d+) eligible nodes, (\d+)\/\d+ pods updated and available, rollout took ([\d.]+) s$/.exec(io.stdout[0]!) ?? [];
       expect([Number(eligible), Number(updated)]).toEqual([21, 21]); // 20 nodes, the tainted control plane tolerated, +2 −1
       // ten waves of two (20 nodes / maxUnavailable 2), each at least the old pods' grace period
       // (the seeds' 30 s: no replacement starts before its old pod is gone), then pod start

@@ -14,7 +14,15 @@ const s = (n: number) => T0 + n * 1000;
 /** Two nodes over 1000 s: n1's old pod replaced at 400 s, n2's at 800 s; a pause from 300 s to 500 s. */
 function longHistory(): Lifecycles {
   const pod = (name: string, nodeName: string, hash: string, created: number, gone?: number) => ({
-    uid: name, name, nodeName, hash, createdMs: s(created), readyMs: s(created + 5), availableMs: s(created + 5), ...(gone !== undefined ? { terminatingMs: s(gone - 30), goneMs: s(gone) } : {}), lastResourceVersion: '1',
+    uid: name,
+    name,
+    nodeName,
+    hash,
+    createdMs: s(created),
+    readyMs: s(created + 5),
+    availableMs: s(created + 5),
+    ...(gone !== undefined ? { terminatingMs: s(gone - 30), goneMs: s(gone) } : {}),
+    lastResourceVersion: '1',
   });
   const mark = (n: number, type: string, kind: 'pause' | 'resume') => ({ ms: s(n), commit: n, streamId: 'ds', type, kind, reason: type });
   return {
@@ -54,14 +62,18 @@ describe('the picture of a window', () => {
     expect(controlBands(model).map((b) => [b.cls, (b.from - T0) / 1000, (b.to - T0) / 1000])).toEqual([['paused', 350, 500]]);
 
     const svg = renderRolloutSvg(model);
-    const xs = [...svg.matchAll(/<rect class="(old-running|terminating|new-pending|new-available|w-budget)" x="([\d.-]+)"(?: y="[\d.]+")? width="([\d.]+)"/g)].map((m) => [m[1], Number(m[2]), Number(m[3])] as const);
+    const xs = [
+      ...svg.matchAll(/<rect class="(old-running|terminating|new-pending|new-available|w-budget)" x="([\d.-]+)"(?: y="[\d.]+")? width="([\d.]+)"/g),
+    ].map((m) => [m[1], Number(m[2]), Number(m[3])] as const);
     expect(xs.length).toBeGreaterThan(0);
     for (const [, x, width] of xs) {
       expect(x).toBeGreaterThanOrEqual(0);
       expect(x + width).toBeLessThanOrEqual(1200.1); // the chart's width: nothing drawn outside the window
     }
     // n2's old pod runs through the whole window: one segment from its left edge to its right.
-    expect(svg).toMatch(/<g class="row" transform="translate\(0,\d+\)"><title>n2: old-2 \(old\)[^<]*<\/title><text[^>]*>n2<\/text><rect class="old-running" x="0" width="1200"/);
+    expect(svg).toMatch(
+      /<g class="row" transform="translate\(0,\d+\)"><title>n2: old-2 \(old\)[^<]*<\/title><text[^>]*>n2<\/text><rect class="old-running" x="0" width="1200"/,
+    );
     expect(svg).toContain('>Resumed: Resumed</title>');
     expect(svg).not.toContain('>Paused: Paused</title></line>'); // the pause began before the window: its band is drawn, its line is not
   });
@@ -72,7 +84,11 @@ describe('the picture of a window', () => {
     const model = pictureModel(life, { title: 't', window });
     expect(model.groups.flatMap((g) => g.rows.map((r) => r.node))).toEqual(['n1', 'n2']);
     const html = renderRolloutHtml(model);
-    const data = JSON.parse(/<script id="rollout-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as { pods: unknown[][]; t0: number; t1: number };
+    const data = JSON.parse(/<script id="rollout-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as {
+      pods: unknown[][];
+      t0: number;
+      t1: number;
+    };
     expect(data.pods.map((p) => p[0])).toEqual(['old-1', 'new-1', 'old-2']);
     expect([data.t0, data.t1]).toEqual([s(350), s(600)]);
   });

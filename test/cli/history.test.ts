@@ -17,7 +17,14 @@ import { recordingIo } from './fake-io';
 
 const commitsOf = (...groups: E.LogEvent[][]): Commit[] => groups.map((events, i) => ({ streamId: DS_STREAM, commit: i + 1, time: events[0]!.time, events }));
 const workers = Array.from({ length: 20 }, (_, i) => `node-${i + 1}`);
-const status = (desired: number, updated: number, available: number) => ({ currentNumberScheduled: desired, desiredNumberScheduled: desired, numberMisscheduled: 0, numberReady: available, updatedNumberScheduled: updated, numberAvailable: available });
+const status = (desired: number, updated: number, available: number) => ({
+  currentNumberScheduled: desired,
+  desiredNumberScheduled: desired,
+  numberMisscheduled: 0,
+  numberReady: available,
+  updatedNumberScheduled: updated,
+  numberAvailable: available,
+});
 const budgetWaits = (nodes: string[]) => nodes.map((nodeName) => ({ nodeName, reason: 'budget exhausted: maxUnavailable 2, 2 in use' }));
 
 /** A rollout's opening: the new template observed, two old pods deleted while 18 nodes wait, one delete already done. */
@@ -33,19 +40,64 @@ function rolloutStart(): Commit[] {
       { ...waiting, deletes: 2 },
       { ...deleteRequested(3, 'agent-a', 10), nodeName: 'node-1' },
       { ...deleteRequested(3, 'agent-b', 10), nodeName: 'node-2' },
-      { type: E.REVISION_RECORDED, clusterId: 'c1', schemaVersion: 1, time: at(10).toISOString(), decisionId: decisionId(3), revision: 2, hash: 'h2', template: v2.spec!.template },
+      {
+        type: E.REVISION_RECORDED,
+        clusterId: 'c1',
+        schemaVersion: 1,
+        time: at(10).toISOString(),
+        decisionId: decisionId(3),
+        revision: 2,
+        hash: 'h2',
+        template: v2.spec!.template,
+      },
     ],
-    [{ ...actionCompleted(3, 'delete', 'agent-a', 'succeeded'), nodeName: 'node-1', time: at(10).toISOString() }, { ...actionCompleted(3, 'delete', 'agent-b', 'already-done'), nodeName: 'node-2', reason: '404 NotFound' }],
+    [
+      { ...actionCompleted(3, 'delete', 'agent-a', 'succeeded'), nodeName: 'node-1', time: at(10).toISOString() },
+      { ...actionCompleted(3, 'delete', 'agent-b', 'already-done'), nodeName: 'node-2', reason: '404 NotFound' },
+    ],
     [{ ...waiting, decisionId: decisionId(5), time: at(11).toISOString() }],
     [{ ...waiting, decisionId: decisionId(6), time: at(12).toISOString() }],
     [
-      { ...waiting, decisionId: decisionId(7), time: at(13).toISOString(), creates: 2, status: status(20, 2, 18), requeueAfterSeconds: 3, waits: [{ nodeName: 'node-1', reason: 'waiting for minReadySeconds: available in 5s' }, { nodeName: 'node-2', reason: 'waiting for minReadySeconds: available in 3s' }, ...budgetWaits(workers.slice(2))] },
+      {
+        ...waiting,
+        decisionId: decisionId(7),
+        time: at(13).toISOString(),
+        creates: 2,
+        status: status(20, 2, 18),
+        requeueAfterSeconds: 3,
+        waits: [
+          { nodeName: 'node-1', reason: 'waiting for minReadySeconds: available in 5s' },
+          { nodeName: 'node-2', reason: 'waiting for minReadySeconds: available in 3s' },
+          ...budgetWaits(workers.slice(2)),
+        ],
+      },
       createRequested(7, 'agent-c', 'node-1', 13, 'h2'),
       createRequested(7, 'agent-d', 'node-2', 13, 'h2'),
-      { type: E.TIMER_SCHEDULED, clusterId: 'c1', schemaVersion: 1, time: at(13).toISOString(), decisionId: decisionId(7), dueAt: at(18).toISOString(), reason: 'node-1: waiting for minReadySeconds: available in 5s' },
+      {
+        type: E.TIMER_SCHEDULED,
+        clusterId: 'c1',
+        schemaVersion: 1,
+        time: at(13).toISOString(),
+        decisionId: decisionId(7),
+        dueAt: at(18).toISOString(),
+        reason: 'node-1: waiting for minReadySeconds: available in 5s',
+      },
     ],
-    [{ ...actionCompleted(7, 'create', 'agent-c', 'succeeded'), nodeName: 'node-1', time: at(13).toISOString() }, { ...actionCompleted(7, 'create', 'agent-d', 'failed'), nodeName: 'node-2', reason: 'quota exceeded', time: at(13).toISOString() }],
-    [{ type: E.STATUS_WRITTEN, clusterId: 'c1', schemaVersion: 1, time: at(14).toISOString(), decisionId: decisionId(7), status: status(20, 2, 18), outcome: 'succeeded' }],
+    [
+      { ...actionCompleted(7, 'create', 'agent-c', 'succeeded'), nodeName: 'node-1', time: at(13).toISOString() },
+      { ...actionCompleted(7, 'create', 'agent-d', 'failed'), nodeName: 'node-2', reason: 'quota exceeded', time: at(13).toISOString() },
+    ],
+    [
+      {
+        type: E.STATUS_WRITTEN,
+        clusterId: 'c1',
+        schemaVersion: 1,
+        time: at(14).toISOString(),
+        decisionId: decisionId(7),
+        status: status(20, 2, 18),
+        outcome: 'succeeded',
+      },
+    ],
     [{ type: E.TIMER_FIRED, clusterId: 'c1', schemaVersion: 1, time: at(18).toISOString(), daemonSet: DS_STREAM, dueAt: at(18).toISOString() }],
   );
 }
@@ -76,8 +128,23 @@ describe('renderHistory', () => {
 
   it('summarises a wave of nodes waiting on different minReadySeconds remainders in one line', () => {
     const waits = workers.slice(0, 8).map((nodeName, i) => ({ nodeName, reason: `waiting for minReadySeconds: available in ${5 - (i % 4)}s` }));
-    const relisted: E.RelistCompleted = { type: E.RELIST_COMPLETED, clusterId: 'c1', schemaVersion: 1, time: at(2).toISOString(), kind: 'DaemonSet', resourceVersion: '9', relistId: 'r', part: 1, parts: 1, presentUids: ['ds-uid'] };
-    expect(renderHistory(DS_STREAM, commitsOf([{ ...decided(1, 1), waits, requeueAfterSeconds: 2 }], [relisted])).split('\n').slice(1)).toEqual([
+    const relisted: E.RelistCompleted = {
+      type: E.RELIST_COMPLETED,
+      clusterId: 'c1',
+      schemaVersion: 1,
+      time: at(2).toISOString(),
+      kind: 'DaemonSet',
+      resourceVersion: '9',
+      relistId: 'r',
+      part: 1,
+      parts: 1,
+      presentUids: ['ds-uid'],
+    };
+    expect(
+      renderHistory(DS_STREAM, commitsOf([{ ...decided(1, 1), waits, requeueAfterSeconds: 2 }], [relisted]))
+        .split('\n')
+        .slice(1),
+    ).toEqual([
       '2026-01-01 00:00:01.000  #1  decided  rev h1  desired 0 updated 0 available 0  requeue 2s',
       '      wait  waiting for minReadySeconds: available in 5s / … / available in 2s (4 distinct) — 8 nodes (node-1, node-2, node-3, node-4, node-5, … +3 more)',
       '2026-01-01 00:00:02.000  #2  relist of DaemonSets completed (resourceVersion 9, part 1/1)',
@@ -88,13 +155,25 @@ describe('renderHistory', () => {
     const commits = rolloutStart();
     const lines = historyJsonLines(commits).map((l) => JSON.parse(l) as { commit: number; type: string });
     expect(lines).toHaveLength(commits.flatMap((c) => c.events).length);
-    expect(lines.filter((l) => l.commit === 7).map((l) => l.type)).toEqual([E.RECONCILE_DECIDED, E.POD_CREATE_REQUESTED, E.POD_CREATE_REQUESTED, E.TIMER_SCHEDULED]);
+    expect(lines.filter((l) => l.commit === 7).map((l) => l.type)).toEqual([
+      E.RECONCILE_DECIDED,
+      E.POD_CREATE_REQUESTED,
+      E.POD_CREATE_REQUESTED,
+      E.TIMER_SCHEDULED,
+    ]);
   });
 
   it('reports a replay: all match, or each decision that differs with what differs', () => {
     expect(renderReplay({ decisions: 4, mismatches: [] })).toBe('replayed 4 decisions: all match');
-    expect(renderReplay({ decisions: 4, mismatches: [{ commit: 7, decisionId: decisionId(7), time: at(13).toISOString(), differences: ['waits: recorded 19, replayed 18'] }] })).toBe(
-      ['decision #7 (2026-01-01 00:00:13.000) does not match its replay:', '  waits: recorded 19, replayed 18', 'replayed 4 decisions: 1 do not match'].join('\n'),
+    expect(
+      renderReplay({
+        decisions: 4,
+        mismatches: [{ commit: 7, decisionId: decisionId(7), time: at(13).toISOString(), differences: ['waits: recorded 19, replayed 18'] }],
+      }),
+    ).toBe(
+      ['decision #7 (2026-01-01 00:00:13.000) does not match its replay:', '  waits: recorded 19, replayed 18', 'replayed 4 decisions: 1 do not match'].join(
+        '\n',
+      ),
     );
   });
 });
@@ -125,7 +204,12 @@ describe('daemonloop history', () => {
     expect(await main([...args, '--json'], stopped)).toBe(0);
     expect(stopped.stderr[0]).toBe(`reading local/daemonsets/kube-system/agent from ${dataDirIn(state)}`);
     const events = stopped.stdout.map((l) => JSON.parse(l) as E.LogEvent & { nodeName?: string });
-    expect(events.filter((e) => e.type === E.POD_CREATE_REQUESTED).map((e) => e.nodeName).sort()).toEqual(['node-1', 'node-2', 'node-3']);
+    expect(
+      events
+        .filter((e) => e.type === E.POD_CREATE_REQUESTED)
+        .map((e) => e.nodeName)
+        .sort(),
+    ).toEqual(['node-1', 'node-2', 'node-3']);
 
     const log = await eventLogOf({ positionals: [], values: { state } });
     try {
@@ -135,7 +219,17 @@ describe('daemonloop history', () => {
       const decisionId = `${stream}@${head + 1}`;
       await log.store.append(stream, head, [
         { ...last, decisionId, creates: 1, inputs: { ...last.inputs, streams: { ...last.inputs.streams, [stream]: head } } },
-        { type: E.POD_CREATE_REQUESTED, clusterId: 'local', schemaVersion: 1, time: last.time, decisionId, namespace: 'kube-system', podName: 'agent-forged', nodeName: 'node-1', hash: last.currentHash },
+        {
+          type: E.POD_CREATE_REQUESTED,
+          clusterId: 'local',
+          schemaVersion: 1,
+          time: last.time,
+          decisionId,
+          namespace: 'kube-system',
+          podName: 'agent-forged',
+          nodeName: 'node-1',
+          hash: last.currentHash,
+        },
       ]);
     } finally {
       await log.close();

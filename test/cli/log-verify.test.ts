@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEvents } from '../../functions/adapters/event-store/codec';
 import { commitHash } from '../../functions/adapters/event-store/hash-chain';
-import { EVENT_LOG_EVENTS_ATTRIBUTE, EVENT_LOG_HASH_ATTRIBUTE, EVENT_LOG_PREVIOUS_HASH_ATTRIBUTE, EVENT_LOG_TABLE_NAME, EVENT_LOG_TIME_ATTRIBUTE } from '../../functions/adapters/event-store/keys';
+import {
+  EVENT_LOG_EVENTS_ATTRIBUTE,
+  EVENT_LOG_HASH_ATTRIBUTE,
+  EVENT_LOG_PREVIOUS_HASH_ATTRIBUTE,
+  EVENT_LOG_TABLE_NAME,
+  EVENT_LOG_TIME_ATTRIBUTE,
+} from '../../functions/adapters/event-store/keys';
 import { storedCommit } from '../../functions/adapters/event-store/commit-item';
 import { readStoredCommits } from '../../functions/adapters/event-store/dynamodb';
 import { DynamoDbFleetStore } from '../../functions/adapters/fleet-store/dynamodb';
@@ -102,7 +108,9 @@ describe('daemonloop log verify, on the demo’s log', () => {
     });
     const { code, out } = await verify(state);
     expect(code).toBe(1);
-    expect(out).toMatch(new RegExp(`stream ${REGISTRY_STREAM_ID}: commit ${head} does not match the hash chain: it does not match the head checkpoint \\d+\\.json attests`));
+    expect(out).toMatch(
+      new RegExp(`stream ${REGISTRY_STREAM_ID}: commit ${head} does not match the hash chain: it does not match the head checkpoint \\d+\\.json attests`),
+    );
   });
 
   it('names a rewritten commit of a fleet’s stream', async () => {
@@ -137,7 +145,9 @@ describe('daemonloop log verify, on the demo’s log', () => {
     const state = await tampered(async (items, commits) => forged(items, DS_STREAM, await commits(DS_STREAM), true));
     const { code, out } = await verify(state);
     expect(code).toBe(1);
-    expect(out).toMatch(new RegExp(`stream ${DS_STREAM}: commit \\d+ does not match the hash chain: it does not match the head checkpoint \\d+\\.json attests`));
+    expect(out).toMatch(
+      new RegExp(`stream ${DS_STREAM}: commit \\d+ does not match the hash chain: it does not match the head checkpoint \\d+\\.json attests`),
+    );
   });
 
   it('with --since, starts each stream at its head checkpointed before that time, which the signature vouches for', async () => {
@@ -175,7 +185,10 @@ describe('daemonloop log verify, on the demo’s log', () => {
     const file = join(folder, first!);
     const original = await readFile(file, 'utf8');
     await chmod(file, 0o644);
-    await writeFile(file, original.replace(/\\"commit\\":(\d+)/, (_, n) => `\\"commit\\":${Number(n) + 1}`));
+    await writeFile(
+      file,
+      original.replace(/\\"commit\\":(\d+)/, (_, n) => `\\"commit\\":${Number(n) + 1}`),
+    );
     let result = await verify(state);
     expect(result.code).toBe(1);
     expect(result.out).toContain(`MISMATCH checkpoint ${first}: its signature does not verify with the public key`);

@@ -27,7 +27,9 @@ const CLUSTERS = [
 
 function fleet(image: string): FleetDaemonSet {
   return {
-    apiVersion: FLEET_API_VERSION, kind: FLEET_KIND, metadata: { name: 'fluentd', namespace: 'kube-system' },
+    apiVersion: FLEET_API_VERSION,
+    kind: FLEET_KIND,
+    metadata: { name: 'fluentd', namespace: 'kube-system' },
     spec: {
       template: {
         selector: { matchLabels: { app: 'fluentd' } },
@@ -35,7 +37,12 @@ function fleet(image: string): FleetDaemonSet {
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } },
       },
       placement: { clusterSelector: { matchExpressions: [{ key: 'env', operator: 'In', values: ['dev', 'prod'] }] } },
-      rollout: { stages: [{ name: 'dev', clusterSelector: { matchLabels: { env: 'dev' } }, minSuccessSeconds: SOAK }, { name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } }, maxConcurrency: 2 }] },
+      rollout: {
+        stages: [
+          { name: 'dev', clusterSelector: { matchLabels: { env: 'dev' } }, minSuccessSeconds: SOAK },
+          { name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } }, maxConcurrency: 2 },
+        ],
+      },
       disruptionBudget: { maxUnavailableNodes: BUDGET },
     },
   };
@@ -48,7 +55,14 @@ describe('daemonloop plan --fleet', () => {
   it('plans the fleet’s stages in order, each cluster inside its stage, within the fleet node budget', async () => {
     const clock = new VirtualClock();
     const state = await mkdtemp(join(tmpdir(), 'daemonloop-plan-fleet-'));
-    runtime = await startLocalRuntime({ clock, stateDir: state, dataDir: dataDirIn(state), telemetry: localTelemetry('silent'), cluster: { nodes: 0 }, fleetClusters: CLUSTERS });
+    runtime = await startLocalRuntime({
+      clock,
+      stateDir: state,
+      dataDir: dataDirIn(state),
+      telemetry: localTelemetry('silent'),
+      cluster: { nodes: 0 },
+      fleetClusters: CLUSTERS,
+    });
     await applyFleet(runtime.fleet.store, fleet('fluentd:v1'), clock.now());
     await runtime.fleet.requests.request('fluentd');
     expect(await runtime.runUntil(async () => (await readFleet(runtime!.fleet, 'fluentd')).state.run?.outcome === 'Succeeded', 4 * 3_600_000)).toBe(true);
@@ -61,13 +75,20 @@ describe('daemonloop plan --fleet', () => {
     const plan = JSON.parse(json.stdout.join('\n')) as FleetRolloutPlan;
     expect(plan.completedRuns).toBe(3);
     expect(plan.eligibleNodes).toBe(12);
-    expect(plan.stages.map((s) => [s.name, s.clusters, s.nodes])).toEqual([['dev', 1, 4], ['prod', 2, 8]]);
+    expect(plan.stages.map((s) => [s.name, s.clusters, s.nodes])).toEqual([
+      ['dev', 1, 4],
+      ['prod', 2, 8],
+    ]);
     const [dev, prod] = plan.stages;
     expect(dev!.startMs).toBe(0);
     expect(dev!.soakUntilMs).toBe(dev!.endMs! + SOAK * 1000);
     expect(prod!.startMs).toBeGreaterThanOrEqual(dev!.soakUntilMs!); // the soak holds prod back
     expect(plan.durationP50Ms).toBeGreaterThanOrEqual(prod!.endMs! - 1); // the run ends when prod is rolled out
-    expect(plan.clusters.map((c) => [c.clusterId, c.stage, c.eligibleNodes])).toEqual([['dev-1', 'dev', 4], ['prod-1', 'prod', 4], ['prod-2', 'prod', 4]]);
+    expect(plan.clusters.map((c) => [c.clusterId, c.stage, c.eligibleNodes])).toEqual([
+      ['dev-1', 'dev', 4],
+      ['prod-1', 'prod', 4],
+      ['prod-2', 'prod', 4],
+    ]);
     for (const c of plan.clusters) {
       const stage = plan.stages.find((s) => s.name === c.stage)!;
       expect(c.startMs).toBeGreaterThanOrEqual(stage.startMs!);

@@ -15,9 +15,11 @@ const aDaemonSet = (name: string, overrides: Partial<V1DaemonSet> = {}): V1Daemo
 describe('humanDuration', () => {
   it('formats ages the way kubectl does', () => {
     const s = 1000;
-    expect([0, 45 * s, 119 * s, 120 * s, 330 * s, 600 * s, 179 * 60 * s, 3 * 3600 * s, 3.5 * 3600 * s, 9 * 3600 * s, 50 * 3600 * s, 48 * 3600 * s].map(humanDuration)).toEqual(
-      ['0s', '45s', '119s', '2m', '5m30s', '10m', '179m', '3h', '3h30m', '9h', '2d2h', '2d'],
-    );
+    expect(
+      [0, 45 * s, 119 * s, 120 * s, 330 * s, 600 * s, 179 * 60 * s, 3 * 3600 * s, 3.5 * 3600 * s, 9 * 3600 * s, 50 * 3600 * s, 48 * 3600 * s].map(
+        humanDuration,
+      ),
+    ).toEqual(['0s', '45s', '119s', '2m', '5m30s', '10m', '179m', '3h', '3h30m', '9h', '2d2h', '2d']);
     expect(humanDuration(-1500)).toBe('0s');
     expect(humanDuration(-5000)).toBe('<invalid>');
     expect(humanDuration(800 * 24 * 3600 * s)).toBe('2y70d');
@@ -29,7 +31,14 @@ describe('renderDaemonSetTable', () => {
     const table = renderDaemonSetTable(
       [
         aDaemonSet('fluentd-elasticsearch', {
-          status: { desiredNumberScheduled: 20, currentNumberScheduled: 20, numberReady: 19, updatedNumberScheduled: 18, numberAvailable: 17, numberMisscheduled: 0 },
+          status: {
+            desiredNumberScheduled: 20,
+            currentNumberScheduled: 20,
+            numberReady: 19,
+            updatedNumberScheduled: 18,
+            numberAvailable: 17,
+            numberMisscheduled: 0,
+          },
         }),
         aDaemonSet('fluentd', { spec: { selector: {}, template: { spec: { containers: [], nodeSelector: { ssd: 'true' } } } } }),
       ],
@@ -50,9 +59,12 @@ describe('renderDaemonSetTable', () => {
 
 describe('renderRollout', () => {
   it('fills the bar in proportion to updated pods and reports available ones', () => {
-    expect(renderRollout({ desiredNumberScheduled: 20, updatedNumberScheduled: 10, numberAvailable: 8, currentNumberScheduled: 20, numberMisscheduled: 0, numberReady: 18 }, 10)).toBe(
-      '[█████·····] 10/20 updated, 8/20 available',
-    );
+    expect(
+      renderRollout(
+        { desiredNumberScheduled: 20, updatedNumberScheduled: 10, numberAvailable: 8, currentNumberScheduled: 20, numberMisscheduled: 0, numberReady: 18 },
+        10,
+      ),
+    ).toBe('[█████·····] 10/20 updated, 8/20 available');
     expect(renderRollout(undefined, 4)).toBe('[████] 0/0 updated, 0/0 available');
   });
 });

@@ -73,8 +73,17 @@ describe.skipIf(!CHROMIUM)('the rollout picture in headless chromium', () => {
     const errors: string[] = [];
     tab.on('pageerror', (e) => errors.push(String(e)));
     await tab.goto(`file://${file}`);
-    expect(await tab.locator('section.group h2').allInnerTexts()).toEqual([expect.stringContaining('wave zones/zone-a'), expect.stringContaining('wave zones/zone-b')]);
-    expect(await tab.locator('section.group').first().locator('rect.paused, rect.stopped, rect.soaking').evaluateAll((rs) => rs.map((r) => r.getAttribute('class')))).toEqual(['soaking', 'paused', 'stopped']);
+    expect(await tab.locator('section.group h2').allInnerTexts()).toEqual([
+      expect.stringContaining('wave zones/zone-a'),
+      expect.stringContaining('wave zones/zone-b'),
+    ]);
+    expect(
+      await tab
+        .locator('section.group')
+        .first()
+        .locator('rect.paused, rect.stopped, rect.soaking')
+        .evaluateAll((rs) => rs.map((r) => r.getAttribute('class'))),
+    ).toEqual(['soaking', 'paused', 'stopped']);
     await tab.locator('section.group').first().locator('rect.stopped').hover();
     const tip = (await tab.locator('#tip').textContent()) ?? '';
     expect(tip).toContain('rollout: FailureBudgetExceeded');

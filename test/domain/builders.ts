@@ -90,8 +90,7 @@ export function aNode(name: string, o: NodeOptions = {}): V1Node {
   };
 }
 
-export const nodes = (from: number, to: number, o: NodeOptions = {}): V1Node[] =>
-  Array.from({ length: to - from + 1 }, (_, i) => aNode(`node-${from + i}`, o));
+export const nodes = (from: number, to: number, o: NodeOptions = {}): V1Node[] => Array.from({ length: to - from + 1 }, (_, i) => aNode(`node-${from + i}`, o));
 
 export interface PodOptions {
   labels?: Record<string, string>;
@@ -112,10 +111,13 @@ export function aPod(name: string, nodeName: string, ds: V1DaemonSet, o: PodOpti
   const owner = o.owner === undefined ? ds.metadata!.uid! : o.owner;
   const bound = o.bound ?? true;
   const conditions =
-    o.ready instanceof Date ? [{ type: 'Ready', status: 'True', lastTransitionTime: o.ready }]
-    : o.ready ? [{ type: 'Ready', status: 'True' }]
-    : o.unready ? [{ type: 'Ready', status: 'False' }]
-    : undefined;
+    o.ready instanceof Date
+      ? [{ type: 'Ready', status: 'True', lastTransitionTime: o.ready }]
+      : o.ready
+        ? [{ type: 'Ready', status: 'True' }]
+        : o.unready
+          ? [{ type: 'Ready', status: 'False' }]
+          : undefined;
   return {
     metadata: {
       name,
@@ -130,7 +132,15 @@ export function aPod(name: string, nodeName: string, ds: V1DaemonSet, o: PodOpti
       containers: [{ name: 'foo', image: 'foo/bar' }],
       ...(bound
         ? { nodeName }
-        : { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }] } } } }),
+        : {
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }],
+                },
+              },
+            },
+          }),
     },
     status: { ...(o.phase ? { phase: o.phase } : {}), ...(conditions ? { conditions } : {}) },
   };

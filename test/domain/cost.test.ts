@@ -9,7 +9,10 @@ const MI = 2 ** 20;
 const container = (name: string, resources: V1Container['resources']): V1Container => ({ name, image: 'agent', resources });
 /** The seeds' fluentd-elasticsearch agent: 100m CPU and 200Mi requested. */
 const fluentd = (o: Parameters<typeof aDaemonSet>[0] = {}) =>
-  aDaemonSet({ ...o, podSpec: { containers: [container('fluentd', { requests: { cpu: '100m', memory: '200Mi' }, limits: { memory: '200Mi' } })], ...o.podSpec } });
+  aDaemonSet({
+    ...o,
+    podSpec: { containers: [container('fluentd', { requests: { cpu: '100m', memory: '200Mi' }, limits: { memory: '200Mi' } })], ...o.podSpec },
+  });
 const cents = (dollars: number) => Math.round(dollars * 100) / 100;
 
 describe('parseQuantity', () => {
@@ -52,7 +55,15 @@ describe('parseQuantity', () => {
 
 describe('podRequests', () => {
   it('sums the app containers, requesting a resource at its limit when no request is given', () => {
-    const ds = aDaemonSet({ podSpec: { containers: [container('a', { requests: { cpu: '100m' }, limits: { cpu: '1', memory: '1Gi' } }), container('b', { limits: { cpu: '250m' } }), container('c', undefined)] } });
+    const ds = aDaemonSet({
+      podSpec: {
+        containers: [
+          container('a', { requests: { cpu: '100m' }, limits: { cpu: '1', memory: '1Gi' } }),
+          container('b', { limits: { cpu: '250m' } }),
+          container('c', undefined),
+        ],
+      },
+    });
     expect(podRequests(ds)).toEqual({ cpuMillicores: 350, memoryBytes: 2 ** 30 });
   });
 
@@ -70,7 +81,10 @@ describe('podRequests', () => {
   it('counts sidecars (restartable init containers) with the app containers and under every later init container', () => {
     const ds = aDaemonSet({
       podSpec: {
-        initContainers: [{ ...container('proxy', { requests: { cpu: '200m', memory: '64Mi' } }), restartPolicy: 'Always' }, container('setup', { requests: { cpu: '1', memory: '16Mi' } })],
+        initContainers: [
+          { ...container('proxy', { requests: { cpu: '200m', memory: '64Mi' } }), restartPolicy: 'Always' },
+          container('setup', { requests: { cpu: '1', memory: '16Mi' } }),
+        ],
         containers: [container('a', { requests: { cpu: '100m', memory: '100Mi' } })],
       },
     });

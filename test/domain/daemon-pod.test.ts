@@ -56,7 +56,13 @@ describe('CreatePodTemplate (F2)', () => {
 
   it('takes the owner apiVersion and kind from the DaemonSet object, apps/v1 by default', () => {
     const custom = { ...aDaemonSet(), apiVersion: 'daemonloop.dev/v1alpha1', kind: 'DaemonSet' };
-    expect(newDaemonPod(custom, 'n1', 'h', undefined, 'p').metadata!.ownerReferences![0]).toMatchObject({ apiVersion: 'daemonloop.dev/v1alpha1', kind: 'DaemonSet', uid: 'U', controller: true, blockOwnerDeletion: true });
+    expect(newDaemonPod(custom, 'n1', 'h', undefined, 'p').metadata!.ownerReferences![0]).toMatchObject({
+      apiVersion: 'daemonloop.dev/v1alpha1',
+      kind: 'DaemonSet',
+      uid: 'U',
+      controller: true,
+      blockOwnerDeletion: true,
+    });
     const bare = { ...aDaemonSet(), apiVersion: undefined, kind: undefined };
     expect(newDaemonPod(bare, 'n1', 'h', undefined, 'p').metadata!.ownerReferences![0]).toMatchObject({ apiVersion: 'apps/v1', kind: 'DaemonSet' });
   });
@@ -64,7 +70,9 @@ describe('CreatePodTemplate (F2)', () => {
 
 describe('ReplaceDaemonSetPodNodeNameNodeAffinity (F3)', () => {
   const T = (x: string) => ({ matchFields: [{ key: 'metadata.name', operator: 'In', values: [x] }] });
-  const required = (...nodeSelectorTerms: object[]): V1Affinity => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } } });
+  const required = (...nodeSelectorTerms: object[]): V1Affinity => ({
+    nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } },
+  });
   const hostname = { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['host_1'] }] };
 
   it('F3a F3e sets the single name term on a pod without affinity', () => {
@@ -76,7 +84,10 @@ describe('ReplaceDaemonSetPodNodeNameNodeAffinity (F3)', () => {
   it('F3c keeps preferred terms and adds the required one', () => {
     const preferred = [{ weight: 1, preference: hostname }];
     expect(replaceNodeNameNodeAffinity({ nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: preferred } }, 'host_1')).toEqual({
-      nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: preferred, requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [T('host_1')] } },
+      nodeAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: preferred,
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [T('host_1')] },
+      },
     });
   });
   it('F3d F3f F3g F3h replaces any required terms with the name term', () => {
@@ -97,7 +108,14 @@ describe('ReplaceDaemonSetPodNodeNameNodeAffinity (F3)', () => {
 
 describe('GetTargetNodeName (F4)', () => {
   const byAffinity = (values: string[]): V1Pod => ({
-    spec: { containers: [], affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values }] }] } } } },
+    spec: {
+      containers: [],
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values }] }] },
+        },
+      },
+    },
   });
   it('F4a reads spec.nodeName', () => expect(podTargetNodeName({ spec: { nodeName: 'node-1', containers: [] } })).toBe('node-1'));
   it('F4b reads the name term of the required node affinity', () => expect(podTargetNodeName(byAffinity(['node-1']))).toBe('node-1'));
@@ -106,13 +124,23 @@ describe('GetTargetNodeName (F4)', () => {
 });
 
 describe('daemon tolerations (F5, F6)', () => {
-  const defaults = ['not-ready:NoExecute', 'unreachable:NoExecute', 'disk-pressure:NoSchedule', 'memory-pressure:NoSchedule', 'pid-pressure:NoSchedule', 'unschedulable:NoSchedule'].map((s) => {
+  const defaults = [
+    'not-ready:NoExecute',
+    'unreachable:NoExecute',
+    'disk-pressure:NoSchedule',
+    'memory-pressure:NoSchedule',
+    'pid-pressure:NoSchedule',
+    'unschedulable:NoSchedule',
+  ].map((s) => {
     const [key, effect] = s.split(':');
     return { key: `node.kubernetes.io/${key}`, operator: 'Exists', effect };
   });
 
   it('F5 appends the default tolerations after the template ones, in order', () => {
-    const template = [{ key: 'zone-y', operator: 'Exists' }, { key: 'zone-common', operator: 'Exists' }];
+    const template = [
+      { key: 'zone-y', operator: 'Exists' },
+      { key: 'zone-common', operator: 'Exists' },
+    ];
     expect(daemonPodTolerations({ containers: [], tolerations: template, hostNetwork: false })).toEqual([...template, ...defaults]);
     const ds = aDaemonSet({ podSpec: { tolerations: template } });
     expect(run(ds, [aNode('n1')]).create[0]!.pod.spec!.tolerations).toEqual([...template, ...defaults]);
@@ -136,11 +164,15 @@ describe('daemon tolerations with repeated user entries (§4.1 AddOrUpdateTolera
   const others = daemonPodTolerations({ containers: [] }).slice(1);
 
   it('§4.1 replaces every matching user toleration that differs from the default, not only the first', () => {
-    const user = [{ ...notReady, tolerationSeconds: 300 }, { key: 'x', operator: 'Exists' }, { ...notReady, tolerationSeconds: 60 }];
+    const user = [
+      { ...notReady, tolerationSeconds: 300 },
+      { key: 'x', operator: 'Exists' },
+      { ...notReady, tolerationSeconds: 60 },
+    ];
     expect(daemonPodTolerations({ containers: [], tolerations: user })).toEqual([notReady, { key: 'x', operator: 'Exists' }, notReady, ...others]);
   });
 
-  it('§4.1 replaces a matching toleration after an exact copy too: upstream\'s deep-equal check compares a pointer with a value and never holds', () => {
+  it("§4.1 replaces a matching toleration after an exact copy too: upstream's deep-equal check compares a pointer with a value and never holds", () => {
     const user = [{ ...notReady }, { ...notReady, tolerationSeconds: 300 }];
     const tolerations = daemonPodTolerations({ containers: [], tolerations: user });
     expect(tolerations).toEqual([notReady, notReady, ...others]);
@@ -152,7 +184,12 @@ describe('daemonPodName', () => {
   const ds = aDaemonSet();
   it('is a function of the DaemonSet uid, node, hash and attempt', () => {
     expect(daemonPodName(ds, 'n1', 'h')).toBe(daemonPodName(structuredClone(ds), 'n1', 'h'));
-    const others = [daemonPodName(ds, 'n2', 'h'), daemonPodName(ds, 'n1', 'h2'), daemonPodName(ds, 'n1', 'h', 1), daemonPodName(aDaemonSet({ uid: 'V' }), 'n1', 'h')];
+    const others = [
+      daemonPodName(ds, 'n2', 'h'),
+      daemonPodName(ds, 'n1', 'h2'),
+      daemonPodName(ds, 'n1', 'h', 1),
+      daemonPodName(aDaemonSet({ uid: 'V' }), 'n1', 'h'),
+    ];
     expect(new Set([daemonPodName(ds, 'n1', 'h'), ...others]).size).toBe(5);
   });
 
@@ -167,7 +204,12 @@ describe('daemonPodName', () => {
 
   it('gives a created pod a new name while an old pod on the node still holds the first one', () => {
     const failed = run(ds, [aNode('n1')]).create[0]!.pod;
-    const lingering: V1Pod = { ...failed, spec: { ...failed.spec!, nodeName: 'n1' }, status: { phase: 'Failed' }, metadata: { ...failed.metadata, deletionTimestamp: new Date(0) } };
+    const lingering: V1Pod = {
+      ...failed,
+      spec: { ...failed.spec!, nodeName: 'n1' },
+      status: { phase: 'Failed' },
+      metadata: { ...failed.metadata, deletionTimestamp: new Date(0) },
+    };
     const again = run(ds, [aNode('n1')], [lingering]);
     expect(again.create).toHaveLength(1);
     expect(again.create[0]!.pod.metadata!.name).not.toBe(failed.metadata!.name);

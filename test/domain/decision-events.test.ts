@@ -25,7 +25,10 @@ describe('decisionEvents', () => {
       ...reconcile(input),
       delete: [{ podName: 'stale', nodeName: 'n2', reason: 'duplicate' }],
       requeueAfterSeconds: 10,
-      waits: [{ nodeName: 'n1', reason: 'budget exhausted: maxUnavailable 1, 1 in use' }, { nodeName: 'n2', reason: 'waiting for minReadySeconds: available in 10s' }],
+      waits: [
+        { nodeName: 'n1', reason: 'budget exhausted: maxUnavailable 1, 1 in use' },
+        { nodeName: 'n2', reason: 'waiting for minReadySeconds: available in 10s' },
+      ],
     };
     const events = decisionEvents({ key, commit: 4, input, result, marks });
     expect(events.map((e) => e.type)).toEqual([

@@ -30,8 +30,13 @@ describe('NodeShouldRunDaemonPod (A)', () => {
   });
 
   it('A4 A5 A6 ignore host ports and requests of other pods on the node', () => {
-    const ds = dsWith({ containers: [{ name: 'foo', image: 'foo/bar', ports: [{ containerPort: 666, hostPort: 666 }], resources: { requests: { memory: '100M', cpu: '0.5' } } }] });
-    const other = { metadata: { name: 'other', namespace: 'default' }, spec: { nodeName: 'test-node', containers: [{ name: 'x', ports: [{ containerPort: 666, hostPort: 666 }] }] } };
+    const ds = dsWith({
+      containers: [{ name: 'foo', image: 'foo/bar', ports: [{ containerPort: 666, hostPort: 666 }], resources: { requests: { memory: '100M', cpu: '0.5' } } }],
+    });
+    const other = {
+      metadata: { name: 'other', namespace: 'default' },
+      spec: { nodeName: 'test-node', containers: [{ name: 'x', ports: [{ containerPort: 666, hostPort: 666 }] }] },
+    };
     expect(nodeShouldRunDaemonPod(testNode(), ds)).toEqual(yes);
     expect(createdOn(run(ds, [testNode()], [other]))).toEqual(['test-node']);
   });
@@ -49,7 +54,9 @@ describe('NodeShouldRunDaemonPod (A)', () => {
   });
 
   it('A10 runs where the required node affinity matches', () => {
-    expect(nodeShouldRunDaemonPod(testNode(), dsWith(requiredTerms({ matchExpressions: [{ key: 'type', operator: 'In', values: ['production'] }] })))).toEqual(yes);
+    expect(nodeShouldRunDaemonPod(testNode(), dsWith(requiredTerms({ matchExpressions: [{ key: 'type', operator: 'In', values: ['production'] }] })))).toEqual(
+      yes,
+    );
   });
 
   it('A11 runs on an unschedulable node without taints', () => {
@@ -93,7 +100,10 @@ describe('NodeShouldRunDaemonPod (A)', () => {
   it('A19 tolerates network-unavailable only for host-network pods', () => {
     const node = testNode({
       taints: [taint('node.kubernetes.io/network-unavailable', 'NoSchedule')],
-      conditions: [{ type: 'Ready', status: 'False' }, { type: 'NetworkUnavailable', status: 'True' }],
+      conditions: [
+        { type: 'Ready', status: 'False' },
+        { type: 'NetworkUnavailable', status: 'True' },
+      ],
     });
     expect(nodeShouldRunDaemonPod(node, dsWith({ hostNetwork: true }))).toEqual(yes);
     expect(nodeShouldRunDaemonPod(node, aDaemonSet())).toEqual(keepOnly);
@@ -115,10 +125,12 @@ describe('NodeShouldRunDaemonPod (A)', () => {
 
   it('A22 ORs required terms and matches fields on the node name', () => {
     const all = nodes(0, 5).map((n) => (['node-2', 'node-3'].includes(n.metadata!.name!) ? aNode(n.metadata!.name!, { labels: { zone: 'test' } }) : n));
-    const ds = dsWith(requiredTerms(
-      { matchExpressions: [{ key: 'zone', operator: 'In', values: ['test'] }] },
-      { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-1'] }] },
-    ));
+    const ds = dsWith(
+      requiredTerms(
+        { matchExpressions: [{ key: 'zone', operator: 'In', values: ['test'] }] },
+        { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-1'] }] },
+      ),
+    );
     expect(all.filter((n) => nodeShouldRunDaemonPod(n, ds).shouldRun).map((n) => n.metadata!.name)).toEqual(['node-1', 'node-2', 'node-3']);
   });
 
@@ -139,7 +151,9 @@ describe('NodeShouldRunDaemonPod (A)', () => {
   describe('A25 operator semantics', () => {
     const node = aNode('n1', { labels: { a: '5' } });
     const matches = (...terms: V1NodeSelectorTerm[]) => nodeShouldRunDaemonPod(node, dsWith(requiredTerms(...terms))).shouldRun;
-    const expr = (key: string, operator: string, values?: string[]): V1NodeSelectorTerm => ({ matchExpressions: [{ key, operator, ...(values ? { values } : {}) }] });
+    const expr = (key: string, operator: string, values?: string[]): V1NodeSelectorTerm => ({
+      matchExpressions: [{ key, operator, ...(values ? { values } : {}) }],
+    });
 
     it('A25 NotIn matches an absent key', () => expect(matches(expr('b', 'NotIn', ['x']))).toBe(true));
     it('A25 Gt compares integers', () => expect(matches(expr('a', 'Gt', ['3']))).toBe(true));
@@ -190,8 +204,12 @@ describe('NodeShouldRunDaemonPod (A)', () => {
       expect(matches(expr('hasOwnProperty', 'Gt', ['1']))).toBe(false);
     });
     it('A25 a term ANDs its expressions and fields', () => {
-      expect(matches({ matchExpressions: [{ key: 'a', operator: 'In', values: ['5'] }], matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] })).toBe(true);
-      expect(matches({ matchExpressions: [{ key: 'a', operator: 'In', values: ['5'] }], matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n2'] }] })).toBe(false);
+      expect(
+        matches({ matchExpressions: [{ key: 'a', operator: 'In', values: ['5'] }], matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] }),
+      ).toBe(true);
+      expect(
+        matches({ matchExpressions: [{ key: 'a', operator: 'In', values: ['5'] }], matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n2'] }] }),
+      ).toBe(false);
     });
   });
 

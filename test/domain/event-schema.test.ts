@@ -87,14 +87,24 @@ describe('parseLogEvent', () => {
 
   it('reads back every decision it wrote, Dates included', () => {
     const decided: LogEvent = {
-      ...base, type: 'ReconcileDecided', decisionId: 'c1/daemonsets/ns/ds@3', daemonSetUid: 'u', inputs: { streams: { 'c1/nodes': 4 } },
-      creates: 1, deletes: 0, status: { currentNumberScheduled: 0, desiredNumberScheduled: 1, numberMisscheduled: 0, numberReady: 0 },
-      waits: [], failedPodBackoff: { n1: { delaySeconds: 2, since: new Date('2026-01-01T00:00:00Z') } }, currentHash: 'h',
+      ...base,
+      type: 'ReconcileDecided',
+      decisionId: 'c1/daemonsets/ns/ds@3',
+      daemonSetUid: 'u',
+      inputs: { streams: { 'c1/nodes': 4 } },
+      creates: 1,
+      deletes: 0,
+      status: { currentNumberScheduled: 0, desiredNumberScheduled: 1, numberMisscheduled: 0, numberReady: 0 },
+      waits: [],
+      failedPodBackoff: { n1: { delaySeconds: 2, since: new Date('2026-01-01T00:00:00Z') } },
+      currentHash: 'h',
     };
     expect(parseLogEvent(JSON.parse(JSON.stringify(decided)))).toEqual(decided);
   });
 
   it('names the field of a bad decision', () => {
-    expect(rejection({ ...base, type: 'PodCreateRequested', decisionId: 'd', namespace: 'ns', nodeName: 'n', hash: 'h' }, parseLogEvent)).toBe('podName: Required');
+    expect(rejection({ ...base, type: 'PodCreateRequested', decisionId: 'd', namespace: 'ns', nodeName: 'n', hash: 'h' }, parseLogEvent)).toBe(
+      'podName: Required',
+    );
   });
 });

@@ -75,7 +75,14 @@ describe('evolve: observations', () => {
   });
 
   it('rejects a stale observation of an object the relist removed, and of one deleted at or below it', () => {
-    const s = fold([nodeObserved('gone', '3'), nodeObserved('kept', '4'), relist('Node', '10', ['uid-kept']), nodeObserved('gone', '3'), nodeDeleted('late', '8'), nodeObserved('late', '7')]);
+    const s = fold([
+      nodeObserved('gone', '3'),
+      nodeObserved('kept', '4'),
+      relist('Node', '10', ['uid-kept']),
+      nodeObserved('gone', '3'),
+      nodeDeleted('late', '8'),
+      nodeObserved('late', '7'),
+    ]);
     expect(Object.keys(s.nodes)).toEqual(['uid-kept']);
     given(nodeObserved('x', '3'), nodeDeleted('x', '5'), relist('Node', '10', [])).then((state) => expect(state.nodes).toEqual({}));
   });
@@ -90,7 +97,13 @@ describe('evolve: observations', () => {
     const parts = { relistId: 'r1', parts: 2 };
     const half = fold([nodeObserved('a', '3'), nodeObserved('b', '3'), relist('Node', '10', ['uid-a'], { ...parts, part: 1 })]);
     expect(Object.keys(half.nodes).sort()).toEqual(['uid-a', 'uid-b']);
-    const s = fold([nodeObserved('a', '3'), nodeObserved('b', '3'), nodeObserved('c', '3'), relist('Node', '10', ['uid-a'], { ...parts, part: 1 }), relist('Node', '10', ['uid-b'], { ...parts, part: 2 })]);
+    const s = fold([
+      nodeObserved('a', '3'),
+      nodeObserved('b', '3'),
+      nodeObserved('c', '3'),
+      relist('Node', '10', ['uid-a'], { ...parts, part: 1 }),
+      relist('Node', '10', ['uid-b'], { ...parts, part: 2 }),
+    ]);
     expect(Object.keys(s.nodes).sort()).toEqual(['uid-a', 'uid-b']);
     expect(s.pendingRelists).toEqual({});
   });
@@ -108,7 +121,10 @@ describe('evolve: observations', () => {
   });
 
   it('forgets gone uids a day after they went: EventBridge delivers nothing older', () => {
-    const later = { ...relist('Pod', '20', [], { namespace: 'default' }), time: new Date(Date.parse(relist('Pod', '1', []).time) + 25 * 3600_000).toISOString() };
+    const later = {
+      ...relist('Pod', '20', [], { namespace: 'default' }),
+      time: new Date(Date.parse(relist('Pod', '1', []).time) + 25 * 3600_000).toISOString(),
+    };
     const s = fold([podObserved('a', '3'), relist('Pod', '10', [], { namespace: 'default' }), later]);
     expect(s.relistFloors['Pod/default']!.gone).toEqual({});
   });
@@ -142,8 +158,17 @@ describe('evolve: order tolerance (property)', () => {
   // deletes, and relists (of nodes, of one namespace's pods, of all pods; in one or two parts).
   // Delivered out of order, with duplicates and stale redeliveries, it folds to the clean state.
   const op = fc.oneof(
-    fc.record({ op: fc.constantFrom('update' as const, 'delete' as const), kind: fc.constantFrom('Node' as const, 'Pod' as const), i: fc.integer({ min: 0, max: 5 }) }),
-    fc.record({ op: fc.constant('relist' as const), kind: fc.constantFrom('Node' as const, 'Pod' as const), namespace: fc.constantFrom(undefined, 'a', 'b'), split: fc.boolean() }),
+    fc.record({
+      op: fc.constantFrom('update' as const, 'delete' as const),
+      kind: fc.constantFrom('Node' as const, 'Pod' as const),
+      i: fc.integer({ min: 0, max: 5 }),
+    }),
+    fc.record({
+      op: fc.constant('relist' as const),
+      kind: fc.constantFrom('Node' as const, 'Pod' as const),
+      namespace: fc.constantFrom(undefined, 'a', 'b'),
+      split: fc.boolean(),
+    }),
   );
   const history = fc.array(op, { minLength: 1, maxLength: 50 }).map((steps) => {
     const events: Observation[] = [];
@@ -189,7 +214,10 @@ describe('evolve: order tolerance (property)', () => {
       fc.property(history, fc.infiniteStream(fc.nat()), fc.infiniteStream(fc.boolean()), (events, keys, dups) => {
         const clean = fold(events);
         const delivered = events.flatMap((e) => (dups.next().value ? [e, e] : [e]));
-        const shuffled = delivered.map((e) => ({ e, k: keys.next().value as number })).sort((a, b) => a.k - b.k).map(({ e }) => e);
+        const shuffled = delivered
+          .map((e) => ({ e, k: keys.next().value as number }))
+          .sort((a, b) => a.k - b.k)
+          .map(({ e }) => e);
         expect(seen(fold(shuffled))).toEqual(seen(clean));
       }),
       { seed: 20261123, numRuns: 500 },
@@ -242,7 +270,10 @@ describe('evolve: decisions', () => {
   it('keeps one revision per hash, renumbered when an old template returns', () => {
     const revision = (n: number, hash: string) => ({ ...decided(n), type: 'RevisionRecorded' as const, revision: n, hash, template: {} });
     const s = withDaemonSet(revision(1, 'h1'), revision(2, 'h2'), revision(3, 'h1'));
-    expect(s.controllers['default/agent']!.revisions.map((r) => [r.revision, r.hash])).toEqual([[2, 'h2'], [3, 'h1']]);
+    expect(s.controllers['default/agent']!.revisions.map((r) => [r.revision, r.hash])).toEqual([
+      [2, 'h2'],
+      [3, 'h1'],
+    ]);
   });
 
   it('keeps scheduled timers until one at or after them fires', () => {

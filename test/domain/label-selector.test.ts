@@ -12,7 +12,9 @@ describe('selectorMatches', () => {
   });
 
   it('ANDs matchLabels and matchExpressions', () => {
-    expect(selectorMatches({ matchLabels: { app: 'agent' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['node', 'edge'] }] }, labels)).toBe(true);
+    expect(selectorMatches({ matchLabels: { app: 'agent' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['node', 'edge'] }] }, labels)).toBe(
+      true,
+    );
     expect(selectorMatches({ matchLabels: { app: 'agent' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['node'] }] }, labels)).toBe(false);
     expect(selectorMatches({ matchLabels: { app: 'other' } }, labels)).toBe(false);
   });

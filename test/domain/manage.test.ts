@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { BURST_REPLICAS, CONTROLLER_REVISION_HASH_LABEL } from '../../domain/index';
 import { aDaemonSet, aNode, aPod, at, counts, createdOn, deleted, hashOf, L, L2, NL, NL2, nodes, NOW, OD, podsOn, RU, run, SU, taint } from './builders';
 
-const strategies: [string, V1DaemonSetUpdateStrategy][] = [['OnDelete', OD], ['RollingUpdate', RU(1)]];
+const strategies: [string, V1DaemonSetUpdateStrategy][] = [
+  ['OnDelete', OD],
+  ['RollingUpdate', RU(1)],
+];
 const foreignPod = (nodeName: string, labels?: Record<string, string>) => ({
   metadata: { name: `foreign-${nodeName}`, namespace: 'default', ...(labels ? { labels } : {}) },
   spec: { nodeName, containers: [{ name: 'x' }] },
@@ -28,7 +31,9 @@ describe.each(strategies)('manage with %s (B)', (_, strategy) => {
       expect(pod.spec!.affinity!.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution!.nodeSelectorTerms).toEqual([
         { matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] },
       ]);
-      expect(pod.metadata!.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'foo', uid: 'U', controller: true, blockOwnerDeletion: true }]);
+      expect(pod.metadata!.ownerReferences).toEqual([
+        { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'foo', uid: 'U', controller: true, blockOwnerDeletion: true },
+      ]);
     }
     expect(new Set(r.create.map((c) => c.nodeName)).size).toBe(5);
   });
@@ -108,7 +113,9 @@ describe.each(strategies)('manage with %s (B)', (_, strategy) => {
   });
 
   it('B16 does not count a foreign pod with the same spec as a daemon pod', () => {
-    const d = ds({ podSpec: { nodeName: 'too-much-mem', containers: [{ name: 'foo', image: 'foo/bar', resources: { requests: { memory: '75M', cpu: '75m' } } }] } });
+    const d = ds({
+      podSpec: { nodeName: 'too-much-mem', containers: [{ name: 'foo', image: 'foo/bar', resources: { requests: { memory: '75M', cpu: '75m' } } }] },
+    });
     const r = run(d, [aNode('too-much-mem')], [foreignPod('too-much-mem')]);
     expect(createdOn(r)).toEqual(['too-much-mem']);
     expect(r.create[0]!.pod.spec!.nodeName).toBe('too-much-mem'); // bound at creation: the template names the node
@@ -129,7 +136,9 @@ describe.each(strategies)('manage with %s (B)', (_, strategy) => {
   });
 
   it('B19 is not blocked by a foreign pod using another host port', () => {
-    const d = ds({ podSpec: { nodeName: 'no-port-conflict', containers: [{ name: 'foo', image: 'foo/bar', ports: [{ containerPort: 6662, hostPort: 6662 }] }] } });
+    const d = ds({
+      podSpec: { nodeName: 'no-port-conflict', containers: [{ name: 'foo', image: 'foo/bar', ports: [{ containerPort: 6662, hostPort: 6662 }] }] },
+    });
     expect(run(d, [aNode('no-port-conflict')], [foreignPod('no-port-conflict')]).create).toHaveLength(1);
   });
 
@@ -139,7 +148,13 @@ describe.each(strategies)('manage with %s (B)', (_, strategy) => {
     expect(r.create).toEqual([]);
     expect(r.delete).toEqual([]);
     expect(r.adopt).toEqual([]);
-    expect(r.status.conditions).toEqual([expect.objectContaining({ type: 'InvalidSpec', status: 'True', message: expect.stringContaining('spec.selector: empty selector is invalid for daemonset') })]);
+    expect(r.status.conditions).toEqual([
+      expect.objectContaining({
+        type: 'InvalidSpec',
+        status: 'True',
+        message: expect.stringContaining('spec.selector: empty selector is invalid for daemonset'),
+      }),
+    ]);
   });
 
   it('B21 does nothing for a DaemonSet being deleted, and leaves its status alone', () => {
@@ -185,8 +200,14 @@ describe.each(strategies)('manage with %s (B)', (_, strategy) => {
   it('B26 deals with a mix of existing pods under a nodeSelector', () => {
     const d = ds({ podSpec: { nodeSelector: NL } });
     const pods = [
-      ...podsOn('node-0', 1, d), ...podsOn('node-1', 3, d), ...podsOn('node-1', 2, d, { labels: L2 }), ...podsOn('node-2', 4, d),
-      ...podsOn('node-6', 13, d), ...podsOn('node-7', 4, d, { labels: L2 }), ...podsOn('node-9', 1, d), ...podsOn('node-9', 1, d, { labels: L2 }),
+      ...podsOn('node-0', 1, d),
+      ...podsOn('node-1', 3, d),
+      ...podsOn('node-1', 2, d, { labels: L2 }),
+      ...podsOn('node-2', 4, d),
+      ...podsOn('node-6', 13, d),
+      ...podsOn('node-7', 4, d, { labels: L2 }),
+      ...podsOn('node-9', 1, d),
+      ...podsOn('node-9', 1, d, { labels: L2 }),
     ];
     const r = run(d, [...nodes(0, 4), ...nodes(5, 9, { labels: NL })], pods);
     expect(createdOn(r)).toEqual(['node-5', 'node-7', 'node-8']);
@@ -223,7 +244,15 @@ describe.each(strategies)('manage with %s (B)', (_, strategy) => {
   });
 
   it('B32 launches on the nodes the required node affinity matches', () => {
-    const d = ds({ podSpec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'color', operator: 'In', values: ['blue'] }] }] } } } } });
+    const d = ds({
+      podSpec: {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'color', operator: 'In', values: ['blue'] }] }] },
+          },
+        },
+      },
+    });
     expect(createdOn(run(d, [...nodes(0, 3), ...nodes(4, 6, { labels: NL })]))).toEqual(['node-4', 'node-5', 'node-6']);
   });
 
@@ -266,7 +295,12 @@ describe.each(strategies)('manage with %s (B)', (_, strategy) => {
 
   it('B38 deletes a failed pod and the duplicates beside the oldest running one', () => {
     const d = ds();
-    const pods = [aPod('failed', 'node-0', d, { phase: 'Failed' }), aPod('r-a', 'node-0', d, { created: at(1) }), aPod('r-b', 'node-0', d, { created: at(2) }), aPod('r-c', 'node-0', d, { created: at(3) })];
+    const pods = [
+      aPod('failed', 'node-0', d, { phase: 'Failed' }),
+      aPod('r-a', 'node-0', d, { created: at(1) }),
+      aPod('r-b', 'node-0', d, { created: at(2) }),
+      aPod('r-c', 'node-0', d, { created: at(3) }),
+    ];
     const r = run(d, [aNode('node-0')], pods);
     expect(deleted(r)).toEqual(['failed', 'r-b', 'r-c']);
     expect(r.create).toEqual([]);
@@ -316,12 +350,17 @@ describe.each(strategies)('manage with %s (B)', (_, strategy) => {
     const d = ds();
     const foo2 = 'U2';
     const pods = [
-      aPod('owned-0', 'node-0', d), aPod('owned-1', 'node-1', d),
-      aPod('orphan-0', 'node-0', d, { owner: null }), aPod('orphan-1', 'node-1', d, { owner: null }),
-      aPod('succeeded-0', 'node-0', d, { phase: 'Succeeded' }), aPod('failed-1', 'node-1', d, { phase: 'Failed' }),
-      aPod('l2-0', 'node-0', d, { labels: L2 }), aPod('orphan-l2-1', 'node-1', d, { labels: L2, owner: null }),
+      aPod('owned-0', 'node-0', d),
+      aPod('owned-1', 'node-1', d),
+      aPod('orphan-0', 'node-0', d, { owner: null }),
+      aPod('orphan-1', 'node-1', d, { owner: null }),
+      aPod('succeeded-0', 'node-0', d, { phase: 'Succeeded' }),
+      aPod('failed-1', 'node-1', d, { phase: 'Failed' }),
+      aPod('l2-0', 'node-0', d, { labels: L2 }),
+      aPod('orphan-l2-1', 'node-1', d, { labels: L2, owner: null }),
       aPod('foo2-0', 'node-0', d, { owner: foo2 }),
-      aPod('deleted-succeeded-0', 'node-0', d, { phase: 'Succeeded', deleting: NOW }), aPod('deleted-failed-1', 'node-1', d, { phase: 'Failed', deleting: NOW }),
+      aPod('deleted-succeeded-0', 'node-0', d, { phase: 'Succeeded', deleting: NOW }),
+      aPod('deleted-failed-1', 'node-1', d, { phase: 'Failed', deleting: NOW }),
     ];
     const r = run(d, nodes(0, 1), pods);
     expect(r.adopt.map((c) => c.podName).sort()).toEqual(['orphan-0', 'orphan-1']);
@@ -354,7 +393,7 @@ describe.each(strategies)('manage with %s (B)', (_, strategy) => {
     expect(r.status.currentNumberScheduled).toBe(5);
   });
 
-  it('B47 creates nothing once its pod is seen, and a re-created DaemonSet ignores the old one\'s pods', () => {
+  it("B47 creates nothing once its pod is seen, and a re-created DaemonSet ignores the old one's pods", () => {
     const first = run(ds({ name: 'test' }), [aNode('master-0')]);
     expect(first.create).toHaveLength(1);
     const seen = { ...first.create[0]!.pod, spec: { ...first.create[0]!.pod.spec!, nodeName: 'master-0' } };
@@ -477,7 +516,9 @@ describe('manage details', () => {
     const capped = run(d, [aNode('node-0')], failed, { failedPodBackoff: { 'U/0/node-0': { delaySeconds: 600, since } } });
     expect(capped.failedPodBackoff['U/0/node-0']!.delaySeconds).toBe(900);
     const old = new Date(NOW.getTime() - 1_800_001);
-    const expired = run(d, [aNode('node-0')], failed, { failedPodBackoff: { 'U/0/node-0': { delaySeconds: 900, since: old }, 'U/0/node-9': { delaySeconds: 4, since: old } } });
+    const expired = run(d, [aNode('node-0')], failed, {
+      failedPodBackoff: { 'U/0/node-0': { delaySeconds: 900, since: old }, 'U/0/node-9': { delaySeconds: 4, since: old } },
+    });
     expect(expired.failedPodBackoff).toEqual({ 'U/0/node-0': { delaySeconds: 1, since: NOW } });
   });
 

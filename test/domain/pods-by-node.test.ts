@@ -11,10 +11,14 @@ const names = (m: Map<string, { metadata?: { name?: string } }[]>) =>
 
 describe('podsByNode', () => {
   const pods = [
-    aPod('owned-0', 'node-0', ds), aPod('owned-1', 'node-1', ds),
-    aPod('orphan-0', 'node-0', ds, { owner: null }), aPod('orphan-1', 'node-1', ds, { owner: null }),
-    aPod('succeeded-0', 'node-0', ds, { phase: 'Succeeded' }), aPod('failed-1', 'node-1', ds, { phase: 'Failed' }),
-    aPod('l2-0', 'node-0', ds, { labels: L2 }), aPod('orphan-l2-1', 'node-1', ds, { labels: L2, owner: null }),
+    aPod('owned-0', 'node-0', ds),
+    aPod('owned-1', 'node-1', ds),
+    aPod('orphan-0', 'node-0', ds, { owner: null }),
+    aPod('orphan-1', 'node-1', ds, { owner: null }),
+    aPod('succeeded-0', 'node-0', ds, { phase: 'Succeeded' }),
+    aPod('failed-1', 'node-1', ds, { phase: 'Failed' }),
+    aPod('l2-0', 'node-0', ds, { labels: L2 }),
+    aPod('orphan-l2-1', 'node-1', ds, { labels: L2, owner: null }),
     aPod('foo2-0', 'node-0', ds, { owner: 'U2' }),
     aPod('deleted-failed-1', 'node-1', ds, { phase: 'Failed', deleting: NOW }),
   ];

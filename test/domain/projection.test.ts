@@ -7,8 +7,12 @@ const aNode = (rv: string, heartbeat: string): V1Node => ({
   apiVersion: 'v1',
   kind: 'Node',
   metadata: {
-    name: 'n1', uid: 'u-n1', resourceVersion: rv, labels: { zone: 'a' },
-    managedFields: [{ manager: 'kubelet', operation: 'Update' }], annotations: { 'node.alpha/ttl': '0' },
+    name: 'n1',
+    uid: 'u-n1',
+    resourceVersion: rv,
+    labels: { zone: 'a' },
+    managedFields: [{ manager: 'kubelet', operation: 'Update' }],
+    annotations: { 'node.alpha/ttl': '0' },
   },
   spec: { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule', timeAdded: new Date(heartbeat) }], podCIDR: '10.0.0.0/24' },
   status: { conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: new Date(heartbeat) }], images: [{ names: ['x'], sizeBytes: 1 }] },
@@ -16,9 +20,14 @@ const aNode = (rv: string, heartbeat: string): V1Node => ({
 
 const aPod = (): V1Pod => ({
   metadata: {
-    name: 'ds-abc', namespace: 'kube-system', uid: 'u-p', resourceVersion: '12', labels: { app: 'x' },
+    name: 'ds-abc',
+    namespace: 'kube-system',
+    uid: 'u-p',
+    resourceVersion: '12',
+    labels: { app: 'x' },
     ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'ds', uid: 'u-ds', controller: true }],
-    creationTimestamp: new Date('2026-01-01T00:00:00Z'), managedFields: [{ manager: 'm' }],
+    creationTimestamp: new Date('2026-01-01T00:00:00Z'),
+    managedFields: [{ manager: 'm' }],
   },
   spec: {
     containers: [{ name: 'c', image: 'busybox' }],
@@ -67,16 +76,24 @@ describe('projection', () => {
   it('keeps a pod’s target-node matchFields term, phase and Ready condition only', () => {
     expect(projectPod(aPod())).toEqual({
       metadata: {
-        name: 'ds-abc', namespace: 'kube-system', uid: 'u-p', resourceVersion: '12', labels: { app: 'x' },
+        name: 'ds-abc',
+        namespace: 'kube-system',
+        uid: 'u-p',
+        resourceVersion: '12',
+        labels: { app: 'x' },
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'ds', uid: 'u-ds', controller: true }],
         creationTimestamp: new Date('2026-01-01T00:00:00Z'),
       },
       spec: {
         containers: [],
         nodeName: 'n1',
-        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [
-          { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] },
-        ] } } },
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] }],
+            },
+          },
+        },
       },
       status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date('2026-01-01T00:01:00Z') }] },
     });
@@ -95,7 +112,8 @@ describe('projection', () => {
 
   it('keeps a DaemonSet’s whole spec and status, and its annotations and generation', () => {
     const ds: V1DaemonSet = {
-      apiVersion: 'daemonloop.dev/v1', kind: 'DaemonSet',
+      apiVersion: 'daemonloop.dev/v1',
+      kind: 'DaemonSet',
       metadata: { name: 'ds', namespace: 'ns', uid: 'u', resourceVersion: '3', generation: 2, annotations: { a: 'b' }, managedFields: [] },
       spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [] } }, minReadySeconds: 10 },
       status: { currentNumberScheduled: 1, desiredNumberScheduled: 1, numberMisscheduled: 0, numberReady: 1 },
@@ -108,7 +126,10 @@ describe('projection', () => {
     const time = new Date('2026-01-01T00:00:10Z');
     const ds: V1DaemonSet = {
       metadata: {
-        name: 'ds', namespace: 'ns', uid: 'u', resourceVersion: '3',
+        name: 'ds',
+        namespace: 'ns',
+        uid: 'u',
+        resourceVersion: '3',
         managedFields: [
           { manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'apps/v1', time, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } },
           { manager: 'daemonloop', operation: 'Update', subresource: 'status', time, fieldsType: 'FieldsV1', fieldsV1: { 'f:status': {} } },

@@ -5,7 +5,13 @@ import type { V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  CONTROLLER_REVISION_HASH_LABEL, currentRevision, isPodAvailable, nodeShouldRunDaemonPod, podTargetNodeName, rolloutStatus, selectorMatches,
+  CONTROLLER_REVISION_HASH_LABEL,
+  currentRevision,
+  isPodAvailable,
+  nodeShouldRunDaemonPod,
+  podTargetNodeName,
+  rolloutStatus,
+  selectorMatches,
   type ReconcileResult,
 } from '../../domain/index';
 import { aDaemonSet, aNode, L, T0 } from './builders';
@@ -54,7 +60,12 @@ function daemonSetFor(s: Scenario): V1DaemonSet {
   const strategy = s.surge
     ? { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: s.budget } }
     : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: s.budget, maxSurge: 0 } };
-  const ds = aDaemonSet({ strategy, minReadySeconds: s.minReadySeconds, generation: 1, ...(s.useSelector ? { podSpec: { nodeSelector: { pool: 'a' } } } : {}) });
+  const ds = aDaemonSet({
+    strategy,
+    minReadySeconds: s.minReadySeconds,
+    generation: 1,
+    ...(s.useSelector ? { podSpec: { nodeSelector: { pool: 'a' } } } : {}),
+  });
   ds.spec!.template.spec!.containers[0]!.image = image(1);
   return ds;
 }
@@ -190,7 +201,14 @@ function clusterFor(s: Scenario, random: () => number): { cluster: Cluster; newN
   cluster.nodes = Array.from({ length: s.nodeCount }, newNode);
   // Bystanders: a foreign pod, another controller's pod with our labels, and an orphan to adopt.
   const bystander = (name: string, node: string, labels: Record<string, string>, ownerUid?: string): V1Pod => ({
-    metadata: { name, namespace: 'default', uid: `uid-${name}`, labels, creationTimestamp: new Date(T0), ...(ownerUid ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'x', uid: ownerUid, controller: true }] } : {}) },
+    metadata: {
+      name,
+      namespace: 'default',
+      uid: `uid-${name}`,
+      labels,
+      creationTimestamp: new Date(T0),
+      ...(ownerUid ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'x', uid: ownerUid, controller: true }] } : {}),
+    },
     spec: { nodeName: node, containers: [{ name: 'c' }] },
     status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(T0) }] },
   });
@@ -247,7 +265,9 @@ function simulate(s: Scenario): void {
         node.spec = node.spec?.taints?.length ? {} : { taints: [{ key: 'dedicated', value: 'x', effect: random() < 0.6 ? 'NoSchedule' : 'NoExecute' }] };
       }
       if (random() < 0.04) {
-        const running = cluster.podList().filter((p) => p.status?.phase === 'Running' && !p.metadata!.deletionTimestamp && p.metadata!.name !== 'foreign' && p.metadata!.name !== 'theirs');
+        const running = cluster
+          .podList()
+          .filter((p) => p.status?.phase === 'Running' && !p.metadata!.deletionTimestamp && p.metadata!.name !== 'foreign' && p.metadata!.name !== 'theirs');
         if (running.length > 0) cluster.fail(pick(running).metadata!.name!);
       }
     }
@@ -301,10 +321,16 @@ function rollout(s: Scenario): void {
 
 describe('reconcile on random clusters', () => {
   it('keeps within the budgets, never creates on an ineligible node, and converges to one updated available pod per eligible node', () => {
-    fc.assert(fc.property(scenario, (s) => simulate(s)), { seed: 20261123, numRuns: 60 });
+    fc.assert(
+      fc.property(scenario, (s) => simulate(s)),
+      { seed: 20261123, numRuns: 60 },
+    );
   });
 
   it('rolls out within maxUnavailable, or with surge within maxSurge and without taking a node down', () => {
-    fc.assert(fc.property(scenario, (s) => rollout(s)), { seed: 20261124, numRuns: 40 });
+    fc.assert(
+      fc.property(scenario, (s) => rollout(s)),
+      { seed: 20261124, numRuns: 40 },
+    );
   });
 });

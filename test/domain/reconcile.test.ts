@@ -11,9 +11,14 @@ const sample = (): ReconcileInput => ({
   daemonSet: structuredClone(v2),
   nodes: [...nodes(0, 5), aNode('tainted', { taints: [{ key: 'k', effect: 'NoSchedule' }] })],
   pods: [
-    aPod('a', 'node-0', v1, { ready: at(0) }), aPod('b', 'node-1', v1, { ready: at(0) }), aPod('c', 'node-2', v2, { ready: at(998) }),
-    aPod('d', 'node-3', v1, { phase: 'Failed' }), aPod('e', 'node-3', v1, { ready: at(0) }), aPod('o', 'node-4', v1, { owner: null }),
-    aPod('f', 'gone', v1, { bound: false }), aPod('t', 'tainted', v1, { ready: at(0) }),
+    aPod('a', 'node-0', v1, { ready: at(0) }),
+    aPod('b', 'node-1', v1, { ready: at(0) }),
+    aPod('c', 'node-2', v2, { ready: at(998) }),
+    aPod('d', 'node-3', v1, { phase: 'Failed' }),
+    aPod('e', 'node-3', v1, { ready: at(0) }),
+    aPod('o', 'node-4', v1, { owner: null }),
+    aPod('f', 'gone', v1, { bound: false }),
+    aPod('t', 'tainted', v1, { ready: at(0) }),
   ],
   now: NOW,
   revisions: [],
@@ -33,7 +38,8 @@ describe('reconcile', () => {
   it('survives a JSON round trip of its input (timestamps as strings)', () => {
     const input = sample();
     const viaJson = JSON.parse(JSON.stringify(input)) as ReconcileInput;
-    const a = reconcile(input), b = reconcile({ ...viaJson, now: NOW });
+    const a = reconcile(input),
+      b = reconcile({ ...viaJson, now: NOW });
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
   });
 
@@ -79,7 +85,10 @@ describe('reconcile', () => {
       (i, v) => ((i.pods[5]!.spec as { nodeName: unknown }).nodeName = v),
       (i, v) => ((i.pods[6]!.status as { conditions: unknown }).conditions = [v]),
       (i, v) => ((i.daemonSet.spec!.template.spec as { tolerations: unknown }).tolerations = [v]),
-      (i, v) => ((i.daemonSet.spec!.template.spec as { affinity: unknown }).affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [v] } } }),
+      (i, v) =>
+        ((i.daemonSet.spec!.template.spec as { affinity: unknown }).affinity = {
+          nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [v] } },
+        }),
       (i, v) => ((i as { now: unknown }).now = v),
       (i, v) => ((i as { revisions: unknown }).revisions = v),
       (i, v) => ((i as { failedPodBackoff: unknown }).failedPodBackoff = v),

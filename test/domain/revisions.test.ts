@@ -9,7 +9,10 @@ const template = (): V1PodTemplateSpec => aDaemonSet().spec!.template;
 describe('templateHash', () => {
   it('is stable under key order and object identity', () => {
     const a = template();
-    const b: V1PodTemplateSpec = { spec: { containers: [{ image: 'foo/bar', name: 'foo' }] }, metadata: { labels: { type: 'production', name: 'simple-daemon' } } };
+    const b: V1PodTemplateSpec = {
+      spec: { containers: [{ image: 'foo/bar', name: 'foo' }] },
+      metadata: { labels: { type: 'production', name: 'simple-daemon' } },
+    };
     expect(templateHash(a)).toBe(templateHash(b));
     expect(templateHash(a)).toBe(templateHash(JSON.parse(JSON.stringify(a))));
   });
@@ -22,9 +25,15 @@ describe('templateHash', () => {
 
   it('ignores empty objects such as the `resources: {}` kubectl prints, so re-applying its output restarts nothing', () => {
     const a = template();
-    const printed = { ...template(), metadata: { ...template().metadata, annotations: {} }, spec: { ...template().spec!, securityContext: {}, containers: [{ ...template().spec!.containers[0]!, resources: {} }] } };
+    const printed = {
+      ...template(),
+      metadata: { ...template().metadata, annotations: {} },
+      spec: { ...template().spec!, securityContext: {}, containers: [{ ...template().spec!.containers[0]!, resources: {} }] },
+    };
     expect(templateHash(printed)).toBe(templateHash(a));
-    expect(currentRevision({ ...aDaemonSet(), spec: { ...aDaemonSet().spec!, template: printed } }, [{ revision: 1, hash: 'h1', template: a }]).hash).toBe('h1');
+    expect(currentRevision({ ...aDaemonSet(), spec: { ...aDaemonSet().spec!, template: printed } }, [{ revision: 1, hash: 'h1', template: a }]).hash).toBe(
+      'h1',
+    );
   });
 
   it('changes with the template and with collisionCount', () => {
@@ -51,19 +60,29 @@ describe('currentRevision', () => {
   });
 
   it('reuses the hash of a re-applied template and renumbers it to the top', () => {
-    const history = [{ revision: 1, hash: h1, template: v1.spec!.template }, { revision: 2, hash: h2, template: v2.spec!.template }];
+    const history = [
+      { revision: 1, hash: h1, template: v1.spec!.template },
+      { revision: 2, hash: h2, template: v2.spec!.template },
+    ];
     expect(currentRevision(structuredClone(v1), history)).toMatchObject({ hash: h1, revision: 3 });
     expect(currentRevision(v2, history)).toMatchObject({ hash: h2, revision: 2 });
   });
 
   it('keeps the highest of several revisions matching the template', () => {
-    const history = [{ revision: 1, hash: 'a', template: v1.spec!.template }, { revision: 3, hash: 'b', template: v1.spec!.template }, { revision: 2, hash: h2, template: v2.spec!.template }];
+    const history = [
+      { revision: 1, hash: 'a', template: v1.spec!.template },
+      { revision: 3, hash: 'b', template: v1.spec!.template },
+      { revision: 2, hash: h2, template: v2.spec!.template },
+    ];
     expect(currentRevision(v1, history)).toMatchObject({ hash: 'b', revision: 3 });
   });
 
   it('raises collisionCount past a hash another template already holds', () => {
     const squatter = [{ revision: 1, hash: h2, template: v1.spec!.template }];
-    const found = currentRevision(v2, squatter.map((r) => ({ ...r, template: { metadata: { labels: { other: 'x' } } } })));
+    const found = currentRevision(
+      v2,
+      squatter.map((r) => ({ ...r, template: { metadata: { labels: { other: 'x' } } } })),
+    );
     expect(found.collisionCount).toBe(1);
     expect(found.hash).toBe(templateHash(v2.spec!.template, 1));
   });
@@ -81,7 +100,10 @@ describe('rollback', () => {
     const v1 = aDaemonSet();
     const v2 = withImage(v1, 'foo/bar:2');
     // A hash recorded by someone else (e.g. upstream's controller): only the history knows it.
-    const history = [{ revision: 1, hash: '5d4b8c7f9', template: v1.spec!.template }, { revision: 2, hash: templateHash(v2.spec!.template), template: v2.spec!.template }];
+    const history = [
+      { revision: 1, hash: '5d4b8c7f9', template: v1.spec!.template },
+      { revision: 2, hash: templateHash(v2.spec!.template), template: v2.spec!.template },
+    ];
     const pods = [0, 1, 2].map((i) => aPod(`p${i}`, `node-${i}`, v1, { ready: at(0), hash: '5d4b8c7f9' }));
     const r = run(structuredClone(v1), nodes(0, 2), pods, { revisions: history });
     expect([r.create, r.delete]).toEqual([[], []]);

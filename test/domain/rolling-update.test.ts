@@ -40,7 +40,12 @@ describe('rolling update without surge', () => {
   });
 
   it('keeps healthy old pods while unavailable ones use the budget', () => {
-    const pods = [...oldPods(3), ...oldPods(5).slice(3).map((p) => ({ ...p, status: {} }))];
+    const pods = [
+      ...oldPods(3),
+      ...oldPods(5)
+        .slice(3)
+        .map((p) => ({ ...p, status: {} })),
+    ];
     const r = run(update(RU(2)), nodes(0, 4), pods);
     expect(deleted(r)).toEqual(['old-3', 'old-4']);
   });

@@ -21,7 +21,11 @@ export class Cluster {
   revisions: Revision[] = [];
   backoff: FailedPodBackoff = {};
 
-  constructor(public ds: V1DaemonSet, private readonly random: () => number, start: number) {
+  constructor(
+    public ds: V1DaemonSet,
+    private readonly random: () => number,
+    start: number,
+  ) {
     this.now = start;
   }
 
@@ -31,7 +35,14 @@ export class Cluster {
 
   /** One decision on the current state; the caller checks it before `apply`. */
   decide(): ReconcileResult {
-    return reconcile({ daemonSet: this.ds, nodes: this.nodes, pods: this.podList(), now: new Date(this.now), revisions: this.revisions, failedPodBackoff: this.backoff });
+    return reconcile({
+      daemonSet: this.ds,
+      nodes: this.nodes,
+      pods: this.podList(),
+      now: new Date(this.now),
+      revisions: this.revisions,
+      failedPodBackoff: this.backoff,
+    });
   }
 
   /** Records the decision as the runtime would: revision, status, backoff; then the pod actions. */
@@ -41,14 +52,24 @@ export class Cluster {
     this.ds = { ...this.ds, status: r.status };
     this.backoff = r.failedPodBackoff;
     for (const { pod } of r.create) {
-      this.pods.set(pod.metadata!.name!, { pod: { ...pod, metadata: { ...pod.metadata, uid: `uid-${pod.metadata!.name}`, creationTimestamp: new Date(this.now) } }, readyAfterMs: readyDelayMs() });
+      this.pods.set(pod.metadata!.name!, {
+        pod: { ...pod, metadata: { ...pod.metadata, uid: `uid-${pod.metadata!.name}`, creationTimestamp: new Date(this.now) } },
+        readyAfterMs: readyDelayMs(),
+      });
     }
     for (const d of r.delete) {
       const sim = this.pods.get(d.podName)!;
       sim.pod = { ...sim.pod, metadata: { ...sim.pod.metadata, deletionTimestamp: new Date(this.now) } };
       sim.goneAt = this.now + Math.floor(this.random() * 3) * 1000;
     }
-    const owner = { apiVersion: 'apps/v1', kind: 'DaemonSet', name: this.ds.metadata!.name!, uid: this.ds.metadata!.uid!, controller: true, blockOwnerDeletion: true };
+    const owner = {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      name: this.ds.metadata!.name!,
+      uid: this.ds.metadata!.uid!,
+      controller: true,
+      blockOwnerDeletion: true,
+    };
     for (const a of r.adopt) {
       const sim = this.pods.get(a.podName)!;
       sim.pod = { ...sim.pod, metadata: { ...sim.pod.metadata, ownerReferences: [owner] } };

@@ -68,7 +68,7 @@ describe('IsPodReady and IsPodAvailable', () => {
     expect(isPodAvailable(pod, 0, at(0))).toBe(true);
   });
 
-  it('is never available with minReadySeconds when the Ready time is unset or Go\'s zero time', () => {
+  it("is never available with minReadySeconds when the Ready time is unset or Go's zero time", () => {
     expect(isPodAvailable(aPod('p', 'n', ds, { ready: true }), 1, NOW)).toBe(false);
     expect(isPodAvailable(aPod('p', 'n', ds, { ready: new Date('0001-01-01T00:00:00Z') }), 1, NOW)).toBe(false);
   });
@@ -88,18 +88,22 @@ describe('rolloutStatus (kubectl rollout status)', () => {
   });
   it('waits for updated pods, then for available ones, then reports success', () => {
     expect(rolloutStatus(withStatus(1, { observedGeneration: 1, updatedNumberScheduled: 1 }))).toEqual({
-      done: false, message: 'Waiting for daemon set "foo" rollout to finish: 1 out of 3 new pods have been updated...',
+      done: false,
+      message: 'Waiting for daemon set "foo" rollout to finish: 1 out of 3 new pods have been updated...',
     });
     expect(rolloutStatus(withStatus(1, { observedGeneration: 1, updatedNumberScheduled: 3, numberAvailable: 2 }))).toEqual({
-      done: false, message: 'Waiting for daemon set "foo" rollout to finish: 2 of 3 updated pods are available...',
+      done: false,
+      message: 'Waiting for daemon set "foo" rollout to finish: 2 of 3 updated pods are available...',
     });
     expect(rolloutStatus(withStatus(1, { observedGeneration: 1, updatedNumberScheduled: 3, numberAvailable: 3 }))).toEqual({
-      done: true, message: 'daemon set "foo" successfully rolled out',
+      done: true,
+      message: 'daemon set "foo" successfully rolled out',
     });
   });
   it('is only available for RollingUpdate', () => {
     expect(rolloutStatus(withStatus(1, { observedGeneration: 1 }, { strategy: { type: 'OnDelete' } }))).toEqual({
-      done: false, message: 'rollout status is only available for RollingUpdate strategy type',
+      done: false,
+      message: 'rollout status is only available for RollingUpdate strategy type',
     });
   });
 });

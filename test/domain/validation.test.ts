@@ -95,15 +95,23 @@ describe('validateDaemonSet', () => {
 
 describe('reconcile with an invalid spec', () => {
   it('touches no pod, keeps the counts, and names the field in an InvalidSpec condition', () => {
-    const ds = aDaemonSet({ selector: { matchLabels: { name: 'other' } }, generation: 3, status: { desiredNumberScheduled: 2, currentNumberScheduled: 2, numberMisscheduled: 0, numberReady: 2 } });
+    const ds = aDaemonSet({
+      selector: { matchLabels: { name: 'other' } },
+      generation: 3,
+      status: { desiredNumberScheduled: 2, currentNumberScheduled: 2, numberMisscheduled: 0, numberReady: 2 },
+    });
     const pods = [aPod('a', 'node-0', aDaemonSet()), aPod('b', 'node-1', aDaemonSet(), { phase: 'Failed' })];
     const r = run(ds, nodes(0, 2), pods);
     expect([r.create, r.delete, r.adopt, r.release]).toEqual([[], [], [], []]);
     expect(r.status).toMatchObject({ desiredNumberScheduled: 2, currentNumberScheduled: 2, numberReady: 2, observedGeneration: 3 });
-    expect(r.status.conditions).toEqual([expect.objectContaining({
-      type: 'InvalidSpec', status: 'True', reason: 'FieldValueInvalid',
-      message: 'spec.template.metadata.labels: `selector` does not match template `labels`',
-    })]);
+    expect(r.status.conditions).toEqual([
+      expect.objectContaining({
+        type: 'InvalidSpec',
+        status: 'True',
+        reason: 'FieldValueInvalid',
+        message: 'spec.template.metadata.labels: `selector` does not match template `labels`',
+      }),
+    ]);
   });
 
   it('lists every invalid field in the message', () => {

@@ -151,7 +151,13 @@ describe('reconcileInput', () => {
     fold(decisionEvents({ key, commit, input: view.input, result, marks }), state);
     return result.create.map((c) => c.pod.metadata!.name!);
   };
-  const nameTaken = (commit: number, podName: string): LogEvent => ({ ...actionCompleted(commit, 'create', podName, 'failed'), nodeName: 'n1', reason: 'pods "x" already exists', retryable: true, nameTaken: true });
+  const nameTaken = (commit: number, podName: string): LogEvent => ({
+    ...actionCompleted(commit, 'create', podName, 'failed'),
+    nodeName: 'n1',
+    reason: 'pods "x" already exists',
+    retryable: true,
+    nameTaken: true,
+  });
 
   it('moves past a name the API said another pod holds, and never asks for it again (no loop)', () => {
     const state = fold([daemonSetObserved(), nodeObserved('n1', '2')]);
@@ -226,7 +232,10 @@ describe('reconcileInput', () => {
     const view = decisionView(state, key, at(1))!;
     const result = reconcile(view.input);
     expect(result.delete.map((d) => d.podName)).toEqual([first]); // an old pod not available: replaced at once
-    fold(decisionEvents({ key, commit: 3, input: view.input, result, marks: { streams: {}, daemonSetUid: 'ds-uid', settledIntents: view.settledIntents } }), state);
+    fold(
+      decisionEvents({ key, commit: 3, input: view.input, result, marks: { streams: {}, daemonSetUid: 'ds-uid', settledIntents: view.settledIntents } }),
+      state,
+    );
     fold([{ ...actionCompleted(3, 'delete', first!, 'failed'), reason: 'not yet observed' }], state);
     // The create may have landed: the node is not empty until the pod is seen and gone.
     const next = reconcile(reconcileInput(state, key, at(2))!);

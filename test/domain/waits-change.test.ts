@@ -5,7 +5,10 @@ import { applyWaitsSplices, diffWaits } from '../../domain/waits-change';
 import { waitFor } from '../../domain/waits';
 
 const budget = (n: number): Wait => waitFor.budget(`node-${n}`, 'maxUnavailable', 1, 1);
-const rollout = (updating: number, nodes: number): Wait[] => [waitFor.notReady(`node-${updating}`), ...Array.from({ length: nodes - updating - 1 }, (_, i) => budget(updating + 1 + i))];
+const rollout = (updating: number, nodes: number): Wait[] => [
+  waitFor.notReady(`node-${updating}`),
+  ...Array.from({ length: nodes - updating - 1 }, (_, i) => budget(updating + 1 + i)),
+];
 
 describe('waits as a change against the previous decision', () => {
   it('rebuilds added, changed and removed waits exactly, in order', () => {
@@ -32,7 +35,9 @@ describe('waits as a change against the previous decision', () => {
   });
 
   it('rebuilds any waits from any waits (property)', () => {
-    const wait = fc.record({ nodeName: fc.option(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { nil: undefined }), reason: fc.constantFrom('x', 'y', 'z') }).map((w) => (w.nodeName === undefined ? { reason: w.reason } : w));
+    const wait = fc
+      .record({ nodeName: fc.option(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { nil: undefined }), reason: fc.constantFrom('x', 'y', 'z') })
+      .map((w) => (w.nodeName === undefined ? { reason: w.reason } : w));
     fc.assert(
       fc.property(fc.array(wait, { maxLength: 30 }), fc.array(wait, { maxLength: 30 }), (before, after) => {
         expect(applyWaitsSplices(before, diffWaits(before, after))).toEqual(after);
@@ -43,6 +48,14 @@ describe('waits as a change against the previous decision', () => {
 
   it('refuses a splice that does not fit the previous waits', () => {
     expect(() => applyWaitsSplices([budget(1)], [[0, 2, []]])).toThrow(/splice \[0, 2\] does not fit 1 previous waits/);
-    expect(() => applyWaitsSplices([budget(1), budget(2)], [[1, 1, []], [0, 1, []]])).toThrow(/does not fit/);
+    expect(() =>
+      applyWaitsSplices(
+        [budget(1), budget(2)],
+        [
+          [1, 1, []],
+          [0, 1, []],
+        ],
+      ),
+    ).toThrow(/does not fit/);
   });
 });

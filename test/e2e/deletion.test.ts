@@ -24,17 +24,32 @@ describe('DaemonSet deletion, end to end', () => {
     await h.until(() => podsByNode(h.sim).size === 3 && [...podsByNode(h.sim).values()].every(isReady), 'three ready pods');
     const before = [...podsByNode(h.sim).values()].map((p) => p.metadata!.uid).sort();
     await h.cp.deleteDaemonSet(NAMESPACE, 'agent', 'Orphan');
-    await h.until(() => !h.sim.daemonSet(NAMESPACE, 'agent') && h.sim.pods({ namespace: NAMESPACE }).every((p) => !p.metadata?.ownerReferences?.length), 'orphaned pods');
+    await h.until(
+      () => !h.sim.daemonSet(NAMESPACE, 'agent') && h.sim.pods({ namespace: NAMESPACE }).every((p) => !p.metadata?.ownerReferences?.length),
+      'orphaned pods',
+    );
     await h.runtime.runUntil(() => false, 60_000);
-    expect(h.sim.pods({ namespace: NAMESPACE }).map((p) => p.metadata!.uid).sort()).toEqual(before);
+    expect(
+      h.sim
+        .pods({ namespace: NAMESPACE })
+        .map((p) => p.metadata!.uid)
+        .sort(),
+    ).toEqual(before);
 
     await h.cp.applyDaemonSet(agentDaemonSet());
     const adopted = () => {
       const owner = h.sim.daemonSet(NAMESPACE, 'agent')?.metadata?.uid;
-      return owner !== undefined && h.sim.pods({ namespace: NAMESPACE }).every((p) => p.metadata?.ownerReferences?.some((r) => r.controller && r.uid === owner));
+      return (
+        owner !== undefined && h.sim.pods({ namespace: NAMESPACE }).every((p) => p.metadata?.ownerReferences?.some((r) => r.controller && r.uid === owner))
+      );
     };
     await h.until(adopted, 'the orphans adopted by the new DaemonSet');
     await h.runtime.runUntil(() => false, 60_000);
-    expect(h.sim.pods({ namespace: NAMESPACE }).map((p) => p.metadata!.uid).sort()).toEqual(before); // the same pods, none replaced
+    expect(
+      h.sim
+        .pods({ namespace: NAMESPACE })
+        .map((p) => p.metadata!.uid)
+        .sort(),
+    ).toEqual(before); // the same pods, none replaced
   });
 });

@@ -17,7 +17,12 @@ afterEach(async () => h?.close());
 
 const converged = (h: Harness, image: string, nodes: number, minReadySeconds = 0) => {
   const byNode = livePodsByNode(h.sim);
-  return byNode.size === nodes && [...byNode.values()].every((pods) => pods.length === 1 && pods[0]!.spec!.containers[0]!.image === image && isAvailable(pods[0]!, minReadySeconds, h.clock.now()));
+  return (
+    byNode.size === nodes &&
+    [...byNode.values()].every(
+      (pods) => pods.length === 1 && pods[0]!.spec!.containers[0]!.image === image && isAvailable(pods[0]!, minReadySeconds, h.clock.now()),
+    )
+  );
 };
 
 /** Delivers every entry twice, and every other request late and in reverse order (a deterministic shuffle). */
@@ -116,7 +121,9 @@ describe('faults, end to end', { timeout: 240_000 }, () => {
       await h.cp.applyDaemonSet(agentDaemonSet({ maxUnavailable: 1, minReadySeconds: 5 }));
       await h.until(() => converged(h, 'agent:1', 6, 5), 'first revision everywhere');
       await h.cp.applyDaemonSet(agentDaemonSet({ maxUnavailable: 1, minReadySeconds: 5, image: 'agent:2' }));
-      const updated = () => [...livePodsByNode(h.sim).values()].filter((pods) => pods.some((p) => p.spec!.containers[0]!.image === 'agent:2' && isAvailable(p, 5, h.clock.now()))).length;
+      const updated = () =>
+        [...livePodsByNode(h.sim).values()].filter((pods) => pods.some((p) => p.spec!.containers[0]!.image === 'agent:2' && isAvailable(p, 5, h.clock.now())))
+          .length;
       await h.until(() => updated() >= 2, 'two nodes updated');
       await h.restart();
       expect(updated()).toBeLessThan(6);

@@ -43,7 +43,13 @@ function fleet(image: string): FleetDaemonSet {
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 3 } },
       },
       placement: { clusterSelector: { matchExpressions: [{ key: 'env', operator: 'In', values: ['dev', 'staging', 'prod'] }] } },
-      overrides: [{ name: 'eu-registry', clusterSelector: { matchLabels: { region: 'eu' } }, patch: { template: { spec: { containers: [{ name: 'fluentd', image: `eu.registry/${image}` }] } } } }],
+      overrides: [
+        {
+          name: 'eu-registry',
+          clusterSelector: { matchLabels: { region: 'eu' } },
+          patch: { template: { spec: { containers: [{ name: 'fluentd', image: `eu.registry/${image}` }] } } },
+        },
+      ],
       rollout: {
         stages: [
           { name: 'dev', clusterSelector: { matchLabels: { env: 'dev' } } },
@@ -62,7 +68,8 @@ const unavailableNodes = (sim: Simulator, now: Date) => {
   const pods = livePods(sim);
   return sim.nodes().filter((n) => !pods.some((p) => p.spec?.nodeName === n.metadata!.name && isAvailable(p, 0, now))).length;
 };
-const allOnN = (sim: Simulator, image: string, nodes: number, now: Date) => imagesOf(sim).size === 1 && imagesOf(sim).has(image) && livePods(sim).length === nodes && unavailableNodes(sim, now) === 0;
+const allOnN = (sim: Simulator, image: string, nodes: number, now: Date) =>
+  imagesOf(sim).size === 1 && imagesOf(sim).has(image) && livePods(sim).length === nodes && unavailableNodes(sim, now) === 0;
 const allOn = (sim: Simulator, image: string, now: Date) => allOnN(sim, image, NODES, now);
 
 let runtime: LocalRuntime | undefined;
@@ -78,15 +85,21 @@ describe('a fleet, end to end', () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'daemonloop-fleet-'));
     const dataDir = join(stateDir, 'data');
     // The clusters outlive the control plane: the test owns their simulators.
-    owned = await Promise.all(CLUSTERS.map(async (c) => {
-      const s = new Simulator({ clock, kubelet: { startDelayMs: 1_000, readyDelayMs: 0 } });
-      await s.start();
-      for (let i = 1; i <= c.nodes; i++) s.addNode(`node-${i}`);
-      return s;
-    }));
+    owned = await Promise.all(
+      CLUSTERS.map(async (c) => {
+        const s = new Simulator({ clock, kubelet: { startDelayMs: 1_000, readyDelayMs: 0 } });
+        await s.start();
+        for (let i = 1; i <= c.nodes; i++) s.addNode(`node-${i}`);
+        return s;
+      }),
+    );
     const start = () =>
       startLocalRuntime({
-        clock, dataDir, stateDir, telemetry: localTelemetry(process.env.FLEET_DEBUG ? 'info' : 'silent'), cluster: { nodes: 0 },
+        clock,
+        dataDir,
+        stateDir,
+        telemetry: localTelemetry(process.env.FLEET_DEBUG ? 'info' : 'silent'),
+        cluster: { nodes: 0 },
         fleetClusters: CLUSTERS.map((c, i) => ({ ...c, simulator: owned[i] })),
       });
     runtime = await start();
@@ -107,7 +120,8 @@ describe('a fleet, end to end', () => {
       if (!ok) throw new Error(`never reached: ${what}`);
       if (process.env.FLEET_DEBUG) console.log('reached', what, clock.now().toISOString());
     };
-    const everywhere = (image: string) => () => CLUSTERS.every((c) => allOn(sim(c.clusterId), c.labels.region === 'eu' ? `eu.registry/${image}` : image, clock.now()));
+    const everywhere = (image: string) => () =>
+      CLUSTERS.every((c) => allOn(sim(c.clusterId), c.labels.region === 'eu' ? `eu.registry/${image}` : image, clock.now()));
 
     await applyFleet(runtime.fleet.store, fleet('fluentd:v1'), clock.now());
     await runtime.fleet.requests.request('fluentd');
@@ -148,7 +162,10 @@ describe('a fleet, end to end', () => {
       { clusterId: 'prod-b', labels: { env: 'prod', region: 'us' } },
     ];
     runtime = await startLocalRuntime({
-      clock, stateDir, telemetry: localTelemetry('silent'), cluster: { nodes: 0 },
+      clock,
+      stateDir,
+      telemetry: localTelemetry('silent'),
+      cluster: { nodes: 0 },
       fleetClusters: specs.map((c) => ({ ...c, nodes: 3, simulatorOptions: { kubelet: { startDelayMs: 1_000, readyDelayMs: 0 } } })),
     });
     const sim = (id: string) => runtime!.fleet.clusters.get(id)!.simulator;
@@ -163,14 +180,22 @@ describe('a fleet, end to end', () => {
     };
     const f = (image: string) => {
       const spec = fleet(image);
-      spec.spec.rollout = { stages: [{ name: 'dev', clusterSelector: { matchLabels: { env: 'dev' } } }, { name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } }, progressDeadlineSeconds: 300 }] };
+      spec.spec.rollout = {
+        stages: [
+          { name: 'dev', clusterSelector: { matchLabels: { env: 'dev' } } },
+          { name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } }, progressDeadlineSeconds: 300 },
+        ],
+      };
       return spec;
     };
     const on = (id: string, image: string) => allOnN(sim(id), image, 3, clock.now());
 
     await applyFleet(runtime.fleet.store, f('fluentd:v1'), clock.now());
     await runtime.fleet.requests.request('fluentd');
-    await until(async () => on('dev-1', 'fluentd:v1') && on('prod-a', 'fluentd:v1') && on('prod-b', 'fluentd:v1') && (await run())?.outcome === 'Succeeded', 'revision 1 on the placed clusters');
+    await until(
+      async () => on('dev-1', 'fluentd:v1') && on('prod-a', 'fluentd:v1') && on('prod-b', 'fluentd:v1') && (await run())?.outcome === 'Succeeded',
+      'revision 1 on the placed clusters',
+    );
     expect(livePods(sim('lab-1'))).toEqual([]); // not placed
 
     // Revision 2: prod-a cannot pull the new image, so its pods never become available.
@@ -182,7 +207,10 @@ describe('a fleet, end to end', () => {
     await relabel('lab-1', { env: 'dev', region: 'us' });
     await until(() => on('lab-1', 'fluentd:v2'), 'the joining cluster on the run revision');
     await relabel('dev-1', { env: 'retired', region: 'us' });
-    await until(() => livePods(sim('dev-1')).length === 0 && sim('dev-1').daemonSet('kube-system', 'fluentd') === undefined, 'the leaving cluster’s DaemonSet removed');
+    await until(
+      () => livePods(sim('dev-1')).length === 0 && sim('dev-1').daemonSet('kube-system', 'fluentd') === undefined,
+      'the leaving cluster’s DaemonSet removed',
+    );
 
     await until(async () => (await run())?.outcome === 'Failed', 'the run halted');
     const halted = (await run())!;

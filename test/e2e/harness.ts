@@ -27,7 +27,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { clock?: VirtualClock; nodes?: number; simulator?: SimulatorOptions; runtime?: Partial<LocalRuntimeOptions>; invariants?: (sim: Simulator) => void } = {}): Promise<Harness> {
+export async function startHarness(
+  options: {
+    clock?: VirtualClock;
+    nodes?: number;
+    simulator?: SimulatorOptions;
+    runtime?: Partial<LocalRuntimeOptions>;
+    invariants?: (sim: Simulator) => void;
+  } = {},
+): Promise<Harness> {
   const clock = options.clock ?? new VirtualClock();
   const sim = new Simulator({ clock, kubelet: { startDelayMs: 1_000, readyDelayMs: 0 }, ...options.simulator });
   await sim.start();
@@ -99,7 +107,18 @@ export const targetNode = (pod: V1Pod): string | undefined =>
 /** The seeds' grace period: a rollout waits it out on every node (on the virtual clock). */
 export const GRACE_PERIOD_SECONDS = 30;
 
-export function agentDaemonSet(overrides: { image?: string; maxUnavailable?: number | string; maxSurge?: number | string; minReadySeconds?: number; onDelete?: boolean; nodeSelector?: Record<string, string>; name?: string; terminationGracePeriodSeconds?: number } = {}): V1DaemonSet {
+export function agentDaemonSet(
+  overrides: {
+    image?: string;
+    maxUnavailable?: number | string;
+    maxSurge?: number | string;
+    minReadySeconds?: number;
+    onDelete?: boolean;
+    nodeSelector?: Record<string, string>;
+    name?: string;
+    terminationGracePeriodSeconds?: number;
+  } = {},
+): V1DaemonSet {
   const name = overrides.name ?? 'agent';
   return {
     apiVersion: DAEMONSET_API_VERSION,
@@ -118,7 +137,10 @@ export function agentDaemonSet(overrides: { image?: string; maxUnavailable?: num
       },
       updateStrategy: overrides.onDelete
         ? { type: 'OnDelete' }
-        : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: overrides.maxUnavailable ?? 1, ...(overrides.maxSurge !== undefined ? { maxSurge: overrides.maxSurge } : {}) } },
+        : {
+            type: 'RollingUpdate',
+            rollingUpdate: { maxUnavailable: overrides.maxUnavailable ?? 1, ...(overrides.maxSurge !== undefined ? { maxSurge: overrides.maxSurge } : {}) },
+          },
     },
   };
 }

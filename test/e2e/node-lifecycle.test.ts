@@ -36,7 +36,7 @@ describe('node lifecycle, end to end', () => {
     await h.until(() => h.sim.pods({ nodeName: 'node-2' }).length === 0, 'the pod gone from the NoExecute node');
     expect(podsByNode(h.sim).has('node-1')).toBe(true);
     h.sim.removeNode('node-3');
-    await h.until(() => h.sim.pods({ nodeName: 'node-3' }).length === 0, 'the removed node\'s pod gone');
+    await h.until(() => h.sim.pods({ nodeName: 'node-3' }).length === 0, "the removed node's pod gone");
     await h.runtime.runUntil(() => false, 60_000); // a quiet minute: nothing comes back
     expect([...podsByNode(h.sim).keys()]).toEqual(['node-1']);
   });

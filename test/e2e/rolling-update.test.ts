@@ -9,10 +9,17 @@ import { agentDaemonSet, GRACE_PERIOD_SECONDS, isAvailable, isReady, livePodsByN
 let h: Harness;
 afterEach(async () => h?.close());
 
-const imageOf = (sim: Simulator, node: string) => livePodsByNode(sim).get(node)?.map((p) => p.spec!.containers[0]!.image).sort();
+const imageOf = (sim: Simulator, node: string) =>
+  livePodsByNode(sim)
+    .get(node)
+    ?.map((p) => p.spec!.containers[0]!.image)
+    .sort();
 const allOn = (sim: Simulator, image: string, nodes: number, minReadySeconds: number, now: Date) => {
   const byNode = livePodsByNode(sim);
-  return byNode.size === nodes && [...byNode.values()].every((pods) => pods.length === 1 && pods[0]!.spec!.containers[0]!.image === image && isAvailable(pods[0]!, minReadySeconds, now));
+  return (
+    byNode.size === nodes &&
+    [...byNode.values()].every((pods) => pods.length === 1 && pods[0]!.spec!.containers[0]!.image === image && isAvailable(pods[0]!, minReadySeconds, now))
+  );
 };
 
 // Real grace periods (30 s on the virtual clock) make each wave longer in real time too, on a busy machine.
@@ -27,7 +34,9 @@ describe('rolling update, end to end', { timeout: 240_000 }, () => {
       invariants: (sim) => {
         if (!started) return;
         const byNode = livePodsByNode(sim);
-        const unavailable = [...Array(nodes).keys()].filter((i) => !(byNode.get(`node-${i + 1}`) ?? []).some((p) => isAvailable(p, minReadySeconds, h.clock.now()))).length;
+        const unavailable = [...Array(nodes).keys()].filter(
+          (i) => !(byNode.get(`node-${i + 1}`) ?? []).some((p) => isAvailable(p, minReadySeconds, h.clock.now())),
+        ).length;
         worstUnavailable = Math.max(worstUnavailable, unavailable);
         expect(unavailable).toBeLessThanOrEqual(maxUnavailable);
         for (const pods of byNode.values()) expect(pods.length).toBe(1); // no surge

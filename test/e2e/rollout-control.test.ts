@@ -36,7 +36,9 @@ function agent(image: string, rollout: Record<string, unknown>, spec: Record<str
 const imageOf = (pod: V1Pod) => pod.spec!.containers[0]!.image;
 const allOn = (h: Harness, image: string, nodes: number) => {
   const byNode = livePodsByNode(h.sim);
-  return byNode.size === nodes && [...byNode.values()].every((pods) => pods.length === 1 && imageOf(pods[0]!) === image && isAvailable(pods[0]!, 0, h.clock.now()));
+  return (
+    byNode.size === nodes && [...byNode.values()].every((pods) => pods.length === 1 && imageOf(pods[0]!) === image && isAvailable(pods[0]!, 0, h.clock.now()))
+  );
 };
 const cli = async (args: string[], state: string) => {
   const io = recordingIo();
@@ -75,7 +77,10 @@ describe('rollout control, end to end', () => {
     const paused = await cli(['rollout', 'pause', 'agent'], state);
     expect(paused).toMatchObject({ code: 0, out: 'daemonset.daemonloop.dev/agent paused' });
     expect((await cli(['rollout', 'pause', 'agent'], state)).err).toBe('error: daemonsets.daemonloop.dev "agent" is already paused');
-    await h.until(async () => (await h.cp.getDaemonSet(NAMESPACE, 'agent')).status?.conditions?.some((c) => c.type === 'Paused' && c.status === 'True') ?? false, 'the Paused condition');
+    await h.until(
+      async () => (await h.cp.getDaemonSet(NAMESPACE, 'agent')).status?.conditions?.some((c) => c.type === 'Paused' && c.status === 'True') ?? false,
+      'the Paused condition',
+    );
     const updatedBefore = firstV2.size;
     await h.runtime.runUntil(() => false, 5 * 60_000);
     expect(firstV2.size).toBe(updatedBefore);
@@ -93,13 +98,30 @@ describe('rollout control, end to end', () => {
     await h.until(async () => rolloutOf((await h.cp.getDaemonSet(NAMESPACE, 'agent')).status)?.phase === 'Complete', 'the rollout complete');
 
     const revisions = await cli(['rollout', 'history', 'agent'], state);
-    expect(revisions.out.split('\n').slice(1).map((l) => l.trim().split(/\s+/))).toEqual([['REVISION', 'CHANGE-CAUSE'], ['1', '<none>'], ['2', '<none>']]);
+    expect(
+      revisions.out
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim().split(/\s+/)),
+    ).toEqual([
+      ['REVISION', 'CHANGE-CAUSE'],
+      ['1', '<none>'],
+      ['2', '<none>'],
+    ]);
     expect(await cli(['rollout', 'undo', 'agent'], state)).toMatchObject({ code: 0, out: 'daemonset.daemonloop.dev/agent rolled back' });
     await h.until(() => allOn(h, 'agent:1', 6), 'agent:1 everywhere again');
 
     const history = await cli(['history', 'agent', '--verify'], state);
     expect(history.code).toBe(0);
-    for (const line of ['rollout  RolloutStarted', 'rollout  WaveStarted: zones/zone-a', 'rollout  WaveFinished: zones/zone-a; soaking until', 'rollout  Paused', 'rollout  Resumed', 'rollout  WaveStarted: zones/zone-c', 'rollout  RolloutComplete']) {
+    for (const line of [
+      'rollout  RolloutStarted',
+      'rollout  WaveStarted: zones/zone-a',
+      'rollout  WaveFinished: zones/zone-a; soaking until',
+      'rollout  Paused',
+      'rollout  Resumed',
+      'rollout  WaveStarted: zones/zone-c',
+      'rollout  RolloutComplete',
+    ]) {
       expect(history.out).toContain(line);
     }
     expect(history.out).toMatch(/replayed \d+ decisions: all match/);
@@ -150,7 +172,12 @@ describe('rollout control, end to end', () => {
     h.sim.setImagePullFailure('agent:stuck');
     await h.cp.applyDaemonSet(agent('agent:stuck', {}, { progressDeadlineSeconds: 120 }));
     const start = h.clock.now().getTime();
-    await h.until(async () => (await h.cp.getDaemonSet(NAMESPACE, 'agent')).status?.conditions?.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded') ?? false, 'ProgressDeadlineExceeded');
+    await h.until(
+      async () =>
+        (await h.cp.getDaemonSet(NAMESPACE, 'agent')).status?.conditions?.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded') ??
+        false,
+      'ProgressDeadlineExceeded',
+    );
     const breachedAfter = h.clock.now().getTime() - start;
     expect(breachedAfter).toBeGreaterThanOrEqual(120_000);
     expect(breachedAfter).toBeLessThan(120_000 + 30_000); // woken by its own timer, not by chance

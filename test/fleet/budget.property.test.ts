@@ -40,19 +40,21 @@ const scenario: fc.Arbitrary<Scenario> = fc
     concurrency: fc.integer({ min: 1, max: 3 }),
   })
   .chain((r) =>
-    fc.record({
-      nodeCounts: fc.array(fc.integer({ min: 1, max: 20 }), { minLength: r.clusters, maxLength: r.clusters }),
-      maxUnavailable: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: r.clusters, maxLength: r.clusters }),
-    }).map((c) => ({
-      seed: r.seed,
-      nodeCounts: c.nodeCounts,
-      maxUnavailable: c.maxUnavailable,
-      limit: r.limit,
-      ...(r.useWindow ? { window: { nodes: Math.max(r.windowNodes, r.limit), windowSeconds: 30 } } : {}),
-      ...(r.share > 0 ? { perCluster: r.share } : {}),
-      minReadySeconds: r.minReadySeconds,
-      concurrency: r.concurrency,
-    })),
+    fc
+      .record({
+        nodeCounts: fc.array(fc.integer({ min: 1, max: 20 }), { minLength: r.clusters, maxLength: r.clusters }),
+        maxUnavailable: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: r.clusters, maxLength: r.clusters }),
+      })
+      .map((c) => ({
+        seed: r.seed,
+        nodeCounts: c.nodeCounts,
+        maxUnavailable: c.maxUnavailable,
+        limit: r.limit,
+        ...(r.useWindow ? { window: { nodes: Math.max(r.windowNodes, r.limit), windowSeconds: 30 } } : {}),
+        ...(r.share > 0 ? { perCluster: r.share } : {}),
+        minReadySeconds: r.minReadySeconds,
+        concurrency: r.concurrency,
+      })),
   );
 
 /** The ledger stream: events, and the conditional append every writer goes through. */
@@ -93,9 +95,23 @@ function runScenario(s: Scenario): void {
   const random = prng(s.seed);
   let now = T0;
   const ledger = new LedgerStream();
-  ledger.append(0, [{ type: 'FleetBudgetSized', time: new Date(now).toISOString(), limit: s.limit, ...(s.window ? { window: s.window } : {}), ...(s.perCluster ? { perCluster: s.perCluster } : {}) }]);
+  ledger.append(0, [
+    {
+      type: 'FleetBudgetSized',
+      time: new Date(now).toISOString(),
+      limit: s.limit,
+      ...(s.window ? { window: s.window } : {}),
+      ...(s.perCluster ? { perCluster: s.perCluster } : {}),
+    },
+  ]);
   const clusters: FleetCluster[] = s.nodeCounts.map((count, i) => {
-    const ds: V1DaemonSet = aDaemonSet({ name: 'fluentd', uid: `uid-${i}`, strategy: RU(s.maxUnavailable[i]!), minReadySeconds: s.minReadySeconds, generation: 1 });
+    const ds: V1DaemonSet = aDaemonSet({
+      name: 'fluentd',
+      uid: `uid-${i}`,
+      strategy: RU(s.maxUnavailable[i]!),
+      minReadySeconds: s.minReadySeconds,
+      generation: 1,
+    });
     const sim = new Cluster(ds, random, now);
     sim.nodes = nodes(1, count);
     return { id: `c${i}`, sim, version: 0 };
@@ -114,20 +130,26 @@ function runScenario(s: Scenario): void {
   for (const c of clusters) c.sim.ds = withImage(c.sim.ds, 'foo/bar:v2');
 
   const snapshot = (c: FleetCluster): ReconcileInput => ({
-    daemonSet: c.sim.ds, nodes: c.sim.nodes, pods: c.sim.podList(), now: new Date(now), revisions: c.sim.revisions, failedPodBackoff: c.sim.backoff,
+    daemonSet: c.sim.ds,
+    nodes: c.sim.nodes,
+    pods: c.sim.podList(),
+    now: new Date(now),
+    revisions: c.sim.revisions,
+    failedPodBackoff: c.sim.backoff,
   });
-  const disruptedTotal = () => clusters.reduce((n, c) => {
-    const disrupted = disruptedNodes(snapshot(c));
-    const held = new Set(heldBy(ledger.ledger, c.id));
-    let count = 0;
-    for (const node of c.sim.nodes) {
-      const name = node.metadata!.name!;
-      if (!disrupted(name)) continue;
-      count++;
-      expect(held.has(name), `${c.id}/${name} is unavailable but not held in the ledger`).toBe(true);
-    }
-    return n + count;
-  }, 0);
+  const disruptedTotal = () =>
+    clusters.reduce((n, c) => {
+      const disrupted = disruptedNodes(snapshot(c));
+      const held = new Set(heldBy(ledger.ledger, c.id));
+      let count = 0;
+      for (const node of c.sim.nodes) {
+        const name = node.metadata!.name!;
+        if (!disrupted(name)) continue;
+        count++;
+        expect(held.has(name), `${c.id}/${name} is unavailable but not held in the ledger`).toBe(true);
+      }
+      return n + count;
+    }, 0);
 
   const inFlight: Attempt[] = [];
   /** One step of an attempt; false when it lost a race (a real reconcile would start over). */
@@ -179,10 +201,11 @@ function runScenario(s: Scenario): void {
     if (!advanceAttempt(inFlight[0]!)) inFlight.shift();
     check();
   }
-  const converged = () => clusters.every((c) => {
-    const st = c.sim.ds.status;
-    return st !== undefined && st.updatedNumberScheduled === c.sim.nodes.length && st.numberAvailable === c.sim.nodes.length;
-  });
+  const converged = () =>
+    clusters.every((c) => {
+      const st = c.sim.ds.status;
+      return st !== undefined && st.updatedNumberScheduled === c.sim.nodes.length && st.numberAvailable === c.sim.nodes.length;
+    });
   for (let round = 0; round < 2000 && !(converged() && heldTotal(ledger.ledger) === 0); round++) {
     for (const c of clusters) {
       start(c);
@@ -198,6 +221,9 @@ function runScenario(s: Scenario): void {
 
 describe('the fleet node budget under random fleets and interleavings', () => {
   it('never lets the fleet-wide unavailable count exceed the budget, and every cluster converges', () => {
-    fc.assert(fc.property(scenario, (s) => runScenario(s)), { numRuns: 10, seed: 12 });
+    fc.assert(
+      fc.property(scenario, (s) => runScenario(s)),
+      { numRuns: 10, seed: 12 },
+    );
   });
 });

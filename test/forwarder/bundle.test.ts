@@ -22,7 +22,11 @@ beforeAll(() => {
 describe('the forwarder bundle', () => {
   it('holds no development package', () => {
     const { inputs } = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
-    const packages = new Set(Object.keys(inputs).map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1]).filter((p) => p !== undefined));
+    const packages = new Set(
+      Object.keys(inputs)
+        .map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1])
+        .filter((p) => p !== undefined),
+    );
     expect(packages).toContain('@kubernetes/client-node');
     expect(packages).toContain('@aws-sdk/client-eventbridge');
     for (const dev of DEV_PACKAGES) expect(packages, dev).not.toContain(dev);
@@ -39,15 +43,36 @@ describe('the forwarder bundle', () => {
       bus = await startPutEventsEndpoint();
       const kubeconfig = join(out, 'kubeconfig');
       await s.sim.writeKubeconfig(kubeconfig);
-      child = spawn(process.execPath, [join(out, 'forwarder.mjs'), '--cluster-id', 'c1', '--event-bus', 'daemonloop', '--kubeconfig', kubeconfig, '--health-port', '0', '--health-address', '127.0.0.1'], {
-        cwd: out,
-        env: {
-          PATH: process.env.PATH, POD_NAME: 'daemonloop-forwarder-abc12', POD_NAMESPACE: 'daemonloop-system',
-          AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      child = spawn(
+        process.execPath,
+        [
+          join(out, 'forwarder.mjs'),
+          '--cluster-id',
+          'c1',
+          '--event-bus',
+          'daemonloop',
+          '--kubeconfig',
+          kubeconfig,
+          '--health-port',
+          '0',
+          '--health-address',
+          '127.0.0.1',
+        ],
+        {
+          cwd: out,
+          env: {
+            PATH: process.env.PATH,
+            POD_NAME: 'daemonloop-forwarder-abc12',
+            POD_NAMESPACE: 'daemonloop-system',
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'test',
+            AWS_SECRET_ACCESS_KEY: 'test',
+            AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          },
+          stdio: ['ignore', 'ignore', 'pipe'],
         },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      );
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     });
     afterAll(async () => {
@@ -57,10 +82,16 @@ describe('the forwarder bundle', () => {
     });
 
     it('leads as its pod, forwards, serves ready and live; SIGTERM releases the Lease and exits 0', async () => {
-      await until(() => bus.accepted.some((e) => e.DetailType === 'NodeObserved'), () => `the node to be forwarded; stderr: ${stderr}`, 20_000);
+      await until(
+        () => bus.accepted.some((e) => e.DetailType === 'NodeObserved'),
+        () => `the node to be forwarded; stderr: ${stderr}`,
+        20_000,
+      );
       expect(bus.accepted[0]!.Source).toBe('daemonloop.forwarder/c1');
       const leases = s.kubeConfig.makeApiClient(CoordinationV1Api);
-      expect((await leases.readNamespacedLease({ namespace: 'daemonloop-system', name: 'daemonloop-forwarder' })).spec?.holderIdentity).toBe('daemonloop-forwarder-abc12');
+      expect((await leases.readNamespacedLease({ namespace: 'daemonloop-system', name: 'daemonloop-forwarder' })).spec?.holderIdentity).toBe(
+        'daemonloop-forwarder-abc12',
+      );
       const url = /"health":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(stderr)?.[1];
       expect(url, stderr).toBeDefined();
       let ready = 0;

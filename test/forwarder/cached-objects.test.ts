@@ -9,13 +9,23 @@ import { cachedNode, cachedPod } from '../../functions/forwarder/cached-objects'
 
 const pod: V1Pod = {
   metadata: {
-    name: 'agent-x', namespace: 'agents', uid: 'u1', resourceVersion: '42', labels: { app: 'agent' }, annotations: { big: 'x'.repeat(1000) },
+    name: 'agent-x',
+    namespace: 'agents',
+    uid: 'u1',
+    resourceVersion: '42',
+    labels: { app: 'agent' },
+    annotations: { big: 'x'.repeat(1000) },
     ownerReferences: [{ apiVersion: 'daemonloop.dev/v1alpha1', kind: 'DaemonSet', name: 'agent', uid: 'ds1', controller: true }],
-    creationTimestamp: new Date('2026-01-01T00:00:00Z'), managedFields: [{ manager: 'daemonloop', operation: 'Update' }],
+    creationTimestamp: new Date('2026-01-01T00:00:00Z'),
+    managedFields: [{ manager: 'daemonloop', operation: 'Update' }],
   },
   spec: {
     nodeName: 'n1',
-    affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] }] } } },
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] }] },
+      },
+    },
     initContainers: [
       { name: 'setup', image: 'i', resources: { requests: { cpu: '500m', memory: '1Gi' } } },
       { name: 'proxy', image: 'p', restartPolicy: 'Always', resources: { requests: { cpu: '50m', memory: '32Mi' } } },
@@ -28,8 +38,14 @@ const pod: V1Pod = {
   },
   status: {
     phase: 'Running',
-    conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date('2026-01-01T00:01:00Z') }, { type: 'PodScheduled', status: 'True' }],
-    containerStatuses: [{ name: 'a', restartCount: 2, image: 'a', imageID: '', ready: true }, { name: 'b', restartCount: 0, image: 'b', imageID: '', ready: true }],
+    conditions: [
+      { type: 'Ready', status: 'True', lastTransitionTime: new Date('2026-01-01T00:01:00Z') },
+      { type: 'PodScheduled', status: 'True' },
+    ],
+    containerStatuses: [
+      { name: 'a', restartCount: 2, image: 'a', imageID: '', ready: true },
+      { name: 'b', restartCount: 0, image: 'b', imageID: '', ready: true },
+    ],
   },
 };
 
@@ -54,7 +70,11 @@ describe('cachedNode', () => {
     const node: V1Node = {
       metadata: { name: 'n1', uid: 'n', resourceVersion: '7', labels: { zone: 'a' }, annotations: { a: 'b' } },
       spec: { taints: [{ key: 'k', value: 'v', effect: 'NoSchedule', timeAdded: new Date() }], unschedulable: true, podCIDR: '10.0.0.0/24' },
-      status: { allocatable: { cpu: '4', memory: '16Gi', pods: '110' }, images: [{ names: ['x'], sizeBytes: 1 }], conditions: [{ type: 'Ready', status: 'True' }] },
+      status: {
+        allocatable: { cpu: '4', memory: '16Gi', pods: '110' },
+        images: [{ names: ['x'], sizeBytes: 1 }],
+        conditions: [{ type: 'Ready', status: 'True' }],
+      },
     };
     expect(projectNode(cachedNode(node))).toEqual(projectNode(node));
   });

@@ -33,7 +33,10 @@ afterEach(async () => {
 
 const start = async () => {
   forwarder = await runForwarder({
-    clusterId: 'c1', kubeConfig: s.kubeConfig, eventBus: 'daemonloop', telemetry,
+    clusterId: 'c1',
+    kubeConfig: s.kubeConfig,
+    eventBus: 'daemonloop',
+    telemetry,
     sink: eventBridgeSink({ eventBus: 'daemonloop', clock: systemClock, client: bus.client() }),
   });
   await forwarder.idle();
@@ -42,12 +45,18 @@ const start = async () => {
 const events = (): Observation[] => bus.accepted.map((e) => JSON.parse(e.Detail!) as Observation);
 const describeEvent = (o: Observation): string => {
   switch (o.type) {
-    case 'NodeObserved': return `NodeObserved ${o.node.metadata?.name}`;
-    case 'PodObserved': return `PodObserved ${o.pod.metadata?.name}`;
-    case 'DaemonSetObserved': return `DaemonSetObserved ${o.daemonSet.metadata?.name}`;
-    case 'RelistCompleted': return `RelistCompleted ${o.kind} ${o.presentUids.length}`;
-    case 'NodeRequestsObserved': return `NodeRequestsObserved ${o.nodeName}`;
-    default: return `${o.type} ${o.ref.name}`;
+    case 'NodeObserved':
+      return `NodeObserved ${o.node.metadata?.name}`;
+    case 'PodObserved':
+      return `PodObserved ${o.pod.metadata?.name}`;
+    case 'DaemonSetObserved':
+      return `DaemonSetObserved ${o.daemonSet.metadata?.name}`;
+    case 'RelistCompleted':
+      return `RelistCompleted ${o.kind} ${o.presentUids.length}`;
+    case 'NodeRequestsObserved':
+      return `NodeRequestsObserved ${o.nodeName}`;
+    default:
+      return `${o.type} ${o.ref.name}`;
   }
 };
 const seen = () => events().map(describeEvent);
@@ -58,12 +67,17 @@ async function until(check: () => boolean, what: string, ms = 8000): Promise<voi
 }
 
 const agent: V1DaemonSet = {
-  apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND,
+  apiVersion: DAEMONSET_API_VERSION,
+  kind: DAEMONSET_KIND,
   metadata: { name: 'agent', namespace: 'agents' },
-  spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'agent:1' }] } } },
+  spec: {
+    selector: { matchLabels: { app: 'agent' } },
+    template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'agent:1' }] } },
+  },
 };
 const podWith = (name: string, labels: Record<string, string>, nodeName = 'n1'): V1Pod => ({
-  metadata: { name, namespace: 'agents', labels }, spec: { nodeName, containers: [{ name: 'c', image: 'x' }] },
+  metadata: { name, namespace: 'agents', labels },
+  spec: { nodeName, containers: [{ name: 'c', image: 'x' }] },
 });
 const createPod = (pod: V1Pod) => s.sim.createPod(pod);
 
@@ -76,9 +90,13 @@ describe('runForwarder', () => {
     createPod(podWith('web-1', { app: 'web' }));
     await start();
     expect(seen()).toEqual([
-      'DaemonSetObserved agent', 'RelistCompleted DaemonSet 1',
-      'NodeObserved n1', 'NodeObserved n2', 'RelistCompleted Node 2',
-      'PodObserved agent-1', 'RelistCompleted Pod 1',
+      'DaemonSetObserved agent',
+      'RelistCompleted DaemonSet 1',
+      'NodeObserved n1',
+      'NodeObserved n2',
+      'RelistCompleted Node 2',
+      'PodObserved agent-1',
+      'RelistCompleted Pod 1',
     ]);
     expect(bus.accepted.every((e) => e.Source === forwarderSource('c1') && e.EventBusName === 'daemonloop')).toBe(true);
     expect(bus.accepted.map((e) => e.DetailType)).toEqual(events().map((o) => o.type));
@@ -129,10 +147,15 @@ describe('runForwarder', () => {
     s.sim.addNode('n2');
     s.sim.addNode('n3');
     let failures = 3;
-    const isN2 = (e: PutEventsRequestEntry) => e.DetailType === 'NodeObserved' && (JSON.parse(e.Detail!) as { node: { metadata: { name: string } } }).node.metadata.name === 'n2';
+    const isN2 = (e: PutEventsRequestEntry) =>
+      e.DetailType === 'NodeObserved' && (JSON.parse(e.Detail!) as { node: { metadata: { name: string } } }).node.metadata.name === 'n2';
     bus.failWith = (e) => (isN2(e) && failures-- > 0 ? 'ThrottlingException' : undefined);
     await start();
-    expect(seen().filter((e) => e.startsWith('NodeObserved')).sort()).toEqual(['NodeObserved n1', 'NodeObserved n2', 'NodeObserved n3']);
+    expect(
+      seen()
+        .filter((e) => e.startsWith('NodeObserved'))
+        .sort(),
+    ).toEqual(['NodeObserved n1', 'NodeObserved n2', 'NodeObserved n3']);
     expect(bus.attempts.filter(isN2)).toHaveLength(4);
     expect(bus.attempts.filter((e) => !isN2(e))).toHaveLength(bus.accepted.length - 1); // every other entry went once
   });

@@ -40,7 +40,16 @@ describe('startHeartbeat', () => {
     const clock = new VirtualClock();
     const telemetry = localTelemetry('silent');
     let calls = 0;
-    startHeartbeat({ send: async () => { if (++calls < 3) throw new Error('bus unavailable'); } }, 'c1', clock, { telemetry });
+    startHeartbeat(
+      {
+        send: async () => {
+          if (++calls < 3) throw new Error('bus unavailable');
+        },
+      },
+      'c1',
+      clock,
+      { telemetry },
+    );
     for (let i = 0; i < 3; i++) {
       await settle();
       clock.advance(HEARTBEAT_INTERVAL_MS);

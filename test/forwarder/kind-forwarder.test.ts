@@ -8,14 +8,21 @@ import { localTelemetry } from '../../functions/observability';
 
 function setup() {
   const sent: Observation[] = [];
-  const deps = { send: (o: Observation) => sent.push(o), base: () => ({ clusterId: 'c1', schemaVersion: 1, time: '2026-01-01T00:00:00.000Z' }), telemetry: localTelemetry('silent') };
+  const deps = {
+    send: (o: Observation) => sent.push(o),
+    base: () => ({ clusterId: 'c1', schemaVersion: 1, time: '2026-01-01T00:00:00.000Z' }),
+    telemetry: localTelemetry('silent'),
+  };
   return { sent, deps };
 }
 const node = (rv: string, labels: Record<string, string>, heartbeat: string): V1Node => ({
   metadata: { name: 'n1', uid: 'u-n1', resourceVersion: rv, labels, managedFields: [{ manager: 'kubelet' }] },
   status: { conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: new Date(heartbeat) }] },
 });
-const pod = (rv: string, app: string): V1Pod => ({ metadata: { name: 'p', namespace: 'ns', uid: 'u-p', resourceVersion: rv, labels: { app } }, spec: { containers: [] } });
+const pod = (rv: string, app: string): V1Pod => ({
+  metadata: { name: 'p', namespace: 'ns', uid: 'u-p', resourceVersion: rv, labels: { app } },
+  spec: { containers: [] },
+});
 
 describe('KindForwarder', () => {
   it('drops an update that changes only what the controller does not read, and sends one that does', () => {

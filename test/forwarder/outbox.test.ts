@@ -7,7 +7,13 @@ import type { EventSink } from '../../functions/forwarder/event-sink';
 import { Outbox } from '../../functions/forwarder/outbox';
 import { localTelemetry } from '../../functions/observability';
 
-const observed = (name: string): NodeObserved => ({ type: 'NodeObserved', clusterId: 'c1', schemaVersion: 1, time: '2026-01-01T00:00:00.000Z', node: { metadata: { name, uid: name, resourceVersion: '1' } } });
+const observed = (name: string): NodeObserved => ({
+  type: 'NodeObserved',
+  clusterId: 'c1',
+  schemaVersion: 1,
+  time: '2026-01-01T00:00:00.000Z',
+  node: { metadata: { name, uid: name, resourceVersion: '1' } },
+});
 const names = (os: Observation[]) => os.map((o) => (o as NodeObserved).node.metadata!.name!);
 
 async function settle(): Promise<void> {
@@ -19,7 +25,12 @@ describe('Outbox', () => {
     const clock = new VirtualClock();
     const calls: string[][] = [];
     let down = 3;
-    const sink: EventSink = { async send(os) { calls.push(names(os)); if (down-- > 0) throw new Error('bus unavailable'); } };
+    const sink: EventSink = {
+      async send(os) {
+        calls.push(names(os));
+        if (down-- > 0) throw new Error('bus unavailable');
+      },
+    };
     const outbox = new Outbox(sink, clock, localTelemetry('silent'));
     outbox.push(observed('a'));
     outbox.push(observed('b'));

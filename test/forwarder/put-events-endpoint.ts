@@ -30,7 +30,8 @@ export async function startPutEventsEndpoint(): Promise<PutEventsEndpoint> {
     accepted: [],
     attempts: [],
     requests: 0,
-    client: () => new EventBridgeClient({ endpoint: state.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 }),
+    client: () =>
+      new EventBridgeClient({ endpoint: state.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const server = createServer(async (req, res) => {
@@ -38,7 +39,8 @@ export async function startPutEventsEndpoint(): Promise<PutEventsEndpoint> {
     for await (const c of req) chunks.push(c as Buffer);
     if (req.headers['x-amz-target'] !== 'AWSEvents.PutEvents') return reply(res, 400, { __type: 'UnknownOperationException', message: 'unsupported' });
     const entries = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Entries?: PutEventsRequestEntry[] }).Entries ?? [];
-    if (entries.length < 1 || entries.length > 10) return reply(res, 400, { __type: 'ValidationException', message: 'Entries must have length between 1 and 10' });
+    if (entries.length < 1 || entries.length > 10)
+      return reply(res, 400, { __type: 'ValidationException', message: 'Entries must have length between 1 and 10' });
     state.requests++;
     let failed = 0;
     const results = entries.map((entry) => {

@@ -24,9 +24,13 @@ afterEach(async () => {
 });
 
 const agent: V1DaemonSet = {
-  apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND,
+  apiVersion: DAEMONSET_API_VERSION,
+  kind: DAEMONSET_KIND,
   metadata: { name: 'agent', namespace: 'agents' },
-  spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'agent:1' }] } } },
+  spec: {
+    selector: { matchLabels: { app: 'agent' } },
+    template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'agent:1' }] } },
+  },
 };
 const agentPod = (name: string, nodeName: string): V1Pod => ({
   metadata: { name, namespace: 'agents', labels: { app: 'agent' } },
@@ -60,7 +64,10 @@ describe('forwarder health', () => {
   it('stays live on a quiet watch (bookmarks) and fails /livez once the nodes watch hangs; ready once synced', async () => {
     s.sim.addNode('n1');
     const r = await start({ sink: logSink([], 'a'), stallAfterMs: 1_500, health: { host: '127.0.0.1', port: 0 } });
-    expect(await get(`${r.healthUrl}/readyz`)).toMatchObject({ status: 200, body: { ok: true, checks: { sink: 'ok', 'informer:nodes': 'ok', 'informer:pods': 'ok', 'informer:daemonsets': 'ok' } } });
+    expect(await get(`${r.healthUrl}/readyz`)).toMatchObject({
+      status: 200,
+      body: { ok: true, checks: { sink: 'ok', 'informer:nodes': 'ok', 'informer:pods': 'ok', 'informer:daemonsets': 'ok' } },
+    });
     await new Promise((resolve) => setTimeout(resolve, 2_000)); // longer than the bound, with no change in the cluster
     expect(await get(`${r.healthUrl}/livez`)).toMatchObject({ status: 200, body: { ok: true } });
 
@@ -76,7 +83,11 @@ describe('forwarder health', () => {
   it('is not ready while the sink refuses what is sent', async () => {
     s.sim.addNode('n1');
     let refuse = true;
-    const sink: EventSink = { send: async () => { if (refuse) throw new Error('AccessDenied'); } };
+    const sink: EventSink = {
+      send: async () => {
+        if (refuse) throw new Error('AccessDenied');
+      },
+    };
     const r = await start({ sink });
     await until(() => r.forwarder !== undefined && r.readyz().checks.sink !== 'ok', 'the sink check to fail');
     expect(r.readyz().ok).toBe(false);
@@ -86,7 +97,14 @@ describe('forwarder health', () => {
 });
 
 describe('two replicas on a Lease', () => {
-  const election = (identity: string) => ({ namespace: 'daemonloop-system', name: 'daemonloop-forwarder', identity, leaseDurationSeconds: 2, renewDeadlineMs: 1_500, retryPeriodMs: 200 });
+  const election = (identity: string) => ({
+    namespace: 'daemonloop-system',
+    name: 'daemonloop-forwarder',
+    identity,
+    leaseDurationSeconds: 2,
+    renewDeadlineMs: 1_500,
+    retryPeriodMs: 200,
+  });
 
   it('one sends; when it is killed mid-stream the standby takes over within the lease duration and nothing is lost', async () => {
     for (const n of ['n1', 'n2', 'n3']) s.sim.addNode(n);
@@ -127,7 +145,7 @@ describe('two replicas on a Lease', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     streaming = false;
     await stream;
-    await until(() => log.some((e) => e.by === 'b' && e.o.type === 'RelistCompleted' && e.o.kind === 'Pod'), 'b\'s relist');
+    await until(() => log.some((e) => e.by === 'b' && e.o.type === 'RelistCompleted' && e.o.kind === 'Pod'), "b's relist");
     await new Promise((resolve) => setTimeout(resolve, 300)); // the last watch events
     await b.forwarder!.idle();
 
@@ -139,7 +157,9 @@ describe('two replicas on a Lease', () => {
     const state = fold(log.map((e) => e.o));
     const daemonPods = s.sim.pods({ namespace: 'agents', labelSelector: 'app=agent' });
     const folded = Object.values(state.pods).filter((p) => p.metadata?.labels?.app === 'agent');
-    expect(folded.map((p) => `${p.metadata?.name}@${p.metadata?.resourceVersion}`).sort()).toEqual(daemonPods.map((p) => `${p.metadata?.name}@${p.metadata?.resourceVersion}`).sort());
+    expect(folded.map((p) => `${p.metadata?.name}@${p.metadata?.resourceVersion}`).sort()).toEqual(
+      daemonPods.map((p) => `${p.metadata?.name}@${p.metadata?.resourceVersion}`).sort(),
+    );
     expect(daemonPods.length).toBeGreaterThan(20);
   });
 

@@ -4,7 +4,16 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 async function bundledPackages(handler: string): Promise<Set<string>> {
-  const { metafile } = await build({ entryPoints: [`functions/handlers/${handler}.ts`], bundle: true, platform: 'node', format: 'esm', write: false, metafile: true, outfile: `out/${handler}.mjs`, logLevel: 'silent' });
+  const { metafile } = await build({
+    entryPoints: [`functions/handlers/${handler}.ts`],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    metafile: true,
+    outfile: `out/${handler}.mjs`,
+    logLevel: 'silent',
+  });
   return new Set(Object.keys(metafile.inputs).flatMap((file) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? []));
 }
 

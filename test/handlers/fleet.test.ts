@@ -43,8 +43,17 @@ beforeAll(async () => {
   dynalite = await startDynalite();
   await createEventLogTable(dynalite.client, TABLE);
   const registry = new DynamoDbClusterRegistry(dynalite.client, TABLE, clock);
-  for (const [clusterId, env] of [['dev-1', 'dev'], ['prod-1', 'prod']] as const) {
-    await registry.register({ clusterId, endpoint: 'https://x', credentials: { kind: 'kubeconfig', path: 'x' }, labels: { env }, registeredAt: clock.now().toISOString() });
+  for (const [clusterId, env] of [
+    ['dev-1', 'dev'],
+    ['prod-1', 'prod'],
+  ] as const) {
+    await registry.register({
+      clusterId,
+      endpoint: 'https://x',
+      credentials: { kind: 'kubeconfig', path: 'x' },
+      labels: { env },
+      registeredAt: clock.now().toISOString(),
+    });
   }
   log = new EventLog(new DynamoDbEventStore(dynalite.client, TABLE, clock), { snapshotEvery: Number.MAX_SAFE_INTEGER });
   deps = {
@@ -73,10 +82,24 @@ afterAll(() => dynalite?.close());
 
 let seq = 0;
 const sqsRecord = (body: string, group: string): SQSRecord =>
-  ({ messageId: `m-${++seq}`, body, receiptHandle: 'r', attributes: { MessageGroupId: group, ApproximateReceiveCount: '1' }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:1:fleet.fifo', awsRegion: 'us-east-1' }) as unknown as SQSRecord;
+  ({
+    messageId: `m-${++seq}`,
+    body,
+    receiptHandle: 'r',
+    attributes: { MessageGroupId: group, ApproximateReceiveCount: '1' },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:1:fleet.fifo',
+    awsRegion: 'us-east-1',
+  }) as unknown as SQSRecord;
 const fleetBatch = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 const insert = (streamId: string, commit: number, eventName: 'INSERT' | 'MODIFY' = 'INSERT') =>
-  ({ eventName, eventSource: 'aws:dynamodb', dynamodb: { Keys: { streamId: { S: streamId }, commit: { N: String(commit) } } } }) as DynamoDBStreamEvent['Records'][number];
+  ({
+    eventName,
+    eventSource: 'aws:dynamodb',
+    dynamodb: { Keys: { streamId: { S: streamId }, commit: { N: String(commit) } } },
+  }) as DynamoDBStreamEvent['Records'][number];
 const fleetEvents = async () => (await deps.store.read<FleetEvent>(fleetStreamId('agents'))).flatMap((c) => c.events);
 
 /** The member's DaemonSet as its forwarder would report it: the fleet's revision, fully rolled out. */
@@ -84,21 +107,51 @@ async function observeRolledOut(clusterId: string, revision: number) {
   const written = writes.find((w) => w.clusterId === clusterId)!.ds;
   const ds: V1DaemonSet = {
     ...written,
-    metadata: { ...written.metadata, uid: `uid-${clusterId}`, resourceVersion: '5', generation: 1, annotations: { [FLEET_NAME_ANNOTATION]: 'agents', [FLEET_REVISION_ANNOTATION]: String(revision) } },
-    status: { currentNumberScheduled: 3, desiredNumberScheduled: 3, numberMisscheduled: 0, numberReady: 3, updatedNumberScheduled: 3, numberAvailable: 3, observedGeneration: 1 },
+    metadata: {
+      ...written.metadata,
+      uid: `uid-${clusterId}`,
+      resourceVersion: '5',
+      generation: 1,
+      annotations: { [FLEET_NAME_ANNOTATION]: 'agents', [FLEET_REVISION_ANNOTATION]: String(revision) },
+    },
+    status: {
+      currentNumberScheduled: 3,
+      desiredNumberScheduled: 3,
+      numberMisscheduled: 0,
+      numberReady: 3,
+      updatedNumberScheduled: 3,
+      numberAvailable: 3,
+      observedGeneration: 1,
+    },
   };
-  await log.appendObservations([{ type: E.DAEMONSET_OBSERVED, clusterId, schemaVersion: E.EVENT_SCHEMA_VERSION, time: clock.now().toISOString(), daemonSet: ds }]);
+  await log.appendObservations([
+    { type: E.DAEMONSET_OBSERVED, clusterId, schemaVersion: E.EVENT_SCHEMA_VERSION, time: clock.now().toISOString(), daemonSet: ds },
+  ]);
 }
 
 describe('the fleet handler', () => {
   it('asks for a fleet reconcile for each new commit of a fleet stream on the table stream, not for ledgers, DaemonSets or rewrites', async () => {
     const handler = fleetHandler(deps);
-    await handler({ Records: [insert('fleet/agents', 1), insert('fleet/agents', 2), insert('fleet/agents/budget', 4), insert('c1/daemonsets/default/x', 3), insert('fleet/other', 1, 'MODIFY')] });
+    await handler({
+      Records: [
+        insert('fleet/agents', 1),
+        insert('fleet/agents', 2),
+        insert('fleet/agents/budget', 4),
+        insert('c1/daemonsets/default/x', 3),
+        insert('fleet/other', 1, 'MODIFY'),
+      ],
+    });
     expect(requests).toEqual([['agents', 'commit-2']]); // the newest commit serves the batch
   });
 
   it('runs one pass per fleet in a FIFO batch: records the decision with what it read, writes the first stage, fails a bad message alone', async () => {
-    const response = await fleetHandler(deps)(fleetBatch(sqsRecord(fleetRequestBody('agents'), 'fleet/agents'), sqsRecord(fleetRequestBody('agents'), 'fleet/agents'), sqsRecord('{"fleet":"Not A Name"}', 'fleet/x')));
+    const response = await fleetHandler(deps)(
+      fleetBatch(
+        sqsRecord(fleetRequestBody('agents'), 'fleet/agents'),
+        sqsRecord(fleetRequestBody('agents'), 'fleet/agents'),
+        sqsRecord('{"fleet":"Not A Name"}', 'fleet/x'),
+      ),
+    );
     expect(response!.batchItemFailures).toEqual([{ itemIdentifier: `m-${seq}` }]);
     expect(writes.map((w) => [w.clusterId, w.ds.metadata?.annotations?.[FLEET_REVISION_ANNOTATION]])).toEqual([['dev-1', '1']]);
     expect(writes[0]!.ds.spec).toEqual(template());
@@ -118,7 +171,16 @@ describe('the fleet handler', () => {
     expect(soakEnd.dueAt.getTime() - clock.now().getTime()).toBe(SOAK * 1000);
 
     // The timer handler: a fleet wake-up not yet due goes back on the timer queue; a due one goes to the fleet FIFO.
-    const timerDeps = { log, clock, reconciles: { enqueue: async () => {} }, timers: { schedule: async () => {} }, pending: undefined as never, telemetry: deps.telemetry, fleets: deps.fleets, fleetTimers: deps.timers };
+    const timerDeps = {
+      log,
+      clock,
+      reconciles: { enqueue: async () => {} },
+      timers: { schedule: async () => {} },
+      pending: undefined as never,
+      telemetry: deps.telemetry,
+      fleets: deps.fleets,
+      fleetTimers: deps.timers,
+    };
     const timers = timerHandler(timerDeps);
     const body = fleetTimerBody(soakEnd);
     const before = wakeUps.length;
@@ -136,8 +198,17 @@ describe('the fleet handler', () => {
 
   it('leaves a DaemonSet wake-up on the timer queue to the DaemonSet path', async () => {
     const recorded: string[] = [];
-    const timers = timerHandler({ log: { appendOutcomes: async () => void recorded.push('fired') }, clock, reconciles: { enqueue: async () => void recorded.push('enqueued') }, timers: { schedule: async () => {} }, pending: { claim: async () => 'c', release: async () => {}, started: async () => {}, waiting: async () => false }, telemetry: deps.telemetry });
-    await timers({ Records: [sqsRecord(timerMessageBody({ key: { clusterId: 'c1', namespace: 'default', name: 'x' }, dueAt: clock.now(), reason: 'r' }), '')] });
+    const timers = timerHandler({
+      log: { appendOutcomes: async () => void recorded.push('fired') },
+      clock,
+      reconciles: { enqueue: async () => void recorded.push('enqueued') },
+      timers: { schedule: async () => {} },
+      pending: { claim: async () => 'c', release: async () => {}, started: async () => {}, waiting: async () => false },
+      telemetry: deps.telemetry,
+    });
+    await timers({
+      Records: [sqsRecord(timerMessageBody({ key: { clusterId: 'c1', namespace: 'default', name: 'x' }, dueAt: clock.now(), reason: 'r' }), '')],
+    });
     expect(recorded).toContain('fired');
   });
 

@@ -18,9 +18,23 @@ const REGISTERED: Record<string, ClusterRecord> = {
   c1: { clusterId: 'c1', endpoint: 'x', credentials: { kind: 'kubeconfig', path: 'x' }, labels: {}, registeredAt: '' },
   c2: { clusterId: 'c2', endpoint: 'x', credentials: { kind: 'kubeconfig', path: 'x' }, labels: {}, registeredAt: '' },
 };
-const heartbeat = (clusterId: string, extra: Record<string, unknown> = {}) => ({ type: FORWARDER_HEARTBEAT, clusterId, schemaVersion: EVENT_SCHEMA_VERSION, time: '2026-01-01T00:00:00Z', ...extra });
+const heartbeat = (clusterId: string, extra: Record<string, unknown> = {}) => ({
+  type: FORWARDER_HEARTBEAT,
+  clusterId,
+  schemaVersion: EVENT_SCHEMA_VERSION,
+  time: '2026-01-01T00:00:00Z',
+  ...extra,
+});
 const envelope = (detail: Record<string, unknown>, source = forwarderSource(String(detail.clusterId))): EventBridgeEvent<string, unknown> => ({
-  version: '0', id: `e-${Math.random()}`, 'detail-type': String(detail.type), source, account: '0', time: '2026-01-01T00:00:00Z', region: 'local', resources: [], detail,
+  version: '0',
+  id: `e-${Math.random()}`,
+  'detail-type': String(detail.type),
+  source,
+  account: '0',
+  time: '2026-01-01T00:00:00Z',
+  region: 'local',
+  resources: [],
+  detail,
 });
 const sqs = (events: EventBridgeEvent<string, unknown>[]): SQSEvent => ({
   Records: events.map((e, i) => ({ messageId: `m${i}`, body: JSON.stringify(e) }) as SQSEvent['Records'][number]),
@@ -45,7 +59,10 @@ function ingest() {
   });
   vi.spyOn(console, 'log').mockImplementation((...args) => void printed.push(args.join(' ')));
   const emf = () =>
-    printed.flatMap((line) => line.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, any>);
+    printed
+      .flatMap((line) => line.split('\n'))
+      .filter((l) => l.includes('"_aws"'))
+      .map((l) => JSON.parse(l) as Record<string, any>);
   return { handler, items, emf };
 }
 
@@ -53,7 +70,13 @@ function ingest() {
 const records = (emf: Record<string, any>[], metric: string) =>
   emf
     .filter((r) => r._aws.CloudWatchMetrics[0].Metrics.some((m: { Name: string }) => m.Name === metric))
-    .map((r) => ({ namespace: r._aws.CloudWatchMetrics[0].Namespace, dimensions: r._aws.CloudWatchMetrics[0].Dimensions, service: r.service, clusterId: r.ClusterId, value: r[metric] }));
+    .map((r) => ({
+      namespace: r._aws.CloudWatchMetrics[0].Namespace,
+      dimensions: r._aws.CloudWatchMetrics[0].Dimensions,
+      service: r.service,
+      clusterId: r.ClusterId,
+      value: r[metric],
+    }));
 
 afterEach(() => vi.restoreAllMocks());
 

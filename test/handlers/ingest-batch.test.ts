@@ -18,11 +18,27 @@ import { CLUSTER, nodeObserved, T0 } from '../log/fixtures';
 
 const OTHER = 'c2';
 const envelope = (detail: Observation, id = 'e') => ({
-  version: '0', id, 'detail-type': detail.type, source: forwarderSource(detail.clusterId), account: '0', time: '2026-01-01T00:00:00Z', region: 'local', resources: [], detail,
+  version: '0',
+  id,
+  'detail-type': detail.type,
+  source: forwarderSource(detail.clusterId),
+  account: '0',
+  time: '2026-01-01T00:00:00Z',
+  region: 'local',
+  resources: [],
+  detail,
 });
 const sqsEvent = (bodies: string[]): SQSEvent => ({
   Records: bodies.map((body, i) => ({
-    messageId: `m-${i}`, receiptHandle: `r-${i}`, body, attributes: {} as never, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:local:0:ingest', awsRegion: 'local',
+    messageId: `m-${i}`,
+    receiptHandle: `r-${i}`,
+    body,
+    attributes: {} as never,
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:local:0:ingest',
+    awsRegion: 'local',
   })),
 });
 
@@ -43,7 +59,10 @@ function depsFor(store: EventStore): IngestDeps & { telemetry: ReturnType<typeof
   const registered = new Set([CLUSTER, OTHER]);
   return {
     log: new EventLog(store),
-    registry: { lookup: async (id) => (registered.has(id) ? { clusterId: id, endpoint: 'x', credentials: { kind: 'kubeconfig', path: 'x' }, labels: {}, registeredAt: '' } : undefined) },
+    registry: {
+      lookup: async (id) =>
+        registered.has(id) ? { clusterId: id, endpoint: 'x', credentials: { kind: 'kubeconfig', path: 'x' }, labels: {}, registeredAt: '' } : undefined,
+    },
     reconciles: { enqueue: async () => undefined },
     pending: { claim: async () => 'claim', release: async () => undefined, started: async () => undefined, waiting: async () => false },
     telemetry: localTelemetry('silent'),

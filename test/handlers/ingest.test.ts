@@ -15,7 +15,15 @@ import type { ClusterRecord } from '../../functions/registry/cluster-record';
 import { CLUSTER, aDaemonSet, daemonSetObserved, nodeObserved, podDeleted, podObserved } from '../log/fixtures';
 
 const envelope = (detail: unknown, detailType = (detail as Observation).type, source = forwarderSource(CLUSTER)): EventBridgeEvent<string, unknown> => ({
-  version: '0', id: 'e-1', 'detail-type': detailType, source, account: '0', time: '2026-01-01T00:00:00Z', region: 'local', resources: [], detail,
+  version: '0',
+  id: 'e-1',
+  'detail-type': detailType,
+  source,
+  account: '0',
+  time: '2026-01-01T00:00:00Z',
+  region: 'local',
+  resources: [],
+  detail,
 });
 
 /** c1 (a kubeconfig cluster: its forwarder's source names its id) and an EKS cluster (the source names the EKS cluster). */
@@ -39,7 +47,11 @@ async function setup() {
   };
   const ingest = async (event: EventBridgeEvent<string, unknown>) => (await ingestBatch([event], deps))[0]!;
   // Two DaemonSets in `default`, one in `kube-system`.
-  for (const [name, ns, uid] of [['agent', 'default', 'u1'], ['other', 'default', 'u2'], ['logs', 'kube-system', 'u3']] as const) {
+  for (const [name, ns, uid] of [
+    ['agent', 'default', 'u1'],
+    ['other', 'default', 'u2'],
+    ['logs', 'kube-system', 'u3'],
+  ] as const) {
     await ingest(envelope(daemonSetObserved(aDaemonSet(name, '1', uid, ns))));
   }
   enqueued.length = 0;
@@ -67,7 +79,7 @@ function pendingInMemory() {
 const streamsOf = (enqueued: string[]) => enqueued.map((e) => e.split('#')[0]).sort();
 
 describe('ingest', () => {
-  it("asks a fleet to look again once per batch when a member DaemonSet changed, and never for a rejected event", async () => {
+  it('asks a fleet to look again once per batch when a member DaemonSet changed, and never for a rejected event', async () => {
     const { deps } = await setup();
     const requested: string[] = [];
     const fleetDeps = { ...deps, fleets: { request: async (fleet: string) => void requested.push(fleet) } };
@@ -75,7 +87,10 @@ describe('ingest', () => {
       const ds = aDaemonSet(name, rv, uid);
       return daemonSetObserved({ ...ds, metadata: { ...ds.metadata, annotations: { 'daemonloop.dev/fleet': 'edge' } } });
     };
-    const outcomes = await ingestBatch([envelope(member('agent', '2', 'u1')), envelope(member('other', '2', 'u2')), envelope(nodeObserved('n1', '3'))], fleetDeps);
+    const outcomes = await ingestBatch(
+      [envelope(member('agent', '2', 'u1')), envelope(member('other', '2', 'u2')), envelope(nodeObserved('n1', '3'))],
+      fleetDeps,
+    );
     expect(outcomes.every((o) => o.accepted)).toBe(true);
     expect(requested).toEqual(['edge']);
     requested.length = 0;
@@ -103,7 +118,7 @@ describe('ingest', () => {
     expect(await store.latestCommit('stranger/nodes')).toBe(0);
   });
 
-  it('rejects and counts an event whose source is not its cluster\'s forwarder, writing nothing', async () => {
+  it("rejects and counts an event whose source is not its cluster's forwarder, writing nothing", async () => {
     const { store, ingest, enqueued, telemetry } = await setup();
     const forged = { ...daemonSetObserved(aDaemonSet('agent', '999999999999999999')), clusterId: CLUSTER };
     forged.daemonSet.spec!.template.spec = { containers: [{ name: 'agent', image: 'attacker/miner', securityContext: { privileged: true } }] };
@@ -137,7 +152,11 @@ describe('ingest', () => {
     const { store, ingest, enqueued } = await setup();
     expect(await ingest(envelope(nodeObserved('n1', '5')))).toEqual({ accepted: true, reconciles: 3 });
     expect(await store.latestCommit(`${CLUSTER}/nodes`)).toBe(1);
-    expect(streamsOf(enqueued)).toEqual([`${CLUSTER}/daemonsets/default/agent`, `${CLUSTER}/daemonsets/default/other`, `${CLUSTER}/daemonsets/kube-system/logs`]);
+    expect(streamsOf(enqueued)).toEqual([
+      `${CLUSTER}/daemonsets/default/agent`,
+      `${CLUSTER}/daemonsets/default/other`,
+      `${CLUSTER}/daemonsets/kube-system/logs`,
+    ]);
   });
 
   it('routes a pod to its controlling DaemonSet, an orphan or a tombstone to its namespace, and a foreign pod nowhere', async () => {

@@ -6,5 +6,4 @@ import { repoPath } from '../../infra/constructs/loop-function';
 
 export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(repoPath('cdk.json'), 'utf8')).context;
 
-export const cdkApp = (context: Record<string, unknown> = {}): App =>
-  new App({ context: { ...CDK_JSON_CONTEXT, ...context, 'aws:cdk:bundling-stacks': [] } });
+export const cdkApp = (context: Record<string, unknown> = {}): App => new App({ context: { ...CDK_JSON_CONTEXT, ...context, 'aws:cdk:bundling-stacks': [] } });

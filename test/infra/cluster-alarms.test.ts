@@ -26,11 +26,21 @@ const dimensionsOf = (alarm: Record<string, any>) => Object.fromEntries((alarm.D
 describe('per-cluster alarms', () => {
   it('pages when a listed cluster’s forwarder heartbeat is missing for three minutes: one alarm per cluster, no data breaching', () => {
     const beats = alarms.filter((a) => a.MetricName === FORWARDER_HEARTBEAT_METRIC);
-    expect(beats.map(dimensionsOf)).toEqual([{ ClusterId: 'prod-eu', service: SERVICE_NAME }, { ClusterId: 'edge-1', service: SERVICE_NAME }]); // as ingest publishes it
+    expect(beats.map(dimensionsOf)).toEqual([
+      { ClusterId: 'prod-eu', service: SERVICE_NAME },
+      { ClusterId: 'edge-1', service: SERVICE_NAME },
+    ]); // as ingest publishes it
     for (const beat of beats) {
       expect(beat).toMatchObject({
-        Namespace: METRICS_NAMESPACE, Statistic: 'Sum', Period: 60, Threshold: 1, ComparisonOperator: 'LessThanThreshold',
-        EvaluationPeriods: HEARTBEAT_MISSING_MINUTES, DatapointsToAlarm: HEARTBEAT_MISSING_MINUTES, TreatMissingData: 'breaching', AlarmActions: [{ Ref: topic }],
+        Namespace: METRICS_NAMESPACE,
+        Statistic: 'Sum',
+        Period: 60,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        EvaluationPeriods: HEARTBEAT_MISSING_MINUTES,
+        DatapointsToAlarm: HEARTBEAT_MISSING_MINUTES,
+        TreatMissingData: 'breaching',
+        AlarmActions: [{ Ref: topic }],
       });
     }
     expect(synth('').alarms.filter((a) => a.MetricName === FORWARDER_HEARTBEAT_METRIC)).toEqual([]);
@@ -46,10 +56,18 @@ describe('per-cluster alarms', () => {
     const [failures, ...more] = alarms.filter((a) => JSON.stringify(a.Metrics ?? '').includes(KUBERNETES_API_FAILURES_METRIC));
     expect(more).toEqual([]);
     const expression = failures!.Metrics[0].Expression as string;
-    expect(expression).toMatch(new RegExp(`^SELECT SUM\\(${KUBERNETES_API_FAILURES_METRIC}\\) FROM SCHEMA\\("${METRICS_NAMESPACE}", ClusterId, Code, service\\) WHERE `));
+    expect(expression).toMatch(
+      new RegExp(`^SELECT SUM\\(${KUBERNETES_API_FAILURES_METRIC}\\) FROM SCHEMA\\("${METRICS_NAMESPACE}", ClusterId, Code, service\\) WHERE `),
+    );
     for (const code of PAGED_API_FAILURE_CODES) expect(expression).toContain(`Code = '${code}'`);
     expect(expression).not.toContain("'404'"); // a delete of a pod already gone is no failure
-    expect(failures).toMatchObject({ Threshold: 1, EvaluationPeriods: 5, DatapointsToAlarm: 3, TreatMissingData: 'notBreaching', AlarmActions: [{ Ref: topic }] });
+    expect(failures).toMatchObject({
+      Threshold: 1,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topic }],
+    });
   });
 
   it('pages when the bus rule loses an event (it reached neither the ingest queue nor its dead-letter queue)', () => {

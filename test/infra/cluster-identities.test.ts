@@ -19,28 +19,41 @@ function build(add: (stack: Stack, bus: EventBus, reconcile: Role) => void) {
   return { template: Template.fromStack(stack), stack, bus, reconcile };
 }
 const statementsOf = (template: Template, roleId: string) =>
-  Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId)).flatMap((p) => p.Properties.PolicyDocument.Statement);
+  Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
 
 describe('ClusterForwarderRole', () => {
   it("puts events under its own cluster's source only, from the forwarder path the bus policy admits", () => {
     let roleId = '';
     const { template } = build((stack, bus) => {
-      const f = new ClusterForwarderRole(stack, 'OnPrem', { bus, clusterId: 'on-prem-1', assumedBy: new ArnPrincipal('arn:aws:iam::123456789012:user/forwarder-on-prem-1') });
+      const f = new ClusterForwarderRole(stack, 'OnPrem', {
+        bus,
+        clusterId: 'on-prem-1',
+        assumedBy: new ArnPrincipal('arn:aws:iam::123456789012:user/forwarder-on-prem-1'),
+      });
       roleId = stack.getLogicalId(f.role.node.defaultChild as never);
     });
     expect(template.toJSON().Resources[roleId].Properties.Path).toBe(FORWARDER_ROLE_PATH);
     expect(statementsOf(template, roleId)).toEqual([
-      { Effect: 'Allow', Action: 'events:PutEvents', Resource: expect.anything(), Condition: { StringEquals: { 'events:source': forwarderSource('on-prem-1') } } },
+      {
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Resource: expect.anything(),
+        Condition: { StringEquals: { 'events:source': forwarderSource('on-prem-1') } },
+      },
     ]);
   });
 
   it('refuses a bad cluster id at synth, naming the rule', () => {
-    expect(() => build((stack, bus) => new ClusterForwarderRole(stack, 'Bad', { bus, clusterId: 'queue', assumedBy: new ArnPrincipal('arn:aws:iam::1:user/x') }))).toThrow(/reserved/);
+    expect(() =>
+      build((stack, bus) => new ClusterForwarderRole(stack, 'Bad', { bus, clusterId: 'queue', assumedBy: new ArnPrincipal('arn:aws:iam::1:user/x') })),
+    ).toThrow(/reserved/);
   });
 });
 
 describe('ClusterAccessRole', () => {
-  it('is assumable by reconcile only with the session tag naming its cluster, and reads that cluster\'s secret and EKS cluster alone', () => {
+  it("is assumable by reconcile only with the session tag naming its cluster, and reads that cluster's secret and EKS cluster alone", () => {
     let roleId = '';
     const { template } = build((stack, _bus, reconcile) => {
       const r = new ClusterAccessRole(stack, 'Prod', { clusterId: 'prod-eu', reconcileRole: reconcile, eksCluster: { name: 'Prod_EU', region: 'eu-west-1' } });

@@ -47,7 +47,9 @@ describe('DaemonloopControlPlane', () => {
       const tags = resources[logicalId]?.Properties?.Tags as { Key: string; Value: string }[] | Record<string, string> | undefined;
       const pairs = Array.isArray(tags) ? Object.fromEntries(tags.map((t) => [t.Key, t.Value])) : (tags ?? {});
       expect(pairs[APP_TAG.key], `${resource.cfnResourceType} ${logicalId}`).toBe(APP_TAG.value);
-      expect(pairs[COMPONENT_TAG], `${resource.cfnResourceType} ${logicalId}`).toMatch(/^(event-log|ingest|reconcile|timer|fleet|forwarder|operator|operations|tamper-evidence)$/);
+      expect(pairs[COMPONENT_TAG], `${resource.cfnResourceType} ${logicalId}`).toMatch(
+        /^(event-log|ingest|reconcile|timer|fleet|forwarder|operator|operations|tamper-evidence)$/,
+      );
     }
     expect(resources.EventLogTable9CC67CCE!.Properties!.Tags).toContainEqual({ Key: COMPONENT_TAG, Value: 'event-log' });
   });
@@ -60,8 +62,12 @@ describe('DaemonloopControlPlane', () => {
     t.hasResourceProperties('AWS::IAM::Role', { RoleName: 'edge-1' });
     expect(loop.settings.reconcileConcurrency).toBe(10); // the defaults fill in the rest
     expect(Object.keys(t.toJSON().Outputs).some((o) => /^DaemonloopEventBusArn[0-9A-F]{8}$/.test(o))).toBe(true); // under the construct's id, as any construct's
-    expect(() => new DaemonloopControlPlane(new Stack(cdkApp(), 'Bad'), 'Loop', { settings: { reconcileBatchSize: 11 } })).toThrow(/settings reconcileBatchSize: want an integer from 1 to 10/);
-    expect(() => new DaemonloopControlPlane(new Stack(cdkApp(), 'Bad'), 'Loop', { settings: { clusters: [{ clusterId: 'queue' }] } })).toThrow(/settings clusters: cluster id "queue" is reserved/);
+    expect(() => new DaemonloopControlPlane(new Stack(cdkApp(), 'Bad'), 'Loop', { settings: { reconcileBatchSize: 11 } })).toThrow(
+      /settings reconcileBatchSize: want an integer from 1 to 10/,
+    );
+    expect(() => new DaemonloopControlPlane(new Stack(cdkApp(), 'Bad'), 'Loop', { settings: { clusters: [{ clusterId: 'queue' }] } })).toThrow(
+      /settings clusters: cluster id "queue" is reserved/,
+    );
   });
 });
 
@@ -69,7 +75,7 @@ describe('cdk.json', () => {
   // Usage data beyond the CLI's: the project opts out of telemetry (cli-telemetry: false).
   const NOT_RECOMMENDED: Record<string, unknown> = { [cxapi.ENABLE_ADDITIONAL_METADATA_COLLECTION]: false };
 
-  it("sets every feature flag CDK recommends today, at the recommended value but for the ones we decline", () => {
+  it('sets every feature flag CDK recommends today, at the recommended value but for the ones we decline', () => {
     for (const [flag, value] of Object.entries(cxapi.CURRENTLY_RECOMMENDED_FLAGS)) {
       expect(CDK_JSON_CONTEXT[flag], flag).toEqual(flag in NOT_RECOMMENDED ? NOT_RECOMMENDED[flag] : value);
     }

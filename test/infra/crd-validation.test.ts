@@ -39,7 +39,13 @@ function withDefaults(value: unknown, schema: Schema): unknown {
 
 /** JSON integers as CEL ints. */
 const celValue = (v: unknown): unknown =>
-  typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : Array.isArray(v) ? v.map(celValue) : isObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, celValue(x)])) : v;
+  typeof v === 'number' && Number.isInteger(v)
+    ? BigInt(v)
+    : Array.isArray(v)
+      ? v.map(celValue)
+      : isObject(v)
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, celValue(x)]))
+        : v;
 
 /** Every rule's failure as `path: message`, as the API server reports it. */
 function admissionErrors(value: unknown, schema: Schema = root, path = ''): string[] {
@@ -48,13 +54,17 @@ function admissionErrors(value: unknown, schema: Schema = root, path = ''): stri
     if (rule.includes('oldSelf')) continue; // transition rules: only on update
     if (evaluate(rule, { self: celValue(value) }) !== true) errors.push(`${path}${fieldPath ?? ''}: ${message}`.replace(/^\./, ''));
   }
-  if (isObject(value)) for (const [key, child] of Object.entries(schema.properties ?? {})) if (value[key] !== undefined) errors.push(...admissionErrors(value[key], child, `${path}.${key}`));
+  if (isObject(value))
+    for (const [key, child] of Object.entries(schema.properties ?? {}))
+      if (value[key] !== undefined) errors.push(...admissionErrors(value[key], child, `${path}.${key}`));
   return errors;
 }
 
 const admit = (ds: V1DaemonSet) => admissionErrors(withDefaults(ds, root));
 
-function daemonSet(spec: { rollingUpdate?: Record<string, unknown>; selector?: Record<string, unknown>; labels?: Record<string, string>; pod?: Record<string, unknown> } = {}): V1DaemonSet {
+function daemonSet(
+  spec: { rollingUpdate?: Record<string, unknown>; selector?: Record<string, unknown>; labels?: Record<string, string>; pod?: Record<string, unknown> } = {},
+): V1DaemonSet {
   return {
     apiVersion: 'daemonloop.dev/v1alpha1',
     kind: 'DaemonSet',
@@ -71,26 +81,80 @@ describe('the CRD at admission', () => {
   it('admits the seeds DaemonSet and a surge rollout, with apps/v1 defaults filled in', () => {
     expect(admit(daemonSet())).toEqual([]);
     expect(admit(daemonSet({ rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } }))).toEqual([]);
-    expect(admit(daemonSet({ selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['agent'] }, { key: 'tier', operator: 'DoesNotExist' }] } }))).toEqual([]);
+    expect(
+      admit(
+        daemonSet({
+          selector: {
+            matchExpressions: [
+              { key: 'app', operator: 'In', values: ['agent'] },
+              { key: 'tier', operator: 'DoesNotExist' },
+            ],
+          },
+        }),
+      ),
+    ).toEqual([]);
     const defaulted = withDefaults(daemonSet(), root) as V1DaemonSet;
     expect(defaulted.spec?.updateStrategy).toEqual({ type: 'RollingUpdate' });
     expect(defaulted.spec?.revisionHistoryLimit).toBe(10);
-    expect((withDefaults(daemonSet({ rollingUpdate: {} }), root) as V1DaemonSet).spec?.updateStrategy?.rollingUpdate).toEqual({ maxUnavailable: 1, maxSurge: 0 });
+    expect((withDefaults(daemonSet({ rollingUpdate: {} }), root) as V1DaemonSet).spec?.updateStrategy?.rollingUpdate).toEqual({
+      maxUnavailable: 1,
+      maxSurge: 0,
+    });
   });
 
   const refused: [string, V1DaemonSet, string][] = [
-    ['maxUnavailable as a bare string', daemonSet({ rollingUpdate: { maxUnavailable: '2' } }), 'spec.updateStrategy.rollingUpdate.maxUnavailable: must be an integer ≥ 0 or a percentage from 0% to 100% (e.g. 5 or "5%")'],
-    ['a negative maxSurge', daemonSet({ rollingUpdate: { maxUnavailable: 0, maxSurge: -1 } }), 'spec.updateStrategy.rollingUpdate.maxSurge: must be an integer ≥ 0 or a percentage from 0% to 100% (e.g. 5 or "5%")'],
-    ['a percentage over 100%', daemonSet({ rollingUpdate: { maxUnavailable: '150%' } }), 'spec.updateStrategy.rollingUpdate.maxUnavailable: must be an integer ≥ 0 or a percentage from 0% to 100% (e.g. 5 or "5%")'],
-    ['a failure budget over 100%', daemonSet({ rollingUpdate: { maxUnavailable: 1, maxFailedNodes: '150%' } }), 'spec.updateStrategy.rollingUpdate.maxFailedNodes: maxFailedNodes must be an integer >= 0 or a percentage such as "10%"'],
-    ['a partition over 100%', daemonSet({ rollingUpdate: { maxUnavailable: 1, partition: '101%' } }), 'spec.updateStrategy.rollingUpdate.partition: partition must be an integer >= 0 or a percentage such as "10%"'],
-    ['both zero', daemonSet({ rollingUpdate: { maxUnavailable: '0%', maxSurge: 0 } }), 'spec.updateStrategy.rollingUpdate.maxUnavailable: cannot be 0 when maxSurge is 0'],
-    ['both non-zero', daemonSet({ rollingUpdate: { maxUnavailable: 1, maxSurge: 1 } }), 'spec.updateStrategy.rollingUpdate.maxSurge: may not be set when maxUnavailable is non-zero'],
+    [
+      'maxUnavailable as a bare string',
+      daemonSet({ rollingUpdate: { maxUnavailable: '2' } }),
+      'spec.updateStrategy.rollingUpdate.maxUnavailable: must be an integer ≥ 0 or a percentage from 0% to 100% (e.g. 5 or "5%")',
+    ],
+    [
+      'a negative maxSurge',
+      daemonSet({ rollingUpdate: { maxUnavailable: 0, maxSurge: -1 } }),
+      'spec.updateStrategy.rollingUpdate.maxSurge: must be an integer ≥ 0 or a percentage from 0% to 100% (e.g. 5 or "5%")',
+    ],
+    [
+      'a percentage over 100%',
+      daemonSet({ rollingUpdate: { maxUnavailable: '150%' } }),
+      'spec.updateStrategy.rollingUpdate.maxUnavailable: must be an integer ≥ 0 or a percentage from 0% to 100% (e.g. 5 or "5%")',
+    ],
+    [
+      'a failure budget over 100%',
+      daemonSet({ rollingUpdate: { maxUnavailable: 1, maxFailedNodes: '150%' } }),
+      'spec.updateStrategy.rollingUpdate.maxFailedNodes: maxFailedNodes must be an integer >= 0 or a percentage such as "10%"',
+    ],
+    [
+      'a partition over 100%',
+      daemonSet({ rollingUpdate: { maxUnavailable: 1, partition: '101%' } }),
+      'spec.updateStrategy.rollingUpdate.partition: partition must be an integer >= 0 or a percentage such as "10%"',
+    ],
+    [
+      'both zero',
+      daemonSet({ rollingUpdate: { maxUnavailable: '0%', maxSurge: 0 } }),
+      'spec.updateStrategy.rollingUpdate.maxUnavailable: cannot be 0 when maxSurge is 0',
+    ],
+    [
+      'both non-zero',
+      daemonSet({ rollingUpdate: { maxUnavailable: 1, maxSurge: 1 } }),
+      'spec.updateStrategy.rollingUpdate.maxSurge: may not be set when maxUnavailable is non-zero',
+    ],
     ['an empty selector', daemonSet({ selector: {} }), 'spec.selector: empty selector is invalid for daemonset'],
-    ['a selector the template labels miss', daemonSet({ labels: { app: 'other' } }), 'spec.template.metadata.labels: `selector` does not match template `labels`'],
-    ['an expression the template labels miss', daemonSet({ selector: { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['agent'] }] } }), 'spec.template.metadata.labels: `selector` does not match template `labels`'],
+    [
+      'a selector the template labels miss',
+      daemonSet({ labels: { app: 'other' } }),
+      'spec.template.metadata.labels: `selector` does not match template `labels`',
+    ],
+    [
+      'an expression the template labels miss',
+      daemonSet({ selector: { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['agent'] }] } }),
+      'spec.template.metadata.labels: `selector` does not match template `labels`',
+    ],
     ['restartPolicy Never', daemonSet({ pod: { restartPolicy: 'Never' } }), 'spec.template.spec.restartPolicy: Unsupported value: supported values: "Always"'],
-    ['activeDeadlineSeconds', daemonSet({ pod: { activeDeadlineSeconds: 60 } }), 'spec.template.spec.activeDeadlineSeconds: activeDeadlineSeconds in DaemonSet is not Supported'],
+    [
+      'activeDeadlineSeconds',
+      daemonSet({ pod: { activeDeadlineSeconds: 60 } }),
+      'spec.template.spec.activeDeadlineSeconds: activeDeadlineSeconds in DaemonSet is not Supported',
+    ],
     ['no containers', daemonSet({ pod: { containers: [] } }), 'spec.template.spec.containers: Required value: a pod needs at least one container'],
   ];
 

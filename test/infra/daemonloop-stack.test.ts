@@ -6,11 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { cdkApp } from './cdk-app';
-import {
-  EVENT_LOG_SNAPSHOT_SUFFIX,
-  PENDING_RECONCILE_PREFIX,
-  EVENT_LOG_STREAMS_INDEX,
-} from '../../functions/adapters/event-store/keys';
+import { EVENT_LOG_SNAPSHOT_SUFFIX, PENDING_RECONCILE_PREFIX, EVENT_LOG_STREAMS_INDEX } from '../../functions/adapters/event-store/keys';
 import { eventLogTableShape } from '../../functions/adapters/event-store/table';
 import { INGEST_RULE_PATTERN } from '../../functions/bus/patterns';
 import * as configNames from '../../functions/config-names';
@@ -56,8 +52,7 @@ const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
 
 /** The logical id of a construct's CloudFormation resource (its default child for an L2). */
-const id = (construct: IConstruct): string =>
-  stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
+const id = (construct: IConstruct): string => stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
 const byPath = (path: string): IConstruct => path.split('/').reduce<IConstruct>((c, part) => c.node.findChild(part), stack.controlPlane);
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const ref = (logicalId: string) => ({ Ref: logicalId });
@@ -150,7 +145,9 @@ describe('resources', () => {
   });
 
   it('consumes both queues with partial batch failures; batch size and concurrency of reconcile come from context', () => {
-    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => untagged(m.Properties)).filter((m) => !m.StartingPosition); // not the commit guard's table stream
+    const mappings = ofType('AWS::Lambda::EventSourceMapping')
+      .map(([, m]) => untagged(m.Properties))
+      .filter((m) => !m.StartingPosition); // not the commit guard's table stream
     expect(mappings).toHaveLength(4); // and the fleet FIFO's (fleet-reconcile.test.ts)
     expect(mappings).toContainEqual({
       EventSourceArn: arn(reconcileQueue),
@@ -220,8 +217,7 @@ describe('resources', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const topic = ofType('AWS::SNS::Topic')[0]![0];
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([ref(topic)]);
-    const watched = (metric: string) =>
-      alarms.filter((a) => a.MetricName === metric).map((a) => a.Dimensions[0].Value);
+    const watched = (metric: string) => alarms.filter((a) => a.MetricName === metric).map((a) => a.Dimensions[0].Value);
     expect(watched('ApproximateNumberOfMessagesVisible')).toEqual(
       [ingestDeadLetters, reconcileDeadLetters, timerDeadLetters].map((q) => ({ 'Fn::GetAtt': [q, 'QueueName'] })),
     );
@@ -233,7 +229,15 @@ describe('resources', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
     const ours = alarms.filter((a) => a.Namespace === METRICS_NAMESPACE); // the refusals, CommitRewritten, operations.test.ts's ClusterAuthFailed and lag SLI, cluster-alarms.test.ts's heartbeat and lag of prod-eu
-    expect(ours.map((a) => a.MetricName).sort()).toEqual(['ClusterAuthFailed', 'CommitRewritten', 'DecisionRefused', 'ForwarderHeartbeat', 'IngestRejectedSource', 'ObservationToDecisionLag', 'ObservationToDecisionLag']);
+    expect(ours.map((a) => a.MetricName).sort()).toEqual([
+      'ClusterAuthFailed',
+      'CommitRewritten',
+      'DecisionRefused',
+      'ForwarderHeartbeat',
+      'IngestRejectedSource',
+      'ObservationToDecisionLag',
+      'ObservationToDecisionLag',
+    ]);
     const refusals = ours.filter((a) => a.MetricName === 'DecisionRefused' || a.MetricName === 'IngestRejectedSource');
     for (const a of refusals) expect(a).toMatchObject({ Dimensions: [{ Name: 'service', Value: SERVICE_NAME }], Statistic: 'Sum', Threshold: 1 });
     expect(alarms).toHaveLength(11 + 13 + 3); // + checkpoint errors and CommitRewritten (test/infra/tamper-evidence.test.ts), operations.test.ts's thirteen, cluster-alarms.test.ts's three (one cluster's heartbeat and lag, API failures)
@@ -241,9 +245,21 @@ describe('resources', () => {
 
   it('outputs what deploying a cluster needs: bus, table, the reconcile, forwarder and operator roles, the alarm topic, the queues', () => {
     expect(Object.keys(template.toJSON().Outputs).sort()).toEqual([
-      'AlarmTopicArn', 'CheckpointBucketName', 'CheckpointKeyArn', 'EventBusArn', 'EventBusName', 'ForwarderRoleArn',
-      'IngestDeadLetterQueueUrl', 'IngestQueueUrl', 'OperatorRoleArn', 'ReconcileDeadLetterQueueUrl', 'ReconcileQueueUrl', 'ReconcileRoleArn',
-      'TableName', 'TimerDeadLetterQueueUrl', 'TimerQueueUrl',
+      'AlarmTopicArn',
+      'CheckpointBucketName',
+      'CheckpointKeyArn',
+      'EventBusArn',
+      'EventBusName',
+      'ForwarderRoleArn',
+      'IngestDeadLetterQueueUrl',
+      'IngestQueueUrl',
+      'OperatorRoleArn',
+      'ReconcileDeadLetterQueueUrl',
+      'ReconcileQueueUrl',
+      'ReconcileRoleArn',
+      'TableName',
+      'TimerDeadLetterQueueUrl',
+      'TimerQueueUrl',
     ]);
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(outputs.EventBusArn!.Value).toEqual(arn(bus));
@@ -288,11 +304,18 @@ const consume = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQue
 
 /** IAM StringLike: `*` any run of characters (`/` included), `?` one. */
 const like = (pattern: string, value: string): boolean =>
-  new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`).test(value);
+  new RegExp(
+    `^${pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+  ).test(value);
 
 /** Whether the role's policies let it PutItem an item whose partition key is `key` (Allow by LeadingKeys, minus any Deny). */
 function mayPut(roleId: string, key: string): boolean {
-  const own = policies.filter((p) => p.Roles.some((r: unknown) => JSON.stringify(r) === JSON.stringify(ref(roleId)))).flatMap((p) => p.PolicyDocument.Statement as Statement[]);
+  const own = policies
+    .filter((p) => p.Roles.some((r: unknown) => JSON.stringify(r) === JSON.stringify(ref(roleId))))
+    .flatMap((p) => p.PolicyDocument.Statement as Statement[]);
   const puts = own.filter((s) => list(s.Action).includes('dynamodb:PutItem') && list(s.Resource).some((r) => JSON.stringify(r) === JSON.stringify(arn(table))));
   const leadingKeys = (s: Statement, operator: string): string[] | undefined =>
     (s.Condition as Record<string, Record<string, string[]>> | undefined)?.[operator]?.['dynamodb:LeadingKeys'];
@@ -354,8 +377,19 @@ describe('IAM', () => {
     const dynamodb = statements.filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')));
     const actions = new Set(dynamodb.flatMap((s) => list(s.Action)));
     expect(actions).toEqual(
-      new Set(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
-        'dynamodb:Scan', 'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']), // the checkpoint writer's index scan, the commit guard's stream
+      new Set([
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Scan',
+        'dynamodb:DescribeStream',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:ListStreams',
+      ]), // the checkpoint writer's index scan, the commit guard's stream
     );
     for (const s of dynamodb.filter((s) => list(s.Action).includes('dynamodb:BatchWriteItem'))) {
       expect(s.Action).toBe('dynamodb:BatchWriteItem');
@@ -397,7 +431,11 @@ describe('IAM', () => {
       Principal: { AWS: '*' },
       Action: 'events:PutEvents',
       Resource: arn(bus),
-      Condition: { ArnNotLike: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':iam::', ref('AWS::AccountId'), `:role${FORWARDER_ROLE_PATH}*`]] } } },
+      Condition: {
+        ArnNotLike: {
+          'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':iam::', ref('AWS::AccountId'), `:role${FORWARDER_ROLE_PATH}*`]] },
+        },
+      },
     });
   });
 
@@ -414,7 +452,10 @@ describe('IAM', () => {
       fleet: 'fleet/agents',
       fleetLedger: 'fleet/agents/budget', // a fleet member takes node budget: reconcile's too
     };
-    const writable = (roleId: string) => Object.entries(streams).filter(([, key]) => mayPut(roleId, key)).map(([name]) => name);
+    const writable = (roleId: string) =>
+      Object.entries(streams)
+        .filter(([, key]) => mayPut(roleId, key))
+        .map(([name]) => name);
     expect(writable(id(stack.ingest.role))).toEqual(['nodes', 'pods', 'daemonSet']);
     expect(writable(id(stack.reconcile.role))).toEqual(['daemonSet', 'daemonSetSnapshot', 'nodesSnapshot', 'rateLimit', 'fleetLedger']);
     expect(writable(id(stack.timer.role))).toEqual(['daemonSet']);

@@ -50,13 +50,21 @@ const render = (resource: unknown): string => {
 };
 const access = (roleId: string): Record<string, string[]> => {
   const grants: Record<string, Set<string>> = {};
-  for (const s of policiesOf(roleId).filter((s) => s.Effect === 'Allow')) for (const r of list(s.Resource)) for (const a of list(s.Action)) (grants[render(r)] ??= new Set()).add(a);
+  for (const s of policiesOf(roleId).filter((s) => s.Effect === 'Allow'))
+    for (const r of list(s.Resource)) for (const a of list(s.Action)) (grants[render(r)] ??= new Set()).add(a);
   return Object.fromEntries(Object.entries(grants).map(([r, actions]) => [r, [...actions].sort()]));
 };
 const like = (pattern: string, value: string): boolean =>
-  new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`).test(value);
+  new RegExp(
+    `^${pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+  ).test(value);
 function mayPut(roleId: string, key: string): boolean {
-  const puts = policiesOf(roleId).filter((s) => list(s.Action).includes('dynamodb:PutItem') && list(s.Resource).some((r) => JSON.stringify(r) === JSON.stringify(arn(table))));
+  const puts = policiesOf(roleId).filter(
+    (s) => list(s.Action).includes('dynamodb:PutItem') && list(s.Resource).some((r) => JSON.stringify(r) === JSON.stringify(arn(table))),
+  );
   const keys = (s: Statement, operator: string) => s.Condition?.[operator]?.['dynamodb:LeadingKeys'] as string[] | undefined;
   const allowed = puts.some((s) => s.Effect === 'Allow' && (keys(s, 'ForAllValues:StringLike') ?? ['*']).some((p) => like(p, key)));
   const denied = puts.some((s) => s.Effect === 'Deny' && (keys(s, 'ForAnyValue:StringLike') ?? []).some((p) => like(p, key)));
@@ -66,17 +74,41 @@ function mayPut(roleId: string, key: string): boolean {
 describe('fleet reconcile: resources', () => {
   it('runs the fleet handler on its own FIFO queue (content dedup off, per-group throughput), parked in a FIFO dead-letter queue', () => {
     const fn = resources[id(fleetFn)]!.Properties;
-    expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', Timeout: FLEET_TIMEOUT.toSeconds(), RecursiveLoop: 'Allow' });
+    expect(fn).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: FLEET_TIMEOUT.toSeconds(),
+      RecursiveLoop: 'Allow',
+    });
     const queue = resources[fleetQueue]!.Properties;
-    expect(queue).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: false, DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId', VisibilityTimeout: 6 * FLEET_TIMEOUT.toSeconds() });
+    expect(queue).toMatchObject({
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      DeduplicationScope: 'messageGroup',
+      FifoThroughputLimit: 'perMessageGroupId',
+      VisibilityTimeout: 6 * FLEET_TIMEOUT.toSeconds(),
+    });
     expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: arn(fleetDeadLetters), maxReceiveCount: 5 });
     expect(resources[fleetDeadLetters]!.Properties.FifoQueue).toBe(true);
-    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => { const { Tags: _tags, ...properties } = m.Properties; return properties; }).filter((m) => JSON.stringify(m.FunctionName) === JSON.stringify(ref(id(fleetFn))));
-    expect(mappings).toContainEqual({ EventSourceArn: arn(fleetQueue), FunctionName: ref(id(fleetFn)), BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    const mappings = ofType('AWS::Lambda::EventSourceMapping')
+      .map(([, m]) => {
+        const { Tags: _tags, ...properties } = m.Properties;
+        return properties;
+      })
+      .filter((m) => JSON.stringify(m.FunctionName) === JSON.stringify(ref(id(fleetFn))));
+    expect(mappings).toContainEqual({
+      EventSourceArn: arn(fleetQueue),
+      FunctionName: ref(id(fleetFn)),
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
   });
 
   it("is woken by new commits under fleet/ in the log's stream (an operator's apply, approve, pause), filtered to inserts", () => {
-    const [stream] = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties).filter((m) => m.StartingPosition && JSON.stringify(m.FunctionName) === JSON.stringify(ref(id(fleetFn))));
+    const [stream] = ofType('AWS::Lambda::EventSourceMapping')
+      .map(([, m]) => m.Properties)
+      .filter((m) => m.StartingPosition && JSON.stringify(m.FunctionName) === JSON.stringify(ref(id(fleetFn))));
     expect(stream!.EventSourceArn).toEqual({ 'Fn::GetAtt': [table, 'StreamArn'] });
     expect(stream!.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual([
       { eventName: ['INSERT'], dynamodb: { Keys: { [EVENT_LOG_PARTITION_KEY]: { S: [{ prefix: 'fleet/' }] } } } },
@@ -90,7 +122,8 @@ describe('fleet reconcile: resources', () => {
     const required = [...source.matchAll(/requireEnv\(([A-Z_]+_ENV)\b/g)].map((m) => (configNames as Record<string, string>)[m[1]!]!);
     expect(required).toEqual(expect.arrayContaining([TABLE_NAME_ENV, FLEET_QUEUE_URL_ENV, TIMER_QUEUE_URL_ENV]));
     for (const name of required) expect(Object.keys(env), name).toContain(name);
-    for (const asker of [stack.ingest, stack.timer]) expect(resources[id(asker.fn)]!.Properties.Environment.Variables[FLEET_QUEUE_URL_ENV]).toEqual(ref(fleetQueue));
+    for (const asker of [stack.ingest, stack.timer])
+      expect(resources[id(asker.fn)]!.Properties.Environment.Variables[FLEET_QUEUE_URL_ENV]).toEqual(ref(fleetQueue));
   });
 });
 
@@ -101,7 +134,14 @@ describe('fleet reconcile: IAM', () => {
       [`\${${logs}}`]: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       [`\${${table}}`]: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], // PutItem: fleet/ only (below)
       [`\${${table}}/stream/*`]: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
-      [`\${${fleetQueue}}`]: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
+      [`\${${fleetQueue}}`]: [
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+        'sqs:SendMessage',
+      ],
       [`\${${timerQueue}}`]: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
       [`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role${CLUSTER_ROLE_PATH}*`]: ['sts:AssumeRole', 'sts:TagSession'],
     });
@@ -121,12 +161,18 @@ describe('fleet reconcile: IAM', () => {
       mark: 'queue/c1/daemonsets/kube-system/agent',
       rateLimit: 'ratelimit/c1',
     };
-    expect(Object.entries(keys).filter(([, key]) => mayPut(fleetRole, key)).map(([name]) => name)).toEqual(['fleet', 'fleetLedger']);
+    expect(
+      Object.entries(keys)
+        .filter(([, key]) => mayPut(fleetRole, key))
+        .map(([name]) => name),
+    ).toEqual(['fleet', 'fleetLedger']);
     // Reconcile may add to a ledger (a member takes node budget) but not to a fleet's own stream.
     expect(mayPut(id(stack.reconcile.role), 'fleet/agents/budget')).toBe(true);
     expect(mayPut(id(stack.reconcile.role), 'fleet/agents')).toBe(false);
     // No update, delete or batch write: fleet commits stay append-only.
-    const writes = policiesOf(fleetRole).flatMap((s) => list(s.Action)).filter((a) => /dynamodb:(UpdateItem|DeleteItem|BatchWriteItem)/.test(a));
+    const writes = policiesOf(fleetRole)
+      .flatMap((s) => list(s.Action))
+      .filter((a) => /dynamodb:(UpdateItem|DeleteItem|BatchWriteItem)/.test(a));
     expect(writes).toEqual([]);
   });
 

@@ -29,7 +29,12 @@ describe('forwarder-deployment.yaml', () => {
     // Kubernetes expands $(VAR) in args from the container's environment, here the ConfigMap.
     const argv = (container.args as string[]).map((a) => a.replace(/\$\((\w+)\)/g, (_, name: string) => configMap.data[name]));
     const args = parseForwarderArgs(argv);
-    expect(args).toMatchObject({ clusterId: configMap.data.CLUSTER_ID, sourceName: configMap.data.SOURCE_NAME, eventBus: configMap.data.EVENT_BUS, leaseName: 'daemonloop-forwarder' });
+    expect(args).toMatchObject({
+      clusterId: configMap.data.CLUSTER_ID,
+      sourceName: configMap.data.SOURCE_NAME,
+      eventBus: configMap.data.EVENT_BUS,
+      leaseName: 'daemonloop-forwarder',
+    });
     expect(args.kubeconfig).toBeUndefined();
     const port = container.ports.find((p: { name: string }) => p.name === 'health').containerPort;
     expect(port).toBe(args.healthPort);
@@ -43,7 +48,7 @@ describe('forwarder-deployment.yaml', () => {
     expect(deployment.spec.replicas).toBe(2);
   });
 
-  it('runs in the namespace and as the service account the forwarder role\'s trust policy pins', () => {
+  it("runs in the namespace and as the service account the forwarder role's trust policy pins", () => {
     expect(deployment.metadata.namespace).toBe(FORWARDER_NAMESPACE);
     expect(pod.serviceAccountName).toBe(FORWARDER_SERVICE_ACCOUNT);
   });
@@ -83,12 +88,15 @@ describe('forwarder-deployment.yaml', () => {
   it('puts everything namespaced in the namespace forwarder-deployment.yaml declares (once: kustomize refuses two)', () => {
     const namespace = forwarderDocs.find((d) => d.kind === 'Namespace')!.metadata.name;
     expect(rbac.filter((d) => d.kind === 'Namespace')).toEqual([]);
-    for (const doc of [...forwarderDocs, ...rbac].filter((d) => d.kind === 'ServiceAccount' || d.kind === 'ConfigMap' || d.kind === 'Deployment')) expect(doc.metadata.namespace, doc.kind).toBe(namespace);
+    for (const doc of [...forwarderDocs, ...rbac].filter((d) => d.kind === 'ServiceAccount' || d.kind === 'ConfigMap' || d.kind === 'Deployment'))
+      expect(doc.metadata.namespace, doc.kind).toBe(namespace);
   });
 
   it('lets `kubectl apply -f infra/manifests/` (files in name order) create each namespace before anything in it', () => {
     const created = new Set<string>();
-    for (const file of readdirSync(manifests).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort()) {
+    for (const file of readdirSync(manifests)
+      .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+      .sort()) {
       for (const doc of load(file)) {
         if (doc.kind === 'Namespace') created.add(doc.metadata.name);
         if (doc.metadata.namespace) expect(created, `${file}: ${doc.kind} ${doc.metadata.name}`).toContain(doc.metadata.namespace);

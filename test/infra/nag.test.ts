@@ -24,9 +24,11 @@ describe('cdk-nag', () => {
 
   it('gives every acknowledgement a reason of a sentence or more', () => {
     // Each metadata entry maps a rule id to its reason.
-    const entries = stack.node.findAll().flatMap((c) =>
-      c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap((m) => Object.entries(m.data as Record<string, string>)),
-    );
+    const entries = stack.node
+      .findAll()
+      .flatMap((c) =>
+        c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap((m) => Object.entries(m.data as Record<string, string>)),
+      );
     expect(entries.length).toBeGreaterThan(0);
     for (const [id, reason] of entries) expect(reason.length, id).toBeGreaterThan(40);
   });

@@ -14,14 +14,32 @@ const named = (prefix: string) => alarms.filter((a) => a.id.startsWith(`Operatio
 
 describe('operations alarms and dashboard', () => {
   it('has an alarm for each failure an operator must hear about, all to the alarm topic', () => {
-    for (const name of ['RejectedEvents', 'IngestEventAge', 'TimerQueueAge', 'IngestThrottles', 'ReconcileThrottles', 'TimerThrottles', 'RuleDeliveryFailures', 'RuleDeadLetterFailures', 'ClusterAuthFailures', 'DynamoDbThrottles', 'ConditionalCheckFailures', 'ReconcileDurationNearTimeout', 'ObservationToDecisionLag']) {
+    for (const name of [
+      'RejectedEvents',
+      'IngestEventAge',
+      'TimerQueueAge',
+      'IngestThrottles',
+      'ReconcileThrottles',
+      'TimerThrottles',
+      'RuleDeliveryFailures',
+      'RuleDeadLetterFailures',
+      'ClusterAuthFailures',
+      'DynamoDbThrottles',
+      'ConditionalCheckFailures',
+      'ReconcileDurationNearTimeout',
+      'ObservationToDecisionLag',
+    ]) {
       expect(named(name), name).toHaveLength(1);
       expect(named(name)[0]!.AlarmActions, name).toHaveLength(1);
     }
   });
 
   it('alarms on the SLI at p99 of the observation-to-decision lag, and on ingest event age', () => {
-    expect(named('ObservationToDecisionLag')[0]).toMatchObject({ MetricName: 'ObservationToDecisionLag', ExtendedStatistic: 'p99', Threshold: LAG_P99_ALARM_MS });
+    expect(named('ObservationToDecisionLag')[0]).toMatchObject({
+      MetricName: 'ObservationToDecisionLag',
+      ExtendedStatistic: 'p99',
+      Threshold: LAG_P99_ALARM_MS,
+    });
     expect(named('IngestEventAge')[0]).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Threshold: INGEST_AGE_ALARM_SECONDS });
   });
 

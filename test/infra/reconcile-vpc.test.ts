@@ -25,9 +25,14 @@ describe('reconcile in a VPC', () => {
     const fn = template.toJSON().Resources[stack.getLogicalId(stack.reconcile.fn.node.defaultChild as never)].Properties;
     expect(fn.VpcConfig.SubnetIds).toEqual(['subnet-0a', 'subnet-0b']);
     expect(fn.VpcConfig.SecurityGroupIds).toHaveLength(1);
-    for (const other of [stack.ingest, stack.timer]) expect(template.toJSON().Resources[stack.getLogicalId(other.fn.node.defaultChild as never)].Properties.VpcConfig).toBeUndefined();
+    for (const other of [stack.ingest, stack.timer])
+      expect(template.toJSON().Resources[stack.getLogicalId(other.fn.node.defaultChild as never)].Properties.VpcConfig).toBeUndefined();
     const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map((e) => JSON.stringify(e.Properties.ServiceName));
-    for (const service of ['dynamodb', 'sqs', 'secretsmanager', 'sts', 'logs']) expect(endpoints.some((n) => n.includes(`.${service}`)), service).toBe(true);
+    for (const service of ['dynamodb', 'sqs', 'secretsmanager', 'sts', 'logs'])
+      expect(
+        endpoints.some((n) => n.includes(`.${service}`)),
+        service,
+      ).toBe(true);
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', RouteTableIds: ['rtb-0a', 'rtb-0b'] });
   }, 180_000); // a whole synth; minutes on a loaded machine
 

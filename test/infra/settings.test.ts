@@ -22,7 +22,10 @@ describe('readSettings', () => {
   });
 
   it('reads the clusters that get an access role: id, or id=EKS cluster name; a bad id fails by its rule', () => {
-    expect(settingsFrom({ clusters: 'prod-eu=Prod_EU, on-prem-1' }).clusters).toEqual([{ clusterId: 'prod-eu', eksCluster: 'Prod_EU' }, { clusterId: 'on-prem-1' }]);
+    expect(settingsFrom({ clusters: 'prod-eu=Prod_EU, on-prem-1' }).clusters).toEqual([
+      { clusterId: 'prod-eu', eksCluster: 'Prod_EU' },
+      { clusterId: 'on-prem-1' },
+    ]);
     expect(() => settingsFrom({ clusters: 'ok,queue' })).toThrow(/context clusters: cluster id "queue" is reserved/);
   });
 

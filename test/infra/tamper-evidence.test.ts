@@ -59,7 +59,7 @@ describe('the checkpoint signing key', () => {
 });
 
 describe('the checkpoint bucket', () => {
-  const policy = (ofType('AWS::S3::BucketPolicy')[0]![1].Properties.PolicyDocument.Statement as Statement[]);
+  const policy = ofType('AWS::S3::BucketPolicy')[0]![1].Properties.PolicyDocument.Statement as Statement[];
 
   it('locks every object in compliance mode for the retention period, versioned, never public', () => {
     expect(resources[bucket]!.Properties).toMatchObject({
@@ -72,7 +72,14 @@ describe('the checkpoint bucket', () => {
   });
 
   it('denies PutObject to all but the checkpoint role, and object deletion (even a delete marker) to everyone', () => {
-    expect(policy).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:PutObject', Principal: { AWS: '*' }, Condition: { ArnNotEquals: { 'aws:PrincipalArn': roleArn } } }));
+    expect(policy).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:PutObject',
+        Principal: { AWS: '*' },
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': roleArn } },
+      }),
+    );
     const noDelete = policy.find((s) => s.Sid === 'NoOneDeletes')!;
     expect(noDelete).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
     expect(list(noDelete.Action)).toEqual(expect.arrayContaining(['s3:DeleteObject', 's3:DeleteObjectVersion']));
@@ -112,12 +119,16 @@ describe('the checkpoint function', () => {
 describe('the commit guard', () => {
   it('streams the table with old images, into the guard filtered to MODIFY/REMOVE of items holding events', () => {
     expect(resources[table]!.Properties.StreamSpecification).toEqual({ StreamViewType: 'OLD_IMAGE' });
-    const mapping = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties).find((m) => m.StartingPosition && m.FunctionName?.Ref === id(evidence.guard.fn))!; // the fleet reconcile reads the stream too (fleet-reconcile.test.ts)
-    expect(mapping).toMatchObject({ EventSourceArn: { 'Fn::GetAtt': [table, 'StreamArn'] }, FunctionName: { Ref: id(evidence.guard.fn) }, StartingPosition: 'TRIM_HORIZON' });
+    const mapping = ofType('AWS::Lambda::EventSourceMapping')
+      .map(([, m]) => m.Properties)
+      .find((m) => m.StartingPosition && m.FunctionName?.Ref === id(evidence.guard.fn))!; // the fleet reconcile reads the stream too (fleet-reconcile.test.ts)
+    expect(mapping).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [table, 'StreamArn'] },
+      FunctionName: { Ref: id(evidence.guard.fn) },
+      StartingPosition: 'TRIM_HORIZON',
+    });
     const patterns = (mapping.FilterCriteria.Filters as { Pattern: string }[]).map((f) => JSON.parse(f.Pattern));
-    expect(patterns).toEqual([
-      { eventName: ['MODIFY', 'REMOVE'], dynamodb: { OldImage: { [EVENT_LOG_EVENTS_ATTRIBUTE]: { B: [{ exists: true }] } } } },
-    ]);
+    expect(patterns).toEqual([{ eventName: ['MODIFY', 'REMOVE'], dynamodb: { OldImage: { [EVENT_LOG_EVENTS_ATTRIBUTE]: { B: [{ exists: true }] } } } }]);
   });
 
   it('reads only this table’s stream', () => {

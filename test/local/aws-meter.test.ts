@@ -37,22 +37,34 @@ describe('DynamoDB units', () => {
     expect(meter.counts.dynamoDb.writeUnits.other).toBe(3); // 2,100 bytes: 3 KB started
 
     const lose = (item: ReturnType<typeof itemOf>) =>
-      dynamodb.client.send(new PutItemCommand({ TableName: TABLE, Item: item, ConditionExpression: 'attribute_not_exists(#c)', ExpressionAttributeNames: { '#c': 'commit' } }));
+      dynamodb.client.send(
+        new PutItemCommand({ TableName: TABLE, Item: item, ConditionExpression: 'attribute_not_exists(#c)', ExpressionAttributeNames: { '#c': 'commit' } }),
+      );
     await expect(lose(itemOf(500))).rejects.toThrow(); // the 2,100-byte item is there: charged 3, not the new item's 1
     expect(meter.counts.dynamoDb.failedConditionalWrites).toBe(1);
     expect(meter.counts.dynamoDb.writeUnits.failedConditional).toBe(3);
 
-    const absent = { TableName: TABLE, Item: itemOf(5_000, 'other/y'), ConditionExpression: 'attribute_exists(#c)', ExpressionAttributeNames: { '#c': 'commit' } };
+    const absent = {
+      TableName: TABLE,
+      Item: itemOf(5_000, 'other/y'),
+      ConditionExpression: 'attribute_exists(#c)',
+      ExpressionAttributeNames: { '#c': 'commit' },
+    };
     await expect(dynamodb.client.send(new PutItemCommand(absent))).rejects.toThrow(); // nothing there: charged 1
     expect(meter.counts.dynamoDb.writeUnits.failedConditional).toBe(4);
     expect(meter.counts.dynamoDb.writeUnits.other).toBe(3); // failed writes are not counted twice
   });
 
-  it('counts the log\'s appends by kind, a lost race included, and the streams index', async () => {
+  it("counts the log's appends by kind, a lost race included, and the streams index", async () => {
     meter.reset();
     const store = new DynamoDbEventStore(dynamodb.client, TABLE);
     const racer = new DynamoDbEventStore(dynamodb.client, TABLE); // another Lambda environment
-    const node = { type: NODE_OBSERVED, clusterId: 'meter', time: '2026-01-01T00:00:00.000Z', node: { metadata: { name: 'n1', uid: 'u1', resourceVersion: '1' } } } as never;
+    const node = {
+      type: NODE_OBSERVED,
+      clusterId: 'meter',
+      time: '2026-01-01T00:00:00.000Z',
+      node: { metadata: { name: 'n1', uid: 'u1', resourceVersion: '1' } },
+    } as never;
     await store.append('meter/nodes', 0, [node]);
     expect(meter.counts.dynamoDb.writeUnits.observations).toBe(1);
     expect(meter.counts.dynamoDb.writeUnits.index).toBe(1); // the stream's first commit enters the sparse index
@@ -69,7 +81,14 @@ describe('DynamoDB units', () => {
     expect(meter.counts.dynamoDb.readUnits).toBe(3); // 9,000 bytes: 3 × 4 KB
     await dynamodb.client.send(new GetItemCommand({ TableName: TABLE, Key: key }));
     expect(meter.counts.dynamoDb.readUnits).toBe(4.5);
-    await dynamodb.client.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'streamId = :s', ExpressionAttributeValues: { ':s': { S: 'nothing/here' } }, ConsistentRead: true }));
+    await dynamodb.client.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'streamId = :s',
+        ExpressionAttributeValues: { ':s': { S: 'nothing/here' } },
+        ConsistentRead: true,
+      }),
+    );
     expect(meter.counts.dynamoDb.readUnits).toBe(5.5); // an empty query still costs a unit
   });
 });
@@ -84,12 +103,17 @@ describe('EventBridge, SQS and Lambda', () => {
     expect(meter.counts.eventBridgeEvents).toBe(3); // 1 + 2 chunks
 
     meter.sqsSend('fifo', 'x'.repeat(130 * 1024)); // 3 chunks
-    await meter.invocation('ingest', 'standard', Array.from({ length: 25 }, () => '{}'), async () => undefined);
+    await meter.invocation(
+      'ingest',
+      'standard',
+      Array.from({ length: 25 }, () => '{}'),
+      async () => undefined,
+    );
     expect(meter.counts.sqs).toEqual({ fifo: 3, standard: 6 }); // 3 receives + 3 deletes
     expect(meter.counts.lambda.ingest.invocations).toBe(1);
   });
 
-  it('prices the counts at AWS_PRICES and the stack\'s memory sizes', () => {
+  it("prices the counts at AWS_PRICES and the stack's memory sizes", () => {
     const counts = meter.counts;
     counts.lambda.reconcile = { invocations: 2, ms: 1_500 };
     counts.dynamoDb.writeUnits.decisions = 10;
@@ -101,6 +125,9 @@ describe('EventBridge, SQS and Lambda', () => {
     expect(bill.breakdown.dynamoDbWrites).toBeCloseTo(10 * AWS_PRICES.dynamoDbWriteRequestUnitUsd);
     expect(bill.breakdown.dynamoDbReads).toBeCloseTo(4 * AWS_PRICES.dynamoDbReadRequestUnitUsd);
     expect(bill.breakdown.sqs).toBeCloseTo(3 * AWS_PRICES.sqsFifoRequestUsd + 6 * AWS_PRICES.sqsStandardRequestUsd);
-    expect(bill.usd).toBeCloseTo(Object.values(bill.breakdown).reduce((a, b) => a + b, 0), 12);
+    expect(bill.usd).toBeCloseTo(
+      Object.values(bill.breakdown).reduce((a, b) => a + b, 0),
+      12,
+    );
   });
 });

@@ -28,7 +28,11 @@ afterAll(async () => db?.close());
 
 const ROLE = 'arn:aws:iam::123456789012:role/daemonloop-cluster/prod';
 const record = (clusterId: string, endpoint = 'https://k8s.example'): ClusterRecord => ({
-  clusterId, endpoint, credentials: { kind: 'secret', secretArn: `arn:secret:${clusterId}`, roleArn: ROLE }, labels: {}, registeredAt: clock.now().toISOString(),
+  clusterId,
+  endpoint,
+  credentials: { kind: 'secret', secretArn: `arn:secret:${clusterId}`, roleArn: ROLE },
+  labels: {},
+  registeredAt: clock.now().toISOString(),
 });
 
 describe('DynamoDbClusterRegistry', () => {
@@ -58,7 +62,9 @@ describe('DynamoDbClusterRegistry', () => {
     item[EVENT_LOG_EVENTS_ATTRIBUTE] = encodeJson([{ ...change, cluster: { ...change!.cluster, endpoint: 'https://attacker.example' } }]);
     await items.put(item);
     const reader = new DynamoDbClusterRegistry(db.client, 'registry-tampered', clock);
-    await expect(reader.lookup('prod-eu')).rejects.toThrow(`stream ${REGISTRY_STREAM_ID}: commit 1 does not match the hash chain: its contents do not match its hash`);
+    await expect(reader.lookup('prod-eu')).rejects.toThrow(
+      `stream ${REGISTRY_STREAM_ID}: commit 1 does not match the hash chain: its contents do not match its hash`,
+    );
   });
 
   it('keeps every registration when writers race', async () => {
@@ -76,7 +82,13 @@ describe('RegistryClusterConnections', () => {
     try {
       sim.addNode('n1');
       const registry = new DynamoDbClusterRegistry(db.client, 'registry-test', clock);
-      await registry.register({ clusterId: 'sim', endpoint: sim.url, credentials: { kind: 'secret', secretArn: 'arn:secret:sim', roleArn: ROLE }, labels: {}, registeredAt: '' });
+      await registry.register({
+        clusterId: 'sim',
+        endpoint: sim.url,
+        credentials: { kind: 'secret', secretArn: 'arn:secret:sim', roleArn: ROLE },
+        labels: {},
+        registeredAt: '',
+      });
       const aws = recordingAws({ 'arn:secret:sim': JSON.stringify({ token: sim.token }) });
       const connections = new RegistryClusterConnections(registry, { clock, aws });
       const api = await connections.api('sim');
@@ -89,12 +101,17 @@ describe('RegistryClusterConnections', () => {
     }
   });
 
-  it('reaches an EKS cluster at the endpoint eks:DescribeCluster answers, as the cluster\'s own role', async () => {
+  it("reaches an EKS cluster at the endpoint eks:DescribeCluster answers, as the cluster's own role", async () => {
     const sim = new Simulator();
     await sim.start();
     try {
       const registry = new DynamoDbClusterRegistry(db.client, 'registry-test', clock);
-      await registry.register({ clusterId: 'eks-sim', credentials: { kind: 'eks', clusterName: 'Sim_EKS', region: 'eu-west-1', roleArn: ROLE }, labels: {}, registeredAt: '' });
+      await registry.register({
+        clusterId: 'eks-sim',
+        credentials: { kind: 'eks', clusterName: 'Sim_EKS', region: 'eu-west-1', roleArn: ROLE },
+        labels: {},
+        registeredAt: '',
+      });
       const aws = recordingAws({}, sim.url);
       const telemetry = localTelemetry('silent');
       const api = await new RegistryClusterConnections(registry, { clock, aws, telemetry }).api('eks-sim');
@@ -148,7 +165,9 @@ describe('registration rules', () => {
 
   it('refuses plain http off this machine, and a stored endpoint or CA for EKS', async () => {
     await expect(registry().register(record('plain', 'http://k8s.example'))).rejects.toThrow(/only https is allowed/);
-    await expect(registry().register({ ...record('eks'), credentials: { kind: 'eks', clusterName: 'eks', roleArn: ROLE } })).rejects.toThrow(/eks:DescribeCluster/);
+    await expect(registry().register({ ...record('eks'), credentials: { kind: 'eks', clusterName: 'eks', roleArn: ROLE } })).rejects.toThrow(
+      /eks:DescribeCluster/,
+    );
     await registry().register(record('loopback', 'http://127.0.0.1:6443'));
   });
 
@@ -178,7 +197,7 @@ describe('eksToken', () => {
 });
 
 describe('SQS message attributes', () => {
-  it('delays timers in whole seconds rounded up, never past SQS\'s 900, and keeps dedup ids within 128 characters', () => {
+  it("delays timers in whole seconds rounded up, never past SQS's 900, and keeps dedup ids within 128 characters", () => {
     const now = new Date('2026-01-01T00:00:00Z');
     expect([0, 1, 1001, 5000, 3_600_000, -5].map((ms) => delaySecondsUntil(new Date(now.getTime() + ms), now))).toEqual([0, 1, 2, 5, 900, 0]);
     const key = { clusterId: 'c', namespace: 'ns', name: 'ds' };

@@ -27,8 +27,16 @@ function motoMatches(cases: [EventPattern, unknown][]): boolean[] {
 }
 
 const event = (fields: Record<string, unknown>) => ({
-  id: '1', account: '123456789012', time: '2026-01-01T00:00:00Z', region: MOTO_REGION, resources: [],
-  version: '0', source: 'daemonloop.forwarder', 'detail-type': 'NodeObserved', detail: {}, ...fields,
+  id: '1',
+  account: '123456789012',
+  time: '2026-01-01T00:00:00Z',
+  region: MOTO_REGION,
+  resources: [],
+  version: '0',
+  source: 'daemonloop.forwarder',
+  'detail-type': 'NodeObserved',
+  detail: {},
+  ...fields,
 });
 
 const CASES: [string, EventPattern, Record<string, unknown>][] = [

@@ -49,7 +49,12 @@ function recorder(clock: VirtualClock) {
     for (const pod of sim.pods({ namespace: NAMESPACE, labelSelector: 'app=agent' }) as V1Pod[]) {
       const m = pod.metadata!;
       live.add(m.uid!);
-      const seen = pods.get(m.uid!) ?? { name: m.name!, node: pod.spec?.nodeName ?? targetNode(pod)!, hash: m.labels!['controller-revision-hash']!, created: Date.parse(String(m.creationTimestamp)) };
+      const seen = pods.get(m.uid!) ?? {
+        name: m.name!,
+        node: pod.spec?.nodeName ?? targetNode(pod)!,
+        hash: m.labels!['controller-revision-hash']!,
+        created: Date.parse(String(m.creationTimestamp)),
+      };
       pods.set(m.uid!, seen);
       if (pod.spec?.nodeName) seen.scheduled ??= now;
       const ready = pod.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
@@ -131,7 +136,8 @@ describe('rollout receipt on a known rolling update', () => {
       edges.push([old.terminating!, 1], [fresh.ready! + 5_000, -1]);
     }
     edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    let open = 0, peak = 0;
+    let open = 0,
+      peak = 0;
     for (const [, d] of edges) peak = Math.max(peak, (open += d));
     expect(peak).toBe(2);
     expect(second!.peakUnavailable).toBe(peak);
@@ -140,16 +146,33 @@ describe('rollout receipt on a known rolling update', () => {
   it('shows a recorded plan for the template beside the actual, and none for a template never planned', () => {
     const { v2 } = hashes();
     const planned: E.RolloutPlanned = {
-      type: E.ROLLOUT_PLANNED, clusterId: 'local', schemaVersion: E.EVENT_SCHEMA_VERSION, time: new Date(appliedAt.v2 - 1_000).toISOString(),
-      hash: v2, strategy: 'maxUnavailable 2, maxSurge 0', p50Ms: 100_000, p90Ms: 120_000, peakUnavailable: 2, surgePodHours: 0,
+      type: E.ROLLOUT_PLANNED,
+      clusterId: 'local',
+      schemaVersion: E.EVENT_SCHEMA_VERSION,
+      time: new Date(appliedAt.v2 - 1_000).toISOString(),
+      hash: v2,
+      strategy: 'maxUnavailable 2, maxSurge 0',
+      p50Ms: 100_000,
+      p90Ms: 120_000,
+      peakUnavailable: 2,
+      surgePodHours: 0,
     };
     const before = log.daemonSet.filter((c) => Date.parse(c.time) < appliedAt.v2);
-    const withPlan: AuditLog = { ...log, daemonSet: [...before, { ...before.at(-1)!, commit: before.at(-1)!.commit + 0.5, time: planned.time, events: [planned] }, ...log.daemonSet.slice(before.length)] };
+    const withPlan: AuditLog = {
+      ...log,
+      daemonSet: [
+        ...before,
+        { ...before.at(-1)!, commit: before.at(-1)!.commit + 0.5, time: planned.time, events: [planned] },
+        ...log.daemonSet.slice(before.length),
+      ],
+    };
     const [first, second] = receiptsOf(withPlan);
     expect(first!.planned).toBeUndefined();
     expect(second!.planned).toEqual({ at: planned.time, strategy: planned.strategy, p50Seconds: 100, p90Seconds: 120, peakUnavailable: 2, surgePodHours: 0 });
     const csv = renderReceiptCsv([second!]).split('\n');
-    expect(csv[0]).toMatch(/,peak_unavailable,.*,planned_at,planned_strategy,planned_p50_seconds,planned_p90_seconds,planned_peak_unavailable,planned_surge_pod_hours$/);
+    expect(csv[0]).toMatch(
+      /,peak_unavailable,.*,planned_at,planned_strategy,planned_p50_seconds,planned_p90_seconds,planned_peak_unavailable,planned_surge_pod_hours$/,
+    );
     expect(csv[1]!.endsWith(`,${planned.time},"maxUnavailable 2, maxSurge 0",100,120,2,0`)).toBe(true);
     const off = Math.round(((second!.durationSeconds! - 100) / 100) * 100);
     expect(renderReceiptTable([second!])).toContain(`100/120 (${off >= 0 ? '+' : ''}${off}%), 2, 0.000`);
@@ -157,7 +180,8 @@ describe('rollout receipt on a known rolling update', () => {
 
   it('prices the window as the simulator’s pod-seconds × the OpenCost default rates, computed here', () => {
     const life = readLifecycles(log);
-    const from = appliedAt.v2 + 10_000, to = life.endMs; // a window that cuts through the rollout
+    const from = appliedAt.v2 + 10_000,
+      to = life.endMs; // a window that cuts through the rollout
     const podSeconds = [...seen.values()].reduce((sum, p) => sum + Math.max(0, Math.min(to, p.gone ?? Infinity) - Math.max(from, p.scheduled!)) / 1000, 0);
     const hourly = 0.1 * 0.031611 + (200 / 1024) * 0.004237; // 100m CPU, 200Mi memory
     const cost = windowCost(life, OPENCOST_DEFAULT_PRICES, from, to, 'revision', 'local');

@@ -28,7 +28,9 @@ describe('rebuild through the hash chain', () => {
 
     const nodes = items.get(nodesStreamId(CLUSTER))!;
     nodes[4] = { ...nodes[4]!, [EVENT_LOG_EVENTS_ATTRIBUTE]: encodeEvents([nodeObserved('forged', '99')]) }; // commit 5, after the snapshot
-    const error = await fresh().rebuild(key, at(0)).catch((e: unknown) => e);
+    const error = await fresh()
+      .rebuild(key, at(0))
+      .catch((e: unknown) => e);
     expect(isChainBroken(error), String(error)).toBe(true);
     expect(error).toMatchObject({ streamId: nodesStreamId(CLUSTER), commit: 5 });
   });

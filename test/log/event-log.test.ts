@@ -59,9 +59,15 @@ describe('EventLog.appendObservations', () => {
   it('sends a relist of DaemonSets, or of pods in every namespace, to each such stream', async () => {
     const store = await freshStore();
     const log = new EventLog(store);
-    await log.appendObservations([daemonSetObserved(), daemonSetObserved(aDaemonSet('other', '3', 'uid-2')), podObserved('a', '4'), podObserved('b', '5', { namespace: 'x' })]);
+    await log.appendObservations([
+      daemonSetObserved(),
+      daemonSetObserved(aDaemonSet('other', '3', 'uid-2')),
+      podObserved('a', '4'),
+      podObserved('b', '5', { namespace: 'x' }),
+    ]);
     await log.appendObservations([relist('DaemonSet', '10', ['ds-uid', 'uid-2']), relist('Pod', '11', ['uid-a', 'uid-b'])]);
-    for (const stream of ['c1/daemonsets/default/agent', 'c1/daemonsets/default/other']) expect((await eventsOf(store, stream)).at(-1)!.type).toBe('RelistCompleted');
+    for (const stream of ['c1/daemonsets/default/agent', 'c1/daemonsets/default/other'])
+      expect((await eventsOf(store, stream)).at(-1)!.type).toBe('RelistCompleted');
     for (const stream of ['c1/pods/default', 'c1/pods/x']) expect((await eventsOf(store, stream)).at(-1)!.type).toBe('RelistCompleted');
   });
 
@@ -116,9 +122,11 @@ describe('EventLog.rebuild and decisions', () => {
     await new EventLog(store).appendObservations(cluster);
     const [a, b] = [new EventLog(store), new EventLog(store)];
     const [ra, rb] = await Promise.all([a.rebuild(key, at(1)), b.rebuild(key, at(1))]);
-    const decisionOf = (r: typeof ra) =>
-      decisionEvents({ key, commit: r.daemonSetCommit + 1, input: r.input!, result: reconcile(r.input!), marks: r.marks });
-    const outcomes = await Promise.allSettled([a.appendDecision(key, ra.daemonSetCommit, decisionOf(ra)), b.appendDecision(key, rb.daemonSetCommit, decisionOf(rb))]);
+    const decisionOf = (r: typeof ra) => decisionEvents({ key, commit: r.daemonSetCommit + 1, input: r.input!, result: reconcile(r.input!), marks: r.marks });
+    const outcomes = await Promise.allSettled([
+      a.appendDecision(key, ra.daemonSetCommit, decisionOf(ra)),
+      b.appendDecision(key, rb.daemonSetCommit, decisionOf(rb)),
+    ]);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     const lost = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!;
     expect(isStreamVersionConflict(lost.reason)).toBe(true);

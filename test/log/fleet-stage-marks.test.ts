@@ -12,13 +12,31 @@ import { NOW } from '../domain/builders';
 import { controlledLog, t } from './rollout-control-log';
 
 const at = (s: number) => t(s).toISOString();
-const stage = (name: string, clusters: string[], approval = false): PlannedStage => ({ name, clusters, maxConcurrency: 1, minSuccessSeconds: 0, maxFailedClusters: 0, approval });
-const fleet = { apiVersion: 'daemonloop.dev/v1alpha1', kind: 'FleetDaemonSet', metadata: { name: 'fluentd', namespace: 'kube-system' }, spec: {} } as unknown as FleetDaemonSet;
+const stage = (name: string, clusters: string[], approval = false): PlannedStage => ({
+  name,
+  clusters,
+  maxConcurrency: 1,
+  minSuccessSeconds: 0,
+  maxFailedClusters: 0,
+  approval,
+});
+const fleet = {
+  apiVersion: 'daemonloop.dev/v1alpha1',
+  kind: 'FleetDaemonSet',
+  metadata: { name: 'fluentd', namespace: 'kube-system' },
+  spec: {},
+} as unknown as FleetDaemonSet;
 
 /** dev-1 goes first and succeeds; prod-eu waits for its stage's approval, a fleet pause, then fails. */
 const stream = (): { commit: number; events: FleetEvent[] }[] => [
   { commit: 1, events: [{ type: 'FleetApplied', time: at(0), fleet, revision: 2 }] },
-  { commit: 2, events: [{ type: 'FleetRunStarted', time: at(1), plan: { revision: 2, stages: [stage('dev', ['dev-1']), stage('prod', ['prod-eu'], true)], specs: {} } }, { type: 'FleetClusterStarted', time: at(1), revision: 2, clusterId: 'dev-1', stage: 'dev' }] },
+  {
+    commit: 2,
+    events: [
+      { type: 'FleetRunStarted', time: at(1), plan: { revision: 2, stages: [stage('dev', ['dev-1']), stage('prod', ['prod-eu'], true)], specs: {} } },
+      { type: 'FleetClusterStarted', time: at(1), revision: 2, clusterId: 'dev-1', stage: 'dev' },
+    ],
+  },
   { commit: 3, events: [{ type: 'FleetClusterWritten', time: at(2), revision: 2, clusterId: 'dev-1', outcome: 'succeeded' }] },
   { commit: 4, events: [{ type: 'FleetClusterSucceeded', time: at(20), revision: 2, clusterId: 'dev-1' }] },
   { commit: 5, events: [{ type: 'FleetStageApproved', time: at(30), revision: 2, stage: 'prod' }] },
@@ -29,7 +47,15 @@ const stream = (): { commit: number; events: FleetEvent[] }[] => [
   { commit: 10, events: [{ type: 'FleetRunFinished', time: at(91), revision: 2, outcome: 'Failed', reason: '1 cluster failed' }] },
 ];
 const member = (clusterId: string) => ({ fleet: 'fluentd', clusterId, namespace: 'kube-system', name: 'fluentd' });
-const brief = (marks: ReturnType<typeof fleetStageMarks>) => marks.map((m) => [(m.ms - NOW.getTime()) / 1000, m.commit, m.type, m.label, m.reason, m.untilMs === undefined ? undefined : (m.untilMs - NOW.getTime()) / 1000]);
+const brief = (marks: ReturnType<typeof fleetStageMarks>) =>
+  marks.map((m) => [
+    (m.ms - NOW.getTime()) / 1000,
+    m.commit,
+    m.type,
+    m.label,
+    m.reason,
+    m.untilMs === undefined ? undefined : (m.untilMs - NOW.getTime()) / 1000,
+  ]);
 
 describe('fleet stage marks', () => {
   it("keeps only this cluster's stage, with the run, its stage's approval and the fleet's pauses", () => {
@@ -73,6 +99,14 @@ describe('fleet stage marks', () => {
     expect(svg).toContain('<title>FleetClusterFailed prod: revision 2: progress deadline exceeded</title>');
     const html = renderRolloutHtml(model);
     const data = JSON.parse(/<script id="rollout-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as { controls: unknown[][] };
-    expect(data.controls.filter((c) => c[6] === 'stage').map((c) => c[1])).toEqual(['FleetRunStarted', 'FleetStageApproved', 'FleetClusterStarted', 'FleetPauseChanged', 'FleetPauseChanged', 'FleetClusterFailed', 'FleetRunFinished']);
+    expect(data.controls.filter((c) => c[6] === 'stage').map((c) => c[1])).toEqual([
+      'FleetRunStarted',
+      'FleetStageApproved',
+      'FleetClusterStarted',
+      'FleetPauseChanged',
+      'FleetPauseChanged',
+      'FleetClusterFailed',
+      'FleetRunFinished',
+    ]);
   });
 });

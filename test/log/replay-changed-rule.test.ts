@@ -7,7 +7,11 @@ import { recordingIo } from '../cli/fake-io';
 
 vi.mock('../../domain/int-or-percent', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../domain/int-or-percent')>();
-  return { ...real, scaledValue: (value: unknown, total: number) => ((real.scaledValue as (v: unknown, t: number) => number | undefined)(value, total) ?? 0) + (value === 2 ? 1 : 0) };
+  return {
+    ...real,
+    scaledValue: (value: unknown, total: number) =>
+      ((real.scaledValue as (v: unknown, t: number) => number | undefined)(value, total) ?? 0) + (value === 2 ? 1 : 0),
+  };
 });
 
 describe('replay under a changed domain rule', () => {
@@ -18,7 +22,9 @@ describe('replay under a changed domain rule', () => {
     const out = io.stdout.join('\n');
     expect(out).toMatch(/decision #\d+ \(2026-01-01 [\d:.]+\) does not match its replay:/);
     expect(out).toMatch(/ {2}deletes: recorded only none; replayed only agent-\w+/);
-    expect(out).toMatch(/ {2}waits: recorded only budget exhausted: maxUnavailable 2, 2 in use on node-\d(, node-\d)*; replayed only budget exhausted: maxUnavailable 3, 3 in use on node-\d/);
+    expect(out).toMatch(
+      / {2}waits: recorded only budget exhausted: maxUnavailable 2, 2 in use on node-\d(, node-\d)*; replayed only budget exhausted: maxUnavailable 3, 3 in use on node-\d/,
+    );
     expect(out.split('\n').at(-1)).toMatch(/^replayed \d+ decisions: [1-9]\d* do not match$/);
   });
 });

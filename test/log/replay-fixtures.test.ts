@@ -10,7 +10,6 @@ import { exportLines, parseExport, replayCommits } from '../../functions/log/his
 import { recordingIo } from '../cli/fake-io';
 import { FIXTURES, fixturePath } from '../fixtures/record';
 
-
 describe('committed histories replay with the current domain', () => {
   it.each(FIXTURES)('%s: every recorded decision decides the same again', async (name) => {
     const commits = parseExport(await readFile(fixturePath(name), 'utf8'), name);

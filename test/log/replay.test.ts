@@ -22,7 +22,10 @@ beforeAll(async () => {
   h = await startHarness({ nodes: NODES, runtime: { stateDir: state } });
   const allOn = (image: string) => {
     const byNode = livePodsByNode(h.sim);
-    return byNode.size === NODES && [...byNode.values()].every((pods) => pods.length === 1 && pods[0]!.spec!.containers[0]!.image === image && isAvailable(pods[0]!, 5, h.clock.now()));
+    return (
+      byNode.size === NODES &&
+      [...byNode.values()].every((pods) => pods.length === 1 && pods[0]!.spec!.containers[0]!.image === image && isAvailable(pods[0]!, 5, h.clock.now()))
+    );
   };
   await h.cp.applyDaemonSet(agentDaemonSet({ maxUnavailable: 2, minReadySeconds: 5 }));
   await h.until(() => allOn('agent:1'), 'the first revision available everywhere');
@@ -70,12 +73,21 @@ describe('replayDecisions', () => {
     const own = await commitsOf(log.store.read.bind(log.store), stream);
     const target = own.filter((c) => c.events.some((e) => e.type === E.RECONCILE_DECIDED))[5]!;
     const altered = own.map((c) =>
-      c.commit !== target.commit ? c : { ...c, events: c.events.map((e) => (e.type === E.RECONCILE_DECIDED ? { ...e, status: { ...e.status, numberAvailable: 99 } } : e)) },
+      c.commit !== target.commit
+        ? c
+        : { ...c, events: c.events.map((e) => (e.type === E.RECONCILE_DECIDED ? { ...e, status: { ...e.status, numberAvailable: 99 } } : e)) },
     );
     const read: ReadStream = (id, from) => (id === stream ? fromArray(altered) : log.store.read(id, from));
     const report = await replayDecisions(read, key);
     const real = (target.events[0] as E.ReconcileDecided).status.numberAvailable;
-    expect(report.mismatches).toEqual([{ commit: target.commit, decisionId: `${stream}@${target.commit}`, time: target.events[0]!.time, differences: [`status.numberAvailable: recorded 99, replayed ${real}`] }]);
+    expect(report.mismatches).toEqual([
+      {
+        commit: target.commit,
+        decisionId: `${stream}@${target.commit}`,
+        time: target.events[0]!.time,
+        differences: [`status.numberAvailable: recorded 99, replayed ${real}`],
+      },
+    ]);
   });
 
   it('folds a stream again from its start when a decision recorded a lower mark than the one before it', async () => {
@@ -85,7 +97,12 @@ describe('replayDecisions', () => {
     const marksOf = (c: Commit) => (c.events[0] as E.ReconcileDecided).inputs.streams;
     const target = decisions.find((_c, i) => i > 0 && marksOf(decisions[i - 1]!)[pods]! > 1)!;
     const lowered = own.map((c) =>
-      c !== target ? c : { ...c, events: c.events.map((e) => (e.type === E.RECONCILE_DECIDED ? { ...e, inputs: { ...e.inputs, streams: { ...e.inputs.streams, [pods]: 1 } } } : e)) },
+      c !== target
+        ? c
+        : {
+            ...c,
+            events: c.events.map((e) => (e.type === E.RECONCILE_DECIDED ? { ...e, inputs: { ...e.inputs, streams: { ...e.inputs.streams, [pods]: 1 } } } : e)),
+          },
     );
     const reads: string[] = [];
     const read: ReadStream = (id, from) => {
@@ -101,17 +118,36 @@ describe('replayDecisions', () => {
     const latest = (id: string) => log.store.latestCommit(id);
     const head = await latest(stream);
     const own = await commitsOf(log.store.read.bind(log.store), stream);
-    const last = own.flatMap((c) => c.events).filter((e): e is E.ReconcileDecided => e.type === E.RECONCILE_DECIDED).at(-1)!;
+    const last = own
+      .flatMap((c) => c.events)
+      .filter((e): e is E.ReconcileDecided => e.type === E.RECONCILE_DECIDED)
+      .at(-1)!;
     const decisionId = `${stream}@${head + 1}`;
     const time = h.clock.now().toISOString();
-    const streams = { [nodesStreamId('local')]: await latest(nodesStreamId('local')), [podsStreamId('local', NAMESPACE)]: await latest(podsStreamId('local', NAMESPACE)), [stream]: head };
+    const streams = {
+      [nodesStreamId('local')]: await latest(nodesStreamId('local')),
+      [podsStreamId('local', NAMESPACE)]: await latest(podsStreamId('local', NAMESPACE)),
+      [stream]: head,
+    };
     await log.store.append(stream, head, [
       { ...last, decisionId, time, creates: 1, inputs: { ...last.inputs, streams, settledIntents: { creates: [], deletes: [] } } },
-      { type: E.POD_CREATE_REQUESTED, clusterId: 'local', schemaVersion: 1, time, decisionId, namespace: NAMESPACE, podName: 'agent-forged', nodeName: 'node-3', hash: last.currentHash },
+      {
+        type: E.POD_CREATE_REQUESTED,
+        clusterId: 'local',
+        schemaVersion: 1,
+        time,
+        decisionId,
+        namespace: NAMESPACE,
+        podName: 'agent-forged',
+        nodeName: 'node-3',
+        hash: last.currentHash,
+      },
     ]);
 
     const report = await replayDecisions(log.store.read.bind(log.store), key);
-    expect(report.mismatches).toEqual([{ commit: head + 1, decisionId, time, differences: ['creates: recorded only node-3/agent-forged; replayed only none'] }]);
+    expect(report.mismatches).toEqual([
+      { commit: head + 1, decisionId, time, differences: ['creates: recorded only node-3/agent-forged; replayed only none'] },
+    ]);
   });
 });
 

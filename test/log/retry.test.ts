@@ -21,14 +21,28 @@ describe('retryOnConflict', () => {
 
   it('throws anything but a conflict at once', async () => {
     let calls = 0;
-    const failing = retryOnConflict(0, async () => { calls++; throw new Error('throttled'); }, async () => 0);
+    const failing = retryOnConflict(
+      0,
+      async () => {
+        calls++;
+        throw new Error('throttled');
+      },
+      async () => 0,
+    );
     await expect(failing).rejects.toThrow('throttled');
     expect(calls).toBe(1);
   });
 
   it('gives up after ten conflicts with the conflict itself', async () => {
     let calls = 0;
-    const losing = retryOnConflict(0, async (e) => { calls++; throw new StreamVersionConflict('s', e); }, async () => 0);
+    const losing = retryOnConflict(
+      0,
+      async (e) => {
+        calls++;
+        throw new StreamVersionConflict('s', e);
+      },
+      async () => 0,
+    );
     await expect(losing).rejects.toMatchObject({ code: 'StreamVersionConflict' });
     expect(calls).toBe(10);
   });

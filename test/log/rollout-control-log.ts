@@ -20,7 +20,8 @@ export function statuses(): { s: number; status: V1DaemonSetStatus }[] {
     const ds = v2({ waves, ...r });
     return run({ ...ds, ...(previous ? { status: previous } : {}) }, nodeList, pods, { revisions: revisions(ds), now: t(s) }).status;
   };
-  const zoneA = nodeList.slice(0, 2), rest = nodeList.slice(2);
+  const zoneA = nodeList.slice(0, 2),
+    rest = nodeList.slice(2);
   const first = decide(v1Pods(nodeList), undefined, 0); // RolloutStarted, WaveStarted zones/zone-a
   const soakPods = [...v2Pods(v2({ waves }), zoneA, t(5)), ...v1Pods(rest)];
   const soaking = decide(soakPods, first, 20); // zone-a finished: it soaks 60 s from t(5)
@@ -40,11 +41,25 @@ export function statuses(): { s: number; status: V1DaemonSetStatus }[] {
 }
 
 export function controlledLog(): AuditLog {
-  const commit = (streamId: string, n: number, s: number, events: unknown[]): Commit => ({ streamId, commit: n, time: t(s).toISOString(), events: events as E.LogEvent[] });
+  const commit = (streamId: string, n: number, s: number, events: unknown[]): Commit => ({
+    streamId,
+    commit: n,
+    time: t(s).toISOString(),
+    events: events as E.LogEvent[],
+  });
   const stamp = <T>(e: T, s: number): T => ({ ...e, time: t(s).toISOString() });
   const ds: V1DaemonSet = { ...v2({ waves }), metadata: { ...v2({ waves }).metadata, namespace: 'default', uid: 'ds-uid' } };
   const [, v2Revision] = revisions(ds);
-  const revision: E.RevisionRecorded = { type: E.REVISION_RECORDED, clusterId: CLUSTER, schemaVersion: E.EVENT_SCHEMA_VERSION, time: t(0).toISOString(), decisionId: `${DS_STREAM}@2`, revision: 2, hash: v2Revision!.hash, template: v2Revision!.template };
+  const revision: E.RevisionRecorded = {
+    type: E.REVISION_RECORDED,
+    clusterId: CLUSTER,
+    schemaVersion: E.EVENT_SCHEMA_VERSION,
+    time: t(0).toISOString(),
+    decisionId: `${DS_STREAM}@2`,
+    revision: 2,
+    hash: v2Revision!.hash,
+    template: v2Revision!.template,
+  };
   return {
     key: KEY,
     nodes: nodeList.map((n, i) => commit(`${CLUSTER}/nodes`, i + 1, 0, [stamp(nodeObserved(n.metadata!.name!, String(i + 1), n.metadata!.labels), 0)])),

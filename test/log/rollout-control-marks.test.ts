@@ -15,7 +15,13 @@ import { controlledLog, statuses, t } from './rollout-control-log';
 
 describe('rollout control in the audit views', () => {
   it('reads the transitions of the decided statuses as marks: waves, the soak, the pause and resume, the stop', () => {
-    const marks = readLifecycles(controlledLog()).controls.map(({ ms, type, kind, label, untilMs }) => ({ s: (ms - NOW.getTime()) / 1000, type, kind, label, untilMs }));
+    const marks = readLifecycles(controlledLog()).controls.map(({ ms, type, kind, label, untilMs }) => ({
+      s: (ms - NOW.getTime()) / 1000,
+      type,
+      kind,
+      label,
+      untilMs,
+    }));
     expect(marks).toEqual([
       { s: 0, type: 'RolloutStarted', kind: 'rollout-start', label: undefined, untilMs: undefined },
       { s: 0, type: 'WaveStarted', kind: 'wave-start', label: 'zones/zone-a', untilMs: undefined },
@@ -31,7 +37,11 @@ describe('rollout control in the audit views', () => {
 
   it('lists the pause and the stop, with why, in the receipt', () => {
     const log = controlledLog();
-    const [receipt] = rolloutReceipts({ lifecycles: readLifecycles(log), prices: OPENCOST_DEFAULT_PRICES, commitTimes: { daemonSet: log.daemonSet.map((c) => ({ commit: c.commit, ms: Date.parse(c.time) })), nodes: [], pods: [] } });
+    const [receipt] = rolloutReceipts({
+      lifecycles: readLifecycles(log),
+      prices: OPENCOST_DEFAULT_PRICES,
+      commitTimes: { daemonSet: log.daemonSet.map((c) => ({ commit: c.commit, ms: Date.parse(c.time) })), nodes: [], pods: [] },
+    });
     expect(receipt!.pauses).toEqual([
       { at: t(80).toISOString(), until: t(100).toISOString(), reason: 'spec.paused is true' },
       { at: t(110).toISOString(), reason: expect.stringMatching(/zone-b-0 \(pod Failed\)/) },
@@ -58,16 +68,31 @@ describe('rollout control in the audit views', () => {
     expect(svg).toMatch(/<line class="control pause"[^>]*><title>FailureBudgetExceeded: 1 nodes failed/);
     const html = renderRolloutHtml(model);
     const data = JSON.parse(/<script id="rollout-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as { controls: unknown[][] };
-    expect(data.controls.map((c) => c[1])).toEqual(['RolloutStarted', 'WaveStarted', 'WaveFinished', 'WaveStarted', 'Paused', 'Resumed', 'FailureBudgetExceeded']);
+    expect(data.controls.map((c) => c[1])).toEqual([
+      'RolloutStarted',
+      'WaveStarted',
+      'WaveFinished',
+      'WaveStarted',
+      'Paused',
+      'Resumed',
+      'FailureBudgetExceeded',
+    ]);
     expect(html.match(/data-c="\d+"/g)!.length).toBeGreaterThanOrEqual(2 * 10); // each section: 3 bands + 7 marks
   });
 
   it('draws a deadline breach', () => {
-    const deadline = [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'no progress for 30s in zones/zone-b: 0 of 2 nodes updated' }];
+    const deadline = [
+      { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'no progress for 30s in zones/zone-b: 0 of 2 nodes updated' },
+    ];
     const log = controlledLog();
     const [last] = statuses().slice(-2);
     const breached = { ...last!.status, conditions: [...(last!.status.conditions ?? []).filter((c) => c.type !== 'Progressing'), ...deadline] };
-    log.daemonSet.push({ streamId: DS_STREAM, commit: 9, time: t(150).toISOString(), events: [{ ...decided(9), time: t(150).toISOString(), status: breached }] as E.LogEvent[] });
+    log.daemonSet.push({
+      streamId: DS_STREAM,
+      commit: 9,
+      time: t(150).toISOString(),
+      events: [{ ...decided(9), time: t(150).toISOString(), status: breached }] as E.LogEvent[],
+    });
     const marks = readLifecycles(log).controls.filter((c) => c.kind === 'deadline');
     expect(marks.map((c) => [c.type, c.reason])).toEqual([['ProgressDeadlineExceeded', deadline[0]!.message]]);
     expect(renderRolloutSvg(pictureModel(readLifecycles(log), { title: 't' }))).toContain('<line class="control deadline"');

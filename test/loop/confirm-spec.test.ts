@@ -45,7 +45,9 @@ function forged() {
   const ds = aDaemonSet('agent', '999999999999999999');
   ds.spec!.template.spec = {
     hostPID: true,
-    containers: [{ name: 'agent', image: 'attacker/miner:latest', securityContext: { privileged: true }, volumeMounts: [{ name: 'root', mountPath: '/host' }] }],
+    containers: [
+      { name: 'agent', image: 'attacker/miner:latest', securityContext: { privileged: true }, volumeMounts: [{ name: 'root', mountPath: '/host' }] },
+    ],
     volumes: [{ name: 'root', hostPath: { path: '/' } }],
   };
   return ds;
@@ -78,11 +80,11 @@ describe('confirming the spec with the API server', () => {
     expect(cluster.pods.size).toBe(0);
     expect((await events()).filter((e) => e.type === E.DECISION_REFUSED).map((e) => (e as E.DecisionRefused).reason)).toEqual([
       'the cluster has no such DaemonSet',
-      'uid ds-uid decided on, the cluster\'s is another-uid',
+      "uid ds-uid decided on, the cluster's is another-uid",
     ]);
   });
 
-  it('applies a decision the cluster confirms, with one GET, and owner references naming the API server\'s uid', async () => {
+  it("applies a decision the cluster confirms, with one GET, and owner references naming the API server's uid", async () => {
     const { log, cluster, deps } = await setup();
     await log.appendObservations([daemonSetObserved()]);
     expect(await reconcileOne(key, deps)).toBe('decided');
@@ -129,7 +131,7 @@ describe('confirming the spec with the API server', () => {
   it('names what differs: generation, deletion, spec outside the template', () => {
     const ds = aDaemonSet();
     expect(specMismatch(ds, structuredClone(ds))).toBeUndefined();
-    expect(specMismatch(ds, { ...ds, metadata: { ...ds.metadata, generation: 2 } })).toBe('generation 1 decided on, the cluster\'s is 2');
+    expect(specMismatch(ds, { ...ds, metadata: { ...ds.metadata, generation: 2 } })).toBe("generation 1 decided on, the cluster's is 2");
     expect(specMismatch(ds, { ...ds, metadata: { ...ds.metadata, deletionTimestamp: new Date() } })).toBe('the cluster is deleting the DaemonSet');
     const wider = structuredClone(ds);
     wider.spec!.selector = {};

@@ -56,7 +56,10 @@ async function setup() {
 function podObservedFrom(pod: V1Pod, resourceVersion: string): E.PodObserved {
   const ready = { type: 'Ready', status: 'True', lastTransitionTime: new Date('2026-01-01T00:00:00Z') };
   return {
-    type: E.POD_OBSERVED, clusterId: CLUSTER, schemaVersion: E.EVENT_SCHEMA_VERSION, time: '2026-01-01T00:10:00.000Z',
+    type: E.POD_OBSERVED,
+    clusterId: CLUSTER,
+    schemaVersion: E.EVENT_SCHEMA_VERSION,
+    time: '2026-01-01T00:10:00.000Z',
     pod: { ...pod, metadata: { ...pod.metadata, uid: `uid-${pod.metadata!.name}`, resourceVersion }, status: { phase: 'Running', conditions: [ready] } },
   };
 }
@@ -89,7 +92,9 @@ describe('reconcileOne for a fleet member', () => {
     const before = await s.commits();
     // A hold granted to an earlier decision on a node that no longer needs the daemon (gone): settled, so returned.
     const ledgerCommit = (await s.fleets.read(fleetBudgetStreamId('agents'))).length;
-    await s.fleets.append(fleetBudgetStreamId('agents'), ledgerCommit, [{ type: 'FleetBudgetGranted', time: s.clock.now().toISOString(), clusterId: CLUSTER, nodes: ['n-gone'], decisionCommit: 1 }]);
+    await s.fleets.append(fleetBudgetStreamId('agents'), ledgerCommit, [
+      { type: 'FleetBudgetGranted', time: s.clock.now().toISOString(), clusterId: CLUSTER, nodes: ['n-gone'], decisionCommit: 1 },
+    ]);
     expect(await reconcileOne(key, s.deps)).toBe('decided');
     expect(await s.commits()).toBe(before + 1); // the decision (it applies nothing, so no outcomes)
     expect((await s.ledger()).at(-1)).toMatchObject({ type: 'FleetBudgetReturned', clusterId: CLUSTER, nodes: ['n-gone'] });

@@ -87,7 +87,9 @@ async function run(strategy: Strategy, before: Step[], during: Step[]): Promise<
     telemetry: localTelemetry('silent'),
   };
   const base = () => ({ clusterId: CLUSTER_ID, schemaVersion: E.EVENT_SCHEMA_VERSION, time: clock.now().toISOString() });
-  await log.appendObservations(NODES.map((name, i) => ({ type: E.NODE_OBSERVED, ...base(), node: { metadata: { name, uid: `uid-${name}`, resourceVersion: String(i + 1) }, spec: {} } })));
+  await log.appendObservations(
+    NODES.map((name, i) => ({ type: E.NODE_OBSERVED, ...base(), node: { metadata: { name, uid: `uid-${name}`, resourceVersion: String(i + 1) }, spec: {} } })),
+  );
 
   // A stranger's pod (not a daemon pod: the forwarder never sends it) holds the name the rollout's
   // pod for node-1 will ask for first.
@@ -120,7 +122,14 @@ async function run(strategy: Strategy, before: Step[], during: Step[]): Promise<
   };
 
   let rolloutStarted = false;
-  const dump = () => `${cluster.list().map((p) => `${p.metadata!.name} ${p.spec!.nodeName} ${p.metadata!.labels![CONTROLLER_REVISION_HASH_LABEL]} ready=${ready(p)}${p.metadata!.deletionTimestamp ? ' terminating' : ''}`).join('\n')}\nat ${clock.now().toISOString()}`;
+  const dump = () =>
+    `${cluster
+      .list()
+      .map(
+        (p) =>
+          `${p.metadata!.name} ${p.spec!.nodeName} ${p.metadata!.labels![CONTROLLER_REVISION_HASH_LABEL]} ready=${ready(p)}${p.metadata!.deletionTimestamp ? ' terminating' : ''}`,
+      )
+      .join('\n')}\nat ${clock.now().toISOString()}`;
   const check = () => {
     const byNode = new Map<string, V1Pod[]>();
     for (const pod of cluster.list().filter(ours)) byNode.set(pod.spec!.nodeName!, [...(byNode.get(pod.spec!.nodeName!) ?? []), pod]);
@@ -129,7 +138,10 @@ async function run(strategy: Strategy, before: Step[], during: Step[]): Promise<
       if (strategy.maxSurge === 0) expect(pods.length, `two pods on ${node} without surge: ${names}\n${dump()}`).toBeLessThanOrEqual(1);
       const running = pods.filter((p) => !p.metadata!.deletionTimestamp);
       expect(running.length, `more than old + one new on ${node}: ${names}`).toBeLessThanOrEqual(2);
-      expect(new Set(running.map((p) => p.metadata!.labels![CONTROLLER_REVISION_HASH_LABEL])).size, `two running pods of one revision on ${node}: ${names}`).toBe(running.length);
+      expect(
+        new Set(running.map((p) => p.metadata!.labels![CONTROLLER_REVISION_HASH_LABEL])).size,
+        `two running pods of one revision on ${node}: ${names}`,
+      ).toBe(running.length);
     }
     if (!rolloutStarted) return;
     const unavailable = NODES.filter((n) => !(byNode.get(n) ?? []).some(ready)).length;
@@ -188,7 +200,11 @@ async function run(strategy: Strategy, before: Step[], during: Step[]): Promise<
 
 describe('the loop under faults (property)', () => {
   const steps = fc.array(step, { minLength: 10, maxLength: 60 });
-  for (const strategy of [{ maxUnavailable: 1, maxSurge: 0 }, { maxUnavailable: 2, maxSurge: 0 }, { maxUnavailable: 0, maxSurge: 1 }]) {
+  for (const strategy of [
+    { maxUnavailable: 1, maxSurge: 0 },
+    { maxUnavailable: 2, maxSurge: 0 },
+    { maxUnavailable: 0, maxSurge: 1 },
+  ]) {
     it(`keeps every pod-per-node promise and converges (maxUnavailable ${strategy.maxUnavailable}, maxSurge ${strategy.maxSurge})`, async () => {
       await fc.assert(
         fc.asyncProperty(steps, steps, (before, during) => run(strategy, before, during)),

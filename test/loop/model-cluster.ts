@@ -137,17 +137,20 @@ export class ModelCluster implements ClusterApi {
     const observed = pods.map((pod): E.Observation => ({ type: E.POD_OBSERVED, ...this.base(), pod: projectPod(pod) }));
     const uids = pods.map((p) => p.metadata!.uid!);
     const size = Math.ceil(uids.length / parts) || 1;
-    const markers = Array.from({ length: parts }, (_, i): E.Observation => ({
-      type: E.RELIST_COMPLETED,
-      ...this.base(),
-      kind: 'Pod',
-      namespace: this.namespace,
-      resourceVersion: this.resourceVersion,
-      relistId,
-      part: i + 1,
-      parts,
-      presentUids: uids.slice(i * size, (i + 1) * size),
-    }));
+    const markers = Array.from(
+      { length: parts },
+      (_, i): E.Observation => ({
+        type: E.RELIST_COMPLETED,
+        ...this.base(),
+        kind: 'Pod',
+        namespace: this.namespace,
+        resourceVersion: this.resourceVersion,
+        relistId,
+        part: i + 1,
+        parts,
+        presentUids: uids.slice(i * size, (i + 1) * size),
+      }),
+    );
     return [...observed, ...markers];
   }
 

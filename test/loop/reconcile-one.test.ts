@@ -47,7 +47,11 @@ describe('reconcileOne', () => {
     expect(await reconcileOne(key, deps)).toBe('decided');
     expect(cluster.calls.filter((c) => c.startsWith('create'))).toHaveLength(2);
     expect(cluster.calls.filter((c) => c === 'status')).toHaveLength(1);
-    expect([...cluster.pods.values()].map((p) => p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0]).sort()).toEqual(['n1', 'n2']);
+    expect(
+      [...cluster.pods.values()]
+        .map((p) => p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0])
+        .sort(),
+    ).toEqual(['n1', 'n2']);
     expect(cluster.status).toMatchObject({ desiredNumberScheduled: 2 });
     const commits = await history();
     expect(commits[1]).toEqual(expect.arrayContaining([E.RECONCILE_DECIDED, E.POD_CREATE_REQUESTED, E.POD_CREATE_REQUESTED]));
@@ -147,7 +151,10 @@ describe('reconcileOne, when nothing changed', () => {
 function podObservedFrom(pod: V1Pod, resourceVersion: string): E.PodObserved {
   const ready = { type: 'Ready', status: 'True', lastTransitionTime: new Date('2026-01-01T00:00:00Z') };
   return {
-    type: E.POD_OBSERVED, clusterId: CLUSTER, schemaVersion: E.EVENT_SCHEMA_VERSION, time: '2026-01-01T00:10:00.000Z',
+    type: E.POD_OBSERVED,
+    clusterId: CLUSTER,
+    schemaVersion: E.EVENT_SCHEMA_VERSION,
+    time: '2026-01-01T00:10:00.000Z',
     pod: { ...pod, metadata: { ...pod.metadata, uid: `uid-${pod.metadata!.name}`, resourceVersion }, status: { phase: 'Running', conditions: [ready] } },
   };
 }

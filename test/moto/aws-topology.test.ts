@@ -76,11 +76,21 @@ describe.skipIf(!available)('the AWS topology against moto_server', () => {
     sim.addNode('node-2');
     const secretArn = (await secrets.send(new CreateSecretCommand({ Name: 'cluster-token', SecretString: JSON.stringify({ token: sim.token }) }))).ARN!;
     await new DynamoDbClusterRegistry(dynamodb, TABLE, systemClock).register({
-      clusterId: CLUSTER, endpoint: sim.url, credentials: { kind: 'secret', secretArn, roleArn: CLUSTER_ROLE }, labels: { env: 'test' }, registeredAt: new Date().toISOString(),
+      clusterId: CLUSTER,
+      endpoint: sim.url,
+      credentials: { kind: 'secret', secretArn, roleArn: CLUSTER_ROLE },
+      labels: { env: 'test' },
+      registeredAt: new Date().toISOString(),
     });
     const kubeconfigPath = `${process.env.TMPDIR ?? '/tmp'}/daemonloop-moto-${process.pid}.kubeconfig`;
     await sim.writeKubeconfig(kubeconfigPath);
-    forwarder = await runForwarder({ clusterId: CLUSTER, kubeconfigPath, eventBus: BUS, sink: eventBridgeSink({ eventBus: BUS, clock: systemClock, client: events }), telemetry: localTelemetry('silent') });
+    forwarder = await runForwarder({
+      clusterId: CLUSTER,
+      kubeconfigPath,
+      eventBus: BUS,
+      sink: eventBridgeSink({ eventBus: BUS, clock: systemClock, client: events }),
+      telemetry: localTelemetry('silent'),
+    });
   });
 
   afterAll(async () => {
@@ -91,14 +101,23 @@ describe.skipIf(!available)('the AWS topology against moto_server', () => {
   });
 
   async function receive(queueUrl: string, waitSeconds = 1): Promise<Message[]> {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, AttributeNames: ['All'] }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, AttributeNames: ['All'] }),
+    );
     for (const m of Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
     return Messages;
   }
   const sqsEvent = (messages: Message[]): SQSEvent => ({
     Records: messages.map((m) => ({
-      messageId: m.MessageId!, receiptHandle: m.ReceiptHandle!, body: m.Body!, attributes: m.Attributes as never, messageAttributes: {},
-      md5OfBody: m.MD5OfBody!, eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:q', awsRegion: MOTO_REGION,
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body!,
+      attributes: m.Attributes as never,
+      messageAttributes: {},
+      md5OfBody: m.MD5OfBody!,
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:q',
+      awsRegion: MOTO_REGION,
     })),
   });
   /** Drains the tap into the ingest handler and the FIFO queue into the reconcile handler until `done`. */
@@ -121,16 +140,24 @@ describe.skipIf(!available)('the AWS topology against moto_server', () => {
 
   it('carries a DaemonSet from the cluster through bus, rule, queue, ingest, log, FIFO and reconcile to its pods', async () => {
     sim.createDaemonSet({
-      apiVersion: DAEMONSET_API_VERSION, kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'kube-system' },
+      apiVersion: DAEMONSET_API_VERSION,
+      kind: 'DaemonSet',
+      metadata: { name: 'agent', namespace: 'kube-system' },
       spec: {
-        selector: { matchLabels: { app: 'agent' } }, minReadySeconds: 5,
+        selector: { matchLabels: { app: 'agent' } },
+        minReadySeconds: 5,
         template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } },
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
       },
     });
     const available = () => sim.daemonSet('kube-system', 'agent')?.status?.numberAvailable === 2;
     const { ingested, groups } = await pump(available);
-    expect(sim.pods({ namespace: 'kube-system' }).map((p) => p.spec?.nodeName).sort()).toEqual(['node-1', 'node-2']);
+    expect(
+      sim
+        .pods({ namespace: 'kube-system' })
+        .map((p) => p.spec?.nodeName)
+        .sort(),
+    ).toEqual(['node-1', 'node-2']);
     expect(available()).toBe(true); // only after the minReadySeconds timer went through the delay queue
     expect(ingested).toBeGreaterThan(0);
     expect(groups).toEqual(new Set([`${CLUSTER}/daemonsets/kube-system/agent`]));
@@ -140,7 +167,9 @@ describe.skipIf(!available)('the AWS topology against moto_server', () => {
     expect(nodeEvents.filter((t) => t === 'NodeObserved').length).toBeGreaterThanOrEqual(2);
     const decisions: string[] = [];
     for await (const commit of store.read(`${CLUSTER}/daemonsets/kube-system/agent`)) decisions.push(...commit.events.map((e) => e.type));
-    expect(decisions).toEqual(expect.arrayContaining(['ReconcileDecided', 'PodCreateRequested', 'PodActionCompleted', 'StatusWritten', 'TimerScheduled', 'TimerFired']));
+    expect(decisions).toEqual(
+      expect.arrayContaining(['ReconcileDecided', 'PodCreateRequested', 'PodActionCompleted', 'StatusWritten', 'TimerScheduled', 'TimerFired']),
+    );
   });
 
   it("rejects a forged DaemonSet put on the bus under another cluster's source, and appends nothing", async () => {
@@ -148,10 +177,24 @@ describe.skipIf(!available)('the AWS topology against moto_server', () => {
     const stream = `${CLUSTER}/daemonsets/kube-system/agent`;
     const ds = sim.daemonSet('kube-system', 'agent')!;
     const forged = {
-      type: 'DaemonSetObserved', clusterId: CLUSTER, schemaVersion: 1, time: new Date().toISOString(),
-      daemonSet: { ...ds, metadata: { ...ds.metadata, resourceVersion: '999999999999' }, spec: { ...ds.spec, template: { ...ds.spec!.template, spec: { containers: [{ name: 'x', image: 'attacker/miner', securityContext: { privileged: true } }] } } } },
+      type: 'DaemonSetObserved',
+      clusterId: CLUSTER,
+      schemaVersion: 1,
+      time: new Date().toISOString(),
+      daemonSet: {
+        ...ds,
+        metadata: { ...ds.metadata, resourceVersion: '999999999999' },
+        spec: {
+          ...ds.spec,
+          template: { ...ds.spec!.template, spec: { containers: [{ name: 'x', image: 'attacker/miner', securityContext: { privileged: true } }] } },
+        },
+      },
     };
-    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: BUS, Source: forwarderSource('other-cluster'), DetailType: 'DaemonSetObserved', Detail: JSON.stringify(forged) }] }));
+    await events.send(
+      new PutEventsCommand({
+        Entries: [{ EventBusName: BUS, Source: forwarderSource('other-cluster'), DetailType: 'DaemonSetObserved', Detail: JSON.stringify(forged) }],
+      }),
+    );
     const rejected = [];
     for (let i = 0; i < 20 && rejected.length === 0; i++) {
       for (const m of await receive(urls.tap, 1)) {
@@ -171,11 +214,34 @@ describe.skipIf(!available)('the AWS topology against moto_server', () => {
   it('registers a cluster from the command line into the same table', async () => {
     const io = recordingIo();
     const role = 'arn:aws:iam::123456789012:role/daemonloop-cluster/eks-prod';
-    expect(await main(['clusters', 'register', '--cluster-id', 'eks-prod', '--role-arn', role, '--eks-cluster', 'prod', '--region', 'eu-west-1', '--label', 'env=prod', '--label', 'region=eu', '--table', TABLE], io)).toBe(0);
+    expect(
+      await main(
+        [
+          'clusters',
+          'register',
+          '--cluster-id',
+          'eks-prod',
+          '--role-arn',
+          role,
+          '--eks-cluster',
+          'prod',
+          '--region',
+          'eu-west-1',
+          '--label',
+          'env=prod',
+          '--label',
+          'region=eu',
+          '--table',
+          TABLE,
+        ],
+        io,
+      ),
+    ).toBe(0);
     expect(await main(['clusters', 'label', 'eks-prod', 'tier=gold', 'region-', '--table', TABLE], io)).toBe(0);
     expect(io.stdout).toEqual(['cluster/eks-prod registered', 'cluster/eks-prod labeled']);
     expect(await new DynamoDbClusterRegistry(dynamodb, TABLE, systemClock).lookup('eks-prod')).toMatchObject({
-      credentials: { kind: 'eks', clusterName: 'prod', region: 'eu-west-1', roleArn: role }, labels: { env: 'prod', tier: 'gold' },
+      credentials: { kind: 'eks', clusterName: 'prod', region: 'eu-west-1', roleArn: role },
+      labels: { env: 'prod', tier: 'gold' },
     });
   });
 
@@ -188,8 +254,21 @@ describe.skipIf(!available)('the AWS topology against moto_server', () => {
 
   it('rejects, without writing, an event from a cluster that is not registered', async () => {
     const stranger: EventBridgeEvent<string, unknown> = {
-      version: '0', id: 'x', 'detail-type': 'NodeObserved', source: forwarderSource('stranger'), account: '1', time: new Date().toISOString(), region: MOTO_REGION, resources: [],
-      detail: { type: 'NodeObserved', clusterId: 'stranger', schemaVersion: 1, time: new Date().toISOString(), node: { metadata: { name: 'n', uid: 'u', resourceVersion: '1' } } },
+      version: '0',
+      id: 'x',
+      'detail-type': 'NodeObserved',
+      source: forwarderSource('stranger'),
+      account: '1',
+      time: new Date().toISOString(),
+      region: MOTO_REGION,
+      resources: [],
+      detail: {
+        type: 'NodeObserved',
+        clusterId: 'stranger',
+        schemaVersion: 1,
+        time: new Date().toISOString(),
+        node: { metadata: { name: 'n', uid: 'u', resourceVersion: '1' } },
+      },
     };
     const body = JSON.stringify(stranger);
     expect((await ingest(sqsEvent([{ MessageId: 'm-1', ReceiptHandle: 'r', Body: body, Attributes: {}, MD5OfBody: '' }]))).batchItemFailures).toEqual([]); // rejected, not retried

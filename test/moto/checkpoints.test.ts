@@ -41,7 +41,12 @@ describe.skipIf(!available)('checkpoints on KMS and S3 Object Lock, against moto
   beforeAll(async () => {
     moto = await startMoto();
     const config = { endpoint: moto.endpoint, region: MOTO_REGION, credentials: motoCredentials };
-    Object.assign(process.env, { AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: MOTO_REGION, AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: motoCredentials.secretAccessKey });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_REGION: MOTO_REGION,
+      AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: motoCredentials.secretAccessKey,
+    });
     dynamodb = new DynamoDBClient(config);
     s3 = new S3Client(config);
     kms = new KMSClient(config);
@@ -68,7 +73,12 @@ describe.skipIf(!available)('checkpoints on KMS and S3 Object Lock, against moto
     for (let n = 0; n < 4; n++) await store.append('c1/nodes', n, [nodeObserved(`n${n}`, String(n + 1))]);
     await store.append('c1/daemonsets/default/x', 0, [nodeObserved('n1', '1')]);
     const checkpoints = new S3CheckpointStore(s3, BUCKET);
-    const deps = { heads: async () => streamHeads(dynamodb, TABLE, await indexedStreams(dynamodb, TABLE)), store: checkpoints, signer: new KmsSigner(kms, keyId), clock: systemClock };
+    const deps = {
+      heads: async () => streamHeads(dynamodb, TABLE, await indexedStreams(dynamodb, TABLE)),
+      store: checkpoints,
+      signer: new KmsSigner(kms, keyId),
+      clock: systemClock,
+    };
     expect(await writeCheckpoint(deps)).toBe('000000000001.json');
     await store.append('c1/nodes', 4, [nodeObserved('n5', '5')]);
     expect(await writeCheckpoint(deps)).toBe('000000000002.json');

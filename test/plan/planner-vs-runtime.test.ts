@@ -25,12 +25,16 @@ const SMALL_NODES = ['z-small-1', 'z-small-2', 'z-small-3']; // last in node ord
 
 function agent(image: string, cpu: string): V1DaemonSet {
   return {
-    apiVersion: DAEMONSET_API_VERSION, kind: 'DaemonSet',
+    apiVersion: DAEMONSET_API_VERSION,
+    kind: 'DaemonSet',
     metadata: { name: 'agent', namespace: NS },
     spec: {
       selector: { matchLabels: { app: 'agent' } },
       minReadySeconds: 5,
-      template: { metadata: { labels: { app: 'agent' } }, spec: { terminationGracePeriodSeconds: 30, containers: [{ name: 'agent', image, resources: { requests: { cpu, memory: '100Mi' } } }] } },
+      template: {
+        metadata: { labels: { app: 'agent' } },
+        spec: { terminationGracePeriodSeconds: 30, containers: [{ name: 'agent', image, resources: { requests: { cpu, memory: '100Mi' } } }] },
+      },
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 3 } },
     },
   };
@@ -51,7 +55,12 @@ describe('the planner against the local runtime', () => {
   const rolledOut = (image: string, nodes: number) => () => {
     const pods = sim.pods({ namespace: NS, labelSelector: 'app=agent' });
     const status = sim.daemonSet(NS, 'agent')?.status;
-    return pods.length === nodes && pods.every((p) => p.spec?.containers[0]?.image === image && !p.metadata?.deletionTimestamp) && status?.numberAvailable === nodes && status.updatedNumberScheduled === nodes;
+    return (
+      pods.length === nodes &&
+      pods.every((p) => p.spec?.containers[0]?.image === image && !p.metadata?.deletionTimestamp) &&
+      status?.numberAvailable === nodes &&
+      status.updatedNumberScheduled === nodes
+    );
   };
   /** Applies the spec and runs until `done`; the rollout's virtual duration. */
   const rollout = async (ds: V1DaemonSet, done: () => boolean): Promise<number> => {
@@ -63,9 +72,21 @@ describe('the planner against the local runtime', () => {
   const plan = async (ds: V1DaemonSet): Promise<RolloutPlan> => {
     const inputs = await planInputsFromLog(runtime.store, { clusterId: runtime.clusterId, namespace: NS, name: 'agent' }, clock.now());
     return planRollout({
-      ...(inputs.current ? { current: inputs.current } : {}), next: nextDaemonSet(inputs.current, ds), nodes: inputs.nodes, pods: inputs.pods, revisions: inputs.revisions,
-      now: clock.now(), samples: inputs.samples, requested: inputs.requested, prices: OPENCOST_DEFAULT_PRICES,
-      qps: 20, burst: 30, loopLatencyMs: 0, runs: 20, seed: 1, horizonMs: 24 * 3_600_000, // the runtime's client limits; virtual time has no loop latency
+      ...(inputs.current ? { current: inputs.current } : {}),
+      next: nextDaemonSet(inputs.current, ds),
+      nodes: inputs.nodes,
+      pods: inputs.pods,
+      revisions: inputs.revisions,
+      now: clock.now(),
+      samples: inputs.samples,
+      requested: inputs.requested,
+      prices: OPENCOST_DEFAULT_PRICES,
+      qps: 20,
+      burst: 30,
+      loopLatencyMs: 0,
+      runs: 20,
+      seed: 1,
+      horizonMs: 24 * 3_600_000, // the runtime's client limits; virtual time has no loop latency
     });
   };
 
@@ -77,7 +98,10 @@ describe('the planner against the local runtime', () => {
     for (const name of SMALL_NODES) {
       sim.addNode(name, { labels: { [INSTANCE_TYPE]: 't3.small' }, allocatable: { cpu: '1', memory: '2Gi' } });
       // Another team's workload already takes most of the small nodes.
-      sim.createPod({ metadata: { name: `app-${name}`, namespace: 'default' }, spec: { nodeName: name, containers: [{ name: 'app', image: 'app:1', resources: { requests: { cpu: '850m', memory: '1Gi' } } }] } });
+      sim.createPod({
+        metadata: { name: `app-${name}`, namespace: 'default' },
+        spec: { nodeName: name, containers: [{ name: 'app', image: 'app:1', resources: { requests: { cpu: '850m', memory: '1Gi' } } }] },
+      });
     }
     runtime = await startLocalRuntime({ clock, cluster: { simulator: sim }, telemetry: localTelemetry('silent') });
     cp = new ControlPlane(kubeConfigFor({ kubeconfigPath: runtime.kubeconfigPath }));
@@ -94,8 +118,14 @@ describe('the planner against the local runtime', () => {
   it('predicts the next rollout’s duration within 10% (p50), from start-up times it learned per node group', async () => {
     const predicted = await plan(agent('agent:3', '100m'));
     expect(predicted.unfit).toEqual([]);
-    expect(predicted.timing.map((t) => [t.group, t.startup.source.startsWith(`this DaemonSet on ${t.group}`)])).toEqual([['c5.xlarge', true], ['m5.large', true], ['t3.small', true]]);
-    expect(predicted.timing.find((t) => t.group === 'c5.xlarge')!.startup.p50Ms).toBeGreaterThan(predicted.timing.find((t) => t.group === 'm5.large')!.startup.p50Ms);
+    expect(predicted.timing.map((t) => [t.group, t.startup.source.startsWith(`this DaemonSet on ${t.group}`)])).toEqual([
+      ['c5.xlarge', true],
+      ['m5.large', true],
+      ['t3.small', true],
+    ]);
+    expect(predicted.timing.find((t) => t.group === 'c5.xlarge')!.startup.p50Ms).toBeGreaterThan(
+      predicted.timing.find((t) => t.group === 'm5.large')!.startup.p50Ms,
+    );
     expect(predicted.timing[0]!.termination.p50Ms).toBeGreaterThanOrEqual(29_000); // the 30 s grace period, learned
 
     const actual = await rollout(agent('agent:3', '100m'), rolledOut('agent:3', 27));
@@ -118,7 +148,9 @@ describe('the planner against the local runtime', () => {
       return pending().length === SMALL_NODES.length && pods.filter((p) => p.spec?.containers[0]?.image === 'agent:4' && p.spec?.nodeName).length === 24;
     };
     expect(await runtime.runUntil(stuck, 6 * 3_600_000)).toBe(true);
-    const targets = pending().map((p) => p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]?.matchFields?.[0]?.values?.[0]).sort();
+    const targets = pending()
+      .map((p) => p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]?.matchFields?.[0]?.values?.[0])
+      .sort();
     expect(targets).toEqual(SMALL_NODES);
     expect(pending()[0]!.status?.conditions?.find((c) => c.type === 'PodScheduled')?.message).toContain('Insufficient cpu');
   }, 600_000);

@@ -20,15 +20,30 @@ const pod = (name: string): V1Pod => ({ metadata: { name, namespace: 'default' }
 describe('cluster API failures by code', () => {
   it('counts each failed request under its cluster and code, and nothing for one that succeeds', async () => {
     const telemetry = localTelemetry('silent');
-    const record: ClusterRecord = { clusterId: 'edge-7', endpoint: s.url, credentials: { kind: 'secret', secretArn: 'arn:secret', roleArn: 'arn:aws:iam::1:role/daemonloop-cluster/edge-7' }, labels: {}, registeredAt: '' };
-    const connections = new RegistryClusterConnections({ lookup: async () => record }, {
-      clock: new VirtualClock(), qps: 1000, burst: 1000, telemetry, requestTimeoutMs: 300,
-      aws: {
-        assumeClusterRole: () => ({ accessKeyId: 'a', secretAccessKey: 's' }),
-        readSecret: async () => JSON.stringify({ token: 'token-1' }),
-        describeEksCluster: async () => { throw new Error('not an EKS cluster'); },
+    const record: ClusterRecord = {
+      clusterId: 'edge-7',
+      endpoint: s.url,
+      credentials: { kind: 'secret', secretArn: 'arn:secret', roleArn: 'arn:aws:iam::1:role/daemonloop-cluster/edge-7' },
+      labels: {},
+      registeredAt: '',
+    };
+    const connections = new RegistryClusterConnections(
+      { lookup: async () => record },
+      {
+        clock: new VirtualClock(),
+        qps: 1000,
+        burst: 1000,
+        telemetry,
+        requestTimeoutMs: 300,
+        aws: {
+          assumeClusterRole: () => ({ accessKeyId: 'a', secretAccessKey: 's' }),
+          readSecret: async () => JSON.stringify({ token: 'token-1' }),
+          describeEksCluster: async () => {
+            throw new Error('not an EKS cluster');
+          },
+        },
       },
-    });
+    );
     const api = await connections.api('edge-7');
     s.sim.failNext({ verb: 'create', path: '/pods', code: 503 });
     s.sim.failNext({ verb: 'create', path: '/pods', code: 500 });

@@ -20,18 +20,33 @@ describe('a rotated cluster token', () => {
     const telemetry = localTelemetry('silent');
     let secret = 'token-1';
     let reads = 0;
-    const record: ClusterRecord = { clusterId: 'c1', endpoint: s.url, credentials: { kind: 'secret', secretArn: 'arn:secret', roleArn: 'arn:aws:iam::1:role/daemonloop-cluster/c1' }, labels: {}, registeredAt: '' };
-    const connections = new RegistryClusterConnections({ lookup: async () => record }, {
-      clock, qps: 1000, burst: 1000, telemetry,
-      aws: { // the cluster's own role reads its secret (cluster-aws.ts); each read is one GetSecretValue
-        assumeClusterRole: () => ({ accessKeyId: 'a', secretAccessKey: 's' }),
-        readSecret: async () => {
-          reads++;
-          return JSON.stringify({ token: secret });
+    const record: ClusterRecord = {
+      clusterId: 'c1',
+      endpoint: s.url,
+      credentials: { kind: 'secret', secretArn: 'arn:secret', roleArn: 'arn:aws:iam::1:role/daemonloop-cluster/c1' },
+      labels: {},
+      registeredAt: '',
+    };
+    const connections = new RegistryClusterConnections(
+      { lookup: async () => record },
+      {
+        clock,
+        qps: 1000,
+        burst: 1000,
+        telemetry,
+        aws: {
+          // the cluster's own role reads its secret (cluster-aws.ts); each read is one GetSecretValue
+          assumeClusterRole: () => ({ accessKeyId: 'a', secretAccessKey: 's' }),
+          readSecret: async () => {
+            reads++;
+            return JSON.stringify({ token: secret });
+          },
+          describeEksCluster: async () => {
+            throw new Error('not an EKS cluster');
+          },
         },
-        describeEksCluster: async () => { throw new Error('not an EKS cluster'); },
       },
-    });
+    );
     const probe = async () => (await connections.api('c1')).deletePod('default', 'absent', 'uid'); // 404: already done, if we get in
 
     expect(await probe()).toMatchObject({ outcome: 'already-done' });

@@ -52,4 +52,3 @@ async function untilAnswering(endpoint: string, child: ChildProcess): Promise<vo
   }
   throw new Error(`no answer on ${endpoint} within ${START_TIMEOUT_MS} ms`);
 }
-

@@ -3,7 +3,15 @@
 // without transactions, which dynalite lacks), chained to the stream's previous commit
 // (hash-chain.ts). And one way to read commits back: page by page, the chain verified. The writers
 // differ only in what their payload bytes hold. DynamoDB's error names stop here.
-import { GetItemCommand, PutItemCommand, QueryCommand, paginateQuery, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  paginateQuery,
+  type AttributeValue,
+  type DynamoDBClient,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { systemClock, type Clock } from '../../clock';
 import { isConditionalCheckFailed } from '../dynamodb-errors';
 import { chainedItem, storedCommit, type CommitItem } from './commit-item';

@@ -60,7 +60,11 @@ export class DecisionWaits {
     if (decided && (known?.commit ?? 0) < commit) {
       const change = stored.find((e): e is E.ReconcileDecided => e.type === E.RECONCILE_DECIDED)?.waitsChange;
       const before = known?.commit === commit - 1 ? known.last : undefined;
-      this.known.set(streamId, { commit, last: { commit, decisionId: decided.decisionId, waits: decided.waits, keyframe: change?.keyframe ?? commit }, ...(before ? { before } : {}) });
+      this.known.set(streamId, {
+        commit,
+        last: { commit, decisionId: decided.decisionId, waits: decided.waits, keyframe: change?.keyframe ?? commit },
+        ...(before ? { before } : {}),
+      });
     } else if (known?.commit === commit - 1) {
       this.known.set(streamId, { ...known, commit });
     }
@@ -111,7 +115,9 @@ class Walk {
       if (waitsChange) {
         const last = this.state.last;
         if (last?.decisionId !== waitsChange.since) {
-          throw new Error(`stream ${this.streamId}: decision ${e.decisionId} (commit ${commit}) stores its waits as a change against ${waitsChange.since}, but the decision before it is ${last?.decisionId ?? 'unknown'}`);
+          throw new Error(
+            `stream ${this.streamId}: decision ${e.decisionId} (commit ${commit}) stores its waits as a change against ${waitsChange.since}, but the decision before it is ${last?.decisionId ?? 'unknown'}`,
+          );
         }
         waits = applyWaitsSplices(last.waits, waitsChange.splices);
         keyframe = waitsChange.keyframe;

@@ -89,7 +89,6 @@ export function follow(before: ChainLink, c: StoredCommit): ChainLink {
 export const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.byteLength === b.byteLength && Buffer.compare(a, b) === 0;
 export const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-
 /**
  * Verifies `items` (ascending, as a store reads them) and yields those numbered `from` and up.
  * The chain is checked from `anchor`, the verified link of commit `from − 1`; without one, the

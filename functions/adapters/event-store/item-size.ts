@@ -17,7 +17,9 @@ export const writeUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes
 function valueSize(value: ItemValue): number {
   if (typeof value === 'string') return utf8(value);
   if (typeof value === 'number') {
-    const digits = String(Math.abs(value)).replace(/[.-]|e.*$/gi, '').replace(/^0+/, '').length;
+    const digits = String(Math.abs(value))
+      .replace(/[.-]|e.*$/gi, '')
+      .replace(/^0+/, '').length;
     return Math.ceil(Math.max(digits, 1) / 2) + 1;
   }
   return value.byteLength;

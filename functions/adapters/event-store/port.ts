@@ -61,8 +61,7 @@ export class CommitTooLarge extends Error {
     this.name = 'CommitTooLarge';
   }
 }
-export const isCommitTooLarge = (e: unknown): e is CommitTooLarge =>
-  e instanceof Error && (e as { code?: unknown }).code === 'CommitTooLarge';
+export const isCommitTooLarge = (e: unknown): e is CommitTooLarge => e instanceof Error && (e as { code?: unknown }).code === 'CommitTooLarge';
 
 /**
  * A commit that does not match the hash chain (hash-chain.ts): altered, forged, missing, or

@@ -16,13 +16,17 @@ export class InMemoryFleetStore implements FleetStore {
 
   async append(streamId: string, expected: number, events: FleetStreamEvent[]): Promise<number> {
     const commits = this.streams.get(streamId) ?? [];
-    if (expected !== commits.length) throw new StreamVersionConflict(streamId, expected, expected > commits.length ? `commit ${expected} does not exist` : undefined);
+    if (expected !== commits.length)
+      throw new StreamVersionConflict(streamId, expected, expected > commits.length ? `commit ${expected} does not exist` : undefined);
     commits.push({ time: this.clock.now().toISOString(), json: JSON.stringify(events) });
     this.streams.set(streamId, commits);
     return commits.length;
   }
 
   async listFleets(): Promise<string[]> {
-    return [...this.streams.keys()].filter((s) => /^fleet\/[^/]+$/.test(s)).map((s) => s.slice('fleet/'.length)).sort();
+    return [...this.streams.keys()]
+      .filter((s) => /^fleet\/[^/]+$/.test(s))
+      .map((s) => s.slice('fleet/'.length))
+      .sort();
   }
 }

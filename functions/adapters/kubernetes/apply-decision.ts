@@ -45,7 +45,8 @@ export async function applyDecision(
     if (r.outcome === 'failed') notAdopted.add(a.podName);
     outcomes.push({ action: 'adopt', podName: a.podName, ...r });
   }
-  for (const r of result.release) outcomes.push({ action: 'release', podName: r.podName, ...(await api.releasePod(namespace, r.podName, r.podUid, owner.uid)) });
+  for (const r of result.release)
+    outcomes.push({ action: 'release', podName: r.podName, ...(await api.releasePod(namespace, r.podName, r.podUid, owner.uid)) });
 
   let next = 0;
   for (let size = SLOW_START_INITIAL_BATCH_SIZE; next < result.create.length; size *= 2) {
@@ -65,8 +66,8 @@ export async function applyDecision(
         : uid && isRequestedPodUid(uid)
           ? { outcome: 'failed', reason: `pod ${d.podName} is requested but not yet observed: deleted once it is`, retryable: false }
           : uid
-          ? await api.deletePod(namespace, d.podName, uid)
-          : { outcome: 'failed', reason: `pod ${d.podName} is not among the pods the decision saw`, retryable: false };
+            ? await api.deletePod(namespace, d.podName, uid)
+            : { outcome: 'failed', reason: `pod ${d.podName} is not among the pods the decision saw`, retryable: false };
       return { action: 'delete', podName: d.podName, ...(d.nodeName ? { nodeName: d.nodeName } : {}), ...r };
     }),
   );
@@ -75,7 +76,17 @@ export async function applyDecision(
   const events = [...daemonSetEvents(namespace, result, outcomes), ...(previousStatus ? rolloutEvents(previousStatus.status, result.status) : [])];
   if (events.length > 0) {
     const ds = input.daemonSet;
-    await api.recordEvents({ apiVersion: ds.apiVersion, kind: ds.kind ?? 'DaemonSet', namespace, name: ds.metadata?.name, uid: ds.metadata?.uid, resourceVersion: ds.metadata?.resourceVersion }, events);
+    await api.recordEvents(
+      {
+        apiVersion: ds.apiVersion,
+        kind: ds.kind ?? 'DaemonSet',
+        namespace,
+        name: ds.metadata?.name,
+        uid: ds.metadata?.uid,
+        resourceVersion: ds.metadata?.resourceVersion,
+      },
+      events,
+    );
   }
   return outcomes;
 }

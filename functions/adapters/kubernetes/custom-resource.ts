@@ -15,9 +15,7 @@ export const DAEMONSET_RESOURCE = `${DAEMONSET_PLURAL}.${DAEMONSET_GROUP}`;
 
 /** The API path of the custom resource, across all namespaces or in one. */
 export const daemonSetsPath = (namespace?: string): string =>
-  namespace === undefined
-    ? `/apis/${DAEMONSET_API_VERSION}/${DAEMONSET_PLURAL}`
-    : `/apis/${DAEMONSET_API_VERSION}/namespaces/${namespace}/${DAEMONSET_PLURAL}`;
+  namespace === undefined ? `/apis/${DAEMONSET_API_VERSION}/${DAEMONSET_PLURAL}` : `/apis/${DAEMONSET_API_VERSION}/namespaces/${namespace}/${DAEMONSET_PLURAL}`;
 
 /** The columns of `kubectl get ds`, as JSONPath over our resource (CRD additionalPrinterColumns). */
 export const DAEMONSET_PRINTER_COLUMNS = [

@@ -31,14 +31,30 @@ const SIMILAR_EVENTS_BEFORE_COMBINING = 10;
 export function daemonSetEvents(namespace: string, result: Pick<ReconcileResult, 'delete'>, outcomes: readonly Outcome[]): DaemonSetEvent[] {
   const events: Omit<DaemonSetEvent, 'count'>[] = [];
   for (const d of result.delete) {
-    if (d.reason === 'failed pod') events.push({ type: 'Warning', reason: FAILED_DAEMON_POD, action: 'Kill', message: `Found failed daemon pod ${namespace}/${d.podName} on node ${d.nodeName ?? ''}, will try to kill it` });
+    if (d.reason === 'failed pod')
+      events.push({
+        type: 'Warning',
+        reason: FAILED_DAEMON_POD,
+        action: 'Kill',
+        message: `Found failed daemon pod ${namespace}/${d.podName} on node ${d.nodeName ?? ''}, will try to kill it`,
+      });
   }
   for (const o of outcomes) {
     // already-done: an earlier attempt did it (and said so); a create never attempted is not an error yet.
     if (o.outcome === 'already-done' || o.reason?.startsWith('not attempted')) continue;
     const ok = o.outcome === 'succeeded';
-    if (o.action === 'create') events.push(ok ? { type: 'Normal', reason: SUCCESSFUL_CREATE, action: 'Create', message: `Created pod: ${o.podName}` } : { type: 'Warning', reason: FAILED_CREATE, action: 'Create', message: `Error creating: ${o.reason ?? ''}` });
-    if (o.action === 'delete') events.push(ok ? { type: 'Normal', reason: SUCCESSFUL_DELETE, action: 'Delete', message: `Deleted pod: ${o.podName}` } : { type: 'Warning', reason: FAILED_DELETE, action: 'Delete', message: `Error deleting: ${o.reason ?? ''}` });
+    if (o.action === 'create')
+      events.push(
+        ok
+          ? { type: 'Normal', reason: SUCCESSFUL_CREATE, action: 'Create', message: `Created pod: ${o.podName}` }
+          : { type: 'Warning', reason: FAILED_CREATE, action: 'Create', message: `Error creating: ${o.reason ?? ''}` },
+      );
+    if (o.action === 'delete')
+      events.push(
+        ok
+          ? { type: 'Normal', reason: SUCCESSFUL_DELETE, action: 'Delete', message: `Deleted pod: ${o.podName}` }
+          : { type: 'Warning', reason: FAILED_DELETE, action: 'Delete', message: `Error deleting: ${o.reason ?? ''}` },
+      );
   }
   return combineSimilar(events);
 }
@@ -53,7 +69,11 @@ const WARNING_TRANSITIONS: ReadonlySet<RolloutTransitionKind> = new Set(['Progre
  */
 export function rolloutEvents(previous: V1DaemonSetStatus | undefined, decided: V1DaemonSetStatus): DaemonSetEvent[] {
   return rolloutTransitions(previous, decided).map((t) => ({
-    type: WARNING_TRANSITIONS.has(t.kind) ? 'Warning' : 'Normal', reason: t.kind, action: 'Rollout', message: t.message, count: 1,
+    type: WARNING_TRANSITIONS.has(t.kind) ? 'Warning' : 'Normal',
+    reason: t.kind,
+    action: 'Rollout',
+    message: t.message,
+    count: 1,
   }));
 }
 

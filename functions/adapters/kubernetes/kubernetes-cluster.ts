@@ -2,8 +2,19 @@
 // CustomObjectsApi, Events through EventsV1Api (core/v1 where the server lacks events.k8s.io),
 // every request through one client-side rate limiter.
 import {
-  CoreV1Api, CustomObjectsApi, EventsV1Api, PatchStrategy, setHeaderOptions,
-  type CoreV1Event, type EventsV1Event, type KubeConfig, type V1DaemonSet, type V1DaemonSetStatus, type V1ObjectReference, type V1OwnerReference, type V1Pod,
+  CoreV1Api,
+  CustomObjectsApi,
+  EventsV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  type CoreV1Event,
+  type EventsV1Event,
+  type KubeConfig,
+  type V1DaemonSet,
+  type V1DaemonSetStatus,
+  type V1ObjectReference,
+  type V1OwnerReference,
+  type V1Pod,
 } from '@kubernetes/client-node';
 import { systemClock, type Clock } from '../../clock';
 import { podTargetNodeName } from '../../../domain/daemon-pod';
@@ -32,7 +43,9 @@ export interface KubernetesClusterOptions {
 const succeeded: ActionResult = { outcome: 'succeeded' };
 const alreadyDone = (reason: string): ActionResult => ({ outcome: 'already-done', reason });
 const failed = (f: Pick<ApiFailure, 'message' | 'retryable' | 'retryAfterSeconds'>): ActionResult => ({
-  outcome: 'failed', reason: f.message, retryable: f.retryable,
+  outcome: 'failed',
+  reason: f.message,
+  retryable: f.retryable,
   ...(f.retryAfterSeconds !== undefined ? { retryAfterSeconds: f.retryAfterSeconds } : {}),
 });
 
@@ -98,7 +111,8 @@ export class KubernetesCluster implements ClusterApi {
     }
     const controllerOf = (p: V1Pod) => p.metadata?.ownerReferences?.find((r) => r.controller)?.uid;
     const hashOf = (p: V1Pod) => p.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL];
-    if (controllerOf(holder) === controllerOf(pod) && podTargetNodeName(holder) === podTargetNodeName(pod) && hashOf(holder) === hashOf(pod)) return alreadyDone(message);
+    if (controllerOf(holder) === controllerOf(pod) && podTargetNodeName(holder) === podTargetNodeName(pod) && hashOf(holder) === hashOf(pod))
+      return alreadyDone(message);
     const who = `controller ${controllerOf(holder) ?? 'none'}, node ${podTargetNodeName(holder) ?? 'none'}, revision ${hashOf(holder) ?? 'none'}`;
     return { outcome: 'failed', reason: `the name ${name} is held by another pod (${who})`, retryable: true, nameTaken: true };
   }
@@ -131,7 +145,10 @@ export class KubernetesCluster implements ClusterApi {
   async writeDaemonSetStatus(namespace: string, name: string, status: V1DaemonSetStatus): Promise<ActionResult> {
     try {
       await this.call(() =>
-        this.custom.patchNamespacedCustomObjectStatus({ group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, plural: DAEMONSET_PLURAL, namespace, name, body: { status } }, this.patch),
+        this.custom.patchNamespacedCustomObjectStatus(
+          { group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, plural: DAEMONSET_PLURAL, namespace, name, body: { status } },
+          this.patch,
+        ),
       );
       return succeeded;
     } catch (error) {
@@ -141,7 +158,9 @@ export class KubernetesCluster implements ClusterApi {
 
   async readDaemonSet(namespace: string, name: string): Promise<V1DaemonSet | undefined> {
     try {
-      return (await this.call(() => this.custom.getNamespacedCustomObject({ group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, plural: DAEMONSET_PLURAL, namespace, name }))) as V1DaemonSet;
+      return (await this.call(() =>
+        this.custom.getNamespacedCustomObject({ group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, plural: DAEMONSET_PLURAL, namespace, name }),
+      )) as V1DaemonSet;
     } catch (error) {
       const f = classifyApiError(error);
       if (f.code === 404) return undefined;
@@ -188,14 +207,19 @@ export class KubernetesCluster implements ClusterApi {
    * A pod that is gone or replaced is nothing to release (already-done) but cannot be adopted (failed).
    */
   private async claim(
-    namespace: string, name: string, uid: string,
+    namespace: string,
+    name: string,
+    uid: string,
     change: (refs: V1OwnerReference[]) => V1OwnerReference[] | string | { refuse: string },
     goneIsDone = false,
   ): Promise<ActionResult> {
     for (let attempt = 1; ; attempt++) {
       try {
         const pod = await this.call(() => this.core.readNamespacedPod({ namespace, name }, this.plain));
-        if (pod.metadata?.uid !== uid) return goneIsDone ? alreadyDone('the pod was replaced') : failed({ message: `the pod was replaced (uid ${pod.metadata?.uid}, want ${uid})`, retryable: false });
+        if (pod.metadata?.uid !== uid)
+          return goneIsDone
+            ? alreadyDone('the pod was replaced')
+            : failed({ message: `the pod was replaced (uid ${pod.metadata?.uid}, want ${uid})`, retryable: false });
         const next = change(pod.metadata?.ownerReferences ?? []);
         if (typeof next === 'string') return alreadyDone(next);
         if (!Array.isArray(next)) return failed({ message: next.refuse, retryable: false });

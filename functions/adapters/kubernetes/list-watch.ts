@@ -2,7 +2,16 @@
 // DaemonSets, across namespaces (the controller decides which pods are daemon pods). Nodes and pods
 // are listed in pages of PAGE_SIZE (limit/continue, as client-go's reflector does), each page
 // mapped (projected) before the next is fetched: a 100,000-pod list never sits whole in memory.
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesListObject, type KubernetesObject, type V1DaemonSet, type V1Node, type V1Pod } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type V1DaemonSet,
+  type V1Node,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import { DAEMONSET_GROUP, DAEMONSET_PLURAL, DAEMONSET_VERSION, daemonSetsPath } from './custom-resource';
 
 export interface ListWatchSource<T extends KubernetesObject> {
@@ -15,7 +24,10 @@ export const PAGE_SIZE = 500;
 
 type Page<T> = { items: T[]; metadata?: { resourceVersion?: string; _continue?: string } };
 
-async function paged<T>(fetch: (page: { limit: number; _continue?: string }) => Promise<Page<T>>, map: (item: T) => T = (i) => i): Promise<KubernetesListObject<T & KubernetesObject>> {
+async function paged<T>(
+  fetch: (page: { limit: number; _continue?: string }) => Promise<Page<T>>,
+  map: (item: T) => T = (i) => i,
+): Promise<KubernetesListObject<T & KubernetesObject>> {
   const items: T[] = [];
   let resourceVersion: string | undefined;
   let token: string | undefined;
@@ -28,7 +40,11 @@ async function paged<T>(fetch: (page: { limit: number; _continue?: string }) => 
   return { items: items as (T & KubernetesObject)[], metadata: { ...(resourceVersion ? { resourceVersion } : {}) } };
 }
 
-export function clusterListWatch(kubeConfig: KubeConfig): { nodes: ListWatchSource<V1Node>; pods: ListWatchSource<V1Pod>; daemonSets: ListWatchSource<V1DaemonSet> } {
+export function clusterListWatch(kubeConfig: KubeConfig): {
+  nodes: ListWatchSource<V1Node>;
+  pods: ListWatchSource<V1Pod>;
+  daemonSets: ListWatchSource<V1DaemonSet>;
+} {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   return {
@@ -37,7 +53,11 @@ export function clusterListWatch(kubeConfig: KubeConfig): { nodes: ListWatchSour
     daemonSets: {
       path: daemonSetsPath(),
       list: async (map = (ds) => ds) => {
-        const list = (await custom.listClusterCustomObject({ group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, plural: DAEMONSET_PLURAL })) as KubernetesListObject<V1DaemonSet>;
+        const list = (await custom.listClusterCustomObject({
+          group: DAEMONSET_GROUP,
+          version: DAEMONSET_VERSION,
+          plural: DAEMONSET_PLURAL,
+        })) as KubernetesListObject<V1DaemonSet>;
         return { ...list, items: list.items.map(map) };
       },
     },

@@ -16,7 +16,9 @@ export function parseDaemonSetManifests(yamlText: string): V1DaemonSet[] {
     if (typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`document ${index}: not a Kubernetes object`);
     const type = `${String(obj.apiVersion)}/${String(obj.kind)}`;
     if (!ACCEPTED.has(type)) {
-      throw new Error(`document ${index}: kind ${String(obj.kind)} (apiVersion ${String(obj.apiVersion)}) is not a DaemonSet; expected apps/v1 or ${DAEMONSET_API_VERSION} DaemonSet`);
+      throw new Error(
+        `document ${index}: kind ${String(obj.kind)} (apiVersion ${String(obj.apiVersion)}) is not a DaemonSet; expected apps/v1 or ${DAEMONSET_API_VERSION} DaemonSet`,
+      );
     }
     daemonSets.push({ ...(obj as V1DaemonSet), apiVersion: DAEMONSET_API_VERSION });
   });

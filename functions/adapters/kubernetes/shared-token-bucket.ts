@@ -33,7 +33,8 @@ export class SharedTokenBucket implements RateLimiter {
     private readonly clock: Clock,
     private readonly options: SharedTokenBucketOptions,
   ) {
-    if (!(options.qps > 0) || !(options.burst >= 1)) throw new Error(`a token bucket needs qps > 0 and burst ≥ 1 (got qps ${options.qps}, burst ${options.burst})`);
+    if (!(options.qps > 0) || !(options.burst >= 1))
+      throw new Error(`a token bucket needs qps > 0 and burst ≥ 1 (got qps ${options.qps}, burst ${options.burst})`);
     this.lease = Math.max(1, Math.min(options.burst, options.lease ?? Math.floor(options.qps / 4)));
     this.key = { [EVENT_LOG_PARTITION_KEY]: { S: `${CLUSTER_RATE_LIMIT_PREFIX}${clusterId}` }, [EVENT_LOG_SORT_KEY]: { N: '0' } };
   }
@@ -65,7 +66,12 @@ export class SharedTokenBucket implements RateLimiter {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: { ...this.key, tokens: { N: String(available - taken) }, at: { N: String(Math.max(now, writtenAt)) }, version: { N: String(Number(version ?? 0) + 1) } },
+          Item: {
+            ...this.key,
+            tokens: { N: String(available - taken) },
+            at: { N: String(Math.max(now, writtenAt)) },
+            version: { N: String(Number(version ?? 0) + 1) },
+          },
           ConditionExpression: version === undefined ? 'attribute_not_exists(#version)' : '#version = :version',
           ExpressionAttributeNames: { '#version': 'version' },
           ...(version === undefined ? {} : { ExpressionAttributeValues: { ':version': { N: version } } }),

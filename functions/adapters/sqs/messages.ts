@@ -20,8 +20,7 @@ export interface RequestCause {
 export const reconcileRequestBody = (key: DaemonSetKey, cause?: RequestCause): string =>
   JSON.stringify({ daemonSet: daemonSetStreamId(key), ...(cause ? { observedAt: cause.observedAt.toISOString(), observation: cause.observation } : {}) });
 
-export const parseReconcileRequest = (body: string): DaemonSetKey =>
-  parseDaemonSetStreamId(reconcileRequest.parse(JSON.parse(body)).daemonSet);
+export const parseReconcileRequest = (body: string): DaemonSetKey => parseDaemonSetStreamId(reconcileRequest.parse(JSON.parse(body)).daemonSet);
 
 export function causeOfReconcileRequest(body: string): RequestCause | undefined {
   const { observedAt, observation } = reconcileRequest.parse(JSON.parse(body));

@@ -33,7 +33,12 @@ export class SqsRedelivery implements Redelivery {
  * After a batch: every failed record back on the backoff. Best effort — if this call fails, the
  * queue's own visibility timeout still returns the messages, only later.
  */
-export async function retryFailedSoon(response: SQSBatchResponse, records: SQSRecord[], redelivery: Redelivery | undefined, telemetry: Telemetry): Promise<void> {
+export async function retryFailedSoon(
+  response: SQSBatchResponse,
+  records: SQSRecord[],
+  redelivery: Redelivery | undefined,
+  telemetry: Telemetry,
+): Promise<void> {
   if (!redelivery || response.batchItemFailures.length === 0) return;
   const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
   const messages = records

@@ -17,7 +17,8 @@ const SUFFIX: Record<DryRun, string> = { none: '', client: ' (dry run)', server:
 
 export function dryRunOf(options: CommandOptions): DryRun {
   const given = stringOption(options, 'dry-run') ?? 'none';
-  if (given !== 'none' && given !== 'client' && given !== 'server') throw new UsageError(`Invalid dry-run value (${given}). Must be "none", "server", or "client".`);
+  if (given !== 'none' && given !== 'client' && given !== 'server')
+    throw new UsageError(`Invalid dry-run value (${given}). Must be "none", "server", or "client".`);
   return given;
 }
 

@@ -46,8 +46,13 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const priceTable = stringOption(options, 'price-table');
   const { set: labels } = parseLabels(listOption(options, 'label'));
   await registryFor(options).register({
-    clusterId, credentials, labels, registeredAt: new Date().toISOString(),
-    ...(endpoint ? { endpoint } : {}), ...(caData ? { caData } : {}), ...(priceTable ? { priceTable } : {}),
+    clusterId,
+    credentials,
+    labels,
+    registeredAt: new Date().toISOString(),
+    ...(endpoint ? { endpoint } : {}),
+    ...(caData ? { caData } : {}),
+    ...(priceTable ? { priceTable } : {}),
   });
   io.out(`cluster/${clusterId} registered`);
   return 0;

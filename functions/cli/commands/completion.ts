@@ -11,8 +11,22 @@ function table(): { words: string[]; flags: string[] }[] {
 
 export function bashCompletion(): string {
   const firsts = [...new Set(table().map((c) => c.words[0]))].join(' ');
-  const seconds = [...new Set(table().filter((c) => c.words.length > 1).map((c) => c.words[0]))]
-    .map((w) => `    ${w}) words="${[...new Set(table().filter((c) => c.words[0] === w).map((c) => c.words[1]))].join(' ')}" ;;`);
+  const seconds = [
+    ...new Set(
+      table()
+        .filter((c) => c.words.length > 1)
+        .map((c) => c.words[0]),
+    ),
+  ].map(
+    (w) =>
+      `    ${w}) words="${[
+        ...new Set(
+          table()
+            .filter((c) => c.words[0] === w)
+            .map((c) => c.words[1]),
+        ),
+      ].join(' ')}" ;;`,
+  );
   const flags = table().map((c) => `    "${c.words.join(' ')}"*) flags="${c.flags.join(' ')}" ;;`);
   return [
     '# daemonloop bash completion: source <(daemonloop completion bash)',
@@ -38,7 +52,12 @@ export function bashCompletion(): string {
 }
 
 export function zshCompletion(): string {
-  return ['#compdef daemonloop', '# daemonloop zsh completion: source <(daemonloop completion zsh)', 'autoload -U +X bashcompinit && bashcompinit', bashCompletion()].join('\n');
+  return [
+    '#compdef daemonloop',
+    '# daemonloop zsh completion: source <(daemonloop completion zsh)',
+    'autoload -U +X bashcompinit && bashcompinit',
+    bashCompletion(),
+  ].join('\n');
 }
 
 export async function run(options: CommandOptions, io: CliIo): Promise<number> {

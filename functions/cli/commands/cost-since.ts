@@ -37,7 +37,18 @@ export async function runSince(name: string, prices: PriceTable, options: Comman
   const log = await auditLogOf(options, key, io);
   if (!log) return 1;
   const cost = costOf(log, prices, fromMs, toMs, by);
-  if (flag(options, 'json') || stringOption(options, 'output') === 'json') io.out(JSON.stringify({ name, namespace: key.namespace, clusterId: key.clusterId, by, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), ...cost }));
+  if (flag(options, 'json') || stringOption(options, 'output') === 'json')
+    io.out(
+      JSON.stringify({
+        name,
+        namespace: key.namespace,
+        clusterId: key.clusterId,
+        by,
+        from: new Date(fromMs).toISOString(),
+        to: new Date(toMs).toISOString(),
+        ...cost,
+      }),
+    );
   else io.out(renderWindowCost(cost, by));
   return 0;
 }
@@ -47,11 +58,17 @@ export function renderWindowCost(c: WindowCost, by: CostGrouping): string {
   const lines = [
     `from ${new Date(c.fromMs).toISOString()} to ${new Date(c.toMs).toISOString()}: ${hours(c.podSeconds)} pod-hours observed, $${formatDollars(c.cost, 4)}`,
     '',
-    renderTable([by.toUpperCase(), 'POD-HOURS', '$'], [...c.rows.map((r) => [r.group, hours(r.podSeconds), formatDollars(r.cost, 4)]), ['TOTAL', hours(c.podSeconds), formatDollars(c.cost, 4)]]),
+    renderTable(
+      [by.toUpperCase(), 'POD-HOURS', '$'],
+      [...c.rows.map((r) => [r.group, hours(r.podSeconds), formatDollars(r.cost, 4)]), ['TOTAL', hours(c.podSeconds), formatDollars(c.cost, 4)]],
+    ),
     '',
     c.overhead.length === 0
       ? 'overhead per node type: the log holds no node allocatable'
-      : renderTable(['INSTANCE-TYPE', 'CPU-SHARE', 'MEMORY-SHARE'], c.overhead.map((o) => [o.instanceType, pct(o.cpuShare), pct(o.memoryShare)])),
+      : renderTable(
+          ['INSTANCE-TYPE', 'CPU-SHARE', 'MEMORY-SHARE'],
+          c.overhead.map((o) => [o.instanceType, pct(o.cpuShare), pct(o.memoryShare)]),
+        ),
     '',
     `forecast: ${c.forecast.nodesNow} nodes now, ${c.forecast.nodesPerDay >= 0 ? '+' : ''}${c.forecast.nodesPerDay.toFixed(2)} nodes/day → $${formatDollars(c.forecast.next30Days, 2)} over the next 30 days`,
   ];

@@ -45,7 +45,11 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const stateDir = stringOption(options, 'state') ?? DEFAULT_STATE_DIR;
   const nodes = positiveInteger(options, 'nodes', 20);
   const runtime = await startLocalRuntime({
-    clock, stateDir, dataDir: dataDirIn(stateDir), cluster: { nodes: 0 }, telemetry: localTelemetry('warn'),
+    clock,
+    stateDir,
+    dataDir: dataDirIn(stateDir),
+    cluster: { nodes: 0 },
+    telemetry: localTelemetry('warn'),
     fleetClusters: fleetOf(4, nodes).map((c) => ({ ...c, simulatorOptions: { kubelet: { startDelayMs: 3_000, readyDelayMs: 2_000 } } })),
   });
   try {
@@ -66,14 +70,19 @@ async function story(runtime: LocalRuntime, clock: VirtualClock, io: CliIo, json
   const name = base.metadata.name;
   const store = runtime.fleet.store;
   const started = clock.now().getTime();
-  const say = (line: string) => io.err(json ? JSON.stringify({ t: (clock.now().getTime() - started) / 1000, line }) : `[${mmss(clock.now().getTime() - started)}] ${line}`);
+  const say = (line: string) =>
+    io.err(json ? JSON.stringify({ t: (clock.now().getTime() - started) / 1000, line }) : `[${mmss(clock.now().getTime() - started)}] ${line}`);
   const budget = Number(base.spec.disruptionBudget!.maxUnavailableNodes);
   let peak = 0;
   let last = '';
   const watch = async () => {
     const { state } = await readFleet(runtime.fleet, name);
     const clusters = (await runtime.fleet.deps.registry.list()).map((c) => ({ clusterId: c.clusterId, labels: c.labels ?? {} }));
-    const observed = Object.fromEntries((await Promise.all(clusters.map(async (c) => [c.clusterId, await runtime.fleet.deps.observe(c.clusterId, 'kube-system', name, clock.now())] as const))).filter(([, o]) => o));
+    const observed = Object.fromEntries(
+      (
+        await Promise.all(clusters.map(async (c) => [c.clusterId, await runtime.fleet.deps.observe(c.clusterId, 'kube-system', name, clock.now())] as const))
+      ).filter(([, o]) => o),
+    );
     const status = fleetStatus(state, clusters, observed as never, clock.now());
     const ledger = (await store.read<BudgetEvent>(fleetBudgetStreamId(name))).flatMap((c) => c.events).reduce(evolveBudget, emptyLedger());
     peak = Math.max(peak, heldTotal(ledger));
@@ -91,7 +100,9 @@ async function story(runtime: LocalRuntime, clock: VirtualClock, io: CliIo, json
   say(`applying ${name} to 4 clusters (examples/fleet-fluentd.yaml)`);
   await applyFleet(store, base, clock.now());
   await runtime.fleet.requests.request(name);
-  await until((s) => s.run?.approvals !== undefined && s.run.plan.stages.some((st) => st.approval) && !s.run.outcome && Object.keys(s.run.clusters).length === 2);
+  await until(
+    (s) => s.run?.approvals !== undefined && s.run.plan.stages.some((st) => st.approval) && !s.run.outcome && Object.keys(s.run.clusters).length === 2,
+  );
   say('approving stage prod');
   await approveStage(store, name, 'prod', clock.now());
   await runtime.fleet.requests.request(name);
@@ -109,7 +120,9 @@ async function story(runtime: LocalRuntime, clock: VirtualClock, io: CliIo, json
   runtime.fleet.clusters.get('prod-2')!.simulator.setImagePullFailure(eu.template.spec.containers[0]!.image);
   peak = 0;
   const rolloutStart = clock.now().getTime();
-  say(`updating to ${NEW_TAG}: dev → staging (soak ${next.spec.rollout!.stages[1]!.minSuccessSeconds}s) → prod (2 at once, deadline ${DEADLINE_SECONDS}s); prod-2's mirror lacks the tag`);
+  say(
+    `updating to ${NEW_TAG}: dev → staging (soak ${next.spec.rollout!.stages[1]!.minSuccessSeconds}s) → prod (2 at once, deadline ${DEADLINE_SECONDS}s); prod-2's mirror lacks the tag`,
+  );
   await applyFleet(store, next, clock.now());
   await runtime.fleet.requests.request(name);
   await until((s) => s.run?.revision === 2 && s.run.plan.stages.some((st) => st.approval) && Object.keys(s.run.clusters).length === 2 && !s.run.outcome);
@@ -122,8 +135,14 @@ async function story(runtime: LocalRuntime, clock: VirtualClock, io: CliIo, json
   say(`run ${run.outcome}: ${run.reason}`);
   return {
     clusters: 4,
-    rolledOut: Object.entries(run.clusters).filter(([, c]) => c.succeededAt).map(([id]) => id).sort(),
-    failed: Object.entries(run.clusters).filter(([, c]) => c.failedAt).map(([id]) => id).sort(),
+    rolledOut: Object.entries(run.clusters)
+      .filter(([, c]) => c.succeededAt)
+      .map(([id]) => id)
+      .sort(),
+    failed: Object.entries(run.clusters)
+      .filter(([, c]) => c.failedAt)
+      .map(([id]) => id)
+      .sort(),
     outcome: run.outcome!,
     peakUnavailable: peak,
     budget,

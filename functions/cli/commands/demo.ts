@@ -98,7 +98,10 @@ async function demo(runtime: LocalRuntime, cluster: DemoNodes, io: CliIo, json: 
   // 30 s grace period, which the simulated kubelet waits out in full: no node runs its new pod
   // beside an old one still terminating, and each rollout wave takes the grace period longer.
   await cp.applyDaemonSet(fluentd!);
-  await follow(`apply ${name}: one pod per eligible node (it tolerates the control-plane taint)`, (ds) => (ds.status?.numberAvailable ?? 0) === cluster.names.size);
+  await follow(
+    `apply ${name}: one pod per eligible node (it tolerates the control-plane taint)`,
+    (ds) => (ds.status?.numberAvailable ?? 0) === cluster.names.size,
+  );
   io.err(renderDaemonSetTable([current()!], runtime.clock.now()));
   // Upstream replaces at once any old pod not yet available under the new minReadySeconds; let
   // every pod be Ready that long first, so the rollout shows its budget at work.
@@ -125,8 +128,15 @@ async function demo(runtime: LocalRuntime, cluster: DemoNodes, io: CliIo, json: 
     const pods = sim.pods({ namespace }).filter((p) => !p.metadata?.deletionTimestamp);
     return pods.length === names.size && pods.every((p) => names.has(p.spec?.nodeName ?? ''));
   };
-  await follow('two nodes join, one leaves', (ds) => ds.status?.desiredNumberScheduled === cluster.names.size && (ds.status?.numberAvailable ?? 0) === cluster.names.size && podsMatchNodes());
+  await follow(
+    'two nodes join, one leaves',
+    (ds) => ds.status?.desiredNumberScheduled === cluster.names.size && (ds.status?.numberAvailable ?? 0) === cluster.names.size && podsMatchNodes(),
+  );
   const ds = current()!;
   io.err(renderDaemonSetTable([ds], runtime.clock.now()));
-  return { eligibleNodes: ds.status?.desiredNumberScheduled ?? 0, updatedAvailable: Math.min(ds.status?.updatedNumberScheduled ?? 0, ds.status?.numberAvailable ?? 0), rolloutSeconds };
+  return {
+    eligibleNodes: ds.status?.desiredNumberScheduled ?? 0,
+    updatedAvailable: Math.min(ds.status?.updatedNumberScheduled ?? 0, ds.status?.numberAvailable ?? 0),
+    rolloutSeconds,
+  };
 }

@@ -23,7 +23,8 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const manifests = parseDaemonSetManifests(await readFile(requireString(options, 'filename'), 'utf8'));
   const { cp, namespace } = clusterOf(options);
   const root = mkdtempSync(join(tmpdir(), 'daemonloop-diff-'));
-  const live = join(root, 'LIVE'), merged = join(root, 'MERGED');
+  const live = join(root, 'LIVE'),
+    merged = join(root, 'MERGED');
   try {
     mkdirSync(live);
     mkdirSync(merged);

@@ -8,7 +8,9 @@ import type { CliIo } from '../io';
 import { requireString, type CommandOptions } from '../options';
 
 export async function run(options: CommandOptions, io: CliIo): Promise<number> {
-  const docs = parseAllDocuments(await readFile(requireString(options, 'filename'), 'utf8')).map((d) => d.toJS() as unknown).filter((d) => d !== null);
+  const docs = parseAllDocuments(await readFile(requireString(options, 'filename'), 'utf8'))
+    .map((d) => d.toJS() as unknown)
+    .filter((d) => d !== null);
   const source = await fleetSourceOf(options);
   try {
     for (const doc of docs) {

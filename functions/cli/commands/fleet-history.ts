@@ -19,7 +19,9 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
     const fleetCommits = await source.store.read<FleetEvent>(fleetStreamId(name));
     const commits = [...fleetCommits, ...(await source.store.read<FleetStreamEvent>(fleetBudgetStreamId(name)))];
     if (commits.length === 0) throw new UsageError(`fleet ${JSON.stringify(name)} not found`);
-    const ordered = commits.flatMap((c) => c.events.map((e) => ({ commit: c.commit, events: [e] }))).sort((a, b) => a.events[0]!.time.localeCompare(b.events[0]!.time));
+    const ordered = commits
+      .flatMap((c) => c.events.map((e) => ({ commit: c.commit, events: [e] })))
+      .sort((a, b) => a.events[0]!.time.localeCompare(b.events[0]!.time));
     if (flag(options, 'json')) for (const c of ordered) io.out(JSON.stringify(c.events[0]));
     else io.out(renderFleetHistory(ordered));
     if (!flag(options, 'verify')) return 0;

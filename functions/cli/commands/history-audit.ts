@@ -28,7 +28,8 @@ export function parseAt(text: string, logStartMs: number): number {
   const relative = /^\+(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text);
   if (relative) return logStartMs + Number(relative[1]) * { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[relative[2] as 'ms']!;
   const ms = Date.parse(text);
-  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}/.test(text)) throw new UsageError(`--at ${JSON.stringify(text)}: expected an ISO 8601 time (2026-01-01T00:01:30Z) or +DURATION from the log's start (+90s, +5m)`);
+  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}/.test(text))
+    throw new UsageError(`--at ${JSON.stringify(text)}: expected an ISO 8601 time (2026-01-01T00:01:30Z) or +DURATION from the log's start (+90s, +5m)`);
   return ms;
 }
 
@@ -49,12 +50,17 @@ export async function run(key: DaemonSetKey, options: CommandOptions, io: CliIo,
   const groupBy = (stringOption(options, 'group-by') ?? 'auto') as GroupBy;
   if (!GROUPINGS.includes(groupBy)) throw new UsageError(`--group-by must be one of ${GROUPINGS.join(', ')}, got ${JSON.stringify(groupBy)}`);
   const [sinceText, untilText] = [stringOption(options, 'since'), stringOption(options, 'until')];
-  const window = sinceText === undefined && untilText === undefined ? undefined : {
-    ...(sinceText !== undefined ? { fromMs: parseWindowTime(sinceText, 'since', now().getTime()) } : {}),
-    ...(untilText !== undefined ? { toMs: parseWindowTime(untilText, 'until', now().getTime()) } : {}),
-  };
-  if (window && stringOption(options, 'html') === undefined && stringOption(options, 'svg') === undefined) throw new UsageError('--since/--until choose the window of the picture: give --html FILE or --svg FILE');
-  if (window?.fromMs !== undefined && window.toMs !== undefined && window.fromMs >= window.toMs) throw new UsageError(`--since must be before --until (${new Date(window.fromMs).toISOString()} ≥ ${new Date(window.toMs).toISOString()})`);
+  const window =
+    sinceText === undefined && untilText === undefined
+      ? undefined
+      : {
+          ...(sinceText !== undefined ? { fromMs: parseWindowTime(sinceText, 'since', now().getTime()) } : {}),
+          ...(untilText !== undefined ? { toMs: parseWindowTime(untilText, 'until', now().getTime()) } : {}),
+        };
+  if (window && stringOption(options, 'html') === undefined && stringOption(options, 'svg') === undefined)
+    throw new UsageError('--since/--until choose the window of the picture: give --html FILE or --svg FILE');
+  if (window?.fromMs !== undefined && window.toMs !== undefined && window.fromMs >= window.toMs)
+    throw new UsageError(`--since must be before --until (${new Date(window.fromMs).toISOString()} ≥ ${new Date(window.toMs).toISOString()})`);
   const log = await auditLogOf(options, key, io, true);
   if (!log) return 1;
   const exportTo = stringOption(options, 'export');
@@ -68,14 +74,17 @@ export async function run(key: DaemonSetKey, options: CommandOptions, io: CliIo,
     const state = pointInTime(log, parseAt(at, Date.parse(log.daemonSet[0]!.time)));
     io.out(flag(options, 'json') ? pointInTimeJson(state) : renderPointInTime(state));
   }
-  const html = stringOption(options, 'html'), svg = stringOption(options, 'svg');
+  const html = stringOption(options, 'html'),
+    svg = stringOption(options, 'svg');
   if (html !== undefined || svg !== undefined) {
     const life = await withFleetStages(readLifecycles(log, window?.toMs), key, options);
     const model = pictureModel(life, { title: `${key.namespace}/${key.name} on ${key.clusterId}`, groupBy, ...(window ? { window } : {}) });
     if (html !== undefined) await writeFile(html, renderRolloutHtml(model));
     if (svg !== undefined) await writeFile(svg, renderRolloutSvg(model));
     const rows = model.groups.reduce((n, g) => n + g.rows.length, 0);
-    io.err(`wrote ${[html, svg].filter(Boolean).join(' and ')}: ${rows} nodes in ${model.groups.length} group${model.groups.length === 1 ? '' : 's'}, ${model.pods.length} pods`);
+    io.err(
+      `wrote ${[html, svg].filter(Boolean).join(' and ')}: ${rows} nodes in ${model.groups.length} group${model.groups.length === 1 ? '' : 's'}, ${model.pods.length} pods`,
+    );
   }
   return 0;
 }

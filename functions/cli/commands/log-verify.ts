@@ -37,7 +37,10 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
     io.err(`verifying ${log.description} against the checkpoints in ${checkpoints.description}`);
     const stream = stringOption(options, 'stream');
     const report = await verifyLog({
-      log: { streams: async () => (stream ? [stream] : allStreams(log.client, log.table)), commits: (s, from) => readStoredCommits(log.client, log.table, s, from) },
+      log: {
+        streams: async () => (stream ? [stream] : allStreams(log.client, log.table)),
+        commits: (s, from) => readStoredCommits(log.client, log.table, s, from),
+      },
       checkpoints,
       publicKeyPem,
       ...(stream ? { stream } : {}),

@@ -32,7 +32,11 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   switch (verb) {
     case 'add': {
       const labels = Object.fromEntries(listOption(options, 'label').map(parseLabel)) as Record<string, string>;
-      await cp.addNode(name, labels, listOption(options, 'taint').map((t) => parseTaint(t).taint));
+      await cp.addNode(
+        name,
+        labels,
+        listOption(options, 'taint').map((t) => parseTaint(t).taint),
+      );
       io.out(`node/${name} created`);
       return 0;
     }

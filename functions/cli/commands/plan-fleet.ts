@@ -43,7 +43,8 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
     const { state } = await readFleet(source, name);
     if (!state.fleet) throw new UsageError(`fleet ${JSON.stringify(name)} not found: \`daemonloop fleet apply\` it first`);
     const fleet = newRevision(text, state.fleet);
-    if (fleet.metadata.name !== name) throw new UsageError(`the file's FleetDaemonSet is ${JSON.stringify(fleet.metadata.name)}, not --fleet ${JSON.stringify(name)}`);
+    if (fleet.metadata.name !== name)
+      throw new UsageError(`the file's FleetDaemonSet is ${JSON.stringify(fleet.metadata.name)}, not --fleet ${JSON.stringify(name)}`);
     const namespace = fleet.metadata.namespace ?? 'default';
     const revision = state.revision + 1;
     const applied = foldFleet([{ type: 'FleetApplied', time: now.toISOString(), fleet, revision }], state);
@@ -65,7 +66,15 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
       if (o) observed[clusterId] = o;
       const inputs = await planInputsFromLog(source.events, { clusterId, namespace, name }, now);
       if (inputs.nodes.length === 0) io.err(`warning: the log knows no nodes of cluster ${clusterId}`);
-      members[clusterId] = { ...(inputs.current ? { current: inputs.current } : {}), nodes: inputs.nodes, pods: inputs.pods, revisions: inputs.revisions, samples: inputs.samples, requested: inputs.requested, ...common };
+      members[clusterId] = {
+        ...(inputs.current ? { current: inputs.current } : {}),
+        nodes: inputs.nodes,
+        pods: inputs.pods,
+        revisions: inputs.revisions,
+        samples: inputs.samples,
+        requested: inputs.requested,
+        ...common,
+      };
     }
     const plan = planFleetRollout({
       state: applied,
@@ -94,7 +103,9 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
 
 /** The fleet as it would be applied: the file's FleetDaemonSet, or the fleet with the file's DaemonSet spec as its template. */
 function newRevision(text: string, current: FleetDaemonSet): FleetDaemonSet {
-  const docs = parseAllDocuments(text).map((d) => d.toJS() as { kind?: unknown } | null).filter((d) => d !== null);
+  const docs = parseAllDocuments(text)
+    .map((d) => d.toJS() as { kind?: unknown } | null)
+    .filter((d) => d !== null);
   if (docs.length !== 1) throw new UsageError(`plan --fleet takes one FleetDaemonSet or DaemonSet; the file holds ${docs.length}`);
   if (docs[0]!.kind === FLEET_KIND) {
     const errors = validateFleet(docs[0]);

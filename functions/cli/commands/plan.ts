@@ -62,7 +62,12 @@ interface PlanRequest {
 }
 
 /** Plans from the log in `store` and, with --record, appends the plan to the same log. */
-async function planFrom(store: EventStore, options: CommandOptions, io: CliIo, { namespace, name, output, prices, strategies, key, now }: PlanRequest): Promise<number> {
+async function planFrom(
+  store: EventStore,
+  options: CommandOptions,
+  io: CliIo,
+  { namespace, name, output, prices, strategies, key, now }: PlanRequest,
+): Promise<number> {
   const inputs = await planInputsFromLog(store, key, now);
   if (inputs.nodes.length === 0) io.err('warning: the log knows no nodes of this cluster: the plan has nothing to roll out to');
 
@@ -132,12 +137,17 @@ function intOrPercent(flag: string, raw: string): IntOrString {
 
 /** Every combination of the given values over the file's rolling update; just the file's when none are given. */
 function strategiesOf(ds: V1DaemonSet, unavailable: string[], surge: string[]): { strategy: string; daemonSet: V1DaemonSet }[] {
-  const values = (flag: string, raw: string[]) => raw.flatMap((r) => r.split(',')).filter((v) => v !== '').map((v) => intOrPercent(flag, v));
+  const values = (flag: string, raw: string[]) =>
+    raw
+      .flatMap((r) => r.split(','))
+      .filter((v) => v !== '')
+      .map((v) => intOrPercent(flag, v));
   const unavailableValues = values('max-unavailable', unavailable);
   const surgeValues = values('max-surge', surge);
   const combos: { maxUnavailable?: IntOrString; maxSurge?: IntOrString }[] = [];
   for (const u of unavailableValues.length ? unavailableValues : [undefined])
-    for (const s of surgeValues.length ? surgeValues : [undefined]) combos.push({ ...(u !== undefined ? { maxUnavailable: u } : {}), ...(s !== undefined ? { maxSurge: s } : {}) });
+    for (const s of surgeValues.length ? surgeValues : [undefined])
+      combos.push({ ...(u !== undefined ? { maxUnavailable: u } : {}), ...(s !== undefined ? { maxSurge: s } : {}) });
   return combos.map((combo) => {
     const daemonSet = structuredClone(ds);
     const strategy = daemonSet.spec!.updateStrategy ?? { type: 'RollingUpdate' };
@@ -161,8 +171,16 @@ export function nonNegativeInteger(options: CommandOptions, name: string, fallba
 /** Appends the prediction to the DaemonSet's stream, where the rollout's own decisions will follow it. */
 async function record(store: EventStore, key: DaemonSetKey, hash: string, { strategy, plan }: StrategyPlan, now: Date): Promise<void> {
   const planned: RolloutPlanned = {
-    type: ROLLOUT_PLANNED, clusterId: key.clusterId, schemaVersion: EVENT_SCHEMA_VERSION, time: now.toISOString(),
-    hash, strategy, p50Ms: plan.durationP50Ms, p90Ms: plan.durationP90Ms, peakUnavailable: plan.peakUnavailable, surgePodHours: plan.surgePodHours,
+    type: ROLLOUT_PLANNED,
+    clusterId: key.clusterId,
+    schemaVersion: EVENT_SCHEMA_VERSION,
+    time: now.toISOString(),
+    hash,
+    strategy,
+    p50Ms: plan.durationP50Ms,
+    p90Ms: plan.durationP90Ms,
+    peakUnavailable: plan.peakUnavailable,
+    surgePodHours: plan.surgePodHours,
   };
   await new EventLog(store).appendOutcomes(key, [planned]);
 }

@@ -10,7 +10,12 @@ export interface DaemonSetCost {
 }
 
 const COLUMNS = ['NAME', 'NAMESPACE', 'NODES', 'CPU/POD', 'MEM/POD', '$/HOUR', '$/MONTH', 'SURGE-HEADROOM $/MONTH'];
-const BINARY_UNITS: [string, number][] = [['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]];
+const BINARY_UNITS: [string, number][] = [
+  ['Ti', 2 ** 40],
+  ['Gi', 2 ** 30],
+  ['Mi', 2 ** 20],
+  ['Ki', 2 ** 10],
+];
 
 /** Millicores as Kubernetes writes them: whole cores plainly, anything finer in m. */
 export const formatCpu = (millicores: number): string => (millicores % 1000 === 0 ? String(millicores / 1000) : `${millicores}m`);
@@ -38,7 +43,25 @@ export function renderCostTable(rows: DaemonSetCost[]): string {
     formatDollars(cost.surgeHeadroomMonthly, 2),
   ]);
   const sum = (pick: (c: FleetCost) => number) => rows.reduce((total, r) => total + pick(r.cost), 0);
-  const total = ['TOTAL', '', '', '', '', formatDollars(sum((c) => c.hourly), 4), formatDollars(sum((c) => c.monthly), 2), formatDollars(sum((c) => c.surgeHeadroomMonthly), 2)];
+  const total = [
+    'TOTAL',
+    '',
+    '',
+    '',
+    '',
+    formatDollars(
+      sum((c) => c.hourly),
+      4,
+    ),
+    formatDollars(
+      sum((c) => c.monthly),
+      2,
+    ),
+    formatDollars(
+      sum((c) => c.surgeHeadroomMonthly),
+      2,
+    ),
+  ];
   return renderTable(COLUMNS, [...cells, total]);
 }
 

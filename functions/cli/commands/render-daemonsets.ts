@@ -27,11 +27,16 @@ export function renderSelector(selector: V1LabelSelector | undefined): string {
     ...Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
     ...(selector?.matchExpressions ?? []).map((e) => {
       switch (e.operator) {
-        case 'In': return `${e.key} in (${(e.values ?? []).join(',')})`;
-        case 'NotIn': return `${e.key} notin (${(e.values ?? []).join(',')})`;
-        case 'Exists': return e.key;
-        case 'DoesNotExist': return `!${e.key}`;
-        default: return `${e.key} ${e.operator}`;
+        case 'In':
+          return `${e.key} in (${(e.values ?? []).join(',')})`;
+        case 'NotIn':
+          return `${e.key} notin (${(e.values ?? []).join(',')})`;
+        case 'Exists':
+          return e.key;
+        case 'DoesNotExist':
+          return `!${e.key}`;
+        default:
+          return `${e.key} ${e.operator}`;
       }
     }),
   ].sort();

@@ -141,10 +141,14 @@ function renderFacts(events: readonly E.LogEvent[]): string {
         clauses.push(`revisions pruned (${e.hashes.join(', ')})`);
         break;
       case E.ROLLOUT_PLANNED:
-        clauses.push(`rollout of ${e.hash} planned (${e.strategy}): p50 ${(e.p50Ms / 1000).toFixed(1)} s, p90 ${(e.p90Ms / 1000).toFixed(1)} s, peak ${e.peakUnavailable} unavailable`);
+        clauses.push(
+          `rollout of ${e.hash} planned (${e.strategy}): p50 ${(e.p50Ms / 1000).toFixed(1)} s, p90 ${(e.p90Ms / 1000).toFixed(1)} s, peak ${e.peakUnavailable} unavailable`,
+        );
         break;
       case E.STATUS_WRITTEN:
-        clauses.push(`status written ${e.outcome}${e.reason ? ` (${e.reason})` : ''}: desired ${e.status.desiredNumberScheduled} updated ${e.status.updatedNumberScheduled ?? 0} available ${e.status.numberAvailable ?? 0}`);
+        clauses.push(
+          `status written ${e.outcome}${e.reason ? ` (${e.reason})` : ''}: desired ${e.status.desiredNumberScheduled} updated ${e.status.updatedNumberScheduled ?? 0} available ${e.status.numberAvailable ?? 0}`,
+        );
         break;
       case E.DAEMONSET_OBSERVED: {
         const m = e.daemonSet.metadata;
@@ -169,4 +173,5 @@ function renderFacts(events: readonly E.LogEvent[]): string {
 
 const stamp = (iso: string): string => iso.replace('T', ' ').replace('Z', '');
 const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
-const names = (xs: readonly string[]): string => (xs.length <= SHOWN_NAMES ? xs.join(', ') : `${xs.slice(0, SHOWN_NAMES).join(', ')}, … +${xs.length - SHOWN_NAMES} more`);
+const names = (xs: readonly string[]): string =>
+  xs.length <= SHOWN_NAMES ? xs.join(', ') : `${xs.slice(0, SHOWN_NAMES).join(', ')}, … +${xs.length - SHOWN_NAMES} more`;

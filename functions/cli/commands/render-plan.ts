@@ -26,7 +26,16 @@ export function renderPlan(title: string, { strategy, plan }: StrategyPlan): str
     'Start-up (create → Ready) and termination (delete → gone), learned per node group:',
     renderTable(
       ['GROUP', 'NODES', 'START P50', 'P90', 'FROM', 'TERMINATE P50', 'P90', 'FROM'],
-      plan.timing.map((t) => [t.group, String(t.nodes), seconds(t.startup.p50Ms), seconds(t.startup.p90Ms), t.startup.source, seconds(t.termination.p50Ms), seconds(t.termination.p90Ms), t.termination.source]),
+      plan.timing.map((t) => [
+        t.group,
+        String(t.nodes),
+        seconds(t.startup.p50Ms),
+        seconds(t.startup.p90Ms),
+        t.startup.source,
+        seconds(t.termination.p50Ms),
+        seconds(t.termination.p90Ms),
+        t.termination.source,
+      ]),
     ),
     '',
     'Waves, in order (the median run):',
@@ -35,14 +44,21 @@ export function renderPlan(title: string, { strategy, plan }: StrategyPlan): str
   ];
   if (plan.unfit.length > 0) {
     lines.push(`Fit: ${plan.unfit.length} node${plan.unfit.length === 1 ? '' : 's'} would keep the new pod Pending:`);
-    for (const f of plan.unfit) lines.push(`  ${f.nodeName}: ${f.reason} (needs ${f.needs.cpuMillicores}m CPU, ${mib(f.needs.memoryBytes)}; free ${f.free!.cpuMillicores}m, ${mib(f.free!.memoryBytes)})`);
+    for (const f of plan.unfit)
+      lines.push(
+        `  ${f.nodeName}: ${f.reason} (needs ${f.needs.cpuMillicores}m CPU, ${mib(f.needs.memoryBytes)}; free ${f.free!.cpuMillicores}m, ${mib(f.free!.memoryBytes)})`,
+      );
   } else lines.push('Fit: the new revision fits on every eligible node the log has resources for');
-  if (plan.fitUnknown > 0) lines.push(`     (${plan.fitUnknown} node${plan.fitUnknown === 1 ? '' : 's'} without allocatable or requests in the log: not checked)`);
+  if (plan.fitUnknown > 0)
+    lines.push(`     (${plan.fitUnknown} node${plan.fitUnknown === 1 ? '' : 's'} without allocatable or requests in the log: not checked)`);
   return lines.join('\n');
 }
 
 /** Each wave's (or stage's) predicted start, end and duration from the rollout's start, and its nodes. */
-export function renderWaves(waves: readonly { name: string; nodes: number; startMs?: number; endMs?: number; soakUntilMs?: number; clusters?: number }[], kind = 'WAVE'): string {
+export function renderWaves(
+  waves: readonly { name: string; nodes: number; startMs?: number; endMs?: number; soakUntilMs?: number; clusters?: number }[],
+  kind = 'WAVE',
+): string {
   const stages = waves.some((w) => w.clusters !== undefined);
   return renderTable(
     ['#', kind, ...(stages ? ['CLUSTERS'] : []), 'NODES', 'START', 'END', 'DURATION', 'SOAK UNTIL'],
@@ -76,15 +92,34 @@ export function renderFleetPlan(title: string, plan: FleetRolloutPlan): string {
     renderTable(
       ['CLUSTER', 'STAGE', 'NODES', 'START', 'END', 'DURATION', 'PEAK UNAVAILABLE', 'NODE-MINUTES', 'SURGE POD-HOURS', 'API CALLS', 'UNFIT'],
       plan.clusters.map((c) => [
-        c.clusterId, c.stage, String(c.eligibleNodes), `+${seconds(c.startMs)}`, c.endMs === undefined ? 'not reached' : `+${seconds(c.endMs)}`, c.durationMs === undefined ? '-' : seconds(c.durationMs),
-        String(c.peakUnavailable), c.unavailableNodeMinutes.toFixed(1), c.surgePodHours.toFixed(2), String(c.api.total), c.unfit.length === 0 ? '-' : c.unfit.map((f) => `${f.nodeName} (${f.reason})`).join(', '),
+        c.clusterId,
+        c.stage,
+        String(c.eligibleNodes),
+        `+${seconds(c.startMs)}`,
+        c.endMs === undefined ? 'not reached' : `+${seconds(c.endMs)}`,
+        c.durationMs === undefined ? '-' : seconds(c.durationMs),
+        String(c.peakUnavailable),
+        c.unavailableNodeMinutes.toFixed(1),
+        c.surgePodHours.toFixed(2),
+        String(c.api.total),
+        c.unfit.length === 0 ? '-' : c.unfit.map((f) => `${f.nodeName} (${f.reason})`).join(', '),
       ]),
     ),
     '',
     'Waves per cluster (from the cluster’s start):',
     renderTable(
       ['CLUSTER', '#', 'WAVE', 'NODES', 'START', 'END', 'DURATION'],
-      plan.clusters.flatMap((c) => c.waves.map((w, i) => [c.clusterId, String(i + 1), w.name, String(w.nodes), `+${seconds(w.startMs)}`, w.endMs === undefined ? 'not reached' : `+${seconds(w.endMs)}`, w.endMs === undefined ? '-' : seconds(w.endMs - w.startMs)])),
+      plan.clusters.flatMap((c) =>
+        c.waves.map((w, i) => [
+          c.clusterId,
+          String(i + 1),
+          w.name,
+          String(w.nodes),
+          `+${seconds(w.startMs)}`,
+          w.endMs === undefined ? 'not reached' : `+${seconds(w.endMs)}`,
+          w.endMs === undefined ? '-' : seconds(w.endMs - w.startMs),
+        ]),
+      ),
     ),
   ];
   return lines.join('\n');
@@ -125,10 +160,14 @@ export function planSvg(title: string, plans: StrategyPlan[]): string {
     for (const p of plan.unavailable) d += ` H ${x(p.atMs).toFixed(1)} V ${y(p.count).toFixed(1)}`;
     d += ` H ${x(plan.durationP50Ms).toFixed(1)}`;
     const colour = colours[i % colours.length]!;
-    return `<path d="${d}" fill="none" stroke="${colour}" stroke-width="1.5"><title>${escapeXml(strategy)}: peak ${plan.peakUnavailable}, p50 ${seconds(plan.durationP50Ms)}</title></path>` +
-      `<text x="${width - pad.right}" y="${pad.top + 14 * i}" text-anchor="end" font-size="11" fill="${colour}">${escapeXml(strategy)}</text>`;
+    return (
+      `<path d="${d}" fill="none" stroke="${colour}" stroke-width="1.5"><title>${escapeXml(strategy)}: peak ${plan.peakUnavailable}, p50 ${seconds(plan.durationP50Ms)}</title></path>` +
+      `<text x="${width - pad.right}" y="${pad.top + 14 * i}" text-anchor="end" font-size="11" fill="${colour}">${escapeXml(strategy)}</text>`
+    );
   });
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<text x="${x(f * endMs)}" y="${height - pad.bottom + 16}" text-anchor="middle" font-size="10">${seconds(f * endMs)}</text>`);
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map(
+    (f) => `<text x="${x(f * endMs)}" y="${height - pad.bottom + 16}" text-anchor="middle" font-size="10">${seconds(f * endMs)}</text>`,
+  );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
     `<title>${escapeXml(title)}</title>`,

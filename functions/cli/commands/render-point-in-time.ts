@@ -20,7 +20,10 @@ function nodeLines(p: PointInTime): NodeLine[] {
   const lines = new Map<string, NodeLine>();
   for (const n of Object.values(p.state.nodes)) lines.set(n.metadata!.name!, { node: n.metadata!.name!, pods: [] });
   for (const pod of input?.pods ?? []) {
-    const node = pod.spec?.nodeName ?? pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0] ?? '(unscheduled)';
+    const node =
+      pod.spec?.nodeName ??
+      pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0] ??
+      '(unscheduled)';
     const line = lines.get(node) ?? { node, pods: [] };
     lines.set(node, line);
     line.pods.push({
@@ -43,7 +46,11 @@ export function renderPointInTime(p: PointInTime): string {
     ds
       ? `DaemonSet ${ds.metadata?.namespace}/${ds.metadata?.name} generation ${ds.metadata?.generation ?? '?'}, template ${templateHash(ds.spec!.template, ds.status?.collisionCount ?? undefined)}${p.revision ? `, revision ${p.revision.revision} (${p.revision.hash}) current` : ''}`
       : 'the DaemonSet did not exist at that time',
-    ...(p.lastDecision ? [`last decision #${p.lastDecision.decisionId.split('@')[1]} at ${p.lastDecision.time}: desired ${p.lastDecision.status.desiredNumberScheduled} updated ${p.lastDecision.status.updatedNumberScheduled ?? 0} available ${p.lastDecision.status.numberAvailable ?? 0}`] : []),
+    ...(p.lastDecision
+      ? [
+          `last decision #${p.lastDecision.decisionId.split('@')[1]} at ${p.lastDecision.time}: desired ${p.lastDecision.status.desiredNumberScheduled} updated ${p.lastDecision.status.updatedNumberScheduled ?? 0} available ${p.lastDecision.status.numberAvailable ?? 0}`,
+        ]
+      : []),
   ];
   const rows = nodeLines(p).map((l) => [
     l.node,

@@ -4,16 +4,25 @@ import type { Receipt } from '../../log/receipt';
 import { renderTable } from '../render-table';
 
 const seconds = (s: number | undefined): string => (s === undefined ? '' : (Math.round(s * 10) / 10).toString());
-const who = (r: Receipt): string => [r.startedBy.manager ?? '', r.startedBy.changeCause ? `"${r.startedBy.changeCause}"` : ''].filter(Boolean).join(' ') || '(unknown)';
+const who = (r: Receipt): string =>
+  [r.startedBy.manager ?? '', r.startedBy.changeCause ? `"${r.startedBy.changeCause}"` : ''].filter(Boolean).join(' ') || '(unknown)';
 const range = (r?: [number, number]): string => (r ? `${r[0]}-${r[1]}` : '');
-const commits = (r: Receipt): string => ['ds', 'nodes', 'pods'].map((s, i) => [s, range([r.commits.daemonSet, r.commits.nodes, r.commits.pods][i])] as const).filter(([, x]) => x).map(([s, x]) => `${s}#${x}`).join(' ');
+const commits = (r: Receipt): string =>
+  ['ds', 'nodes', 'pods']
+    .map((s, i) => [s, range([r.commits.daemonSet, r.commits.nodes, r.commits.pods][i])] as const)
+    .filter(([, x]) => x)
+    .map(([s, x]) => `${s}#${x}`)
+    .join(' ');
 const pauses = (r: Receipt): string => r.pauses.map((p) => `${p.at}${p.until ? `..${p.until}` : '..'}${p.reason ? ` (${p.reason})` : ''}`).join('; ');
 
 /** The recorded plan beside the actual: p50/p90 seconds and the actual's distance from p50, peak, surge. */
 const planned = (r: Receipt): string => {
   const p = r.planned;
   if (!p) return '';
-  const off = r.durationSeconds === undefined ? '' : ` (${r.durationSeconds >= p.p50Seconds ? '+' : ''}${Math.round(((r.durationSeconds - p.p50Seconds) / p.p50Seconds) * 100)}%)`;
+  const off =
+    r.durationSeconds === undefined
+      ? ''
+      : ` (${r.durationSeconds >= p.p50Seconds ? '+' : ''}${Math.round(((r.durationSeconds - p.p50Seconds) / p.p50Seconds) * 100)}%)`;
   return `${seconds(p.p50Seconds)}/${seconds(p.p90Seconds)}${off}, ${p.peakUnavailable}, ${p.surgePodHours === undefined ? '-' : p.surgePodHours.toFixed(3)}`;
 };
 
@@ -25,7 +34,11 @@ const FIELDS: [string, (r: Receipt) => string][] = [
   ['DURATION-S', (r) => seconds(r.durationSeconds)],
   ['X-MINIMUM', (r) => (r.ratioToMinimum === undefined ? '' : r.ratioToMinimum.toFixed(2))],
   ['NODES', (r) => String(r.nodesUpdated)],
-  ['UNAVAILABLE-S', (r) => `${seconds(r.unavailableSeconds.total)} (worst ${seconds(r.unavailableSeconds.worst)}${r.unavailableSeconds.worstNode ? ` ${r.unavailableSeconds.worstNode}` : ''})`],
+  [
+    'UNAVAILABLE-S',
+    (r) =>
+      `${seconds(r.unavailableSeconds.total)} (worst ${seconds(r.unavailableSeconds.worst)}${r.unavailableSeconds.worstNode ? ` ${r.unavailableSeconds.worstNode}` : ''})`,
+  ],
   ['PEAK-UNAVAILABLE', (r) => String(r.peakUnavailable)],
   ['SURGE-POD-H', (r) => r.surgePodHours.toFixed(3)],
   ['FAILED', (r) => `${r.failedPods} pods, ${r.failedCreates} creates`],
@@ -36,7 +49,11 @@ const FIELDS: [string, (r: Receipt) => string][] = [
   ['PLANNED (P50/P90-S, PEAK, SURGE-POD-H)', planned],
 ];
 
-export const renderReceiptTable = (receipts: Receipt[]): string => renderTable(FIELDS.map(([h]) => h), receipts.map((r) => FIELDS.map(([, f]) => f(r))));
+export const renderReceiptTable = (receipts: Receipt[]): string =>
+  renderTable(
+    FIELDS.map(([h]) => h),
+    receipts.map((r) => FIELDS.map(([, f]) => f(r))),
+  );
 
 const CSV_FIELDS: [string, (r: Receipt) => string | number | undefined][] = [
   ['revision', (r) => r.revision],

@@ -138,7 +138,8 @@ export function podSegments(p: PodLife, isNew: boolean, endMs: number): { cls: S
   const add = (cls: SegmentClass, from: number | undefined, to: number) => {
     if (from !== undefined && to > from) out.push({ cls, from, to });
   };
-  const ready = p.readyMs ?? Infinity, available = p.availableMs ?? Infinity;
+  const ready = p.readyMs ?? Infinity,
+    available = p.availableMs ?? Infinity;
   if (isNew) {
     add('new-pending', p.createdMs, Math.min(ready, stop));
     add('new-ready', p.readyMs, Math.min(available, stop));
@@ -167,7 +168,10 @@ export const escapeXml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#
 function rowBody(m: PictureModel, r: Row, indexed: boolean): string {
   const x = (ms: number) => num(((ms - m.t0) / (m.t1 - m.t0)) * WIDTH);
   const w = (from: number, to: number) => num(Math.max(0.2, ((to - from) / (m.t1 - m.t0)) * WIDTH));
-  const h = m.rowHeight, podH = num(h * 0.7), stripY = num(h * 0.72), stripH = num(Math.max(1, h * 0.22));
+  const h = m.rowHeight,
+    podH = num(h * 0.7),
+    stripY = num(h * 0.72),
+    stripH = num(Math.max(1, h * 0.22));
   const parts: string[] = [];
   for (const i of r.pods) {
     const p = m.pods[i]!;
@@ -175,16 +179,22 @@ function rowBody(m: PictureModel, r: Row, indexed: boolean): string {
       const from = Math.max(s.from, m.t0); // clipped to the window
       if (s.to > from) parts.push(`<rect class="${s.cls}" x="${x(from)}" width="${w(from, s.to)}" height="${podH}"${indexed ? ` data-p="${i}"` : ''}/>`);
     }
-    if (p.failedMs !== undefined && p.failedMs >= m.t0 && p.failedMs <= m.t1) parts.push(`<rect class="failed" x="${x(p.failedMs)}" width="1" height="${num(h)}"${indexed ? ` data-p="${i}"` : ''}/>`);
+    if (p.failedMs !== undefined && p.failedMs >= m.t0 && p.failedMs <= m.t1)
+      parts.push(`<rect class="failed" x="${x(p.failedMs)}" width="1" height="${num(h)}"${indexed ? ` data-p="${i}"` : ''}/>`);
   }
   for (const i of r.waits) {
     const s = m.waits[i]!;
-    const from = Math.max(s.fromMs, m.t0), to = Math.min(s.toMs ?? m.t1, m.t1);
-    parts.push(`<rect class="${waitClass(s.phrase)}" x="${x(from)}" y="${stripY}" width="${w(from, to)}" height="${stripH}"${indexed ? ` data-w="${i}"` : ''}/>`);
+    const from = Math.max(s.fromMs, m.t0),
+      to = Math.min(s.toMs ?? m.t1, m.t1);
+    parts.push(
+      `<rect class="${waitClass(s.phrase)}" x="${x(from)}" y="${stripY}" width="${w(from, to)}" height="${stripH}"${indexed ? ` data-w="${i}"` : ''}/>`,
+    );
   }
   for (const i of r.actions) {
     const a = m.actions[i]!;
-    parts.push(`<line class="${a.action === 'create' ? 'act-create' : 'act-delete'}${a.outcome === 'failed' ? ' act-failed' : ''}" x1="${x(a.ms)}" x2="${x(a.ms)}" y1="0" y2="${num(h)}"${indexed ? ` data-a="${i}"` : ''}/>`);
+    parts.push(
+      `<line class="${a.action === 'create' ? 'act-create' : 'act-delete'}${a.outcome === 'failed' ? ' act-failed' : ''}" x1="${x(a.ms)}" x2="${x(a.ms)}" y1="0" y2="${num(h)}"${indexed ? ` data-a="${i}"` : ''}/>`,
+    );
   }
   return parts.join('');
 }
@@ -230,12 +240,16 @@ function controlLayer(m: PictureModel, height: number, labelled: boolean, indexe
   const x = (ms: number) => num(((ms - m.t0) / (m.t1 - m.t0)) * WIDTH);
   const parts: string[] = [];
   for (const b of controlBands(m)) {
-    parts.push(`<rect class="${b.cls}" x="${x(b.from)}" width="${num(Math.max(0.5, ((b.to - b.from) / (m.t1 - m.t0)) * WIDTH))}" height="${height}"${indexed ? ` data-c="${b.mark}"` : ''}><title>${escapeXml(controlText(m.controls[b.mark]!))}</title></rect>`);
+    parts.push(
+      `<rect class="${b.cls}" x="${x(b.from)}" width="${num(Math.max(0.5, ((b.to - b.from) / (m.t1 - m.t0)) * WIDTH))}" height="${height}"${indexed ? ` data-c="${b.mark}"` : ''}><title>${escapeXml(controlText(m.controls[b.mark]!))}</title></rect>`,
+    );
   }
   m.controls.forEach((c, i) => {
     if (c.ms < m.t0 || c.ms > m.t1) return;
     const text = controlText(c);
-    parts.push(`<line class="control ${c.kind}" x1="${x(c.ms)}" x2="${x(c.ms)}" y1="0" y2="${height}"${indexed ? ` data-c="${i}"` : ''}><title>${escapeXml(text)}</title></line>`);
+    parts.push(
+      `<line class="control ${c.kind}" x1="${x(c.ms)}" x2="${x(c.ms)}" y1="0" y2="${height}"${indexed ? ` data-c="${i}"` : ''}><title>${escapeXml(text)}</title></line>`,
+    );
     if (labelled) parts.push(`<text class="control-label" x="${x(c.ms)}" y="-2">${escapeXml(text)}</text>`);
   });
   return parts.join('');
@@ -284,11 +298,15 @@ export const relative = (ms: number): string => {
 
 /** The picture as one standalone SVG document. */
 export function renderRolloutSvg(m: PictureModel): string {
-  const h = m.rowHeight, headerH = 18, top = 60;
+  const h = m.rowHeight,
+    headerH = 18,
+    top = 60;
   const body: string[] = [];
   let y = 0;
   for (const g of m.groups) {
-    body.push(`<text x="${-LABEL_WIDTH}" y="${y + 13}" font-size="12" font-weight="bold">${escapeXml(g.name)} — ${g.rows.length} node${g.rows.length === 1 ? '' : 's'}</text>`);
+    body.push(
+      `<text x="${-LABEL_WIDTH}" y="${y + 13}" font-size="12" font-weight="bold">${escapeXml(g.name)} — ${g.rows.length} node${g.rows.length === 1 ? '' : 's'}</text>`,
+    );
     y += headerH;
     for (const r of g.rows) {
       const label = h >= 8 ? `<text x="-6" y="${num(h * 0.7)}" font-size="${num(Math.min(11, h - 2))}" text-anchor="end">${escapeXml(r.node)}</text>` : '';
@@ -298,8 +316,14 @@ export function renderRolloutSvg(m: PictureModel): string {
   }
   const height = y;
   const x = (ms: number) => num(((ms - m.t0) / (m.t1 - m.t0)) * WIDTH);
-  const axis = axisTicks(m.t0, m.t1).map((t) => `<line x1="${x(t.ms)}" x2="${x(t.ms)}" y1="-4" y2="${height}" stroke="#eee"/><text x="${x(t.ms)}" y="-8" font-size="10" text-anchor="middle">${t.label}</text>`);
-  const legend = LEGEND.map(([cls, text], i) => `<rect class="${cls}" x="${i * 140}" y="0" width="10" height="10"/><text x="${i * 140 + 14}" y="9" font-size="10">${escapeXml(text)}</text>`);
+  const axis = axisTicks(m.t0, m.t1).map(
+    (t) =>
+      `<line x1="${x(t.ms)}" x2="${x(t.ms)}" y1="-4" y2="${height}" stroke="#eee"/><text x="${x(t.ms)}" y="-8" font-size="10" text-anchor="middle">${t.label}</text>`,
+  );
+  const legend = LEGEND.map(
+    ([cls, text], i) =>
+      `<rect class="${cls}" x="${i * 140}" y="0" width="10" height="10"/><text x="${i * 140 + 14}" y="9" font-size="10">${escapeXml(text)}</text>`,
+  );
   const total = top + height + 20;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${LABEL_WIDTH + WIDTH + 20}" height="${total + 30}" viewBox="${-LABEL_WIDTH} ${-top} ${LABEL_WIDTH + WIDTH + 20} ${total + 30}">`,
@@ -328,7 +352,9 @@ function rowTitle(m: PictureModel, r: Row): string {
 export function renderRolloutHtml(m: PictureModel): string {
   const h = m.rowHeight;
   const sections = m.groups.map((g, gi) => {
-    const rows = g.rows.map((r, ri) => `<g class="row" data-node="${escapeXml(r.node)}" transform="translate(0,${ri * h})">${rowBody(m, r, true)}</g>`).join('');
+    const rows = g.rows
+      .map((r, ri) => `<g class="row" data-node="${escapeXml(r.node)}" transform="translate(0,${ri * h})">${rowBody(m, r, true)}</g>`)
+      .join('');
     const height = g.rows.length * h;
     const labels = h >= 8 ? g.rows.map((r) => `<div style="height:${h}px;line-height:${h}px">${escapeXml(r.node)}</div>`).join('') : '';
     return [
@@ -344,12 +370,24 @@ export function renderRolloutHtml(m: PictureModel): string {
     t1: m.t1,
     width: WIDTH,
     newHash: m.newHash ?? null,
-    pods: m.pods.map((p) => [p.name, p.nodeName ?? '', p.hash ?? '', p.createdMs, p.readyMs ?? null, p.availableMs ?? null, p.terminatingMs ?? null, p.goneMs ?? null, p.failedMs ?? null]),
+    pods: m.pods.map((p) => [
+      p.name,
+      p.nodeName ?? '',
+      p.hash ?? '',
+      p.createdMs,
+      p.readyMs ?? null,
+      p.availableMs ?? null,
+      p.terminatingMs ?? null,
+      p.goneMs ?? null,
+      p.failedMs ?? null,
+    ]),
     waits: m.waits.map((w) => [w.nodeName, w.reason, w.fromMs, w.toMs ?? null, w.fromCommit]),
     actions: m.actions.map((a) => [a.ms, a.action, a.podName, a.reason ?? '', a.outcome ?? '', a.outcomeReason ?? '', a.commit]),
     controls: m.controls.map((c) => [c.ms, c.type, c.label ?? '', c.reason ?? '', c.commit, c.untilMs ?? null, c.kind]),
   };
-  const legend = LEGEND.map(([cls, text]) => `<span><svg width="10" height="10"><rect class="${cls}" width="10" height="10"/></svg> ${escapeXml(text)}</span>`).join(' ');
+  const legend = LEGEND.map(
+    ([cls, text]) => `<span><svg width="10" height="10"><rect class="${cls}" width="10" height="10"/></svg> ${escapeXml(text)}</span>`,
+  ).join(' ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(m.title)}</title>
 <style>

@@ -13,7 +13,11 @@ const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const target = rolloutTarget(options, 'history');
   const log = await eventLogOf(options);
-  const revisions = await recordedRevisions(log.store, { clusterId: stringOption(options, 'cluster-id') ?? LOCAL_CLUSTER_ID, namespace: target.namespace, name: target.name }).finally(() => log.close());
+  const revisions = await recordedRevisions(log.store, {
+    clusterId: stringOption(options, 'cluster-id') ?? LOCAL_CLUSTER_ID,
+    namespace: target.namespace,
+    name: target.name,
+  }).finally(() => log.close());
   if (revisions.length === 0) {
     io.err(`error: no rollout history found for ${target.ref}`);
     return 1;

@@ -18,8 +18,15 @@ const OUTPUTS = ['table', 'json', 'csv'] as const;
 /** Every receipt of the log (the pure part, also what the benchmark times). */
 export function receiptsOf(log: AuditLog, prices = OPENCOST_DEFAULT_PRICES): Receipt[] {
   const times = (commits: Commit[]) => commits.map((c) => ({ commit: c.commit, ms: Date.parse(c.time) }));
-  const planned = log.daemonSet.flatMap((c) => c.events.filter((e): e is RolloutPlanned => e.type === ROLLOUT_PLANNED).map((event) => ({ commit: c.commit, event })));
-  return rolloutReceipts({ lifecycles: readLifecycles(log), prices, commitTimes: { daemonSet: times(log.daemonSet), nodes: times(log.nodes), pods: times(log.pods) }, planned });
+  const planned = log.daemonSet.flatMap((c) =>
+    c.events.filter((e): e is RolloutPlanned => e.type === ROLLOUT_PLANNED).map((event) => ({ commit: c.commit, event })),
+  );
+  return rolloutReceipts({
+    lifecycles: readLifecycles(log),
+    prices,
+    commitTimes: { daemonSet: times(log.daemonSet), nodes: times(log.nodes), pods: times(log.pods) },
+    planned,
+  });
 }
 
 export async function run(options: CommandOptions, io: CliIo): Promise<number> {
@@ -29,7 +36,8 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   if (!OUTPUTS.includes(output)) throw new UsageError(`-o must be json or csv, got ${JSON.stringify(output)}`);
   const revisionText = stringOption(options, 'revision');
   const revision = revisionText === undefined ? undefined : Number(revisionText);
-  if (revision !== undefined && (!Number.isInteger(revision) || revision < 1)) throw new UsageError(`--revision must be a positive integer, got ${JSON.stringify(revisionText)}`);
+  if (revision !== undefined && (!Number.isInteger(revision) || revision < 1))
+    throw new UsageError(`--revision must be a positive integer, got ${JSON.stringify(revisionText)}`);
   const pricesPath = stringOption(options, 'prices');
   const prices = pricesPath === undefined ? OPENCOST_DEFAULT_PRICES : await readPriceTable(pricesPath);
   if ('error' in prices) {

@@ -88,7 +88,9 @@ async function showPlanned(options: CommandOptions, namespace: string, name: str
     if (last?.actualMs === undefined) return;
     const { p50Ms, p90Ms } = last.planned;
     const off = ((last.actualMs - p50Ms) / p50Ms) * 100;
-    io.err(`planned: p50 ${(p50Ms / 1000).toFixed(1)} s (p90 ${(p90Ms / 1000).toFixed(1)} s); took ${(last.actualMs / 1000).toFixed(1)} s (${off >= 0 ? '+' : ''}${off.toFixed(0)}% of p50)`);
+    io.err(
+      `planned: p50 ${(p50Ms / 1000).toFixed(1)} s (p90 ${(p90Ms / 1000).toFixed(1)} s); took ${(last.actualMs / 1000).toFixed(1)} s (${off >= 0 ? '+' : ''}${off.toFixed(0)}% of p50)`,
+    );
   } finally {
     await log.close();
   }

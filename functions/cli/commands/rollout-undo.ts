@@ -19,7 +19,11 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const cp = controlPlaneOf(options);
   const ds = await cp.getDaemonSet(target.namespace, target.name);
   const log = await eventLogOf(options);
-  const revisions = await recordedRevisions(log.store, { clusterId: stringOption(options, 'cluster-id') ?? LOCAL_CLUSTER_ID, namespace: target.namespace, name: target.name }).finally(() => log.close());
+  const revisions = await recordedRevisions(log.store, {
+    clusterId: stringOption(options, 'cluster-id') ?? LOCAL_CLUSTER_ID,
+    namespace: target.namespace,
+    name: target.name,
+  }).finally(() => log.close());
   const current = currentRevision(withDefaults(ds), revisions);
   // 0: the revision before the current one.
   const wanted = toRevision === 0 ? revisions.filter((r) => r.revision < current.revision).at(-1) : revisions.find((r) => r.revision === toRevision);

@@ -21,13 +21,18 @@ export async function run(options: CommandOptions, io: CliIo): Promise<number> {
   const runtime = await startLocalRuntime({
     stateDir,
     dataDir: dataDirIn(stateDir),
-    cluster: kubeconfigPath ? { kubeconfigPath } : { nodes: fleetClusters.length > 0 ? 0 : positiveInteger(options, 'nodes', 3), simulatorOptions: { kubelet: DEMO_KUBELET } },
+    cluster: kubeconfigPath
+      ? { kubeconfigPath }
+      : { nodes: fleetClusters.length > 0 ? 0 : positiveInteger(options, 'nodes', 3), simulatorOptions: { kubelet: DEMO_KUBELET } },
     fleetClusters,
     telemetry: localTelemetry('info'),
   });
   for (const [id, c] of runtime.fleet.clusters) io.err(`cluster ${id}: ${c.simulator.nodes().length} nodes, kubeconfig ${c.kubeconfigPath}`);
   // Fleet commands write to the log from another process: look at every fleet every 2 s (a resync, as informers have).
-  const resync = setInterval(() => void runtime.fleet.store.listFleets().then((names) => Promise.all(names.map((n) => runtime.fleet.requests.request(n)))), 2_000);
+  const resync = setInterval(
+    () => void runtime.fleet.store.listFleets().then((names) => Promise.all(names.map((n) => runtime.fleet.requests.request(n)))),
+    2_000,
+  );
   io.err(`daemonloop control plane up (${kubeconfigPath ? `cluster of ${kubeconfigPath}` : `simulated cluster at ${runtime.simulator!.url}`})`);
   io.err(`kubeconfig: ${runtime.kubeconfigPath} — try: daemonloop apply -f examples/fluentd-elasticsearch.yaml`);
   io.err('Ctrl-C to stop');
@@ -44,6 +49,11 @@ export function fleetOf(count: number, nodes: number): LocalFleetCluster[] {
   const seen: Record<string, number> = {};
   return envs.map((env, i) => {
     seen[env] = (seen[env] ?? 0) + 1;
-    return { clusterId: `${env}-${seen[env]}`, labels: { env, region: i % 2 === 0 ? 'us-east-1' : 'eu-west-1' }, nodes, simulatorOptions: { kubelet: DEMO_KUBELET } };
+    return {
+      clusterId: `${env}-${seen[env]}`,
+      labels: { env, region: i % 2 === 0 ? 'us-east-1' : 'eu-west-1' },
+      nodes,
+      simulatorOptions: { kubelet: DEMO_KUBELET },
+    };
   });
 }

@@ -9,8 +9,13 @@ const resourceList = (groupVersion: string, resources: ResourceType[]) => ({
   groupVersion,
   resources: resources.flatMap((r) => [
     {
-      name: r.plural, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: VERBS,
-      ...(r.shortNames.length ? { shortNames: r.shortNames } : {}), ...(r.categories.length ? { categories: r.categories } : {}),
+      name: r.plural,
+      singularName: r.singular,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: VERBS,
+      ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
+      ...(r.categories.length ? { categories: r.categories } : {}),
     },
     ...(r.hasStatus ? [{ name: `${r.plural}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] }] : []),
   ]),
@@ -19,7 +24,10 @@ const resourceList = (groupVersion: string, resources: ResourceType[]) => ({
 const groups = () => {
   const names = [...new Set(RESOURCES.filter((r) => r.group).map((r) => r.group))];
   return names.map((name) => {
-    const versions = [...new Set(RESOURCES.filter((r) => r.group === name).map((r) => r.version))].map((version) => ({ groupVersion: `${name}/${version}`, version }));
+    const versions = [...new Set(RESOURCES.filter((r) => r.group === name).map((r) => r.version))].map((version) => ({
+      groupVersion: `${name}/${version}`,
+      version,
+    }));
     return { name, versions, preferredVersion: versions[0] };
   });
 };

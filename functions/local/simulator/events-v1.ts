@@ -29,7 +29,11 @@ export const eventsV1FromCore = (core: KubeObject): KubeObject => convert(core, 
 
 /** An events.k8s.io/v1 Event as it is stored (core/v1). */
 export const coreFromEventsV1 = (event: KubeObject): KubeObject =>
-  convert(event, RENAMED.map(([v1, core]) => [core, v1] as const), 'v1');
+  convert(
+    event,
+    RENAMED.map(([v1, core]) => [core, v1] as const),
+    'v1',
+  );
 
 /** Go's RFC3339Micro, which a MicroTime must parse as. */
 const MICRO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|[+-]\d{2}:\d{2})$/;
@@ -41,14 +45,17 @@ export function eventsV1CreateErrors(event: KubeObject): { field: string; messag
   const required = (field: string) => {
     if (typeof e[field] !== 'string' || e[field] === '') errors.push({ field, message: 'Required value' });
   };
-  if (typeof e.eventTime !== 'string' || !MICRO_TIME.test(e.eventTime)) errors.push({ field: 'eventTime', message: `Required value: a MicroTime (RFC 3339 with microseconds), got ${JSON.stringify(e.eventTime)}` });
+  if (typeof e.eventTime !== 'string' || !MICRO_TIME.test(e.eventTime))
+    errors.push({ field: 'eventTime', message: `Required value: a MicroTime (RFC 3339 with microseconds), got ${JSON.stringify(e.eventTime)}` });
   for (const field of ['reportingController', 'reportingInstance', 'action', 'reason']) required(field);
-  if (e.type !== 'Normal' && e.type !== 'Warning') errors.push({ field: 'type', message: `Unsupported value: ${JSON.stringify(e.type)}: supported values: "Normal", "Warning"` });
+  if (e.type !== 'Normal' && e.type !== 'Warning')
+    errors.push({ field: 'type', message: `Unsupported value: ${JSON.stringify(e.type)}: supported values: "Normal", "Warning"` });
   for (const field of ['deprecatedSource', 'deprecatedFirstTimestamp', 'deprecatedLastTimestamp', 'deprecatedCount']) {
     if (e[field] !== undefined && e[field] !== 0 && e[field] !== null) errors.push({ field, message: 'Invalid value: needs to be unset' });
   }
   const series = e.series as { count?: number } | undefined;
-  if (series && !(typeof series.count === 'number' && series.count >= 2)) errors.push({ field: 'series.count', message: 'Invalid value: should be at least 2' });
+  if (series && !(typeof series.count === 'number' && series.count >= 2))
+    errors.push({ field: 'series.count', message: 'Invalid value: should be at least 2' });
   if (typeof e.note === 'string' && Buffer.byteLength(e.note) > 1024) errors.push({ field: 'note', message: 'Too long: may not be longer than 1024' });
   return errors;
 }

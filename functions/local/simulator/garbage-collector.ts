@@ -18,7 +18,8 @@ export class GarbageCollector {
   private observe({ type, object, old }: Change): void {
     const uid = object.metadata.uid;
     if (type === 'DELETED') this.enqueue(uid);
-    else if (object.metadata.deletionTimestamp && object.metadata.finalizers?.some((f) => f === ORPHAN_FINALIZER || f === FOREGROUND_FINALIZER)) this.enqueue(uid);
+    else if (object.metadata.deletionTimestamp && object.metadata.finalizers?.some((f) => f === ORPHAN_FINALIZER || f === FOREGROUND_FINALIZER))
+      this.enqueue(uid);
     if (type === 'ADDED' || (type === 'MODIFIED' && !sameJson(old?.metadata.ownerReferences, object.metadata.ownerReferences))) {
       for (const ref of object.metadata.ownerReferences ?? []) this.enqueue(ref.uid);
     }

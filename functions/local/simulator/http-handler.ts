@@ -53,11 +53,20 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 function verbOf(method: string | undefined, route: ResourceRoute, query: URLSearchParams): Verb {
   const watching = query.get('watch') === 'true' || query.get('watch') === '1';
   switch (method) {
-    case 'GET': return route.name ? 'get' : watching ? 'watch' : 'list';
-    case 'POST': if (!route.name) return 'create'; break;
-    case 'PUT': if (route.name) return 'update'; break;
-    case 'PATCH': if (route.name) return 'patch'; break;
-    case 'DELETE': if (route.name) return 'delete'; break;
+    case 'GET':
+      return route.name ? 'get' : watching ? 'watch' : 'list';
+    case 'POST':
+      if (!route.name) return 'create';
+      break;
+    case 'PUT':
+      if (route.name) return 'update';
+      break;
+    case 'PATCH':
+      if (route.name) return 'patch';
+      break;
+    case 'DELETE':
+      if (route.name) return 'delete';
+      break;
   }
   throw methodNotAllowed(method ?? '');
 }
@@ -84,7 +93,11 @@ function writerOf(req: IncomingMessage, query: URLSearchParams): Writer {
  * the first page's snapshot; the simulator serves later pages from the objects as they are then
  * (a client that watches from the list's resourceVersion converges either way).
  */
-function paginate(items: KubeObject[], query: URLSearchParams, currentVersion: string): { items: KubeObject[]; metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number } } {
+function paginate(
+  items: KubeObject[],
+  query: URLSearchParams,
+  currentVersion: string,
+): { items: KubeObject[]; metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number } } {
   const limit = Number(query.get('limit') ?? 0);
   const token = query.get('continue');
   let from: { rv: string; key: string } | undefined;
@@ -131,12 +144,16 @@ export function createHttpHandler({ registry, watches, faults, token, admission,
       const body = verb === 'get' || verb === 'list' || verb === 'watch' ? undefined : await readBody(req);
       if (admission && resource === DAEMONSETS && subresource === undefined && (verb === 'create' || verb === 'update' || verb === 'patch')) {
         const current = verb === 'patch' ? registry.get(resource, namespace, name!) : undefined;
-        admitDaemonSet(current ? applyPatch(current, req.headers['content-type'] ?? '', body) as KubeObject : (body as KubeObject), name);
+        admitDaemonSet(current ? (applyPatch(current, req.headers['content-type'] ?? '', body) as KubeObject) : (body as KubeObject), name);
       }
       if (resource.view) return send(res, verb === 'create' ? 201 : 200, serveView(registry, route, verb, body, query, writerOf(req, query), dryRun, req));
       switch (verb) {
         case 'get':
-          return send(res, 200, wantsTable(req) ? asTable(resource, [registry.get(resource, namespace, name!)], registry.clock.now()) : registry.get(resource, namespace, name!));
+          return send(
+            res,
+            200,
+            wantsTable(req) ? asTable(resource, [registry.get(resource, namespace, name!)], registry.clock.now()) : registry.get(resource, namespace, name!),
+          );
         case 'list':
         case 'watch': {
           const labels = parseLabelSelector(query.get('labelSelector'));
@@ -144,10 +161,17 @@ export function createHttpHandler({ registry, watches, faults, token, admission,
           const match = (o: KubeObject) => labels(o) && fields(o);
           if (verb === 'watch') {
             const timeout = query.get('timeoutSeconds');
-            return watches.serve({
-              resource, namespace, match, resourceVersion: query.get('resourceVersion') ?? undefined,
-              allowWatchBookmarks: query.get('allowWatchBookmarks') === 'true', timeoutSeconds: timeout ? Number(timeout) : undefined,
-            }, res);
+            return watches.serve(
+              {
+                resource,
+                namespace,
+                match,
+                resourceVersion: query.get('resourceVersion') ?? undefined,
+                allowWatchBookmarks: query.get('allowWatchBookmarks') === 'true',
+                timeoutSeconds: timeout ? Number(timeout) : undefined,
+              },
+              res,
+            );
           }
           const nodeName = /^spec\.nodeName==?([^,]+)$/.exec(query.get('fieldSelector') ?? '')?.[1];
           const all = registry.store.list(resource, { namespace, nodeName, match });
@@ -175,7 +199,16 @@ export function createHttpHandler({ registry, watches, faults, token, admission,
  * A resource served as a view of another's storage (events.k8s.io/v1 Events over core/v1's): the
  * request converted to the stored form, the answer back. Watch and patch are not served on a view.
  */
-function serveView(registry: Registry, route: ResourceRoute, verb: Verb, body: unknown, query: URLSearchParams, writer: Writer, dryRun: boolean, req: IncomingMessage): unknown {
+function serveView(
+  registry: Registry,
+  route: ResourceRoute,
+  verb: Verb,
+  body: unknown,
+  query: URLSearchParams,
+  writer: Writer,
+  dryRun: boolean,
+  req: IncomingMessage,
+): unknown {
   const { resource, namespace, name } = route;
   const { storage, fromStorage, toStorage, createErrors } = resource.view!;
   switch (verb) {
@@ -193,7 +226,8 @@ function serveView(registry: Registry, route: ResourceRoute, verb: Verb, body: u
     }
     case 'create': {
       const event = body as KubeObject;
-      if (event?.apiVersion && event.apiVersion !== apiVersionOf(resource)) throw badRequest(`the API version in the data (${event.apiVersion}) does not match the expected API version (${apiVersionOf(resource)})`);
+      if (event?.apiVersion && event.apiVersion !== apiVersionOf(resource))
+        throw badRequest(`the API version in the data (${event.apiVersion}) does not match the expected API version (${apiVersionOf(resource)})`);
       const errors = createErrors(event);
       if (errors.length > 0) throw invalidFields(resource, event?.metadata?.name ?? '', errors);
       return fromStorage(registry.create(storage, namespace, toStorage(event), writer, dryRun));

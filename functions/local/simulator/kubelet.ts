@@ -49,10 +49,18 @@ export class Kubelet {
     this.cancel(pod.metadata.uid);
     const now = timestamp(this.registry.clock.now());
     const containerStatuses = this.containers(pod).map((c) => ({
-      name: c.name, image: c.image, imageID: '', ready: false, restartCount: 1, started: false,
+      name: c.name,
+      image: c.image,
+      imageID: '',
+      ready: false,
+      restartCount: 1,
+      started: false,
       state: { terminated: { exitCode: 1, reason: 'Error', startedAt: now, finishedAt: now } },
     }));
-    this.writeStatus(pod, { phase: 'Failed', containerStatuses }, [{ type: 'Ready', status: 'False', reason: 'PodFailed' }, { type: 'ContainersReady', status: 'False', reason: 'PodFailed' }]);
+    this.writeStatus(pod, { phase: 'Failed', containerStatuses }, [
+      { type: 'Ready', status: 'False', reason: 'PodFailed' },
+      { type: 'ContainersReady', status: 'False', reason: 'PodFailed' },
+    ]);
   }
 
   /** The node lifecycle controller marks every pod of a NotReady node not Ready; a returning node's kubelet runs them again. */
@@ -91,7 +99,8 @@ export class Kubelet {
     if (phase === 'Pending') {
       const failing = this.containers(pod).find((c) => c.image && this.failingImages.has(c.image));
       if (failing) this.failImagePull(pod, failing);
-      else this.schedule(uid, typeof this.options.startDelayMs === 'number' ? this.options.startDelayMs : this.options.startDelayMs(pod), () => this.start(uid));
+      else
+        this.schedule(uid, typeof this.options.startDelayMs === 'number' ? this.options.startDelayMs : this.options.startDelayMs(pod), () => this.start(uid));
     } else if (phase === 'Running' && !ready) this.schedule(uid, this.options.readyDelayMs, () => this.becomeReady(uid));
   }
 
@@ -118,7 +127,12 @@ export class Kubelet {
     if (pod?.status?.phase !== 'Pending') return;
     const now = timestamp(this.registry.clock.now());
     const containerStatuses = this.containers(pod).map((c) => ({
-      name: c.name, image: c.image, imageID: `${c.image}@sha256:simulated`, ready: false, restartCount: 0, started: true,
+      name: c.name,
+      image: c.image,
+      imageID: `${c.image}@sha256:simulated`,
+      ready: false,
+      restartCount: 0,
+      started: true,
       state: { running: { startedAt: now } },
     }));
     this.writeStatus(pod, { phase: 'Running', startTime: now, hostIP: '10.0.0.1', podIP: '10.244.0.1', containerStatuses }, [
@@ -132,15 +146,24 @@ export class Kubelet {
     const pod = this.current(uid);
     if (pod?.status?.phase !== 'Running') return;
     const containerStatuses = ((pod.status.containerStatuses as object[] | undefined) ?? []).map((s) => ({ ...s, ready: true }));
-    this.writeStatus(pod, { containerStatuses }, [{ type: 'ContainersReady', status: 'True' }, { type: 'Ready', status: 'True' }]);
+    this.writeStatus(pod, { containerStatuses }, [
+      { type: 'ContainersReady', status: 'True' },
+      { type: 'Ready', status: 'True' },
+    ]);
   }
 
   private failImagePull(pod: KubeObject, container: V1Container): void {
     const containerStatuses = this.containers(pod).map((c) => ({
-      name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false,
-      state: c === container
-        ? { waiting: { reason: 'ErrImagePull', message: `failed to pull and unpack image "${c.image}": not found` } }
-        : { waiting: { reason: 'PodInitializing' } },
+      name: c.name,
+      image: c.image,
+      imageID: '',
+      ready: false,
+      restartCount: 0,
+      started: false,
+      state:
+        c === container
+          ? { waiting: { reason: 'ErrImagePull', message: `failed to pull and unpack image "${c.image}": not found` } }
+          : { waiting: { reason: 'PodInitializing' } },
     }));
     this.writeStatus(pod, { containerStatuses }, [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }]);
   }

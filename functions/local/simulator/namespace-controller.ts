@@ -29,7 +29,8 @@ export class NamespaceController {
     if (!ns?.metadata.deletionTimestamp) return;
     const content = RESOURCES.filter((r) => r.namespaced).flatMap((r) => this.registry.store.list(r, { namespace: name }).map((o) => ({ r, o })));
     for (const { r, o } of content) {
-      if (!o.metadata.deletionTimestamp) this.registry.delete(r, name, o.metadata.name, { preconditions: { uid: o.metadata.uid }, propagationPolicy: 'Background' });
+      if (!o.metadata.deletionTimestamp)
+        this.registry.delete(r, name, o.metadata.name, { preconditions: { uid: o.metadata.uid }, propagationPolicy: 'Background' });
     }
     if (content.length > 0) return; // called again as each object goes
     const finalizers = ((ns.spec?.finalizers as string[] | undefined) ?? []).filter((f) => f !== NAMESPACE_FINALIZER);

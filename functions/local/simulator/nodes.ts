@@ -22,7 +22,14 @@ function readyCondition(ready: boolean, now: Date): V1NodeCondition {
   const at = timestamp(now) as unknown as Date; // the API's wire form; client-node types it Date
   return ready
     ? { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: at, lastTransitionTime: at }
-    : { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: 'container runtime network not ready', lastHeartbeatTime: at, lastTransitionTime: at };
+    : {
+        type: 'Ready',
+        status: 'False',
+        reason: 'KubeletNotReady',
+        message: 'container runtime network not ready',
+        lastHeartbeatTime: at,
+        lastTransitionTime: at,
+      };
 }
 
 export function newNode(name: string, options: NodeOptions, now: Date): KubeObject {
@@ -37,10 +44,21 @@ export function newNode(name: string, options: NodeOptions, now: Date): KubeObje
       conditions: [readyCondition(ready, now)],
       capacity: { cpu: '4', memory: '16Gi', pods: '110' },
       allocatable: { cpu: '4', memory: '16Gi', pods: '110', ...options.allocatable },
-      addresses: [{ type: 'InternalIP', address: '10.0.0.1' }, { type: 'Hostname', address: name }],
+      addresses: [
+        { type: 'InternalIP', address: '10.0.0.1' },
+        { type: 'Hostname', address: name },
+      ],
       nodeInfo: {
-        kubeletVersion: 'v1.32.0', kubeProxyVersion: 'v1.32.0', containerRuntimeVersion: 'containerd://1.7.0', operatingSystem: 'linux',
-        architecture: 'amd64', osImage: 'daemonloop simulator', kernelVersion: '6.1.0', machineID: name, systemUUID: name, bootID: name,
+        kubeletVersion: 'v1.32.0',
+        kubeProxyVersion: 'v1.32.0',
+        containerRuntimeVersion: 'containerd://1.7.0',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+        osImage: 'daemonloop simulator',
+        kernelVersion: '6.1.0',
+        machineID: name,
+        systemUUID: name,
+        bootID: name,
       },
     },
   };

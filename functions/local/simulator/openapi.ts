@@ -22,7 +22,12 @@ function groupVersionDocument(): object {
   const ok = { '200': { description: 'OK', content: { 'application/json': { schema: ref } } } };
   const query = (name: string) => ({ name, in: 'query', schema: { type: 'string', uniqueItems: true } });
   const writeParameters = [query('dryRun'), query('fieldManager'), query('fieldValidation')];
-  const operation = (action: string, extra: object = {}) => ({ 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk, responses: ok, ...extra });
+  const operation = (action: string, extra: object = {}) => ({
+    'x-kubernetes-action': action,
+    'x-kubernetes-group-version-kind': gvk,
+    responses: ok,
+    ...extra,
+  });
   const collection = `/${GROUP_VERSION_PATH}/namespaces/{namespace}/${DAEMONSET_PLURAL}`;
   cached = {
     openapi: '3.0.0',
@@ -43,7 +48,8 @@ function groupVersionDocument(): object {
 
 /** The OpenAPI v3 document at `pathname`, or undefined. */
 export function openApiDocument(pathname: string): object | undefined {
-  if (pathname === '/openapi/v3') return { paths: { [GROUP_VERSION_PATH]: { serverRelativeURL: `/openapi/v3/${GROUP_VERSION_PATH}?hash=${DAEMONSET_VERSION}` } } };
+  if (pathname === '/openapi/v3')
+    return { paths: { [GROUP_VERSION_PATH]: { serverRelativeURL: `/openapi/v3/${GROUP_VERSION_PATH}?hash=${DAEMONSET_VERSION}` } } };
   if (pathname === `/openapi/v3/${GROUP_VERSION_PATH}`) return groupVersionDocument();
   return undefined;
 }

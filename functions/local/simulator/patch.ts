@@ -24,13 +24,15 @@ interface Operation {
   value?: unknown;
 }
 
-const invalidPatch = (message: string) =>
-  new StatusError(422, 'Invalid', `the server rejected our request due to an error in our request: ${message}`);
+const invalidPatch = (message: string) => new StatusError(422, 'Invalid', `the server rejected our request due to an error in our request: ${message}`);
 
 const pointer = (path: string): string[] => {
   if (path === '') return [];
   if (!path.startsWith('/')) throw invalidPatch(`invalid JSON pointer ${JSON.stringify(path)}`);
-  return path.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 };
 
 function parentOf(doc: unknown, tokens: string[]): [Record<string, unknown> | unknown[], string] {
@@ -83,15 +85,29 @@ function jsonPatch(target: unknown, operations: unknown): unknown {
   let doc: unknown = structuredClone(target);
   for (const op of operations as Operation[]) {
     switch (op.op) {
-      case 'add': doc = add(doc, op.path, structuredClone(op.value)); break;
-      case 'remove': doc = remove(doc, op.path); break;
-      case 'replace': read(doc, op.path); doc = add(remove(doc, op.path), op.path, structuredClone(op.value)); break;
-      case 'move': { const v = read(doc, op.from ?? ''); doc = add(remove(doc, op.from ?? ''), op.path, v); break; }
-      case 'copy': doc = add(doc, op.path, structuredClone(read(doc, op.from ?? ''))); break;
+      case 'add':
+        doc = add(doc, op.path, structuredClone(op.value));
+        break;
+      case 'remove':
+        doc = remove(doc, op.path);
+        break;
+      case 'replace':
+        read(doc, op.path);
+        doc = add(remove(doc, op.path), op.path, structuredClone(op.value));
+        break;
+      case 'move': {
+        const v = read(doc, op.from ?? '');
+        doc = add(remove(doc, op.from ?? ''), op.path, v);
+        break;
+      }
+      case 'copy':
+        doc = add(doc, op.path, structuredClone(read(doc, op.from ?? '')));
+        break;
       case 'test':
         if (JSON.stringify(read(doc, op.path)) !== JSON.stringify(op.value)) throw invalidPatch(`testing value ${op.path} failed`);
         break;
-      default: throw invalidPatch(`unexpected operation ${JSON.stringify((op as { op: unknown }).op)}`);
+      default:
+        throw invalidPatch(`unexpected operation ${JSON.stringify((op as { op: unknown }).op)}`);
     }
   }
   return doc;

@@ -30,7 +30,8 @@ export function sameJson(a: unknown, b: unknown): boolean {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => sameJson(x, (b as unknown[])[i]));
   const defined = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined);
-  const left = defined(a), right = new Map(defined(b));
+  const left = defined(a),
+    right = new Map(defined(b));
   return left.length === right.size && left.every(([k, v]) => right.has(k) && sameJson(v, right.get(k)));
 }
 
@@ -64,10 +65,16 @@ export class Registry {
     this.checkTypeMeta(r, body);
     const meta = body.metadata ?? ({} as KubeObject['metadata']);
     if (r.namespaced) {
-      if (meta.namespace && meta.namespace !== namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      if (meta.namespace && meta.namespace !== namespace)
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       const ns = this.store.get(NAMESPACES, undefined, namespace!);
       if (!ns) throw notFound(NAMESPACES, namespace!);
-      if (ns.metadata.deletionTimestamp) throw new StatusError(403, 'Forbidden', `${r.plural} "${meta.name ?? ''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
+      if (ns.metadata.deletionTimestamp)
+        throw new StatusError(
+          403,
+          'Forbidden',
+          `${r.plural} "${meta.name ?? ''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+        );
     }
     const name = meta.name || (meta.generateName ? `${meta.generateName as string}${randomSuffix()}` : '');
     if (!name) throw invalid(r, '', 'metadata.name: Required value: name or generateName is required');
@@ -96,22 +103,40 @@ export class Registry {
   }
 
   /** PUT: the body replaces the object; a stale resourceVersion or another uid is a conflict. */
-  update(r: ResourceType, namespace: string | undefined, name: string, body: KubeObject, subresource?: Subresource, writer?: Writer, dryRun = false): KubeObject {
+  update(
+    r: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: KubeObject,
+    subresource?: Subresource,
+    writer?: Writer,
+    dryRun = false,
+  ): KubeObject {
     this.checkTypeMeta(r, body);
     const old = this.get(r, namespace, name);
-    if (body.metadata?.name !== undefined && body.metadata.name !== name) throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+    if (body.metadata?.name !== undefined && body.metadata.name !== name)
+      throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
     const rv = body.metadata?.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) throw staleResourceVersion(r, name);
     const uid = body.metadata?.uid;
     if (uid && uid !== old.metadata.uid) throw conflict(r, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${old.metadata.uid}`);
     const next = this.prepareForUpdate(r, old, body, subresource);
     stampManager(next, old, writer, subresource, this.clock.now());
-    const { managedFields: _before, ...was } = old.metadata, { managedFields: _after, ...is } = next.metadata;
+    const { managedFields: _before, ...was } = old.metadata,
+      { managedFields: _after, ...is } = next.metadata;
     if (sameJson({ ...next, metadata: { ...is, resourceVersion: '' } }, { ...old, metadata: { ...was, resourceVersion: '' } })) return old; // a no-op write records no manager
     return dryRun ? next : this.replace(r, old, next);
   }
 
-  patch(r: ResourceType, namespace: string | undefined, name: string, contentType: string, patch: unknown, subresource?: Subresource, writer?: Writer): KubeObject {
+  patch(
+    r: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    contentType: string,
+    patch: unknown,
+    subresource?: Subresource,
+    writer?: Writer,
+  ): KubeObject {
     const old = this.get(r, namespace, name);
     const patched = applyPatch(old, contentType, patch) as KubeObject; // never mutates `old`
     return this.update(r, namespace, name, patched, subresource, writer);
@@ -120,8 +145,14 @@ export class Registry {
   delete(r: ResourceType, namespace: string | undefined, name: string, options: V1DeleteOptions = {}): KubeObject {
     const obj = this.get(r, namespace, name);
     const pre = options.preconditions;
-    if (pre?.uid && pre.uid !== obj.metadata.uid) throw conflict(r, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
-    if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) throw conflict(r, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
+    if (pre?.uid && pre.uid !== obj.metadata.uid)
+      throw conflict(r, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
+    if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion)
+      throw conflict(
+        r,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`,
+      );
     const policy = options.propagationPolicy ?? (options.orphanDependents ? 'Orphan' : 'Background');
     if (!['Orphan', 'Foreground', 'Background'].includes(policy)) throw invalid(r, name, `propagationPolicy: Unsupported value: "${policy}"`);
     const finalizers = [...(obj.metadata.finalizers ?? [])];
@@ -155,8 +186,12 @@ export class Registry {
   /** Stores `next` as the new version of `old` unless nothing changed; a deleting object whose last finalizer went is removed. */
   replace(r: ResourceType, old: KubeObject, next: KubeObject): KubeObject {
     if (!next.metadata.finalizers?.length) delete next.metadata.finalizers;
-    if (next.metadata.deletionTimestamp && !next.metadata.finalizers && !heldBySpec(r, next) && (next.metadata.deletionGracePeriodSeconds ?? 0) === 0) return this.remove(r, next);
-    const unchanged = sameJson({ ...next, metadata: { ...next.metadata, resourceVersion: '' } }, { ...old, metadata: { ...old.metadata, resourceVersion: '' } });
+    if (next.metadata.deletionTimestamp && !next.metadata.finalizers && !heldBySpec(r, next) && (next.metadata.deletionGracePeriodSeconds ?? 0) === 0)
+      return this.remove(r, next);
+    const unchanged = sameJson(
+      { ...next, metadata: { ...next.metadata, resourceVersion: '' } },
+      { ...old, metadata: { ...old.metadata, resourceVersion: '' } },
+    );
     if (unchanged) return old;
     const stored = { ...next, metadata: { ...next.metadata, resourceVersion: this.store.nextResourceVersion() } };
     this.store.write(r, 'MODIFIED', stored);
@@ -165,7 +200,8 @@ export class Registry {
 
   private checkTypeMeta(r: ResourceType, body: KubeObject): void {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the request body must be a JSON object');
-    if (body.apiVersion && body.apiVersion !== apiVersionOf(r)) throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(r)})`);
+    if (body.apiVersion && body.apiVersion !== apiVersionOf(r))
+      throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(r)})`);
     if (body.kind && body.kind !== r.kind) throw badRequest(`the kind in the data (${body.kind}) does not match the expected kind (${r.kind})`);
   }
 
@@ -177,8 +213,7 @@ export class Registry {
     } else if (r === NAMESPACES) {
       obj.spec = { finalizers: [NAMESPACE_FINALIZER] };
       obj.status = { phase: 'Active' };
-    }
-    else if (r.hasGeneration) delete obj.status; // a custom resource's status is written through /status only
+    } else if (r.hasGeneration) delete obj.status; // a custom resource's status is written through /status only
   }
 
   /** What an update may change: the main resource never writes status, /status writes only status. */
@@ -199,7 +234,8 @@ export class Registry {
         resourceVersion: old.metadata.resourceVersion,
       },
     };
-    for (const key of ['namespace', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) if (next.metadata[key] === undefined) delete next.metadata[key];
+    for (const key of ['namespace', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const)
+      if (next.metadata[key] === undefined) delete next.metadata[key];
     if (r.hasStatus) {
       if (old.status === undefined) delete next.status;
       else next.status = old.status;
@@ -239,6 +275,13 @@ function stampManager(next: KubeObject, old: KubeObject | undefined, writer: Wri
     else delete next.metadata.managedFields;
     return;
   }
-  const entry = { manager: writer.manager, operation: writer.operation, apiVersion: next.apiVersion, time: timestamp(now), fieldsType: 'FieldsV1', ...(subresource ? { subresource } : {}) };
+  const entry = {
+    manager: writer.manager,
+    operation: writer.operation,
+    apiVersion: next.apiVersion,
+    time: timestamp(now),
+    fieldsType: 'FieldsV1',
+    ...(subresource ? { subresource } : {}),
+  };
   next.metadata.managedFields = [...kept.filter((f) => f.manager !== writer.manager || f.subresource !== subresource), entry];
 }

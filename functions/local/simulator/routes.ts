@@ -13,7 +13,10 @@ export interface ResourceRoute {
 export const groupVersionPath = (r: ResourceType): string => `${r.group ? `/apis/${r.group}` : '/api'}/${r.version}`;
 
 export function parseResourcePath(pathname: string): ResourceRoute | undefined {
-  const segments = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segments = pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   const prefixLength = segments[0] === 'api' ? 2 : segments[0] === 'apis' ? 3 : 0;
   if (prefixLength === 0 || segments.length <= prefixLength) return undefined;
   const prefix = `/${segments.slice(0, prefixLength).join('/')}`;

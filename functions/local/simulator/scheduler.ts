@@ -119,7 +119,7 @@ const isTerminal = (pod: KubeObject): boolean => pod.status?.phase === 'Succeede
 /** Sum of the containers' requests (a limit stands in for a missing request), in cores and bytes. */
 function requestsOf(pod: KubeObject): { cpu: number; memory: number } {
   const sum = { cpu: 0, memory: 0 };
-  for (const c of ((pod.spec?.containers ?? []) as { resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[])) {
+  for (const c of (pod.spec?.containers ?? []) as { resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[]) {
     const values = { ...c.resources?.limits, ...c.resources?.requests };
     if (values.cpu) sum.cpu += quantity(values.cpu);
     if (values.memory) sum.memory += quantity(values.memory);

@@ -33,7 +33,8 @@ const always: ObjectMatcher = () => true;
 /** Splits on commas outside parentheses. */
 function requirements(selector: string): string[] {
   const parts: string[] = [];
-  let depth = 0, start = 0;
+  let depth = 0,
+    start = 0;
   for (let i = 0; i < selector.length; i++) {
     if (selector[i] === '(') depth++;
     else if (selector[i] === ')') depth--;
@@ -51,12 +52,14 @@ const LABEL_KEY = /^([a-z0-9A-Z.\-_/]+)$/;
 function labelRequirement(req: string): (labels: Record<string, string>) => boolean {
   let m = /^(\S+?)\s+(in|notin)\s*\(([^)]*)\)$/.exec(req);
   if (m) {
-    const key = m[1]!, values = new Set(m[3]!.split(',').map((v) => v.trim()));
+    const key = m[1]!,
+      values = new Set(m[3]!.split(',').map((v) => v.trim()));
     return m[2] === 'in' ? (l) => key in l && values.has(l[key]!) : (l) => !(key in l) || !values.has(l[key]!);
   }
   m = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(req);
   if (m) {
-    const key = m[1]!, value = m[3]!;
+    const key = m[1]!,
+      value = m[3]!;
     return m[2] === '!=' ? (l) => l[key] !== value : (l) => l[key] === value;
   }
   m = /^!\s*(\S+)$/.exec(req);

@@ -42,7 +42,8 @@ export interface SimulatorOptions {
 }
 
 /** Labels after a merge patch of `changes` (a null value removes the label). */
-const mergeLabels = (current: Record<string, string> | undefined, changes: Record<string, string | null>) => mergePatch(current, changes) as Record<string, string>;
+const mergeLabels = (current: Record<string, string> | undefined, changes: Record<string, string | null>) =>
+  mergePatch(current, changes) as Record<string, string>;
 
 const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'daemonloop-system'];
 
@@ -79,7 +80,14 @@ export class Simulator {
 
   /** Listens on 127.0.0.1 (port 0: any free port) and resolves to the server URL. */
   async start(port = 0): Promise<string> {
-    const handler = createHttpHandler({ registry: this.registry, watches: this.watches, faults: this.faults, token: () => this.currentToken, admission: this.admission, onRequest: (verb, path) => this.requestListener?.(verb, path) });
+    const handler = createHttpHandler({
+      registry: this.registry,
+      watches: this.watches,
+      faults: this.faults,
+      token: () => this.currentToken,
+      admission: this.admission,
+      onRequest: (verb, path) => this.requestListener?.(verb, path),
+    });
     const server = createServer((req, res) => void handler(req, res));
     this.server = server;
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

@@ -7,13 +7,28 @@ export class StatusError extends Error {
     readonly code: number,
     readonly reason: string,
     message: string,
-    readonly details: { name?: string; group?: string; kind?: string; retryAfterSeconds?: number; causes?: { reason: string; message: string; field: string }[] } = {},
+    readonly details: {
+      name?: string;
+      group?: string;
+      kind?: string;
+      retryAfterSeconds?: number;
+      causes?: { reason: string; message: string; field: string }[];
+    } = {},
   ) {
     super(message);
   }
 
   toStatus(): V1Status {
-    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, details: this.details, code: this.code };
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+      details: this.details,
+      code: this.code,
+    };
   }
 }
 
@@ -26,8 +41,7 @@ export interface ResourceName {
 const qualified = (r: ResourceName) => (r.group ? `${r.plural}.${r.group}` : r.plural);
 const details = (r: ResourceName, name: string) => ({ name, group: r.group || undefined, kind: r.plural });
 
-export const notFound = (r: ResourceName, name: string) =>
-  new StatusError(404, 'NotFound', `${qualified(r)} "${name}" not found`, details(r, name));
+export const notFound = (r: ResourceName, name: string) => new StatusError(404, 'NotFound', `${qualified(r)} "${name}" not found`, details(r, name));
 
 export const alreadyExists = (r: ResourceName, name: string) =>
   new StatusError(409, 'AlreadyExists', `${qualified(r)} "${name}" already exists`, details(r, name));
@@ -49,7 +63,11 @@ export const methodNotAllowed = (method: string) =>
   new StatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method})`);
 
 export const unsupportedMediaType = (type: string) =>
-  new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got ${type})`);
+  new StatusError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got ${type})`,
+  );
 
 /** The Status a fault injection answers with: the reason the API server gives for that code. */
 export function injectedFault(code: number, retryAfterSeconds?: number): StatusError {
@@ -63,7 +81,9 @@ export function injectedFault(code: number, retryAfterSeconds?: number): StatusE
     case 500:
       return new StatusError(500, 'InternalError', 'Internal error occurred: injected fault');
     case 503:
-      return new StatusError(503, 'ServiceUnavailable', 'the server is currently unable to handle the request (injected)', { retryAfterSeconds: retryAfterSeconds ?? 1 });
+      return new StatusError(503, 'ServiceUnavailable', 'the server is currently unable to handle the request (injected)', {
+        retryAfterSeconds: retryAfterSeconds ?? 1,
+      });
     default:
       return new StatusError(code, 'Unknown', `injected fault ${code}`);
   }
@@ -72,9 +92,14 @@ export function injectedFault(code: number, retryAfterSeconds?: number): StatusE
 /** NewInvalid with field errors: the message as the API server writes it, and the causes kubectl prints. */
 export const invalidFields = (r: ResourceName, name: string, errors: readonly { field: string; message: string }[]) => {
   const lines = errors.map((e) => `${e.field}: ${e.message}`);
-  return new StatusError(422, 'Invalid', `${r.kind}${r.group ? `.${r.group}` : ''} "${name}" is invalid: ${lines.length === 1 ? lines[0] : `[${lines.join(', ')}]`}`, {
-    ...details(r, name),
-    kind: r.kind,
-    causes: errors.map((e) => ({ reason: 'FieldValueInvalid', message: e.message, field: e.field })),
-  });
+  return new StatusError(
+    422,
+    'Invalid',
+    `${r.kind}${r.group ? `.${r.group}` : ''} "${name}" is invalid: ${lines.length === 1 ? lines[0] : `[${lines.join(', ')}]`}`,
+    {
+      ...details(r, name),
+      kind: r.kind,
+      causes: errors.map((e) => ({ reason: 'FieldValueInvalid', message: e.message, field: e.field })),
+    },
+  );
 };

@@ -86,7 +86,9 @@ export class ObjectStore {
   list(resource: ResourceType, options: { namespace?: string; nodeName?: string; match?: ObjectMatcher } = {}): KubeObject[] {
     const source =
       options.nodeName !== undefined && resource.plural === 'pods'
-        ? [...(this.podsByNode.get(options.nodeName)?.values() ?? [])].filter((p) => options.namespace === undefined || p.metadata.namespace === options.namespace)
+        ? [...(this.podsByNode.get(options.nodeName)?.values() ?? [])].filter(
+            (p) => options.namespace === undefined || p.metadata.namespace === options.namespace,
+          )
         : this.table(resource).values(options.namespace);
     const keyed: [string, KubeObject][] = [];
     for (const obj of source) if (!options.match || options.match(obj)) keyed.push([`${obj.metadata.namespace ?? ''}/${obj.metadata.name}`, obj]);
@@ -134,7 +136,8 @@ export class ObjectStore {
   /** The changes after `resourceVersion`, or undefined when some of them were compacted away. */
   changesSince(resourceVersion: number): Change[] | undefined {
     if (resourceVersion < this.oldestResumable) return undefined;
-    let lo = 0, hi = this.history.length;
+    let lo = 0,
+      hi = this.history.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (this.history[mid]!.resourceVersion <= resourceVersion) lo = mid + 1;
@@ -170,7 +173,8 @@ export class ObjectStore {
   }
 
   private indexPod(old: KubeObject | undefined, current: KubeObject | undefined): void {
-    const before = nodeNameOf(old), after = nodeNameOf(current);
+    const before = nodeNameOf(old),
+      after = nodeNameOf(current);
     if (before && before !== after) this.podsByNode.get(before)?.delete(podKey(old!));
     if (after && current) {
       let pods = this.podsByNode.get(after);

@@ -33,25 +33,41 @@ interface Column {
 }
 
 const nodeColumns: Column[] = [
-  { name: 'Status', cell: (o) => {
-    const ready = (o.status?.conditions as V1NodeCondition[] | undefined)?.find((c) => c.type === 'Ready')?.status === 'True';
-    return `${ready ? 'Ready' : 'NotReady'}${o.spec?.unschedulable ? ',SchedulingDisabled' : ''}`;
-  } },
-  { name: 'Roles', cell: (o) => Object.keys(o.metadata.labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.slice(24)).join(',') || '<none>' },
+  {
+    name: 'Status',
+    cell: (o) => {
+      const ready = (o.status?.conditions as V1NodeCondition[] | undefined)?.find((c) => c.type === 'Ready')?.status === 'True';
+      return `${ready ? 'Ready' : 'NotReady'}${o.spec?.unschedulable ? ',SchedulingDisabled' : ''}`;
+    },
+  },
+  {
+    name: 'Roles',
+    cell: (o) =>
+      Object.keys(o.metadata.labels ?? {})
+        .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+        .map((k) => k.slice(24))
+        .join(',') || '<none>',
+  },
   { name: 'Age', cell: (o, now) => age(o.metadata.creationTimestamp, now) },
   { name: 'Version', cell: (o) => String(at(o, '.status.nodeInfo.kubeletVersion') ?? '') },
 ];
 
 const podColumns: Column[] = [
-  { name: 'Ready', cell: (o) => {
-    const statuses = (o.status?.containerStatuses as V1ContainerStatus[] | undefined) ?? [];
-    return `${statuses.filter((s) => s.ready).length}/${((o.spec?.containers as unknown[] | undefined) ?? []).length}`;
-  } },
-  { name: 'Status', cell: (o) => {
-    if (o.metadata.deletionTimestamp) return 'Terminating';
-    const waiting = ((o.status?.containerStatuses as V1ContainerStatus[] | undefined) ?? []).find((s) => s.state?.waiting?.reason)?.state?.waiting?.reason;
-    return waiting ?? String(o.status?.phase ?? 'Pending');
-  } },
+  {
+    name: 'Ready',
+    cell: (o) => {
+      const statuses = (o.status?.containerStatuses as V1ContainerStatus[] | undefined) ?? [];
+      return `${statuses.filter((s) => s.ready).length}/${((o.spec?.containers as unknown[] | undefined) ?? []).length}`;
+    },
+  },
+  {
+    name: 'Status',
+    cell: (o) => {
+      if (o.metadata.deletionTimestamp) return 'Terminating';
+      const waiting = ((o.status?.containerStatuses as V1ContainerStatus[] | undefined) ?? []).find((s) => s.state?.waiting?.reason)?.state?.waiting?.reason;
+      return waiting ?? String(o.status?.phase ?? 'Pending');
+    },
+  },
   { name: 'Restarts', cell: (o) => ((o.status?.containerStatuses as V1ContainerStatus[] | undefined) ?? []).reduce((n, s) => n + s.restartCount, 0) },
   { name: 'Age', cell: (o, now) => age(o.metadata.creationTimestamp, now) },
   { name: 'IP', priority: 1, cell: (o) => String(o.status?.podIP ?? '<none>') },
@@ -66,7 +82,10 @@ const daemonSetColumns: Column[] = DAEMONSET_PRINTER_COLUMNS.map((c) => ({
   cell: (o: KubeObject, now: Date) => {
     const value = at(o, c.jsonPath);
     if (c.type === 'date') return age(value as string | undefined, now);
-    if (value && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${k}=${String(v)}`).join(',');
+    if (value && typeof value === 'object')
+      return Object.entries(value)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(',');
     return value === undefined ? (c.type === 'integer' ? 0 : '<none>') : (value as string | number);
   },
 }));

@@ -69,7 +69,15 @@ export class WatchHub {
     for (const change of backlog) send(change);
 
     const bookmarks = request.allowWatchBookmarks
-      ? setInterval(() => write('BOOKMARK', { kind: request.resource.kind, apiVersion: apiVersionOf(request.resource), metadata: { resourceVersion: String(this.store.resourceVersion) } }), this.bookmarkIntervalMs)
+      ? setInterval(
+          () =>
+            write('BOOKMARK', {
+              kind: request.resource.kind,
+              apiVersion: apiVersionOf(request.resource),
+              metadata: { resourceVersion: String(this.store.resourceVersion) },
+            }),
+          this.bookmarkIntervalMs,
+        )
       : undefined;
     const timeout = request.timeoutSeconds ? setTimeout(() => close(), request.timeoutSeconds * 1000) : undefined;
     bookmarks?.unref();

@@ -150,7 +150,12 @@ export function eventStoreContract(name: string, subject: () => StoreUnderTest):
         for (let n = 0; n < 5; n++) await store().append(stream, n, [nodeObserved(`n${n}`, String(n + 1))]);
         return stream;
       };
-      const readAll = async (from?: number) => collect(subject().fresh().read(await fiveCommits(), from));
+      const readAll = async (from?: number) =>
+        collect(
+          subject()
+            .fresh()
+            .read(await fiveCommits(), from),
+        );
       const brokenAt = async (stream: string, from?: number) => {
         const error = await caught(collect(subject().fresh().read(stream, from)));
         expect(isChainBroken(error), String(error)).toBe(true);

@@ -91,7 +91,9 @@ describe('a decision recorded as a change of waits', () => {
       const change = decidedIn(stored(items, n))?.waitsChange;
       if (change) expect(n - change.keyframe).toBeLessThanOrEqual(KEYFRAME_EVERY_COMMITS); // a cold reader walks back at most this far
     }
-    const all = (await readAll(new InMemoryEventStore(undefined, { items }))).flatMap((c) => c.events).filter((e): e is E.ReconcileDecided => e.type === E.RECONCILE_DECIDED);
+    const all = (await readAll(new InMemoryEventStore(undefined, { items })))
+      .flatMap((c) => c.events)
+      .filter((e): e is E.ReconcileDecided => e.type === E.RECONCILE_DECIDED);
     expect(all.at(-1)!.waits).toEqual(rollout(KEYFRAME_EVERY_COMMITS / 2 + 4));
   });
 

@@ -21,6 +21,10 @@ if (!javaAvailable()) {
   });
   afterAll(() => server?.close());
 
-  eventStoreContract('DynamoDB Local', () => ({ store, fresh: () => new DynamoDbEventStore(server.client, 'log'), items: rawDynamoDbItems(server.client, 'log') }));
+  eventStoreContract('DynamoDB Local', () => ({
+    store,
+    fresh: () => new DynamoDbEventStore(server.client, 'log'),
+    items: rawDynamoDbItems(server.client, 'log'),
+  }));
   dynamoDbOnlyBehaviour('DynamoDB Local', () => ({ store, client: server.client, table: 'log' }));
 }

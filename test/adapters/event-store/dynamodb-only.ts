@@ -23,8 +23,7 @@ export function dynamoDbOnlyBehaviour(name: string, subject: () => Subject): voi
       const item = (pad: number) => ({ [EVENT_LOG_PARTITION_KEY]: 'size/probe', [EVENT_LOG_SORT_KEY]: 1, events: 'x'.repeat(pad) });
       const pad = MAX_ITEM_BYTES - itemSize(item(0));
       expect(itemSize(item(pad))).toBe(MAX_ITEM_BYTES);
-      const put = (pad: number) =>
-        client.send(new PutItemCommand({ TableName: table, Item: { ...key('size/probe', 1), events: { S: 'x'.repeat(pad) } } }));
+      const put = (pad: number) => client.send(new PutItemCommand({ TableName: table, Item: { ...key('size/probe', 1), events: { S: 'x'.repeat(pad) } } }));
       await expect(put(pad)).resolves.toBeDefined();
       await expect(put(pad + 1)).rejects.toThrow(/size/i);
     });

@@ -30,7 +30,10 @@ describe.each(stores)('FleetStore (%s)', (label, make) => {
     const id = fleetStreamId(`read-${label.replace(/ /g, '')}`);
     expect(await store.append(id, 0, [paused(true), paused(false)])).toBe(1);
     expect(await store.append(id, 1, [paused(true, 1)])).toBe(2);
-    expect((await store.read(id)).map((c) => [c.commit, c.events.length])).toEqual([[1, 2], [2, 1]]);
+    expect((await store.read(id)).map((c) => [c.commit, c.events.length])).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
     expect((await store.read(id, 2))[0]!.events).toEqual([paused(true, 1)]);
   });
   it('refuses a lost race and a gap, writing nothing', async () => {

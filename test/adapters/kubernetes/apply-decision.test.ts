@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomObjectsApi, type V1DaemonSet, type V1Pod } from '@kubernetes/client-node';
 import { applyDecision } from '../../../functions/adapters/kubernetes/apply-decision';
 import type { ClusterApi } from '../../../functions/adapters/kubernetes/cluster-api';
-import { DAEMONSET_API_VERSION, DAEMONSET_GROUP, DAEMONSET_KIND, DAEMONSET_PLURAL, DAEMONSET_VERSION } from '../../../functions/adapters/kubernetes/custom-resource';
+import {
+  DAEMONSET_API_VERSION,
+  DAEMONSET_GROUP,
+  DAEMONSET_KIND,
+  DAEMONSET_PLURAL,
+  DAEMONSET_VERSION,
+} from '../../../functions/adapters/kubernetes/custom-resource';
 import { KubernetesCluster } from '../../../functions/adapters/kubernetes/kubernetes-cluster';
 import type { ReconcileResult } from '../../../domain/types';
 import { startSimulator, type StartedSimulator } from '../../support/simulator';
@@ -16,8 +22,19 @@ beforeAll(async () => {
   s = await startSimulator({ namespaces: ['apply'] });
   cluster = new KubernetesCluster(s.kubeConfig);
   ds = (await s.kubeConfig.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, namespace: 'apply', plural: DAEMONSET_PLURAL,
-    body: { apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, metadata: { name: 'agent' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'c', image: 'a' }] } } } },
+    group: DAEMONSET_GROUP,
+    version: DAEMONSET_VERSION,
+    namespace: 'apply',
+    plural: DAEMONSET_PLURAL,
+    body: {
+      apiVersion: DAEMONSET_API_VERSION,
+      kind: DAEMONSET_KIND,
+      metadata: { name: 'agent' },
+      spec: {
+        selector: { matchLabels: { app: 'agent' } },
+        template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'c', image: 'a' }] } },
+      },
+    },
   })) as V1DaemonSet;
 });
 afterAll(() => s.close());
@@ -27,20 +44,40 @@ const pod = (name: string, extra: Partial<V1Pod['metadata']> = {}): V1Pod => ({
   spec: { containers: [{ name: 'c', image: 'a' }] },
 });
 const emptyStatus = { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
-const result = (r: Partial<ReconcileResult>): ReconcileResult => ({ create: [], delete: [], adopt: [], release: [], status: emptyStatus, waits: [], failedPodBackoff: {}, ...r });
+const result = (r: Partial<ReconcileResult>): ReconcileResult => ({
+  create: [],
+  delete: [],
+  adopt: [],
+  release: [],
+  status: emptyStatus,
+  waits: [],
+  failedPodBackoff: {},
+  ...r,
+});
 
 describe('applyDecision', () => {
   it('stops creating after the first batch with a failure and reports the rest as not attempted', async () => {
-    const creates = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'].map((name, i) => ({ nodeName: `n${i + 1}`, pod: pod(name, name === 'p2' ? { namespace: 'elsewhere' } : {}) }));
+    const creates = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'].map((name, i) => ({
+      nodeName: `n${i + 1}`,
+      pod: pod(name, name === 'p2' ? { namespace: 'elsewhere' } : {}),
+    }));
     const outcomes = await applyDecision(cluster, 'apply', result({ create: creates }), { daemonSet: ds, pods: [] });
     expect(outcomes.map((o) => [o.podName, o.outcome])).toEqual([
       ['p1', 'succeeded'], // batch of 1
-      ['p2', 'failed'], ['p3', 'succeeded'], // batch of 2: a failure ends slow start
-      ['p4', 'failed'], ['p5', 'failed'], ['p6', 'failed'],
+      ['p2', 'failed'],
+      ['p3', 'succeeded'], // batch of 2: a failure ends slow start
+      ['p4', 'failed'],
+      ['p5', 'failed'],
+      ['p6', 'failed'],
     ]);
     expect(outcomes[1]).toMatchObject({ action: 'create', nodeName: 'n2', retryable: false });
     expect(outcomes[3]!.reason).toMatch(/not attempted/);
-    expect(s.sim.pods({ namespace: 'apply' }).map((p) => p.metadata?.name).sort()).toEqual(['p1', 'p3']);
+    expect(
+      s.sim
+        .pods({ namespace: 'apply' })
+        .map((p) => p.metadata?.name)
+        .sort(),
+    ).toEqual(['p1', 'p3']);
   });
 
   it('creates in batches of 1, 2, 4, … when nothing fails', async () => {
@@ -66,13 +103,22 @@ describe('applyDecision', () => {
   it('deletes by the uid the decision saw, and adopts and releases with the DaemonSet as controller', async () => {
     await cluster.createPod('apply', pod('doomed'));
     await cluster.createPod('apply', pod('stray'));
-    await cluster.createPod('apply', pod('leaving', { ownerReferences: [{ apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, name: 'agent', uid: ds.metadata!.uid!, controller: true }] }));
+    await cluster.createPod(
+      'apply',
+      pod('leaving', {
+        ownerReferences: [{ apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, name: 'agent', uid: ds.metadata!.uid!, controller: true }],
+      }),
+    );
     const seen = s.sim.pods({ namespace: 'apply' });
     const uid = (name: string) => seen.find((p) => p.metadata?.name === name)!.metadata!.uid!;
     const outcomes = await applyDecision(
-      cluster, 'apply',
+      cluster,
+      'apply',
       result({
-        delete: [{ podName: 'doomed', nodeName: 'n1', reason: 'test' }, { podName: 'unseen', reason: 'test' }],
+        delete: [
+          { podName: 'doomed', nodeName: 'n1', reason: 'test' },
+          { podName: 'unseen', reason: 'test' },
+        ],
         adopt: [{ podName: 'stray', podUid: uid('stray') }],
         release: [{ podName: 'leaving', podUid: uid('leaving') }],
       }),
@@ -91,19 +137,34 @@ describe('applyDecision', () => {
 
   it('adopts an orphan before deleting it, and deletes nothing it failed to adopt (another controller took it first)', async () => {
     const otherDs = (await s.kubeConfig.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-      group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, namespace: 'apply', plural: DAEMONSET_PLURAL,
-      body: { apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, metadata: { name: 'other' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'c', image: 'a' }] } } } },
+      group: DAEMONSET_GROUP,
+      version: DAEMONSET_VERSION,
+      namespace: 'apply',
+      plural: DAEMONSET_PLURAL,
+      body: {
+        apiVersion: DAEMONSET_API_VERSION,
+        kind: DAEMONSET_KIND,
+        metadata: { name: 'other' },
+        spec: {
+          selector: { matchLabels: { app: 'agent' } },
+          template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'c', image: 'a' }] } },
+        },
+      },
     })) as V1DaemonSet;
     const other = { apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, name: 'other', uid: otherDs.metadata!.uid!, controller: true };
     await cluster.createPod('apply', pod('contested'));
     const seen = s.sim.pods({ namespace: 'apply' }).find((p) => p.metadata?.name === 'contested')!;
     await cluster.adoptPod('apply', 'contested', seen.metadata!.uid!, other); // after our decision saw it an orphan
     const outcomes = await applyDecision(
-      cluster, 'apply',
+      cluster,
+      'apply',
       result({ adopt: [{ podName: 'contested', podUid: seen.metadata!.uid! }], delete: [{ podName: 'contested', nodeName: 'n1', reason: 'duplicate' }] }),
       { daemonSet: ds, pods: [seen] },
     );
-    expect(outcomes.map((o) => [o.action, o.outcome])).toEqual([['adopt', 'failed'], ['delete', 'failed']]);
+    expect(outcomes.map((o) => [o.action, o.outcome])).toEqual([
+      ['adopt', 'failed'],
+      ['delete', 'failed'],
+    ]);
     expect(outcomes[1]!.reason).toMatch(/not adopted/);
     expect(s.sim.pod('apply', 'contested')).toBeDefined();
   });

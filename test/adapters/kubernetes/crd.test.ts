@@ -5,8 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { V1DaemonSetSpec, V1DaemonSetStatus } from '@kubernetes/client-node';
 import { parse, parseAllDocuments } from 'yaml';
 import {
-  DAEMONSET_CATEGORIES, DAEMONSET_GROUP, DAEMONSET_KIND, DAEMONSET_LIST_KIND, DAEMONSET_PLURAL, DAEMONSET_PRINTER_COLUMNS,
-  DAEMONSET_RESOURCE, DAEMONSET_SHORT_NAMES, DAEMONSET_SINGULAR, DAEMONSET_VERSION,
+  DAEMONSET_CATEGORIES,
+  DAEMONSET_GROUP,
+  DAEMONSET_KIND,
+  DAEMONSET_LIST_KIND,
+  DAEMONSET_PLURAL,
+  DAEMONSET_PRINTER_COLUMNS,
+  DAEMONSET_RESOURCE,
+  DAEMONSET_SHORT_NAMES,
+  DAEMONSET_SINGULAR,
+  DAEMONSET_VERSION,
 } from '../../../functions/adapters/kubernetes/custom-resource';
 
 const crd = parse(readFileSync(new URL('../../../infra/manifests/crd.yaml', import.meta.url), 'utf8'));
@@ -19,8 +27,12 @@ describe('infra/manifests/crd.yaml', () => {
     expect(crd.spec.group).toBe(DAEMONSET_GROUP);
     expect(crd.spec.scope).toBe('Namespaced');
     expect(crd.spec.names).toEqual({
-      kind: DAEMONSET_KIND, listKind: DAEMONSET_LIST_KIND, plural: DAEMONSET_PLURAL, singular: DAEMONSET_SINGULAR,
-      shortNames: [...DAEMONSET_SHORT_NAMES], categories: [...DAEMONSET_CATEGORIES],
+      kind: DAEMONSET_KIND,
+      listKind: DAEMONSET_LIST_KIND,
+      plural: DAEMONSET_PLURAL,
+      singular: DAEMONSET_SINGULAR,
+      shortNames: [...DAEMONSET_SHORT_NAMES],
+      categories: [...DAEMONSET_CATEGORIES],
     });
     expect(crd.spec.versions.map((v: { name: string }) => v.name)).toEqual([DAEMONSET_VERSION]);
     expect(version.subresources).toEqual({ status: {} });
@@ -28,11 +40,25 @@ describe('infra/manifests/crd.yaml', () => {
 
   it('prints the columns of kubectl get ds', () => {
     expect(version.additionalPrinterColumns).toEqual(DAEMONSET_PRINTER_COLUMNS.map((c) => ({ ...c })));
-    expect(version.additionalPrinterColumns.map((c: { name: string }) => c.name.toUpperCase())).toEqual(['DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE', 'WAVE', 'PAUSED']);
+    expect(version.additionalPrinterColumns.map((c: { name: string }) => c.name.toUpperCase())).toEqual([
+      'DESIRED',
+      'CURRENT',
+      'READY',
+      'UP-TO-DATE',
+      'AVAILABLE',
+      'NODE SELECTOR',
+      'AGE',
+      'WAVE',
+      'PAUSED',
+    ]);
   });
 
   it('has a schema field for every apps/v1 DaemonSetSpec and DaemonSetStatus field', () => {
-    const names = (model: { getAttributeTypeMap(): { name: string }[] }) => model.getAttributeTypeMap().map((a) => a.name).sort();
+    const names = (model: { getAttributeTypeMap(): { name: string }[] }) =>
+      model
+        .getAttributeTypeMap()
+        .map((a) => a.name)
+        .sort();
     // Plus our rollout-control fields (domain/rollout-control/spec.ts).
     expect(Object.keys(schema.spec.properties).sort()).toEqual([...names(V1DaemonSetSpec), 'paused', 'progressDeadlineSeconds'].sort());
     expect(Object.keys(schema.status.properties).sort()).toEqual([...names(V1DaemonSetStatus), 'rollout'].sort());
@@ -44,7 +70,10 @@ describe('infra/manifests/rbac.yaml', () => {
   const docs = parseAllDocuments(readFileSync(new URL('../../../infra/manifests/rbac.yaml', import.meta.url), 'utf8')).map((d) => d.toJS());
   const role = (name: string) => docs.find((d) => d.kind === 'ClusterRole' && d.metadata.name === name);
   const verbs = (name: string, group: string, resource: string) =>
-    role(name).rules.filter((r: { apiGroups: string[]; resources: string[] }) => r.apiGroups.includes(group) && r.resources.includes(resource)).flatMap((r: { verbs: string[] }) => r.verbs).sort();
+    role(name)
+      .rules.filter((r: { apiGroups: string[]; resources: string[] }) => r.apiGroups.includes(group) && r.resources.includes(resource))
+      .flatMap((r: { verbs: string[] }) => r.verbs)
+      .sort();
 
   it('lets the controller manage pods and write DaemonSet status, and the forwarder only read', () => {
     expect(verbs('daemonloop-controller', '', 'pods')).toEqual(['create', 'delete', 'get', 'list', 'patch', 'watch']);
@@ -70,15 +99,27 @@ describe('crd.yaml: rollout-control fields', () => {
     expect(schema.spec.properties.paused.type).toBe('boolean');
     expect(schema.spec.properties.progressDeadlineSeconds.minimum).toBe(1);
     expect(Object.keys(rollingUpdate.properties).sort()).toEqual(['maxFailedNodes', 'maxSurge', 'maxUnavailable', 'partition', 'selector', 'waves']);
-    expect(Object.keys(rollingUpdate.properties.waves.items.properties).sort()).toEqual(['maxSurge', 'maxUnavailable', 'minSuccessSeconds', 'name', 'nodes', 'selector', 'topologyKey']);
+    expect(Object.keys(rollingUpdate.properties.waves.items.properties).sort()).toEqual([
+      'maxSurge',
+      'maxUnavailable',
+      'minSuccessSeconds',
+      'name',
+      'nodes',
+      'selector',
+      'topologyKey',
+    ]);
   });
 
   it('checks rules that span fields with x-kubernetes-validations, each with a message', () => {
     const messages = (rules: { rule: string; message: string }[]) => rules.map((r) => r.message);
-    expect(messages(rollingUpdate['x-kubernetes-validations'])).toEqual(expect.arrayContaining(['cannot be 0 when maxSurge is 0', 'partition must be an integer >= 0 or a percentage such as "10%"'])); // both 0: i16's rule, upstream's wording
+    expect(messages(rollingUpdate['x-kubernetes-validations'])).toEqual(
+      expect.arrayContaining(['cannot be 0 when maxSurge is 0', 'partition must be an integer >= 0 or a percentage such as "10%"']),
+    ); // both 0: i16's rule, upstream's wording
     expect(messages(rollingUpdate.properties.waves.items['x-kubernetes-validations'])).toEqual(
       expect.arrayContaining(['one of selector, topologyKey or nodes is required', "a wave's maxUnavailable and maxSurge cannot both be 0"]),
     );
-    expect(messages(schema.spec['x-kubernetes-validations'])).toEqual(expect.arrayContaining(['progressDeadlineSeconds must be greater than minReadySeconds', 'empty selector is invalid for daemonset']));
+    expect(messages(schema.spec['x-kubernetes-validations'])).toEqual(
+      expect.arrayContaining(['progressDeadlineSeconds must be greater than minReadySeconds', 'empty selector is invalid for daemonset']),
+    );
   });
 });

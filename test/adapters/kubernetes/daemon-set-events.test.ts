@@ -17,7 +17,13 @@ import { DAEMONSET_API_VERSION } from '../../../functions/adapters/kubernetes/cu
 import { EVENTS_V1 } from '../../../functions/local/simulator/resources';
 import { agentDaemonSet, isAvailable, livePodsByNode, NAMESPACE, podsByNode, startHarness } from '../../e2e/harness';
 
-const created = (podName: string, outcome: Outcome['outcome'] = 'succeeded', reason?: string): Outcome => ({ action: 'create', podName, nodeName: 'n', outcome, ...(reason ? { reason } : {}) });
+const created = (podName: string, outcome: Outcome['outcome'] = 'succeeded', reason?: string): Outcome => ({
+  action: 'create',
+  podName,
+  nodeName: 'n',
+  outcome,
+  ...(reason ? { reason } : {}),
+});
 
 describe('daemonSetEvents', () => {
   it('records creates and deletes as upstream words them, a failure as a Warning, and nothing for work already done or never attempted', () => {
@@ -31,7 +37,13 @@ describe('daemonSetEvents', () => {
     ];
     const deletes = [{ podName: 'agent-old', nodeName: 'node-2', reason: 'failed pod' }];
     expect(daemonSetEvents('kube-system', { delete: deletes }, outcomes)).toEqual([
-      { type: 'Warning', reason: 'FailedDaemonPod', action: 'Kill', message: 'Found failed daemon pod kube-system/agent-old on node node-2, will try to kill it', count: 1 },
+      {
+        type: 'Warning',
+        reason: 'FailedDaemonPod',
+        action: 'Kill',
+        message: 'Found failed daemon pod kube-system/agent-old on node node-2, will try to kill it',
+        count: 1,
+      },
       { type: 'Normal', reason: 'SuccessfulCreate', action: 'Create', message: 'Created pod: agent-a', count: 1 },
       { type: 'Warning', reason: 'FailedCreate', action: 'Create', message: 'Error creating: pods "agent-b" is forbidden: exceeded quota', count: 1 },
       { type: 'Normal', reason: 'SuccessfulDelete', action: 'Delete', message: 'Deleted pod: agent-old', count: 1 },
@@ -39,19 +51,42 @@ describe('daemonSetEvents', () => {
   });
 
   it('combines similar events past ten per decision, as upstream’s correlator does', () => {
-    const events = daemonSetEvents('ns', { delete: [] }, Array.from({ length: 5_000 }, (_, i) => created(`agent-${i}`)));
+    const events = daemonSetEvents(
+      'ns',
+      { delete: [] },
+      Array.from({ length: 5_000 }, (_, i) => created(`agent-${i}`)),
+    );
     expect(events).toHaveLength(11);
-    expect(events[10]).toEqual({ type: 'Normal', reason: 'SuccessfulCreate', action: 'Create', message: '(combined from similar events): Created pod: agent-10', count: 4_990 });
+    expect(events[10]).toEqual({
+      type: 'Normal',
+      reason: 'SuccessfulCreate',
+      action: 'Create',
+      message: '(combined from similar events): Created pod: agent-10',
+      count: 4_990,
+    });
   });
 });
 
 describe('rolloutEvents', () => {
-  const status = (rollout: Record<string, unknown>, conditions: object[] = []) => ({ numberReady: 0, currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, rollout, conditions }) as never;
+  const status = (rollout: Record<string, unknown>, conditions: object[] = []) =>
+    ({ numberReady: 0, currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, rollout, conditions }) as never;
   it('tells a new revision, a wave change, and a failure-budget stop (a Warning), each once between two decided statuses', () => {
     const a = status({ updateRevision: 'r2', currentWave: 'zone-a', phase: 'Progressing' });
-    const b = status({ updateRevision: 'r2', currentWave: 'zone-b', phase: 'Progressing', stopped: { reason: 'FailureBudgetExceeded', message: '2 of 4 nodes failed' } });
-    expect(rolloutEvents(undefined, a).map((e) => [e.type, e.reason, e.action])).toEqual([['Normal', 'RolloutStarted', 'Rollout'], ['Normal', 'WaveStarted', 'Rollout']]);
-    expect(rolloutEvents(a, b).map((e) => [e.type, e.reason, e.message])).toEqual([['Normal', 'WaveFinished', 'zone-a'], ['Normal', 'WaveStarted', 'zone-b'], ['Warning', 'FailureBudgetExceeded', '2 of 4 nodes failed']]);
+    const b = status({
+      updateRevision: 'r2',
+      currentWave: 'zone-b',
+      phase: 'Progressing',
+      stopped: { reason: 'FailureBudgetExceeded', message: '2 of 4 nodes failed' },
+    });
+    expect(rolloutEvents(undefined, a).map((e) => [e.type, e.reason, e.action])).toEqual([
+      ['Normal', 'RolloutStarted', 'Rollout'],
+      ['Normal', 'WaveStarted', 'Rollout'],
+    ]);
+    expect(rolloutEvents(a, b).map((e) => [e.type, e.reason, e.message])).toEqual([
+      ['Normal', 'WaveFinished', 'zone-a'],
+      ['Normal', 'WaveStarted', 'zone-b'],
+      ['Warning', 'FailureBudgetExceeded', '2 of 4 nodes failed'],
+    ]);
     expect(rolloutEvents(b, b)).toEqual([]);
   });
 });
@@ -63,11 +98,19 @@ describe('Events on the simulator', () => {
       await h.cp.applyDaemonSet(agentDaemonSet({ maxUnavailable: 1 }));
       await h.until(() => podsByNode(h.sim).size === 3, 'a pod on every node');
       await h.cp.applyDaemonSet(agentDaemonSet({ maxUnavailable: 1, image: 'agent:2' }));
-      await h.until(async () => (await h.cp.getDaemonSet(NAMESPACE, 'agent')).status?.updatedNumberScheduled === 3 && h.sim.pods().every((p) => p.spec?.containers[0]?.image === 'agent:2'), 'the rollout');
+      await h.until(
+        async () =>
+          (await h.cp.getDaemonSet(NAMESPACE, 'agent')).status?.updatedNumberScheduled === 3 &&
+          h.sim.pods().every((p) => p.spec?.containers[0]?.image === 'agent:2'),
+        'the rollout',
+      );
 
       const ds = await h.cp.getDaemonSet(NAMESPACE, 'agent');
       const core = kubeConfigFor({ server: h.sim.url, token: h.sim.token }).makeApiClient(CoreV1Api);
-      const { items } = await core.listNamespacedEvent({ namespace: NAMESPACE, fieldSelector: `involvedObject.kind=DaemonSet,involvedObject.name=agent,involvedObject.uid=${ds.metadata!.uid}` });
+      const { items } = await core.listNamespacedEvent({
+        namespace: NAMESPACE,
+        fieldSelector: `involvedObject.kind=DaemonSet,involvedObject.name=agent,involvedObject.uid=${ds.metadata!.uid}`,
+      });
       const byReason = (reason: string) => items.filter((e) => e.reason === reason).map((e) => e.message);
       expect(byReason('SuccessfulCreate')).toHaveLength(6); // three pods, then their three replacements
       expect(byReason('SuccessfulDelete')).toHaveLength(3);
@@ -84,37 +127,60 @@ describe('Events on the simulator', () => {
     }
   });
 
-  it('writes events.k8s.io/v1 Events, the rollout’s waves, pause and resume among them, which core/v1, kubectl get and kubectl describe show too', { timeout: 300_000 }, async () => {
+  it('writes events.k8s.io/v1 Events, the rollout’s waves, pause and resume among them, which core/v1, kubectl get and kubectl describe show too', {
+    timeout: 300_000,
+  }, async () => {
     const ZONE = 'topology.kubernetes.io/zone';
     const h = await startHarness({ nodes: 4 });
     const agent = (image: string, paused = false): V1DaemonSet => ({
-      apiVersion: DAEMONSET_API_VERSION, kind: 'DaemonSet', metadata: { name: 'agent', namespace: NAMESPACE },
+      apiVersion: DAEMONSET_API_VERSION,
+      kind: 'DaemonSet',
+      metadata: { name: 'agent', namespace: NAMESPACE },
       spec: {
         selector: { matchLabels: { app: 'agent' } },
         template: { metadata: { labels: { app: 'agent' } }, spec: { terminationGracePeriodSeconds: 30, containers: [{ name: 'agent', image }] } },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, waves: [{ name: 'zones', topologyKey: ZONE, minSuccessSeconds: 60 }] } as never },
+        updateStrategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxUnavailable: 1, waves: [{ name: 'zones', topologyKey: ZONE, minSuccessSeconds: 60 }] } as never,
+        },
         ...(paused ? { paused: true } : {}),
       } as V1DaemonSet['spec'],
     });
-    const allOn = (image: string) => [...livePodsByNode(h.sim).values()].filter((pods) => pods.length === 1 && pods[0]!.spec!.containers[0]!.image === image && isAvailable(pods[0]!, 0, h.clock.now())).length === 4;
+    const allOn = (image: string) =>
+      [...livePodsByNode(h.sim).values()].filter(
+        (pods) => pods.length === 1 && pods[0]!.spec!.containers[0]!.image === image && isAvailable(pods[0]!, 0, h.clock.now()),
+      ).length === 4;
     try {
       ['a', 'a', 'b', 'b'].forEach((zone, i) => h.sim.labelNode(`node-${i + 1}`, { [ZONE]: `zone-${zone}` }));
       await h.cp.applyDaemonSet(agent('agent:1'));
       await h.until(() => allOn('agent:1'), 'agent:1 everywhere');
       await h.cp.applyDaemonSet(agent('agent:2'));
-      await h.until(async () => (await h.cp.getDaemonSet(NAMESPACE, 'agent')).status?.conditions?.some((c) => c.type === 'Progressing') ?? false, 'the rollout under way');
+      await h.until(
+        async () => (await h.cp.getDaemonSet(NAMESPACE, 'agent')).status?.conditions?.some((c) => c.type === 'Progressing') ?? false,
+        'the rollout under way',
+      );
       await h.cp.applyDaemonSet(agent('agent:2', true));
-      await h.until(async () => (await h.cp.getDaemonSet(NAMESPACE, 'agent')).status?.conditions?.some((c) => c.type === 'Paused' && c.status === 'True') ?? false, 'the Paused condition');
+      await h.until(
+        async () => (await h.cp.getDaemonSet(NAMESPACE, 'agent')).status?.conditions?.some((c) => c.type === 'Paused' && c.status === 'True') ?? false,
+        'the Paused condition',
+      );
       await h.cp.applyDaemonSet(agent('agent:2'));
       await h.until(() => allOn('agent:2'), 'agent:2 everywhere');
 
       const ds = await h.cp.getDaemonSet(NAMESPACE, 'agent');
       const kc = kubeConfigFor({ server: h.sim.url, token: h.sim.token });
-      const { items } = await kc.makeApiClient(EventsV1Api).listNamespacedEvent({ namespace: NAMESPACE, fieldSelector: `regarding.name=agent,regarding.uid=${ds.metadata!.uid}` });
+      const { items } = await kc
+        .makeApiClient(EventsV1Api)
+        .listNamespacedEvent({ namespace: NAMESPACE, fieldSelector: `regarding.name=agent,regarding.uid=${ds.metadata!.uid}` });
       expect(items.length).toBeGreaterThan(0);
-      expect(items.every((e) => e.reportingController === 'daemonset-controller' && e.reportingInstance === 'daemonloop' && e.regarding?.kind === 'DaemonSet' && e.action)).toBe(true);
+      expect(
+        items.every(
+          (e) => e.reportingController === 'daemonset-controller' && e.reportingInstance === 'daemonloop' && e.regarding?.kind === 'DaemonSet' && e.action,
+        ),
+      ).toBe(true);
       const reasons = new Set(items.map((e) => e.reason));
-      for (const reason of ['SuccessfulCreate', 'SuccessfulDelete', 'RolloutStarted', 'WaveStarted', 'WaveFinished', 'Paused', 'Resumed', 'RolloutComplete']) expect(reasons, reason).toContain(reason);
+      for (const reason of ['SuccessfulCreate', 'SuccessfulDelete', 'RolloutStarted', 'WaveStarted', 'WaveFinished', 'Paused', 'Resumed', 'RolloutComplete'])
+        expect(reasons, reason).toContain(reason);
       expect(items.filter((e) => e.reason === 'WaveStarted').map((e) => e.note)).toEqual(expect.arrayContaining(['zones/zone-a', 'zones/zone-b']));
 
       // The same objects through core/v1: what kubectl describe reads.
@@ -123,7 +189,9 @@ describe('Events on the simulator', () => {
       const dir = await mkdtemp(join(tmpdir(), 'dl-events-'));
       await h.sim.writeKubeconfig(join(dir, 'kubeconfig'));
       const kubectl = (args: string[]) => promisify(execFile)('/usr/bin/kubectl', [...args, '-n', NAMESPACE, '--kubeconfig', join(dir, 'kubeconfig')]);
-      const viaKubectl = JSON.parse((await kubectl(['get', 'events.v1.events.k8s.io', '-o', 'json'])).stdout) as { items: { apiVersion?: string; reason: string }[] };
+      const viaKubectl = JSON.parse((await kubectl(['get', 'events.v1.events.k8s.io', '-o', 'json'])).stdout) as {
+        items: { apiVersion?: string; reason: string }[];
+      };
       expect(new Set(viaKubectl.items.map((e) => e.reason))).toEqual(reasons);
       const { stdout } = await kubectl(['describe', 'dlds', 'agent']);
       expect(stdout).toMatch(/Normal +WaveStarted +.*daemonset-controller +zones\/zone-b/);
@@ -137,7 +205,12 @@ describe('Events on the simulator', () => {
     const h = await startHarness({ nodes: 1 });
     try {
       const api = kubeConfigFor({ server: h.sim.url, token: h.sim.token }).makeApiClient(EventsV1Api);
-      const refused = await api.createNamespacedEvent({ namespace: NAMESPACE, body: { metadata: { name: 'x' }, eventTime: new Date(), reason: 'R', type: 'Normal', deprecatedCount: 3 } }).catch((e: Error) => e);
+      const refused = await api
+        .createNamespacedEvent({
+          namespace: NAMESPACE,
+          body: { metadata: { name: 'x' }, eventTime: new Date(), reason: 'R', type: 'Normal', deprecatedCount: 3 },
+        })
+        .catch((e: Error) => e);
       expect(String((refused as Error).message)).toMatch(/eventTime.*reportingController.*reportingInstance.*action.*deprecatedCount/s);
     } finally {
       await h.close();
@@ -155,7 +228,10 @@ describe('Events on the simulator', () => {
       const event = { type: 'Normal' as const, reason: 'SuccessfulCreate', action: 'Create', message: 'Created pod: agent-x', count: 1 };
       expect(await cluster.recordEvents(regarding, [event, event])).toEqual({ outcome: 'succeeded' });
       const { items } = await kc.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: NAMESPACE, fieldSelector: 'involvedObject.uid=u1' });
-      expect(items.map((e) => [e.reason, e.message, e.source?.component])).toEqual([['SuccessfulCreate', 'Created pod: agent-x', 'daemonset-controller'], ['SuccessfulCreate', 'Created pod: agent-x', 'daemonset-controller']]);
+      expect(items.map((e) => [e.reason, e.message, e.source?.component])).toEqual([
+        ['SuccessfulCreate', 'Created pod: agent-x', 'daemonset-controller'],
+        ['SuccessfulCreate', 'Created pod: agent-x', 'daemonset-controller'],
+      ]);
     } finally {
       EVENTS_V1.group = served;
       await h.close();

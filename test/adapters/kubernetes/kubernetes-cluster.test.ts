@@ -4,7 +4,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomObjectsApi, type KubeConfig, type V1OwnerReference, type V1Pod } from '@kubernetes/client-node';
-import { DAEMONSET_API_VERSION, DAEMONSET_GROUP, DAEMONSET_KIND, DAEMONSET_PLURAL, DAEMONSET_VERSION } from '../../../functions/adapters/kubernetes/custom-resource';
+import {
+  DAEMONSET_API_VERSION,
+  DAEMONSET_GROUP,
+  DAEMONSET_KIND,
+  DAEMONSET_PLURAL,
+  DAEMONSET_VERSION,
+} from '../../../functions/adapters/kubernetes/custom-resource';
 import { kubeConfigFor } from '../../../functions/adapters/kubernetes/kubeconfig';
 import { KubernetesCluster } from '../../../functions/adapters/kubernetes/kubernetes-cluster';
 import { startSimulator, type StartedSimulator } from '../../support/simulator';
@@ -26,7 +32,15 @@ const dsApi = { group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, namespace: '
 async function newDaemonSet(name: string): Promise<V1OwnerReference> {
   const ds = (await custom.createNamespacedCustomObject({
     ...dsApi,
-    body: { apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, metadata: { name }, spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'agent' }] } } } },
+    body: {
+      apiVersion: DAEMONSET_API_VERSION,
+      kind: DAEMONSET_KIND,
+      metadata: { name },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'agent' }] } },
+      },
+    },
   })) as { metadata: { uid: string } };
   return { apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, name, uid: ds.metadata.uid, controller: true, blockOwnerDeletion: true };
 }
@@ -36,14 +50,13 @@ const podOf = (name: string, owner?: V1OwnerReference): V1Pod => ({
   spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'agent' }] },
 });
 
-
 describe('createPod', () => {
   it('succeeds, then reports a second create of the same name as already-done', async () => {
     expect(await cluster.createPod('agents', podOf('c1'))).toEqual({ outcome: 'succeeded' });
     expect(await cluster.createPod('agents', podOf('c1'))).toMatchObject({ outcome: 'already-done', reason: 'pods "c1" already exists' });
   });
 
-  it('reports a 409 as already-done only when the pod holding the name is this DaemonSet\'s, for this node and revision', async () => {
+  it("reports a 409 as already-done only when the pod holding the name is this DaemonSet's, for this node and revision", async () => {
     const owner = await newDaemonSet('holder');
     const ours = (name: string, hash: string): V1Pod => {
       const pod = podOf(name, owner);
@@ -66,7 +79,11 @@ describe('createPod', () => {
   });
 
   it('reports a request the server rejects as a permanent failure', async () => {
-    expect(await cluster.createPod('no-such-namespace', podOf('c3'))).toEqual({ outcome: 'failed', reason: 'namespaces "no-such-namespace" not found', retryable: false });
+    expect(await cluster.createPod('no-such-namespace', podOf('c3'))).toEqual({
+      outcome: 'failed',
+      reason: 'namespaces "no-such-namespace" not found',
+      retryable: false,
+    });
   });
 
   it('reports an unreachable server as retryable', async () => {
@@ -144,9 +161,18 @@ describe('adoptPod and releasePod', () => {
 describe('writeDaemonSetStatus', () => {
   it('writes the status subresource, and fails permanently for a missing DaemonSet', async () => {
     await newDaemonSet('status');
-    expect(await cluster.writeDaemonSetStatus('agents', 'status', { currentNumberScheduled: 1, desiredNumberScheduled: 2, numberMisscheduled: 0, numberReady: 1 })).toEqual({ outcome: 'succeeded' });
-    expect(s.sim.daemonSet('agents', 'status')?.status).toEqual({ currentNumberScheduled: 1, desiredNumberScheduled: 2, numberMisscheduled: 0, numberReady: 1 });
-    expect(await cluster.writeDaemonSetStatus('agents', 'gone', { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 })).toMatchObject({ outcome: 'failed', retryable: false });
+    expect(
+      await cluster.writeDaemonSetStatus('agents', 'status', { currentNumberScheduled: 1, desiredNumberScheduled: 2, numberMisscheduled: 0, numberReady: 1 }),
+    ).toEqual({ outcome: 'succeeded' });
+    expect(s.sim.daemonSet('agents', 'status')?.status).toEqual({
+      currentNumberScheduled: 1,
+      desiredNumberScheduled: 2,
+      numberMisscheduled: 0,
+      numberReady: 1,
+    });
+    expect(
+      await cluster.writeDaemonSetStatus('agents', 'gone', { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 }),
+    ).toMatchObject({ outcome: 'failed', retryable: false });
   });
 });
 

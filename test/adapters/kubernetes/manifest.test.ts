@@ -25,13 +25,18 @@ describe('parseDaemonSetManifests', () => {
 
   it('passes our own kind through and skips empty documents', () => {
     const ours = `apiVersion: ${DAEMONSET_API_VERSION}\nkind: DaemonSet\nmetadata: {name: a}\n---\n---\n${example('liberator.yaml')}`;
-    expect(parseDaemonSetManifests(ours).map((d) => [d.apiVersion, d.metadata?.name])).toEqual([[DAEMONSET_API_VERSION, 'a'], [DAEMONSET_API_VERSION, 'liberator']]);
+    expect(parseDaemonSetManifests(ours).map((d) => [d.apiVersion, d.metadata?.name])).toEqual([
+      [DAEMONSET_API_VERSION, 'a'],
+      [DAEMONSET_API_VERSION, 'liberator'],
+    ]);
   });
 
   it('refuses other kinds, naming the document index and the kind', () => {
     const mixed = `${example('fluentd.yaml')}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n`;
     expect(() => parseDaemonSetManifests(mixed)).toThrow('document 1: kind Deployment (apiVersion apps/v1) is not a DaemonSet');
-    expect(() => parseDaemonSetManifests('apiVersion: extensions/v1beta1\nkind: DaemonSet\n')).toThrow(/document 0: kind DaemonSet \(apiVersion extensions\/v1beta1\)/);
+    expect(() => parseDaemonSetManifests('apiVersion: extensions/v1beta1\nkind: DaemonSet\n')).toThrow(
+      /document 0: kind DaemonSet \(apiVersion extensions\/v1beta1\)/,
+    );
     expect(() => parseDaemonSetManifests('a: [1,\n')).toThrow(/document 0: invalid YAML/);
   });
 });

@@ -24,7 +24,26 @@ export function aFleet(spec: Partial<FleetDaemonSetSpec> = {}, name = 'fluentd')
 export const cluster = (clusterId: string, labels: Record<string, string> = {}): FleetCluster => ({ clusterId, labels });
 
 /** The four clusters of the demo: dev, staging, two prod. */
-export const FOUR = [cluster('dev-1', { env: 'dev' }), cluster('prod-a', { env: 'prod' }), cluster('prod-b', { env: 'prod' }), cluster('staging-1', { env: 'staging' })];
+export const FOUR = [
+  cluster('dev-1', { env: 'dev' }),
+  cluster('prod-a', { env: 'prod' }),
+  cluster('prod-b', { env: 'prod' }),
+  cluster('staging-1', { env: 'staging' }),
+];
 
-export const done = (revision: number, desired = 10): ClusterObservation => ({ revision, generation: 1, observedGeneration: 1, desired, updated: desired, available: desired });
-export const rolling = (revision: number, updated: number, desired = 10): ClusterObservation => ({ revision, generation: 1, observedGeneration: 1, desired, updated, available: updated });
+export const done = (revision: number, desired = 10): ClusterObservation => ({
+  revision,
+  generation: 1,
+  observedGeneration: 1,
+  desired,
+  updated: desired,
+  available: desired,
+});
+export const rolling = (revision: number, updated: number, desired = 10): ClusterObservation => ({
+  revision,
+  generation: 1,
+  observedGeneration: 1,
+  desired,
+  updated,
+  available: updated,
+});

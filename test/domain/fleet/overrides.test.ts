@@ -35,7 +35,11 @@ describe('effectiveSpec', () => {
   it('applies the overrides that select the cluster, in order, and names them', () => {
     const fleet = aFleet({
       overrides: [
-        { name: 'eu-registry', clusterSelector: { matchLabels: { region: 'eu' } }, patch: { template: { spec: { containers: [{ name: 'fluentd', image: 'eu.registry/fluentd:v1' }] } } } },
+        {
+          name: 'eu-registry',
+          clusterSelector: { matchLabels: { region: 'eu' } },
+          patch: { template: { spec: { containers: [{ name: 'fluentd', image: 'eu.registry/fluentd:v1' }] } } },
+        },
         { name: 'prod-nodes', clusterSelector: { matchLabels: { env: 'prod' } }, patch: { template: { spec: { nodeSelector: { pool: 'system' } } } } },
         { name: 'prod-a-image', clusters: ['prod-a'], patch: { template: { spec: { containers: [{ name: 'fluentd', image: 'fluentd:v1-debug' }] } } } },
       ],
@@ -51,7 +55,11 @@ describe('effectiveSpec', () => {
 
 describe('validateFleet', () => {
   it('accepts a complete fleet', () => {
-    expect(validateFleet(aFleet({ rollout: { stages: [{ name: 'dev', clusters: ['dev-1'], maxConcurrency: '50%' }] }, disruptionBudget: { maxUnavailableNodes: '10%' } }))).toEqual([]);
+    expect(
+      validateFleet(
+        aFleet({ rollout: { stages: [{ name: 'dev', clusters: ['dev-1'], maxConcurrency: '50%' }] }, disruptionBudget: { maxUnavailableNodes: '10%' } }),
+      ),
+    ).toEqual([]);
   });
   it('names each bad field', () => {
     const bad = aFleet({

@@ -29,10 +29,19 @@ function recordRun() {
   const step = (s: number) => {
     const d = decideFleet({ state, clusters, observed, now: at(s) })!;
     if (d.recorded.length > 0) append(d.recorded);
-    const written = d.write.map((w): FleetEvent => ({ type: 'FleetClusterWritten', time: at(s).toISOString(), clusterId: w.clusterId, revision: w.revision, outcome: 'succeeded' }));
+    const written = d.write.map(
+      (w): FleetEvent => ({ type: 'FleetClusterWritten', time: at(s).toISOString(), clusterId: w.clusterId, revision: w.revision, outcome: 'succeeded' }),
+    );
     if (written.length > 0) append(written);
   };
-  append([{ type: 'FleetApplied', time: at(0).toISOString(), fleet: aFleet({ rollout: { stages: STAGES }, disruptionBudget: { maxUnavailableNodes: '10%' } }), revision: 1 }]);
+  append([
+    {
+      type: 'FleetApplied',
+      time: at(0).toISOString(),
+      fleet: aFleet({ rollout: { stages: STAGES }, disruptionBudget: { maxUnavailableNodes: '10%' } }),
+      revision: 1,
+    },
+  ]);
   step(0);
   observed['dev-1'] = { ...rolling(1, 4), at: 7 };
   step(10);
@@ -68,7 +77,9 @@ describe('replayFleet', () => {
     const commits = recordRun();
     const noSoak = (input: FleetInput) => {
       const run = input.state.run;
-      const state = run ? { ...input.state, run: { ...run, plan: { ...run.plan, stages: run.plan.stages.map((s) => ({ ...s, minSuccessSeconds: 0 })) } } } : input.state;
+      const state = run
+        ? { ...input.state, run: { ...run, plan: { ...run.plan, stages: run.plan.stages.map((s) => ({ ...s, minSuccessSeconds: 0 })) } } }
+        : input.state;
       return decideFleet({ ...input, state });
     };
     const report = replayFleet(commits, noSoak);

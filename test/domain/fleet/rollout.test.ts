@@ -22,13 +22,22 @@ const applied = (fleet: FleetDaemonSet, revision = 1, s = 0): FleetEvent => ({ t
 class Harness {
   state: FleetState;
   observed: Record<string, ClusterObservation> = {};
-  constructor(events: FleetEvent[], public clusters = FOUR) {
+  constructor(
+    events: FleetEvent[],
+    public clusters = FOUR,
+  ) {
     this.state = foldFleet(events);
   }
   step(s: number): FleetDecision {
     const input: FleetInput = { state: this.state, clusters: this.clusters, observed: this.observed, now: at(s) };
     const d = decideFleet(input)!;
-    const written: FleetEvent[] = d.write.map((w) => ({ type: 'FleetClusterWritten', time: at(s).toISOString(), clusterId: w.clusterId, revision: w.revision, outcome: 'succeeded' }));
+    const written: FleetEvent[] = d.write.map((w) => ({
+      type: 'FleetClusterWritten',
+      time: at(s).toISOString(),
+      clusterId: w.clusterId,
+      revision: w.revision,
+      outcome: 'succeeded',
+    }));
     const removed: FleetEvent[] = d.remove.map((r) => ({ type: 'FleetClusterRemoved', time: at(s).toISOString(), clusterId: r.clusterId, policy: r.policy }));
     this.state = foldFleet([...d.events, ...written, ...removed], this.state);
     return d;
@@ -41,7 +50,11 @@ const written = (d: FleetDecision) => d.write.map((w) => w.clusterId);
 
 describe('freezePlan', () => {
   it('puts each placed cluster in the first stage that selects it, and the rest in a last stage', () => {
-    const plan = freezePlan(staged([STAGES[0]!, { name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } }, maxConcurrency: '50%', maxFailedClusters: '50%' }]).spec, 1, FOUR);
+    const plan = freezePlan(
+      staged([STAGES[0]!, { name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } }, maxConcurrency: '50%', maxFailedClusters: '50%' }]).spec,
+      1,
+      FOUR,
+    );
     expect(plan.stages.map((s) => [s.name, s.clusters, s.maxConcurrency, s.maxFailedClusters])).toEqual([
       ['dev', ['dev-1'], 1, 0],
       ['prod', ['prod-a', 'prod-b'], 1, 1],
@@ -102,7 +115,9 @@ describe('decideFleet: a staged run', () => {
   });
 
   it('fails a cluster past its progress deadline and halts the run when failures exceed maxFailedClusters', () => {
-    const h = new Harness([applied(staged([{ name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } }, maxConcurrency: 2, progressDeadlineSeconds: 600 }]))]);
+    const h = new Harness([
+      applied(staged([{ name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } }, maxConcurrency: 2, progressDeadlineSeconds: 600 }])),
+    ]);
     h.step(0); // dev-1 and staging-1 go to "remaining" after prod
     expect(Object.keys(h.state.run!.clusters).sort()).toEqual(['prod-a', 'prod-b']);
     h.observed['prod-a'] = done(1);
@@ -116,7 +131,11 @@ describe('decideFleet: a staged run', () => {
   });
 
   it('carries on past a failure within maxFailedClusters', () => {
-    const h = new Harness([applied(staged([{ name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } }, maxConcurrency: 2, progressDeadlineSeconds: 60, maxFailedClusters: 1 }]))]);
+    const h = new Harness([
+      applied(
+        staged([{ name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } }, maxConcurrency: 2, progressDeadlineSeconds: 60, maxFailedClusters: 1 }]),
+      ),
+    ]);
     h.step(0);
     h.observed['prod-a'] = done(1);
     const d = h.step(60);
@@ -136,7 +155,10 @@ describe('decideFleet: a staged run', () => {
   it('rewrites a cluster whose write failed, until one succeeds', () => {
     const h = new Harness([applied(staged())]);
     const d = decideFleet({ state: h.state, clusters: FOUR, observed: {}, now: at(0) })!;
-    h.give([...d.events, { type: 'FleetClusterWritten', time: at(0).toISOString(), clusterId: 'dev-1', revision: 1, outcome: 'failed', reason: 'connection refused' }]);
+    h.give([
+      ...d.events,
+      { type: 'FleetClusterWritten', time: at(0).toISOString(), clusterId: 'dev-1', revision: 1, outcome: 'failed', reason: 'connection refused' },
+    ]);
     expect(written(h.step(1))).toEqual(['dev-1']);
     expect(h.step(2).write).toEqual([]);
   });
@@ -201,7 +223,11 @@ describe('fleetStatus', () => {
     const s = fleetStatus(h.state, FOUR, h.observed, at(10))!;
     expect([s.revision, s.clusters, s.desired, s.updated, s.available, s.stage]).toEqual([1, 4, 55, 4, 49, 'dev']);
     expect(s.perCluster.find((c) => c.clusterId === 'prod-a')).toMatchObject({ stage: 'prod', state: 'Pending', updated: 0, revision: 0 });
-    expect(s.conditions.find((c) => c.type === 'Progressing')).toMatchObject({ status: 'True', reason: 'Stage dev', message: 'rolling out: 4/10 updated, 4/10 available' });
+    expect(s.conditions.find((c) => c.type === 'Progressing')).toMatchObject({
+      status: 'True',
+      reason: 'Stage dev',
+      message: 'rolling out: 4/10 updated, 4/10 available',
+    });
     expect(s.conditions.find((c) => c.type === 'Available')).toMatchObject({ status: 'False', message: 'dev-1 4/10' });
   });
 });

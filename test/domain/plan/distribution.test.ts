@@ -18,7 +18,7 @@ describe('learnDistribution', () => {
     expect(d.source).toBe('agent');
   });
 
-  it("drops far-out outliers (beyond 3 × IQR) once there are enough samples: one stuck image pull is not the p90", () => {
+  it('drops far-out outliers (beyond 3 × IQR) once there are enough samples: one stuck image pull is not the p90', () => {
     const steady = [4000, 4100, 4200, 4300, 4400, 4500, 4600, 4700, 4800, 4900];
     const d = learnDistribution([...steady, 600_000], 'agent')!;
     expect(d.trimmed).toBe(1);
@@ -40,13 +40,26 @@ describe('quantile and draw', () => {
 
   it('draws the same sequence from the same seed, and spans the distribution', () => {
     const d = learnDistribution([1000, 2000, 3000, 4000, 5000], 'x')!;
-    const run = (seed: number) => { const r = seededRandom(seed); return Array.from({ length: 200 }, () => draw(d, r())); };
+    const run = (seed: number) => {
+      const r = seededRandom(seed);
+      return Array.from({ length: 200 }, () => draw(d, r()));
+    };
     expect(run(7)).toEqual(run(7));
     expect(run(7)).not.toEqual(run(8));
     const draws = run(7);
     expect(Math.min(...draws)).toBeGreaterThanOrEqual(1000);
     expect(Math.max(...draws)).toBeLessThanOrEqual(5000);
-    expect(quantile([...draws].sort((a, b) => a - b), 0.5)).toBeGreaterThan(2500);
-    expect(quantile([...draws].sort((a, b) => a - b), 0.5)).toBeLessThan(3500);
+    expect(
+      quantile(
+        [...draws].sort((a, b) => a - b),
+        0.5,
+      ),
+    ).toBeGreaterThan(2500);
+    expect(
+      quantile(
+        [...draws].sort((a, b) => a - b),
+        0.5,
+      ),
+    ).toBeLessThan(3500);
   });
 });

@@ -19,15 +19,27 @@ const template = (image: string): V1DaemonSetSpec => ({
   template: { metadata: { labels: { app: 'agent' } }, spec: { terminationGracePeriodSeconds: 30, containers: [{ name: 'agent', image }] } },
   updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } },
 });
-const daemonSet = (spec: V1DaemonSetSpec): V1DaemonSet => ({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'kube-system', uid: 'ds-uid', generation: 1 }, spec });
+const daemonSet = (spec: V1DaemonSetSpec): V1DaemonSet => ({
+  apiVersion: 'apps/v1',
+  kind: 'DaemonSet',
+  metadata: { name: 'agent', namespace: 'kube-system', uid: 'ds-uid', generation: 1 },
+  spec,
+});
 
 function fleet(budget?: FleetDisruptionBudget): FleetDaemonSet {
   return {
-    apiVersion: FLEET_API_VERSION, kind: FLEET_KIND, metadata: { name: 'agent', namespace: 'kube-system' },
+    apiVersion: FLEET_API_VERSION,
+    kind: FLEET_KIND,
+    metadata: { name: 'agent', namespace: 'kube-system' },
     spec: {
       template: template('agent:2'),
       placement: { clusters: CLUSTERS },
-      rollout: { stages: [{ name: 'canary', clusters: ['a-canary'], minSuccessSeconds: 60 }, { name: 'prod', clusterSelector: {}, maxConcurrency: 2 }] },
+      rollout: {
+        stages: [
+          { name: 'canary', clusters: ['a-canary'], minSuccessSeconds: 60 },
+          { name: 'prod', clusterSelector: {}, maxConcurrency: 2 },
+        ],
+      },
       ...(budget ? { disruptionBudget: budget } : {}),
     },
   };
@@ -36,13 +48,24 @@ function fleet(budget?: FleetDisruptionBudget): FleetDaemonSet {
 function member(): FleetMemberInput {
   const current = daemonSet(template('agent:1'));
   const pods: V1Pod[] = reconcile({ daemonSet: current, nodes, pods: [], now: new Date(T0) }).create.map((c, i) => ({
-    ...c.pod, metadata: { ...c.pod.metadata, uid: `old-${i}` }, spec: { ...c.pod.spec!, nodeName: c.nodeName },
+    ...c.pod,
+    metadata: { ...c.pod.metadata, uid: `old-${i}` },
+    spec: { ...c.pod.spec!, nodeName: c.nodeName },
     status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(T0) }] },
   }));
   const three = (ms: number) => [1, 2, 3].map(() => ({ owner: 'ds-uid', group: 'default', ms }));
   return {
-    current, nodes, pods, revisions: [], samples: { startup: three(5_000), termination: three(30_000) }, requested: new Map(),
-    prices: OPENCOST_DEFAULT_PRICES, qps: 1_000, burst: 1_000, loopLatencyMs: 0, horizonMs: 86_400_000,
+    current,
+    nodes,
+    pods,
+    revisions: [],
+    samples: { startup: three(5_000), termination: three(30_000) },
+    requested: new Map(),
+    prices: OPENCOST_DEFAULT_PRICES,
+    qps: 1_000,
+    burst: 1_000,
+    loopLatencyMs: 0,
+    horizonMs: 86_400_000,
   };
 }
 

@@ -10,17 +10,27 @@ import { simulateRollout, type SimulationInput } from '../../../domain/plan/simu
 
 const T0 = Date.UTC(2026, 0, 1);
 const nodes = (n: number, allocatable?: { cpu: string; memory: string }): V1Node[] =>
-  Array.from({ length: n }, (_, i) => ({ metadata: { name: `node-${i + 1}`, uid: `n${i + 1}`, labels: {} }, ...(allocatable ? { status: { allocatable } } : {}) }));
+  Array.from({ length: n }, (_, i) => ({
+    metadata: { name: `node-${i + 1}`, uid: `n${i + 1}`, labels: {} },
+    ...(allocatable ? { status: { allocatable } } : {}),
+  }));
 
 function agent(image: string, strategy: { maxUnavailable?: number | string; maxSurge?: number | string }, cpu = '100m'): V1DaemonSet {
   return {
-    apiVersion: 'daemonloop.dev/v1alpha1', kind: 'DaemonSet',
+    apiVersion: 'daemonloop.dev/v1alpha1',
+    kind: 'DaemonSet',
     metadata: { name: 'agent', namespace: 'kube-system', uid: 'ds-uid', generation: 1 },
     spec: {
       selector: { matchLabels: { app: 'agent' } },
       minReadySeconds: 10,
-      template: { metadata: { labels: { app: 'agent' } }, spec: { terminationGracePeriodSeconds: 30, containers: [{ name: 'agent', image, resources: { requests: { cpu, memory: '100Mi' } } }] } },
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: strategy.maxUnavailable ?? 0, ...(strategy.maxSurge !== undefined ? { maxSurge: strategy.maxSurge } : {}) } },
+      template: {
+        metadata: { labels: { app: 'agent' } },
+        spec: { terminationGracePeriodSeconds: 30, containers: [{ name: 'agent', image, resources: { requests: { cpu, memory: '100Mi' } } }] },
+      },
+      updateStrategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxUnavailable: strategy.maxUnavailable ?? 0, ...(strategy.maxSurge !== undefined ? { maxSurge: strategy.maxSurge } : {}) },
+      },
     },
   };
 }
@@ -75,7 +85,7 @@ describe('simulateRollout', () => {
     expect(r.unavailableNodeSeconds).toBe(0);
     // Per node: 5 s start + 10 s minReadySeconds beside the old pod, then its 30 s termination.
     expect(r.surgePodSeconds).toBe(4 * 45);
-    expect(r.surgeUsd).toBeCloseTo((4 * 45 / 3600) * 0.036, 9);
+    expect(r.surgeUsd).toBeCloseTo(((4 * 45) / 3600) * 0.036, 9);
   });
 
   it('waits out a node whose new pod cannot fit: the rollout never completes and that node stays down', () => {
@@ -105,7 +115,11 @@ describe('fitCheck', () => {
 
   it('counts what the old pod frees when it goes first (maxSurge 0), and nothing when it stays beside the new one', () => {
     const noSurge = fitCheck(next, current, cluster, used, () => true, false);
-    expect(noSurge.map((f) => [f.nodeName, f.fits])).toEqual([['node-1', true], ['node-2', false], ['node-3', undefined]]);
+    expect(noSurge.map((f) => [f.nodeName, f.fits])).toEqual([
+      ['node-1', true],
+      ['node-2', false],
+      ['node-3', undefined],
+    ]);
     expect(noSurge[1]!.reason).toBe('Insufficient cpu');
     const surge = fitCheck(next, current, cluster, used, () => true, true);
     expect(surge.map((f) => f.fits)).toEqual([false, false, undefined]);
@@ -113,9 +127,21 @@ describe('fitCheck', () => {
 
   it('planRollout names exactly the unfit nodes and still predicts the rest', () => {
     const plan = planRollout({
-      current, next: nextDaemonSet(current, next), nodes: cluster, pods: running(current, cluster), revisions: [], now: new Date(T0 + 3_600_000),
-      samples: { startup: [], termination: [] }, requested: used, prices: { default: { cpuCoreHour: 0.03, memoryGiBHour: 0.004 } },
-      qps: 20, burst: 30, loopLatencyMs: 0, runs: 3, seed: 1, horizonMs: 86_400_000,
+      current,
+      next: nextDaemonSet(current, next),
+      nodes: cluster,
+      pods: running(current, cluster),
+      revisions: [],
+      now: new Date(T0 + 3_600_000),
+      samples: { startup: [], termination: [] },
+      requested: used,
+      prices: { default: { cpuCoreHour: 0.03, memoryGiBHour: 0.004 } },
+      qps: 20,
+      burst: 30,
+      loopLatencyMs: 0,
+      runs: 3,
+      seed: 1,
+      horizonMs: 86_400_000,
     });
     expect(plan.unfit.map((f) => f.nodeName)).toEqual(['node-2']);
     expect(plan.fitUnknown).toBe(1);

@@ -8,13 +8,25 @@ import { lifecycleSamples, nodeGroupOf, SEED_TIMING_DEFAULTS, timingModel } from
 const T0 = Date.UTC(2026, 0, 1);
 const iso = (ms: number) => new Date(T0 + ms).toISOString();
 const base = { clusterId: 'c', schemaVersion: 1 };
-const node = (name: string, instanceType?: string): V1Node => ({ metadata: { name, uid: name, resourceVersion: '1', labels: instanceType ? { 'node.kubernetes.io/instance-type': instanceType } : {} } });
+const node = (name: string, instanceType?: string): V1Node => ({
+  metadata: { name, uid: name, resourceVersion: '1', labels: instanceType ? { 'node.kubernetes.io/instance-type': instanceType } : {} },
+});
 
 function pod(uid: string, nodeName: string, owner: string, createdMs: number, readyMs?: number): V1Pod {
   return {
-    metadata: { name: uid, namespace: 'ns', uid, resourceVersion: String(createdMs + 1), creationTimestamp: new Date(T0 + createdMs), ownerReferences: [{ apiVersion: 'daemonloop.dev/v1alpha1', kind: 'DaemonSet', name: owner, uid: owner, controller: true }] },
+    metadata: {
+      name: uid,
+      namespace: 'ns',
+      uid,
+      resourceVersion: String(createdMs + 1),
+      creationTimestamp: new Date(T0 + createdMs),
+      ownerReferences: [{ apiVersion: 'daemonloop.dev/v1alpha1', kind: 'DaemonSet', name: owner, uid: owner, controller: true }],
+    },
     spec: { nodeName, containers: [] },
-    status: readyMs === undefined ? { phase: 'Pending' } : { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(T0 + readyMs) }] },
+    status:
+      readyMs === undefined
+        ? { phase: 'Pending' }
+        : { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(T0 + readyMs) }] },
   };
 }
 const observed = (p: V1Pod, atMs: number): LogEvent => ({ ...base, type: 'PodObserved', time: iso(atMs), pod: p });
@@ -22,7 +34,9 @@ const observed = (p: V1Pod, atMs: number): LogEvent => ({ ...base, type: 'PodObs
 describe('nodeGroupOf', () => {
   it('names a node by its instance type, else its node pool, node group or zone, else "default"', () => {
     expect(nodeGroupOf(node('a', 'm5.large'))).toBe('m5.large');
-    expect(nodeGroupOf({ metadata: { name: 'b', labels: { 'karpenter.sh/nodepool': 'general', 'topology.kubernetes.io/zone': 'eu-west-1a' } } })).toBe('general');
+    expect(nodeGroupOf({ metadata: { name: 'b', labels: { 'karpenter.sh/nodepool': 'general', 'topology.kubernetes.io/zone': 'eu-west-1a' } } })).toBe(
+      'general',
+    );
     expect(nodeGroupOf({ metadata: { name: 'c', labels: { 'topology.kubernetes.io/zone': 'eu-west-1a' } } })).toBe('eu-west-1a');
     expect(nodeGroupOf(node('d'))).toBe('default');
     expect(nodeGroupOf(undefined)).toBe('default');
@@ -30,7 +44,10 @@ describe('nodeGroupOf', () => {
 });
 
 describe('lifecycleSamples', () => {
-  const nodes = new Map([['n1', node('n1', 'm5.large')], ['n2', node('n2', 'c5.xlarge')]]);
+  const nodes = new Map([
+    ['n1', node('n1', 'm5.large')],
+    ['n2', node('n2', 'c5.xlarge')],
+  ]);
 
   it('measures start-up from creation to the Ready transition (cluster times), once per pod', () => {
     const events: LogEvent[] = [
@@ -48,7 +65,17 @@ describe('lifecycleSamples', () => {
   it('measures termination from the delete request to the observed deletion', () => {
     const events: LogEvent[] = [
       observed(pod('p1', 'n1', 'ds', 0, 4_000), 4_300),
-      { ...base, type: 'PodDeleteRequested', time: iso(10_000), decisionId: 'd@1', namespace: 'ns', podName: 'p1', podUid: 'p1', nodeName: 'n1', reason: 'update' },
+      {
+        ...base,
+        type: 'PodDeleteRequested',
+        time: iso(10_000),
+        decisionId: 'd@1',
+        namespace: 'ns',
+        podName: 'p1',
+        podUid: 'p1',
+        nodeName: 'n1',
+        reason: 'update',
+      },
       { ...base, type: 'PodDeleted', time: iso(40_500), ref: { namespace: 'ns', name: 'p1', uid: 'p1', resourceVersion: '99' } },
       // A deletion nobody asked for (node gone, kubectl) is no sample of how long our deletes take.
       { ...base, type: 'PodDeleted', time: iso(50_000), ref: { namespace: 'ns', name: 'p9', uid: 'p9', resourceVersion: '100' } },
@@ -60,12 +87,16 @@ describe('lifecycleSamples', () => {
 describe('timingModel', () => {
   const s = (owner: string, group: string, ms: number) => ({ owner, group, ms });
 
-  it("prefers this DaemonSet on this node group, then this DaemonSet, then any DaemonSet on the group, then any, then the defaults", () => {
+  it('prefers this DaemonSet on this node group, then this DaemonSet, then any DaemonSet on the group, then any, then the defaults', () => {
     const samples = {
       startup: [
-        s('mine', 'm5.large', 4_000), s('mine', 'm5.large', 4_000), s('mine', 'm5.large', 4_000),
+        s('mine', 'm5.large', 4_000),
+        s('mine', 'm5.large', 4_000),
+        s('mine', 'm5.large', 4_000),
         s('mine', 'c5.xlarge', 9_000), // one pod on c5.xlarge: too few alone
-        s('other', 'r5.large', 20_000), s('other', 'r5.large', 20_000), s('other', 'r5.large', 20_000),
+        s('other', 'r5.large', 20_000),
+        s('other', 'r5.large', 20_000),
+        s('other', 'r5.large', 20_000),
       ],
       termination: [],
     };

@@ -94,7 +94,14 @@ describe('rollout control, property-based', () => {
           });
           // The wave's budget: at most maxUnavailable of its nodes without an available pod.
           for (const wave of plan.waves) {
-            const down = wave.release.filter((n) => !cluster.podList().some((p) => podTargetNodeName(p) === n.metadata!.name && !p.metadata?.deletionTimestamp && isPodAvailable(p, s.minReadySeconds, cluster.now))).length;
+            const down = wave.release.filter(
+              (n) =>
+                !cluster
+                  .podList()
+                  .some(
+                    (p) => podTargetNodeName(p) === n.metadata!.name && !p.metadata?.deletionTimestamp && isPodAvailable(p, s.minReadySeconds, cluster.now),
+                  ),
+            ).length;
             expect(down, `wave ${wave.name}`).toBeLessThanOrEqual(s.maxUnavailable);
           }
         }
@@ -112,14 +119,20 @@ describe('rollout control, property-based', () => {
         const { cluster, random } = rolledOut(s, v2, { maxUnavailable: s.maxUnavailable, waves: wavesOf(s) });
         const h2 = hashOf(cluster.ds);
         for (let i = 0; i < pauseAfter; i++) step(cluster, random);
-        cluster.ds = { ...v2({ maxUnavailable: s.maxUnavailable, waves: wavesOf(s), paused: true, minReadySeconds: s.minReadySeconds }), status: cluster.ds.status };
+        cluster.ds = {
+          ...v2({ maxUnavailable: s.maxUnavailable, waves: wavesOf(s), paused: true, minReadySeconds: s.minReadySeconds }),
+          status: cluster.ds.status,
+        };
         for (let i = 0; i < 60; i++) {
           step(cluster, random, (r) => {
             expect(r.delete).toEqual([]); // no failures here: nothing for manage either
             expect(r.create.filter((c) => hashOfPod(c.pod) === h2 && cluster.podList().some((p) => podTargetNodeName(p) === c.nodeName))).toEqual([]);
           });
         }
-        cluster.ds = { ...v2({ maxUnavailable: s.maxUnavailable, waves: wavesOf(s), paused: false, minReadySeconds: s.minReadySeconds }), status: cluster.ds.status };
+        cluster.ds = {
+          ...v2({ maxUnavailable: s.maxUnavailable, waves: wavesOf(s), paused: false, minReadySeconds: s.minReadySeconds }),
+          status: cluster.ds.status,
+        };
         for (let i = 0; i < 2000 && !settled(cluster, h2); i++) step(cluster, random);
         expect(settled(cluster, h2)).toBe(true);
       }),

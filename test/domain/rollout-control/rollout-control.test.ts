@@ -70,7 +70,11 @@ describe('rollingUpdate.partition and rollingUpdate.selector', () => {
     const ds = v2({ partition: '40%' });
     const r = run(ds, nodes(0, 4), [...v2Pods(ds, nodes(0, 2)), ...v1Pods(nodes(3, 4))], { revisions: revisions(ds) });
     expect(r.delete).toEqual([]);
-    expect(condition(r.status, 'Progressing')).toMatchObject({ status: 'True', reason: 'RolloutComplete', message: '3 of 3 nodes updated, 2 held on the old revision' });
+    expect(condition(r.status, 'Progressing')).toMatchObject({
+      status: 'True',
+      reason: 'RolloutComplete',
+      message: '3 of 3 nodes updated, 2 held on the old revision',
+    });
   });
 
   it('updates only the canary nodes the selector matches, and a new node outside it gets the old revision', () => {
@@ -93,7 +97,10 @@ describe('rollingUpdate.waves', () => {
     expect(deleted(r)).toEqual(['old-zone-a-0', 'old-zone-a-1']);
     expect(rolloutOf(r.status)).toMatchObject({ currentWave: 'zones/zone-a', phase: 'Rolling' });
     expect(r.waits.map((w) => w.reason)).toEqual(
-      expect.arrayContaining(['wave not started: zones/zone-b (3 nodes) waits for zones/zone-a', 'wave not started: zones/zone-c (3 nodes) waits for zones/zone-a']),
+      expect.arrayContaining([
+        'wave not started: zones/zone-b (3 nodes) waits for zones/zone-a',
+        'wave not started: zones/zone-c (3 nodes) waits for zones/zone-a',
+      ]),
     );
   });
 
@@ -117,23 +124,42 @@ describe('rollingUpdate.waves', () => {
 
   it('restarts the soak when a pod of the wave turns Ready again (it was not available all along)', () => {
     const ds = v2({ waves });
-    const pods = [...v2Pods(ds, nodeList.slice(0, 2), at(0)), ...v2Pods(ds, nodeList.slice(2, 3), new Date(NOW.getTime() - 5_000)), ...v1Pods(nodeList.slice(3))];
+    const pods = [
+      ...v2Pods(ds, nodeList.slice(0, 2), at(0)),
+      ...v2Pods(ds, nodeList.slice(2, 3), new Date(NOW.getTime() - 5_000)),
+      ...v1Pods(nodeList.slice(3)),
+    ];
     expect(run(ds, nodeList, pods, { revisions: revisions(ds) }).requeueAfterSeconds).toBe(55);
   });
 
   it('takes a percentage of nodes, then labelled nodes, then the rest, and falls back to the strategy’s budget', () => {
-    const ds = v2({ maxUnavailable: 1, waves: [{ name: 'first', nodes: '20%', maxUnavailable: 1 }, { name: 'gpu', selector: { matchLabels: { gpu: 'yes' } }, maxUnavailable: 5 }] });
+    const ds = v2({
+      maxUnavailable: 1,
+      waves: [
+        { name: 'first', nodes: '20%', maxUnavailable: 1 },
+        { name: 'gpu', selector: { matchLabels: { gpu: 'yes' } }, maxUnavailable: 5 },
+      ],
+    });
     const nodeList = [...nodes(0, 7), aNode('x-gpu-0', { labels: { gpu: 'yes' } }), aNode('x-gpu-1', { labels: { gpu: 'yes' } })]; // by name: node-0 and node-1 first
     const pods = [...v2Pods(ds, nodeList.slice(0, 2)), ...v1Pods(nodeList.slice(2))];
     const r = run(ds, nodeList, pods, { revisions: revisions(ds) });
-    expect(rolloutOf(r.status)!.waves.map((w) => [w.name, w.nodes])).toEqual([['first', 2], ['gpu', 2], ['rest', 6]]);
+    expect(rolloutOf(r.status)!.waves.map((w) => [w.name, w.nodes])).toEqual([
+      ['first', 2],
+      ['gpu', 2],
+      ['rest', 6],
+    ]);
     expect(deleted(r)).toEqual(['old-x-gpu-0', 'old-x-gpu-1']);
   });
 
   it('gives a node that joins a started wave the new revision, and one in a later wave the old', () => {
     const ds = v2({ waves });
     const present = [...nodeList.slice(0, 2), ...nodeList.slice(3, 5)];
-    const r = run(ds, nodeList.filter((n) => !['zone-b-2'].includes(n.metadata!.name!)), v1Pods(present), { revisions: revisions(ds) });
+    const r = run(
+      ds,
+      nodeList.filter((n) => !['zone-b-2'].includes(n.metadata!.name!)),
+      v1Pods(present),
+      { revisions: revisions(ds) },
+    );
     const byNode = Object.fromEntries(r.create.map((c) => [c.nodeName, c.pod.metadata!.labels![CONTROLLER_REVISION_HASH_LABEL]]));
     expect(byNode['zone-a-2']).toBe(hashOf(ds));
     expect(byNode['zone-c-0']).toBe(H1);
@@ -151,7 +177,9 @@ describe('rollingUpdate.waves', () => {
     const base = run(ds, nodeList, [...v2Pods(ds, nodeList.slice(0, 6), at(0)), ...v1Pods(nodeList.slice(6))], { revisions: revisions(ds) });
     expect(rolloutOf(base.status)!.currentWave).toBe('zones/zone-c');
     const joined = [...nodeList, aNode('zone-a-9', { labels: { [ZONE]: 'zone-a' } })];
-    const r = run({ ...ds, status: base.status }, joined, [...v2Pods(ds, nodeList.slice(0, 6), at(0)), ...v1Pods(nodeList.slice(6))], { revisions: revisions(ds) });
+    const r = run({ ...ds, status: base.status }, joined, [...v2Pods(ds, nodeList.slice(0, 6), at(0)), ...v1Pods(nodeList.slice(6))], {
+      revisions: revisions(ds),
+    });
     expect(rolloutOf(r.status)!.currentWave).toBe('zones/zone-c');
     expect(deleted(r)).toEqual(['old-zone-c-0', 'old-zone-c-1']);
   });
@@ -239,7 +267,15 @@ describe('invalid rollout fields', () => {
     [{ waves: [{ topologyKey: ZONE, maxUnavailable: 0 }] }, 'spec.updateStrategy.rollingUpdate.waves[0].maxUnavailable'],
     [{ waves: [{ nodes: 1, maxUnavailable: 1, maxSurge: 1 }] }, 'spec.updateStrategy.rollingUpdate.waves[0].maxSurge'],
     [{ waves: [{ topologyKey: 'bad key!' }] }, 'spec.updateStrategy.rollingUpdate.waves[0].topologyKey'],
-    [{ waves: [{ name: 'x', nodes: 1 }, { name: 'x', nodes: 1 }] }, 'spec.updateStrategy.rollingUpdate.waves[1].name'],
+    [
+      {
+        waves: [
+          { name: 'x', nodes: 1 },
+          { name: 'x', nodes: 1 },
+        ],
+      },
+      'spec.updateStrategy.rollingUpdate.waves[1].name',
+    ],
   ] as const)('rejects %j with InvalidSpec naming %s, touching no pod', (fields, field) => {
     const ds = v2(fields as never);
     const r = run(ds, nodes(0, 2), v1Pods(nodes(0, 1)), { revisions: revisions(ds) });

@@ -20,7 +20,9 @@ describe('rollout status under rollout control', () => {
   it('names the wave, counts down a soak, and fails on a stop', () => {
     const rolling = decide(v1Pods(nodeList));
     expect(rolloutStatus({ ...rolling.ds, status: rolling.result.status }, NOW)).toEqual({
-      done: false, failed: false, message: 'Waiting for daemon set "foo" rollout to finish: wave zones/zone-a (1 of 2): 0 of 2 nodes updated...',
+      done: false,
+      failed: false,
+      message: 'Waiting for daemon set "foo" rollout to finish: wave zones/zone-a (1 of 2): 0 of 2 nodes updated...',
     });
     const soakPods = [...v2Pods(v2({ waves }), nodeList.slice(0, 2), new Date(NOW.getTime() - 15_000)), ...v1Pods(nodeList.slice(2))];
     const soaking = decide(soakPods);
@@ -29,7 +31,11 @@ describe('rollout status under rollout control', () => {
     );
     const failing = [aPod('new-zone-a-0', 'zone-a-0', v2({ waves }), { phase: 'Failed' }), ...v1Pods(nodeList.slice(1))];
     const stopped = decide(failing, undefined, { maxFailedNodes: 0 });
-    expect(rolloutStatus({ ...stopped.ds, status: stopped.result.status }, NOW)).toMatchObject({ done: false, failed: true, message: expect.stringMatching(/rollout stopped by its failure budget: 1 nodes failed/) });
+    expect(rolloutStatus({ ...stopped.ds, status: stopped.result.status }, NOW)).toMatchObject({
+      done: false,
+      failed: true,
+      message: expect.stringMatching(/rollout stopped by its failure budget: 1 nodes failed/),
+    });
   });
 });
 
@@ -39,7 +45,9 @@ describe('rollout transitions for history', () => {
     expect(rolloutTransitions(undefined, first).map((t) => t.kind)).toEqual(['RolloutStarted', 'WaveStarted']);
     const soakPods = [...v2Pods(v2({ waves }), nodeList.slice(0, 2), new Date(NOW.getTime() - 15_000)), ...v1Pods(nodeList.slice(2))];
     const soaking = decide(soakPods, first).result.status;
-    expect(rolloutTransitions(first, soaking)).toEqual([{ kind: 'WaveFinished', message: `zones/zone-a; soaking until ${new Date(NOW.getTime() + 45_000).toISOString()}`, wave: 'zones/zone-a' }]);
+    expect(rolloutTransitions(first, soaking)).toEqual([
+      { kind: 'WaveFinished', message: `zones/zone-a; soaking until ${new Date(NOW.getTime() + 45_000).toISOString()}`, wave: 'zones/zone-a' },
+    ]);
     const later = [...v2Pods(v2({ waves }), nodeList.slice(0, 2), new Date(NOW.getTime() - 60_000)), ...v1Pods(nodeList.slice(2))];
     const next = decide(later, soaking).result.status;
     expect(rolloutTransitions(soaking, next)).toEqual([{ kind: 'WaveStarted', message: 'zones/zone-b', wave: 'zones/zone-b' }]);

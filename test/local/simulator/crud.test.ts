@@ -1,7 +1,13 @@
 // The simulator's REST semantics, exercised through client-node over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
-import { DAEMONSET_API_VERSION, DAEMONSET_GROUP, DAEMONSET_KIND, DAEMONSET_PLURAL, DAEMONSET_VERSION } from '../../../functions/adapters/kubernetes/custom-resource';
+import {
+  DAEMONSET_API_VERSION,
+  DAEMONSET_GROUP,
+  DAEMONSET_KIND,
+  DAEMONSET_PLURAL,
+  DAEMONSET_VERSION,
+} from '../../../functions/adapters/kubernetes/custom-resource';
 import { startSimulator, type StartedSimulator } from '../../support/simulator';
 
 let s: StartedSimulator;
@@ -21,7 +27,10 @@ const aPod = (name: string, labels: Record<string, string> = {}): V1Pod => ({
 
 /** The ApiException a call fails with, its Status body parsed. */
 async function failure(call: Promise<unknown>): Promise<{ code: number; status: { kind: string; reason: string; message: string; code: number } }> {
-  const error = await call.then(() => undefined, (e: unknown) => e);
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(error instanceof ApiException)) throw new Error(`expected an ApiException, got ${String(error)}`);
   return { code: error.code, status: JSON.parse(error.body as string) };
 }
@@ -79,7 +88,9 @@ describe('update and patch', () => {
   it('rejects an update carrying a stale resourceVersion with 409 Conflict', async () => {
     const pod = await core.createNamespacedPod({ namespace: 'crud', body: aPod('stale') });
     await core.replaceNamespacedPod({ namespace: 'crud', name: 'stale', body: { ...pod, metadata: { ...pod.metadata, labels: { v: '2' } } } });
-    const { code, status } = await failure(core.replaceNamespacedPod({ namespace: 'crud', name: 'stale', body: { ...pod, metadata: { ...pod.metadata, labels: { v: '3' } } } }));
+    const { code, status } = await failure(
+      core.replaceNamespacedPod({ namespace: 'crud', name: 'stale', body: { ...pod, metadata: { ...pod.metadata, labels: { v: '3' } } } }),
+    );
     expect(code).toBe(409);
     expect(status.reason).toBe('Conflict');
     expect(status.message).toContain('the object has been modified');
@@ -98,7 +109,16 @@ describe('update and patch', () => {
 
   it('fails a JSON patch whose test operation does not hold, changing nothing', async () => {
     const before = await core.createNamespacedPod({ namespace: 'crud', body: aPod('tested', { a: '1' }) });
-    const { code } = await failure(core.patchNamespacedPod({ namespace: 'crud', name: 'tested', body: [{ op: 'test', path: '/metadata/uid', value: 'other' }, { op: 'remove', path: '/metadata/labels' }] }));
+    const { code } = await failure(
+      core.patchNamespacedPod({
+        namespace: 'crud',
+        name: 'tested',
+        body: [
+          { op: 'test', path: '/metadata/uid', value: 'other' },
+          { op: 'remove', path: '/metadata/labels' },
+        ],
+      }),
+    );
     expect(code).toBe(422);
     const after = await core.readNamespacedPod({ namespace: 'crud', name: 'tested' });
     expect(after.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
@@ -107,7 +127,9 @@ describe('update and patch', () => {
   it('treats a uid in a merge patch as a precondition', async () => {
     await core.createNamespacedPod({ namespace: 'crud', body: aPod('uid-guard') });
     const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-    const { code, status } = await failure(core.patchNamespacedPod({ namespace: 'crud', name: 'uid-guard', body: { metadata: { uid: 'not-it', labels: { x: 'y' } } } }, merge));
+    const { code, status } = await failure(
+      core.patchNamespacedPod({ namespace: 'crud', name: 'uid-guard', body: { metadata: { uid: 'not-it', labels: { x: 'y' } } } }, merge),
+    );
     expect(code).toBe(409);
     expect(status.message).toContain('Precondition failed: UID in precondition: not-it');
   });
@@ -122,7 +144,11 @@ describe('update and patch', () => {
 describe('list selectors', () => {
   beforeAll(async () => {
     s.sim.createNamespace('sel');
-    for (const [name, labels] of [['s1', { tier: 'a', env: 'prod' }], ['s2', { tier: 'b', env: 'dev' }], ['s3', { tier: 'c' }]] as const) {
+    for (const [name, labels] of [
+      ['s1', { tier: 'a', env: 'prod' }],
+      ['s2', { tier: 'b', env: 'dev' }],
+      ['s3', { tier: 'c' }],
+    ] as const) {
       await core.createNamespacedPod({ namespace: 'sel', body: aPod(name, labels) });
     }
   });
@@ -153,7 +179,8 @@ describe('list selectors', () => {
   });
 
   it('lists the pods bound to one node (the kubelet query, served from the node index)', async () => {
-    for (const node of ['idx-1', 'idx-2']) await core.createNamespacedPod({ namespace: 'sel', body: { ...aPod(`on-${node}`), spec: { nodeName: node, containers: [{ name: 'c', image: 'x' }] } } });
+    for (const node of ['idx-1', 'idx-2'])
+      await core.createNamespacedPod({ namespace: 'sel', body: { ...aPod(`on-${node}`), spec: { nodeName: node, containers: [{ name: 'c', image: 'x' }] } } });
     const onIdx2 = await core.listPodForAllNamespaces({ fieldSelector: 'spec.nodeName=idx-2' });
     expect(onIdx2.items.map((p) => p.metadata?.name)).toEqual(['on-idx-2']);
     expect((await core.listNamespacedPod({ namespace: 'crud', fieldSelector: 'spec.nodeName=idx-2' })).items).toEqual([]);
@@ -168,12 +195,20 @@ describe('list selectors', () => {
 
 describe('the DaemonSet custom resource', () => {
   it('starts at generation 1 and bumps it only when the spec changes', async () => {
-    const created = (await custom.createNamespacedCustomObject({ ...dsApi, body: daemonSet('gen') })) as ReturnType<typeof daemonSet> & { metadata: { generation: number; resourceVersion: string } };
+    const created = (await custom.createNamespacedCustomObject({ ...dsApi, body: daemonSet('gen') })) as ReturnType<typeof daemonSet> & {
+      metadata: { generation: number; resourceVersion: string };
+    };
     expect(created.metadata.generation).toBe(1);
     const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-    const relabelled = (await custom.patchNamespacedCustomObject({ ...dsApi, name: 'gen', body: { metadata: { labels: { x: '1' } } } }, merge)) as typeof created;
+    const relabelled = (await custom.patchNamespacedCustomObject(
+      { ...dsApi, name: 'gen', body: { metadata: { labels: { x: '1' } } } },
+      merge,
+    )) as typeof created;
     expect(relabelled.metadata.generation).toBe(1);
-    const updated = (await custom.patchNamespacedCustomObject({ ...dsApi, name: 'gen', body: { spec: { template: { spec: { containers: [{ name: 'agent', image: 'agent:2' }] } } } } }, merge)) as typeof created;
+    const updated = (await custom.patchNamespacedCustomObject(
+      { ...dsApi, name: 'gen', body: { spec: { template: { spec: { containers: [{ name: 'agent', image: 'agent:2' }] } } } } },
+      merge,
+    )) as typeof created;
     expect(updated.metadata.generation).toBe(2);
   });
 
@@ -181,9 +216,16 @@ describe('the DaemonSet custom resource', () => {
     await custom.createNamespacedCustomObject({ ...dsApi, body: daemonSet('st') });
     const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
     await custom.patchNamespacedCustomObject({ ...dsApi, name: 'st', body: { status: { desiredNumberScheduled: 9 } } }, merge);
-    let ds = (await custom.getNamespacedCustomObject({ ...dsApi, name: 'st' })) as { status?: { desiredNumberScheduled: number }; spec: { minReadySeconds?: number }; metadata: { generation: number } };
+    let ds = (await custom.getNamespacedCustomObject({ ...dsApi, name: 'st' })) as {
+      status?: { desiredNumberScheduled: number };
+      spec: { minReadySeconds?: number };
+      metadata: { generation: number };
+    };
     expect(ds.status).toBeUndefined();
-    await custom.patchNamespacedCustomObjectStatus({ ...dsApi, name: 'st', body: { spec: { minReadySeconds: 5 }, status: { desiredNumberScheduled: 3 } } }, merge);
+    await custom.patchNamespacedCustomObjectStatus(
+      { ...dsApi, name: 'st', body: { spec: { minReadySeconds: 5 }, status: { desiredNumberScheduled: 3 } } },
+      merge,
+    );
     ds = (await custom.getNamespacedCustomObject({ ...dsApi, name: 'st' })) as typeof ds;
     expect(ds.status?.desiredNumberScheduled).toBe(3);
     expect(ds.spec.minReadySeconds).toBeUndefined();

@@ -2,7 +2,13 @@
 // garbage collector's background, foreground and orphan propagation.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiException, CoreV1Api, CustomObjectsApi, type V1OwnerReference, type V1Pod } from '@kubernetes/client-node';
-import { DAEMONSET_API_VERSION, DAEMONSET_GROUP, DAEMONSET_KIND, DAEMONSET_PLURAL, DAEMONSET_VERSION } from '../../../functions/adapters/kubernetes/custom-resource';
+import {
+  DAEMONSET_API_VERSION,
+  DAEMONSET_GROUP,
+  DAEMONSET_KIND,
+  DAEMONSET_PLURAL,
+  DAEMONSET_VERSION,
+} from '../../../functions/adapters/kubernetes/custom-resource';
 import { VirtualClock } from '../../../functions/clock';
 import { startSimulator, type StartedSimulator } from '../../support/simulator';
 import { until } from '../../support/until';
@@ -22,13 +28,24 @@ afterEach(() => s.close());
 
 const dsApi = { group: DAEMONSET_GROUP, version: DAEMONSET_VERSION, namespace: 'default', plural: DAEMONSET_PLURAL };
 
-
-const codeOf = (call: Promise<unknown>) => call.then(() => 0, (e: unknown) => (e instanceof ApiException ? e.code : -1));
+const codeOf = (call: Promise<unknown>) =>
+  call.then(
+    () => 0,
+    (e: unknown) => (e instanceof ApiException ? e.code : -1),
+  );
 
 async function createDaemonSet(name: string): Promise<V1OwnerReference> {
   const ds = (await custom.createNamespacedCustomObject({
     ...dsApi,
-    body: { apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, metadata: { name }, spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'agent' }] } } } },
+    body: {
+      apiVersion: DAEMONSET_API_VERSION,
+      kind: DAEMONSET_KIND,
+      metadata: { name },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'agent' }] } },
+      },
+    },
   })) as { metadata: { uid: string } };
   return { apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, name, uid: ds.metadata.uid, controller: true, blockOwnerDeletion: true };
 }
@@ -50,7 +67,10 @@ describe('delete preconditions', () => {
 
 describe('graceful pod deletion', () => {
   it('marks a running pod with deletionTimestamp and removes it when the grace period has passed on the clock', async () => {
-    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'g' }, spec: { nodeName: 'n1', terminationGracePeriodSeconds: 30, containers: [{ name: 'c', image: 'x' }] } } });
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'g' }, spec: { nodeName: 'n1', terminationGracePeriodSeconds: 30, containers: [{ name: 'c', image: 'x' }] } },
+    });
     const marked = await core.deleteNamespacedPod({ namespace: 'default', name: 'g' });
     expect(marked.metadata?.deletionTimestamp).toEqual(new Date(clock.now().getTime() + 30_000));
     expect(marked.metadata?.deletionGracePeriodSeconds).toBe(30);
@@ -65,7 +85,10 @@ describe('graceful pod deletion', () => {
     await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'unbound' }, spec: { containers: [{ name: 'c', image: 'x' }] } } });
     await core.deleteNamespacedPod({ namespace: 'default', name: 'unbound' });
     expect(s.sim.pod('default', 'unbound')).toBeUndefined();
-    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'forced' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'x' }] } } });
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'forced' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'x' }] } },
+    });
     await core.deleteNamespacedPod({ namespace: 'default', name: 'forced', gracePeriodSeconds: 0 });
     expect(s.sim.pod('default', 'forced')).toBeUndefined();
   });
@@ -104,20 +127,30 @@ describe('garbage collection', () => {
     expect(orphan.metadata?.ownerReferences).toBeUndefined();
     expect(orphan.metadata?.deletionTimestamp).toBeUndefined();
     const successor = await createDaemonSet('or');
-    await core.replaceNamespacedPod({ namespace: 'default', name: 'or-1', body: { ...orphan, metadata: { ...orphan.metadata, ownerReferences: [successor] } } });
+    await core.replaceNamespacedPod({
+      namespace: 'default',
+      name: 'or-1',
+      body: { ...orphan, metadata: { ...orphan.metadata, ownerReferences: [successor] } },
+    });
     await new Promise((r) => setImmediate(r));
     expect(s.sim.pod('default', 'or-1')?.metadata?.ownerReferences?.[0]?.uid).toBe(successor.uid);
   });
 
   it('deletes a pod whose owner does not exist', async () => {
-    await core.createNamespacedPod({ namespace: 'default', body: daemonPod('dangling', { apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, name: 'gone', uid: 'no-such-uid', controller: true }) });
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: daemonPod('dangling', { apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, name: 'gone', uid: 'no-such-uid', controller: true }),
+    });
     await until(() => s.sim.pod('default', 'dangling')?.metadata?.deletionTimestamp !== undefined, 'the dangling pod to be deleted');
   });
 });
 
 describe('finalizers', () => {
   it('keep a deleted object until the last finalizer is removed, then the watch sees it DELETED', async () => {
-    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'held', finalizers: ['example.com/keep'] }, spec: { containers: [{ name: 'c', image: 'x' }] } } });
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'held', finalizers: ['example.com/keep'] }, spec: { containers: [{ name: 'c', image: 'x' }] } },
+    });
     await core.deleteNamespacedPod({ namespace: 'default', name: 'held' });
     const held = s.sim.pod('default', 'held');
     expect(held?.metadata?.deletionTimestamp).toBeDefined();
@@ -129,10 +162,15 @@ describe('finalizers', () => {
 describe('namespace deletion', () => {
   it('deletes what the namespace holds, refuses new content meanwhile, then removes the namespace', async () => {
     s.sim.createNamespace('doomed');
-    await core.createNamespacedPod({ namespace: 'doomed', body: { metadata: { name: 'p' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'x' }] } } });
+    await core.createNamespacedPod({
+      namespace: 'doomed',
+      body: { metadata: { name: 'p' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'x' }] } },
+    });
     await core.deleteNamespace({ name: 'doomed' });
     expect((await core.readNamespace({ name: 'doomed' })).status?.phase).toBe('Terminating');
-    expect(await codeOf(core.createNamespacedPod({ namespace: 'doomed', body: { metadata: { name: 'q' }, spec: { containers: [{ name: 'c', image: 'x' }] } } }))).toBe(403);
+    expect(
+      await codeOf(core.createNamespacedPod({ namespace: 'doomed', body: { metadata: { name: 'q' }, spec: { containers: [{ name: 'c', image: 'x' }] } } })),
+    ).toBe(403);
     await until(() => s.sim.pod('doomed', 'p')?.metadata?.deletionTimestamp !== undefined, 'the pod to be deleted');
     expect(await codeOf(core.readNamespace({ name: 'doomed' }))).toBe(0);
     clock.advance(30_000); // the pod's grace period

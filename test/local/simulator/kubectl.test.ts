@@ -25,7 +25,11 @@ const dir = mkdtempSync(join(tmpdir(), 'daemonloop-kubectl-'));
 const kubeconfig = join(dir, 'kubeconfig');
 let s: StartedSimulator;
 const kubectl = async (...args: string[]) => (await promisify(execFile)('kubectl', ['--kubeconfig', kubeconfig, ...args])).stdout;
-const rows = (out: string) => out.trim().split('\n').map((line) => line.trim().split(/\s{2,}/));
+const rows = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s{2,}/));
 
 describe.skipIf(!kubectlPresent)('kubectl against the simulator', () => {
   beforeAll(async () => {
@@ -48,9 +52,16 @@ describe.skipIf(!kubectlPresent)('kubectl against the simulator', () => {
 
   it('refuses an invalid DaemonSet at admission with 422, naming each field, as the CRD’s rules do', async () => {
     const [ds] = parseDaemonSetManifests(readFileSync(new URL('../../adapters/kubernetes/fixtures/fluentd-elasticsearch.yaml', import.meta.url), 'utf8'));
-    const bad = { ...ds, metadata: { ...ds!.metadata, name: 'bad' }, spec: { ...ds!.spec!, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '2' } } } };
+    const bad = {
+      ...ds,
+      metadata: { ...ds!.metadata, name: 'bad' },
+      spec: { ...ds!.spec!, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '2' } } },
+    };
     writeFileSync(join(dir, 'bad.yaml'), stringify(bad));
-    const refused = await promisify(execFile)('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-f', join(dir, 'bad.yaml')]).then(() => undefined, (e: { stderr: string }) => e.stderr);
+    const refused = await promisify(execFile)('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-f', join(dir, 'bad.yaml')]).then(
+      () => undefined,
+      (e: { stderr: string }) => e.stderr,
+    );
     expect(refused).toMatch(/The DaemonSet "bad" is invalid: spec\.updateStrategy\.rollingUpdate\.maxUnavailable: "2": must be an integer or percentage/);
     expect(s.sim.daemonSet('kube-system', 'bad')).toBeUndefined();
   });
@@ -60,7 +71,11 @@ describe.skipIf(!kubectlPresent)('kubectl against the simulator', () => {
     await new Promise((r) => setTimeout(r, 50)); // the kubelet's zero delays still run on timers
     const out = await kubectl('get', 'nodes,pods', '-A');
     const [nodes, pods] = out.trim().split('\n\n').map(rows);
-    expect(nodes!.map((r) => r.slice(0, 3))).toEqual([['NAME', 'STATUS', 'ROLES'], ['node/cp-1', 'Ready', 'control-plane'], ['node/worker-1', 'Ready', '<none>']]);
+    expect(nodes!.map((r) => r.slice(0, 3))).toEqual([
+      ['NAME', 'STATUS', 'ROLES'],
+      ['node/cp-1', 'Ready', 'control-plane'],
+      ['node/worker-1', 'Ready', '<none>'],
+    ]);
     expect(pods![0]).toEqual(['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
     expect(pods![1]!.slice(0, 5)).toEqual(['kube-system', 'pod/agent-x', '1/1', 'Running', '0']);
   });
@@ -73,7 +88,15 @@ describe.skipIf(!kubectlPresent)('kubectl against the simulator', () => {
 
   it('deletes with --cascade=orphan, leaving the pods without an owner', async () => {
     const ds = s.sim.daemonSet('kube-system', 'fluentd-elasticsearch')!;
-    s.sim.createPod({ metadata: { name: 'owned', namespace: 'kube-system', labels: { name: 'fluentd-elasticsearch' }, ownerReferences: [{ apiVersion: ds.apiVersion!, kind: ds.kind!, name: ds.metadata!.name!, uid: ds.metadata!.uid!, controller: true }] }, spec: { nodeName: 'worker-1', containers: [{ name: 'a', image: 'agent' }] } });
+    s.sim.createPod({
+      metadata: {
+        name: 'owned',
+        namespace: 'kube-system',
+        labels: { name: 'fluentd-elasticsearch' },
+        ownerReferences: [{ apiVersion: ds.apiVersion!, kind: ds.kind!, name: ds.metadata!.name!, uid: ds.metadata!.uid!, controller: true }],
+      },
+      spec: { nodeName: 'worker-1', containers: [{ name: 'a', image: 'agent' }] },
+    });
     expect(await kubectl('delete', 'dlds', 'fluentd-elasticsearch', '-n', 'kube-system', '--cascade=orphan')).toContain('deleted');
     expect(s.sim.daemonSet('kube-system', 'fluentd-elasticsearch')).toBeUndefined();
     expect(s.sim.pod('kube-system', 'owned')?.metadata?.ownerReferences).toBeUndefined();

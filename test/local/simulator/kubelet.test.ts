@@ -18,7 +18,11 @@ const aimedAt = (name: string, node: string, image = 'agent:1'): V1Pod => ({
   metadata: { name },
   spec: {
     containers: [{ name: 'agent', image }],
-    affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } },
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] },
+      },
+    },
     tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' }],
   },
 });
@@ -77,7 +81,10 @@ describe('node lifecycle', () => {
     clock.advance(5000);
     s.sim.setNodeReady('n1', false);
     const node = await core.readNode({ name: 'n1' });
-    expect(node.spec?.taints?.map((t) => `${t.key}:${t.effect}`)).toEqual(['node.kubernetes.io/not-ready:NoSchedule', 'node.kubernetes.io/not-ready:NoExecute']);
+    expect(node.spec?.taints?.map((t) => `${t.key}:${t.effect}`)).toEqual([
+      'node.kubernetes.io/not-ready:NoSchedule',
+      'node.kubernetes.io/not-ready:NoExecute',
+    ]);
     expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
     expect(ready(pod('p'))?.status).toBe('False');
     s.sim.setNodeReady('n1', true);
@@ -111,8 +118,22 @@ describe('node lifecycle', () => {
 describe('taint eviction', () => {
   it('evicts a pod not tolerating a NoExecute taint at once, and one tolerating it for tolerationSeconds once they have passed', async () => {
     s.sim.addNode('n1');
-    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'plain' }, spec: { nodeName: 'n1', terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'x' }] } } });
-    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'patient' }, spec: { nodeName: 'n1', terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'x' }], tolerations: [{ key: 'maintenance', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 60 }] } } });
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'plain' }, spec: { nodeName: 'n1', terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'x' }] } },
+    });
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'patient' },
+        spec: {
+          nodeName: 'n1',
+          terminationGracePeriodSeconds: 0,
+          containers: [{ name: 'c', image: 'x' }],
+          tolerations: [{ key: 'maintenance', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 60 }],
+        },
+      },
+    });
     await core.createNamespacedPod({ namespace: 'default', body: aimedAt('daemon', 'n1') });
     s.sim.taintNode('n1', { key: 'maintenance', effect: 'NoExecute' });
     expect(s.sim.pod('default', 'plain')).toBeUndefined(); // grace period 0: gone at once
@@ -135,12 +156,18 @@ describe('taint eviction', () => {
 
 describe('admission', () => {
   it('gives pods the default 300 s tolerations of not-ready and unreachable nodes unless they say otherwise', async () => {
-    const plain = await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'plain' }, spec: { containers: [{ name: 'c', image: 'x' }] } } });
+    const plain = await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'plain' }, spec: { containers: [{ name: 'c', image: 'x' }] } },
+    });
     expect(plain.spec?.tolerations).toEqual([
       { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
       { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
     ]);
     const daemon = await core.createNamespacedPod({ namespace: 'default', body: aimedAt('daemon', 'n1') });
-    expect(daemon.spec?.tolerations?.map((t) => `${t.key}:${t.tolerationSeconds ?? 'forever'}`)).toEqual(['node.kubernetes.io/not-ready:forever', 'node.kubernetes.io/unreachable:300']);
+    expect(daemon.spec?.tolerations?.map((t) => `${t.key}:${t.tolerationSeconds ?? 'forever'}`)).toEqual([
+      'node.kubernetes.io/not-ready:forever',
+      'node.kubernetes.io/unreachable:300',
+    ]);
   });
 });

@@ -13,15 +13,27 @@ beforeEach(async () => {
 });
 afterEach(() => s.close());
 
-const aPod = (name: string, labels: Record<string, string> = {}): V1Pod => ({ metadata: { name, labels }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+const aPod = (name: string, labels: Record<string, string> = {}): V1Pod => ({
+  metadata: { name, labels },
+  spec: { containers: [{ name: 'c', image: 'busybox' }] },
+});
 
-
-interface Seen { type: string; name?: string; rv?: string; object: { code?: number; kind?: string } }
+interface Seen {
+  type: string;
+  name?: string;
+  rv?: string;
+  object: { code?: number; kind?: string };
+}
 
 async function watchPods(query: Record<string, string>, path = '/api/v1/namespaces/default/pods') {
   const seen: Seen[] = [];
   let ended: unknown = 'open';
-  const controller = await new Watch(s.kubeConfig).watch(path, query, (type, obj) => seen.push({ type, name: obj.metadata?.name, rv: obj.metadata?.resourceVersion, object: obj }), (err) => (ended = err));
+  const controller = await new Watch(s.kubeConfig).watch(
+    path,
+    query,
+    (type, obj) => seen.push({ type, name: obj.metadata?.name, rv: obj.metadata?.resourceVersion, object: obj }),
+    (err) => (ended = err),
+  );
   return { seen, ended: () => ended, stop: () => controller.abort() };
 }
 
@@ -67,7 +79,12 @@ describe('watch', () => {
   it('turns a label change into ADDED or DELETED for a watch filtered by labelSelector', async () => {
     await core.createNamespacedPod({ namespace: 'default', body: aPod('p', { app: 'other' }) });
     const w = await watchPods({ resourceVersion: s.sim.resourceVersion, labelSelector: 'app=agent' });
-    const relabel = (app: string) => core.replaceNamespacedPod({ namespace: 'default', name: 'p', body: { ...s.sim.pod('default', 'p')!, metadata: { ...s.sim.pod('default', 'p')!.metadata, labels: { app } } } });
+    const relabel = (app: string) =>
+      core.replaceNamespacedPod({
+        namespace: 'default',
+        name: 'p',
+        body: { ...s.sim.pod('default', 'p')!, metadata: { ...s.sim.pod('default', 'p')!.metadata, labels: { app } } },
+      });
     await relabel('agent');
     await relabel('other');
     await until(() => w.seen.length === 2, 'two events');
