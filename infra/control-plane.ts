@@ -173,11 +173,12 @@ export class DaemonloopControlPlane extends Construct {
     this.forwarder = forwarder;
     this.operator = operator;
     const alarms = new LoopAlarms(this, 'Alarms', {
-      functions: { Ingest: this.ingest.fn, Reconcile: this.reconcile.fn, Timer: this.timer.fn },
+      functions: { Ingest: this.ingest.fn, Reconcile: this.reconcile.fn, Timer: this.timer.fn, Fleet: fleet.fleet.fn },
       deadLetterQueues: {
         Ingest: ingestPath.deadLetters,
         Reconcile: queues.reconcileDeadLetters,
         Timer: queues.timerDeadLetters,
+        Fleet: fleet.deadLetters,
       },
       reconcileQueue: queues.reconcile,
       refusals: {

@@ -29,6 +29,7 @@ import { CLUSTER_SESSION_TAG } from '../../functions/registry/cluster-aws';
 import { REGISTRY_STREAM_ID } from '../../functions/registry/cluster-registry';
 import { CLUSTER_ROLE_PATH } from '../../infra/constructs/cluster-access';
 import { FORWARDER_ROLE_PATH } from '../../infra/constructs/forwarder-role';
+import type { FleetReconcile } from '../../infra/constructs/fleet-reconcile';
 import { DaemonloopStack } from '../../infra/daemonloop-stack';
 import { readSettings } from '../../infra/settings';
 
@@ -214,14 +215,15 @@ describe('resources', () => {
   });
 
   it('alarms on every dead-letter queue, every handler’s errors and the age of the oldest reconcile message', () => {
+    const fleet = stack.controlPlane.node.findChild('FleetReconcile') as FleetReconcile;
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const topic = ofType('AWS::SNS::Topic')[0]![0];
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([ref(topic)]);
     const watched = (metric: string) => alarms.filter((a) => a.MetricName === metric).map((a) => a.Dimensions[0].Value);
     expect(watched('ApproximateNumberOfMessagesVisible')).toEqual(
-      [ingestDeadLetters, reconcileDeadLetters, timerDeadLetters].map((q) => ({ 'Fn::GetAtt': [q, 'QueueName'] })),
+      [ingestDeadLetters, reconcileDeadLetters, timerDeadLetters, id(fleet.deadLetters)].map((q) => ({ 'Fn::GetAtt': [q, 'QueueName'] })),
     );
-    expect(watched('Errors')).toEqual([...Object.values(functions), stack.tamperEvidence.checkpoint].map((f) => ref(id(f.fn))));
+    expect(watched('Errors')).toEqual([...Object.values(functions), fleet.fleet, stack.tamperEvidence.checkpoint].map((f) => ref(id(f.fn))));
     const backlog = alarms.find((a) => a.MetricName === 'ApproximateAgeOfOldestMessage');
     expect(backlog).toMatchObject({
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [reconcileQueue, 'QueueName'] } }],
@@ -240,7 +242,7 @@ describe('resources', () => {
     ]);
     const refusals = ours.filter((a) => a.MetricName === 'DecisionRefused' || a.MetricName === 'IngestRejectedSource');
     for (const a of refusals) expect(a).toMatchObject({ Dimensions: [{ Name: 'service', Value: SERVICE_NAME }], Statistic: 'Sum', Threshold: 1 });
-    expect(alarms).toHaveLength(11 + 13 + 3); // + checkpoint errors and CommitRewritten (test/infra/tamper-evidence.test.ts), operations.test.ts's thirteen, cluster-alarms.test.ts's three (one cluster's heartbeat and lag, API failures)
+    expect(alarms).toHaveLength(13 + 13 + 3); // + the fleet function's errors and dead letters, checkpoint errors and CommitRewritten (test/infra/tamper-evidence.test.ts), operations.test.ts's thirteen, cluster-alarms.test.ts's three (one cluster's heartbeat and lag, API failures)
   });
 
   it('outputs what deploying a cluster needs: bus, table, the reconcile, forwarder and operator roles, the alarm topic, the queues', () => {
