@@ -92,6 +92,18 @@ function rolloutHistory(rollouts: number): { log: AuditLog; events: number } {
     into.push({ streamId: ids[stream], commit: into.length + 1, time: iso(ms), events: list });
     events += list.length;
   };
+  /** The outcomes of the DaemonSet stream's latest decision: `action` done on each node of the wave. */
+  const completed = (wave: number[], ms: number, action: 'create' | 'delete', revision: number): E.PodActionCompleted[] =>
+    wave.map((i) => ({
+      ...base(ms),
+      type: E.POD_ACTION_COMPLETED,
+      decisionId: `${ids.ds}@${log.daemonSet.length}`,
+      action,
+      namespace: NAMESPACE,
+      podName: podName(revision, i),
+      nodeName: nodeName(i),
+      outcome: 'succeeded',
+    }));
   const podCommits = (ms: number, list: E.LogEvent[]) => {
     for (let k = 0; k < list.length; k += 10) push('pods', ms, list.slice(k, k + 10));
   };
@@ -206,23 +218,7 @@ function rolloutHistory(rollouts: number): { log: AuditLog; events: number } {
             }) as E.PodDeleteRequested,
         ),
       ]);
-      push(
-        'ds',
-        t,
-        wave.map(
-          (i) =>
-            ({
-              ...base(t),
-              type: E.POD_ACTION_COMPLETED,
-              decisionId: `${ids.ds}@${log.daemonSet.length}`,
-              action: 'delete',
-              namespace: NAMESPACE,
-              podName: podName(revision - 1, i),
-              nodeName: nodeName(i),
-              outcome: 'succeeded',
-            }) as E.PodActionCompleted,
-        ),
-      );
+      push('ds', t, completed(wave, t, 'delete', revision - 1));
       podCommits(
         t,
         wave.map(
@@ -260,23 +256,7 @@ function rolloutHistory(rollouts: number): { log: AuditLog; events: number } {
             }) as E.PodCreateRequested,
         ),
       );
-      push(
-        'ds',
-        t,
-        wave.map(
-          (i) =>
-            ({
-              ...base(t),
-              type: E.POD_ACTION_COMPLETED,
-              decisionId: `${ids.ds}@${log.daemonSet.length}`,
-              action: 'create',
-              namespace: NAMESPACE,
-              podName: podName(revision, i),
-              nodeName: nodeName(i),
-              outcome: 'succeeded',
-            }) as E.PodActionCompleted,
-        ),
-      );
+      push('ds', t, completed(wave, t, 'create', revision));
       podCommits(
         t + 1000,
         wave.map(

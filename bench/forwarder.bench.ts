@@ -5,9 +5,8 @@
 // process's peak RSS (the pod's memory limit must hold the first lists).
 import { spawn } from 'node:child_process';
 import type { V1Pod } from '@kubernetes/client-node';
-import { DAEMONSET_API_VERSION, DAEMONSET_KIND } from '../functions/adapters/kubernetes/custom-resource';
 import { VirtualClock } from '../functions/clock';
-import { startSimulator } from '../test/support/simulator';
+import { agentPod, createAgentDaemonSet, startSimulator } from '../test/support/simulator';
 import type { BenchSuite } from './emit';
 
 const NODES = Number(process.env.FORWARDER_BENCH_NODES ?? 5_000); // smaller for a quick look
@@ -53,16 +52,6 @@ const workloadPod = (i: number, nodeName: string): V1Pod => ({
   },
 });
 
-const daemonPod = (i: number, nodeName: string, dsUid: string): V1Pod => ({
-  metadata: {
-    name: `agent-${i}`,
-    namespace: 'default',
-    labels: { app: 'agent' },
-    ownerReferences: [{ apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, name: 'agent', uid: dsUid, controller: true }],
-  },
-  spec: { nodeName, containers: [{ name: 'agent', image: 'agent:1', resources: { requests: { cpu: '50m', memory: '64Mi' } } }] },
-});
-
 function heapOf(cache: 'projected' | 'whole', url: string, token: string): Promise<{ heapUsedBytes: number; peakRssBytes: number; sent: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', 'bench/forwarder-heap.ts'], {
@@ -83,20 +72,12 @@ const suite: BenchSuite = {
   async run(emit) {
     const s = await startSimulator({ clock: new VirtualClock(), kubelet: { startDelayMs: 3_600_000, readyDelayMs: 0 }, historyLimit: 1_000 });
     try {
-      const ds = s.sim.createDaemonSet({
-        apiVersion: DAEMONSET_API_VERSION,
-        kind: DAEMONSET_KIND,
-        metadata: { name: 'agent', namespace: 'default' },
-        spec: {
-          selector: { matchLabels: { app: 'agent' } },
-          template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } },
-        },
-      });
+      const ds = createAgentDaemonSet(s.sim);
       let pod = 0;
       for (let n = 0; n < NODES; n++) {
         const node = `node-${n}`;
         s.sim.addNode(node);
-        s.sim.createPod(daemonPod(n, node, ds.metadata!.uid!));
+        s.sim.createPod(agentPod(`agent-${n}`, node, { ownerUid: ds.metadata!.uid!, resources: { requests: { cpu: '50m', memory: '64Mi' } } }));
         for (let p = 1; p < PODS_PER_NODE; p++) s.sim.createPod(workloadPod(pod++, node));
       }
       const shape = `${NODES}x${NODES * PODS_PER_NODE}`;

@@ -1,13 +1,11 @@
 // The Kubernetes side's throughput: pod creates through client-node over HTTP into the simulator,
 // and the forwarder's path simulator → informers → projection → PutEvents (the real EventBridge
 // client against a local endpoint), for a 5,000-node cluster's initial list and for live changes.
-import type { V1Pod } from '@kubernetes/client-node';
-import { DAEMONSET_API_VERSION, DAEMONSET_KIND } from '../functions/adapters/kubernetes/custom-resource';
 import { KubernetesCluster } from '../functions/adapters/kubernetes/kubernetes-cluster';
 import { systemClock } from '../functions/clock';
 import { eventBridgeSink, runForwarder } from '../functions/forwarder';
 import { localTelemetry } from '../functions/observability';
-import { startSimulator } from '../test/support/simulator';
+import { agentPod, createAgentDaemonSet, startSimulator } from '../test/support/simulator';
 import { startPutEventsEndpoint } from '../test/forwarder/put-events-endpoint';
 import { median, type BenchSuite } from './emit';
 
@@ -16,16 +14,6 @@ const CREATES = 2_000;
 const IN_FLIGHT = 32;
 const NODES = 5_000;
 const LIVE_CHANGES = 1_000;
-
-const daemonPod = (name: string, nodeName: string, owner?: { uid: string }): V1Pod => ({
-  metadata: {
-    name,
-    namespace: 'default',
-    labels: { app: 'agent' },
-    ...(owner ? { ownerReferences: [{ apiVersion: DAEMONSET_API_VERSION, kind: DAEMONSET_KIND, name: 'agent', uid: owner.uid, controller: true }] } : {}),
-  },
-  spec: { nodeName, containers: [{ name: 'agent', image: 'agent:1' }] },
-});
 
 async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setTimeout(r, 2));
@@ -42,7 +30,7 @@ async function podCreatesPerSecond(): Promise<number> {
       Array.from({ length: IN_FLIGHT }, async () => {
         while (next < CREATES) {
           const i = next++;
-          const result = await cluster.createPod('default', daemonPod(`agent-${i}`, `node-${i}`));
+          const result = await cluster.createPod('default', agentPod(`agent-${i}`, `node-${i}`));
           if (result.outcome !== 'succeeded') throw new Error(`create failed: ${result.reason}`);
         }
       }),
@@ -58,7 +46,7 @@ async function inProcessPodCreatesPerSecond(): Promise<number> {
   const s = await startSimulator({ kubelet: { startDelayMs: 3_600_000, readyDelayMs: 0 } });
   try {
     const start = performance.now();
-    for (let i = 0; i < CREATES; i++) s.sim.createPod(daemonPod(`agent-${i}`, `node-${i}`));
+    for (let i = 0; i < CREATES; i++) s.sim.createPod(agentPod(`agent-${i}`, `node-${i}`));
     return CREATES / ((performance.now() - start) / 1000);
   } finally {
     await s.close();
@@ -70,18 +58,10 @@ async function forwarderEventsPerSecond(): Promise<{ initial: number; live: numb
   const s = await startSimulator({ kubelet: { startDelayMs: 3_600_000, readyDelayMs: 0 } });
   const bus = await startPutEventsEndpoint();
   try {
-    const ds = s.sim.createDaemonSet({
-      apiVersion: DAEMONSET_API_VERSION,
-      kind: DAEMONSET_KIND,
-      metadata: { name: 'agent', namespace: 'default' },
-      spec: {
-        selector: { matchLabels: { app: 'agent' } },
-        template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } },
-      },
-    });
+    const ds = createAgentDaemonSet(s.sim);
     for (let i = 0; i < NODES; i++) {
       s.sim.addNode(`node-${i}`);
-      s.sim.createPod(daemonPod(`agent-${i}`, `node-${i}`, { uid: ds.metadata!.uid! }));
+      s.sim.createPod(agentPod(`agent-${i}`, `node-${i}`, { ownerUid: ds.metadata!.uid! }));
     }
     const sink = eventBridgeSink({ eventBus: 'daemonloop', clock: systemClock, client: bus.client() });
     let start = performance.now();
